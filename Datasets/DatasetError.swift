@@ -1,0 +1,50 @@
+import Foundation
+
+/// Everything that can go wrong while finding, downloading, decompressing or parsing dataset files.
+/// Every `description` names the file (or address) involved and says what to do about it.
+public enum DatasetError: Error, CustomStringConvertible {
+    /// The file does not exist or cannot be read.
+    case fileUnreadable(path: String)
+    /// The gzip stream is truncated or corrupt; `message` is zlib's explanation.
+    case corruptGzip(path: String, message: String)
+    /// The IDX header does not start with the expected magic number.
+    case badMagic(path: String, expected: UInt32, found: UInt32)
+    /// The IDX header, dimensions or payload length are inconsistent.
+    case badDimensions(path: String, details: String)
+    /// A label lies outside `0..<classCount`.
+    case invalidLabel(path: String, index: Int, label: Int, classCount: Int)
+    /// The decompressed file's SHA-1 differs from the published one.
+    case checksumMismatch(path: String, expected: String, actual: String)
+    /// Fetching `url` failed.
+    case downloadFailed(url: String, reason: String)
+    /// No searched directory holds the dataset, and it could not be downloaded.
+    case filesNotFound(dataset: String, searched: [String], reason: String?)
+
+    public var description: String {
+        switch self {
+        case .fileUnreadable(let path):
+            return "Cannot read \(path): the file does not exist or is not readable. Check the path and its permissions."
+        case .corruptGzip(let path, let message):
+            return "\(path) is a truncated or corrupt gzip file (zlib: \(message)). Delete it and download it again, or reinstall the dataset package."
+        case .badMagic(let path, let expected, let found):
+            return "\(path) is not a valid IDX file: expected magic number \(hex(expected)), found \(hex(found)). Delete it and download it again, or reinstall the dataset package."
+        case .badDimensions(let path, let details):
+            return "\(path) has inconsistent IDX dimensions: \(details). The file is damaged or not the expected one; delete it and download it again."
+        case .invalidLabel(let path, let index, let label, let classCount):
+            return "\(path) holds label \(label) at index \(index), outside the valid range 0..<\(classCount). The file is damaged or belongs to another dataset."
+        case .checksumMismatch(let path, let expected, let actual):
+            return "\(path) failed its SHA-1 check: expected \(expected), got \(actual). The file is damaged or not the published version; delete it and download it again."
+        case .downloadFailed(let url, let reason):
+            return "Downloading \(url) failed: \(reason). Check the network connection, or install the files locally instead."
+        case .filesNotFound(let dataset, let searched, let reason):
+            let tried = searched.isEmpty ? "(no directories)" : searched.joined(separator: ", ")
+            let network = reason.map { " Downloading them failed: \($0)." } ?? ""
+            return "The \(dataset) files were not found in any of: \(tried).\(network) To get them, run `apt-get install dataset-\(dataset.lowercased())`, or pass `--data-dir DIR` (or set ZOO_DATA=DIR) pointing at a folder holding the four files, or connect to the network and let Zoo download them."
+        }
+    }
+}
+
+private func hex(_ value: UInt32) -> String {
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+}

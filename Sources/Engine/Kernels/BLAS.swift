@@ -1,0 +1,36 @@
+import CBLAS
+
+/// Row-major single-precision GEMM through OpenBLAS:
+/// C[m x n] = alpha * op(A)[m x k] * op(B)[k x n] + beta * C, with op = transpose when the flag is set.
+/// Leading dimensions are those of the stored (untransposed) row-major matrices.
+@inline(__always)
+func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+          alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int? = nil,
+          _ b: UnsafePointer<Float>, ldb: Int? = nil,
+          beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
+    guard m > 0, n > 0 else { return }
+    guard k > 0 else {
+        // An empty sum: C = beta * C (BLAS would read nothing).
+        for i in 0..<(m * (ldc ?? n)) { c[i] = beta == 0 ? 0 : c[i] * beta }
+        return
+    }
+    cblas_sgemm(CblasRowMajor,
+                transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha,
+                a, Int32(lda ?? (transposeA ? m : k)),
+                b, Int32(ldb ?? (transposeB ? k : n)),
+                beta, c, Int32(ldc ?? n))
+}
+
+/// OpenBLAS's own facts and settings.
+public enum BLAS {
+    /// The build configuration string OpenBLAS reports (version, kernel, threading).
+    public static var configuration: String { String(cString: openblas_get_config()) }
+    /// Threads OpenBLAS uses for one GEMM.
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+    /// The core type OpenBLAS picked for this CPU (e.g. "Haswell", "Zen").
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+}

@@ -1,0 +1,114 @@
+/// Max and average pooling over NCHW batches (kernel, stride, zero/neg-infinity padding as PyTorch).
+
+func poolGeometry(_ x: Tensor, kernel: Int, stride: Int, padding: Int, name: String) -> ConvGeometry {
+    precondition(x.rank == 4, "\(name) expects an NCHW batch, got shape \(x.shape)")
+    precondition(padding * 2 <= kernel, "\(name) padding \(padding) must be at most half the kernel \(kernel)")
+    let g = ConvGeometry(batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
+                         kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
+    precondition(g.outHeight > 0 && g.outWidth > 0, "\(name) window \(kernel) is larger than the input \(x.shape)")
+    return g
+}
+
+/// The maximum of each window; the gradient goes to the (first) maximal input of each window.
+public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    let g = poolGeometry(x, kernel: kernel, stride: stride ?? kernel, padding: padding, name: "maxPool2d")
+    let planes = g.batch * g.channels, inArea = g.height * g.width
+    let result = Tensor(uninitialized: [g.batch, g.channels, g.outHeight, g.outWidth])
+    // The winning input offset within its plane, per output element.
+    let winners = UnsafeMutablePointer<Int32>.allocate(capacity: result.count)
+    let input = x.data, output = result.data
+    parallelChunks(planes, costPerItem: g.positions * kernel * kernel) { range in
+        for plane in range {
+            let src = input + plane * inArea, dst = output + plane * g.positions
+            let win = winners + plane * g.positions
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    var best = -Float.infinity, bestIndex: Int32 = -1
+                    for ky in 0..<kernel {
+                        let iy = oy * g.stride - g.padding + ky
+                        guard iy >= 0 && iy < g.height else { continue }
+                        for kx in 0..<kernel {
+                            let ix = ox * g.stride - g.padding + kx
+                            guard ix >= 0 && ix < g.width else { continue }
+                            let value = src[iy * g.width + ix]
+                            if value > best || bestIndex < 0 { best = value; bestIndex = Int32(iy * g.width + ix) }
+                        }
+                    }
+                    dst[oy * g.outWidth + ox] = best
+                    win[oy * g.outWidth + ox] = bestIndex
+                }
+            }
+        }
+    }
+    let indices = WinnerIndices(winners)
+    return result.recording([x]) { gradient, _ in
+        let dx = Tensor.zeros(x.shape)
+        let dst = dx.data, src = gradient.data, win = indices.pointer
+        parallelChunks(planes, costPerItem: g.positions) { range in
+            for plane in range {
+                for p in 0..<g.positions {
+                    dst[plane * inArea + Int(win[plane * g.positions + p])] += src[plane * g.positions + p]
+                }
+            }
+        }
+        return [dx]
+    }
+}
+
+/// Owns the argmax buffer of one max-pool for as long as its backward may run.
+private final class WinnerIndices {
+    let pointer: UnsafeMutablePointer<Int32>
+    init(_ pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
+    deinit { pointer.deallocate() }
+}
+
+/// The mean of each window; padding counts as zeros in the divisor (PyTorch's count_include_pad=True).
+public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    let g = poolGeometry(x, kernel: kernel, stride: stride ?? kernel, padding: padding, name: "avgPool2d")
+    let planes = g.batch * g.channels, inArea = g.height * g.width
+    let scale = 1 / Float(kernel * kernel)
+    let result = Tensor(uninitialized: [g.batch, g.channels, g.outHeight, g.outWidth])
+    let input = x.data, output = result.data
+    parallelChunks(planes, costPerItem: g.positions * kernel * kernel) { range in
+        for plane in range {
+            let src = input + plane * inArea, dst = output + plane * g.positions
+            for oy in 0..<g.outHeight {
+                for ox in 0..<g.outWidth {
+                    var total: Float = 0
+                    for ky in 0..<kernel {
+                        let iy = oy * g.stride - g.padding + ky
+                        guard iy >= 0 && iy < g.height else { continue }
+                        for kx in 0..<kernel {
+                            let ix = ox * g.stride - g.padding + kx
+                            if ix >= 0 && ix < g.width { total += src[iy * g.width + ix] }
+                        }
+                    }
+                    dst[oy * g.outWidth + ox] = total * scale
+                }
+            }
+        }
+    }
+    return result.recording([x]) { gradient, _ in
+        let dx = Tensor.zeros(x.shape)
+        let dst = dx.data, src = gradient.data
+        parallelChunks(planes, costPerItem: g.positions * kernel * kernel) { range in
+            for plane in range {
+                let gradPlane = src + plane * g.positions, dxPlane = dst + plane * inArea
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        let share = gradPlane[oy * g.outWidth + ox] * scale
+                        for ky in 0..<kernel {
+                            let iy = oy * g.stride - g.padding + ky
+                            guard iy >= 0 && iy < g.height else { continue }
+                            for kx in 0..<kernel {
+                                let ix = ox * g.stride - g.padding + kx
+                                if ix >= 0 && ix < g.width { dxPlane[iy * g.width + ix] += share }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return [dx]
+    }
+}

@@ -1,0 +1,50 @@
+/// Something that updates parameters from their gradients.
+public protocol Optimizer: AnyObject {
+    var learningRate: Float { get set }
+    /// Applies one update from the current gradients.
+    func step()
+    /// Forgets the gradients (call before each backward pass).
+    func zeroGrad()
+}
+
+/// Stochastic gradient descent with PyTorch's semantics:
+/// g += wd * p; v = momentum * v + g (v = g on the first step); p -= lr * (nesterov ? g + momentum * v : v).
+public final class SGD: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let momentum: Float, weightDecay: Float, nesterov: Bool
+    private var velocities: [Tensor?]
+
+    public init(_ parameters: [Tensor], learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+        precondition(!nesterov || momentum > 0, "Nesterov momentum needs momentum > 0")
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+        velocities = Array(repeating: nil, count: parameters.count)
+    }
+
+    public func zeroGrad() { parameters.forEach { $0.grad = nil } }
+
+    public func step() {
+        for (index, p) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            let (lr, wd, mu) = (learningRate, weightDecay, momentum)
+            let w = p.data, g = grad.data
+            guard mu != 0 else {
+                for i in 0..<p.count { w[i] -= lr * (g[i] + wd * w[i]) }
+                continue
+            }
+            let first = velocities[index] == nil
+            let velocity = velocities[index] ?? Tensor.zeros(p.shape)
+            velocities[index] = velocity
+            let v = velocity.data
+            for i in 0..<p.count {
+                let d = g[i] + wd * w[i]
+                v[i] = first ? d : mu * v[i] + d
+                w[i] -= lr * (nesterov ? d + mu * v[i] : v[i])
+            }
+        }
+    }
+}

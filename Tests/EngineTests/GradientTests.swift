@@ -1,0 +1,90 @@
+import Testing
+@testable import Engine
+
+/// Every differentiable operation against central finite differences.
+@Suite struct GradientTests {
+    @Test func broadcastingArithmetic() {
+        let a = randomTensor([2, 3, 4], seed: 1), b = randomTensor([3, 1], seed: 2)
+        let positive = randomTensor([4], seed: 3, low: 0.5, high: 2)
+        expectGradientsMatch([a, b]) { $0[0] + $0[1] }
+        expectGradientsMatch([a, b]) { $0[0] - $0[1] }
+        expectGradientsMatch([a, b]) { $0[0] * $0[1] }
+        expectGradientsMatch([a, positive]) { $0[0] / $0[1] }
+        expectGradientsMatch([a]) { -$0[0] * 3 + 1 }
+    }
+
+    @Test func unaryFunctions() {
+        let x = randomTensor([3, 5], seed: 4, low: -2, high: 2)
+        let positive = randomTensor([3, 5], seed: 5, low: 0.5, high: 3)
+        let awayFromZero = Tensor(shape: [6], scalars: [-1.5, -0.7, -0.2, 0.3, 0.9, 1.4])
+        awayFromZero.requiresGrad = true
+        expectGradientsMatch([awayFromZero]) { relu($0[0]) }
+        expectGradientsMatch([x]) { sigmoid($0[0]) }
+        expectGradientsMatch([x]) { tanh($0[0]) }
+        expectGradientsMatch([x]) { exp($0[0]) }
+        expectGradientsMatch([positive]) { log($0[0]) }
+    }
+
+    @Test func reductions() {
+        let x = randomTensor([2, 3, 4], seed: 6)
+        expectGradientsMatch([x]) { $0[0].sum() }
+        expectGradientsMatch([x]) { $0[0].mean() }
+        for axis in [0, 1, 2, -1] {
+            expectGradientsMatch([x]) { $0[0].sum(axis: axis) }
+            expectGradientsMatch([x]) { $0[0].mean(axis: axis, keepingDimension: true) }
+            expectGradientsMatch([distinct([2, 3, 4])]) { $0[0].max(axis: axis) }
+        }
+    }
+
+    @Test func shapesAndProducts() {
+        let a = randomTensor([3, 4], seed: 7), b = randomTensor([4, 5], seed: 8)
+        expectGradientsMatch([a]) { $0[0].reshaped([2, 6]) }
+        expectGradientsMatch([a]) { $0[0].transposed() }
+        expectGradientsMatch([a, b]) { matmul($0[0], $0[1]) }
+        let x = randomTensor([3, 4], seed: 9), w = randomTensor([2, 4], seed: 10), bias = randomTensor([2], seed: 11)
+        expectGradientsMatch([x, w, bias]) { linear($0[0], weight: $0[1], bias: $0[2]) }
+        expectGradientsMatch([x, w]) { linear($0[0], weight: $0[1], bias: nil) }
+    }
+
+    @Test(arguments: [(1, 0), (1, 1), (2, 1), (2, 2)])
+    func convolution(stride: Int, padding: Int) {
+        let x = randomTensor([2, 3, 6, 5], seed: 12), w = randomTensor([4, 3, 3, 3], seed: 13)
+        let bias = randomTensor([4], seed: 14)
+        expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: stride, padding: padding) }
+    }
+
+    @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1)])
+    func pooling(kernel: Int, stride: Int, padding: Int) {
+        let x = distinct([2, 2, 6, 6])
+        expectGradientsMatch([x]) { maxPool2d($0[0], kernel: kernel, stride: stride, padding: padding) }
+        expectGradientsMatch([x]) { avgPool2d($0[0], kernel: kernel, stride: stride, padding: padding) }
+    }
+
+    @Test func lossesAndSoftmax() {
+        let logits = randomTensor([4, 5], seed: 16, low: -3, high: 3)
+        expectGradientsMatch([logits]) { logSoftmax($0[0]) }
+        expectGradientsMatch([logits]) { crossEntropy(logits: $0[0], targets: [0, 4, 2, 2]) }
+        let target = randomTensor([4, 5], seed: 17, requiresGrad: false)
+        expectGradientsMatch([logits]) { mseLoss($0[0], target) }
+    }
+
+    @Test func sharedInputsAccumulate() {
+        // x is used twice: d(x*x + x)/dx = 2x + 1.
+        let x = randomTensor([5], seed: 18)
+        expectGradientsMatch([x]) { $0[0] * $0[0] + $0[0] }
+        x.grad = nil
+        (x * x + x).sum().backward()
+        let expected = x.scalars.map { 2 * $0 + 1 }
+        for (g, e) in zip(x.grad!.scalars, expected) { #expect(abs(g - e) < 1e-5) }
+    }
+}
+
+/// Distinct values 0.1 apart in shuffled order, so no maximum has a near-tie that a finite-difference
+/// step could flip.
+func distinct(_ shape: [Int]) -> Tensor {
+    var generator = RandomGenerator(seed: 15)
+    let values = (0..<shape.reduce(1, *)).map { Float($0) * 0.1 }.shuffled(using: &generator)
+    let x = Tensor(shape: shape, scalars: values)
+    x.requiresGrad = true
+    return x
+}
