@@ -54,7 +54,7 @@ public enum Initializer: Sendable, Equatable {
 extension Initializer: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .normal(mean, std): "normal(mean: \(mean), std: \(std))"
+        case let .normal(mean, std): "normal(\(mean.formatted()), \(std.formatted()))"
         case let .uniform(low, high): "uniform(\(low), \(high))"
         case let .constant(value): "constant(\(value))"
         case let .xavierUniform(gain): gain == 1 ? "xavier-uniform" : "xavier-uniform(gain: \(gain))"

@@ -14,6 +14,7 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
         for i in 0..<(m * (ldc ?? n)) { c[i] = beta == 0 ? 0 : c[i] * beta }
         return
     }
+    BLAS.floatingPointOperations &+= 2 * m * n * k
     cblas_sgemm(CblasRowMajor,
                 transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha,
@@ -24,6 +25,12 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
 
 /// OpenBLAS's own facts and settings.
 public enum BLAS {
+    /// Multiplies two n x n matrices once (the sgemm reference point for benchmarks).
+    public static func multiplySquare(_ a: Tensor, _ b: Tensor, into c: Tensor) {
+        let n = a.shape[0]
+        gemm(m: n, n: n, k: n, a.data, b.data, c.data)
+    }
+
     /// The build configuration string OpenBLAS reports (version, kernel, threading).
     public static var configuration: String { String(cString: openblas_get_config()) }
     /// Threads OpenBLAS uses for one GEMM.
@@ -31,6 +38,9 @@ public enum BLAS {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(newValue)) }
     }
+    /// Floating-point operations issued to GEMM so far (2mnk per call): benchmarks read it to
+    /// turn time into achieved FLOP/s.
+    nonisolated(unsafe) public static var floatingPointOperations = 0
     /// The core type OpenBLAS picked for this CPU (e.g. "Haswell", "Zen").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }

@@ -17,8 +17,11 @@ func vexp(_ x: Vector) -> Vector {
     p = p * r + 5.0000001201e-1
     let y = p * (r * r) + r + 1
     // 2^n as two factors 2^(n/2) * 2^(n - n/2), each built from exponent bits, so n = 128 can't overflow.
-    let n1 = SIMD8<Int32>(n, rounding: .towardZero) &>> 1
-    let n2 = SIMD8<Int32>(n, rounding: .towardZero) &- n1
+    // n is integral and small, so adding 1.5 * 2^23 leaves it in the low mantissa bits (a vector
+    // float-to-int conversion without a per-lane call).
+    let integer = unsafeBitCast(n + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let n1 = integer &>> 1
+    let n2 = integer &- n1
     let s1 = unsafeBitCast((n1 &+ 127) &<< 23, to: Vector.self)
     let s2 = unsafeBitCast((n2 &+ 127) &<< 23, to: Vector.self)
     return y * s1 * s2

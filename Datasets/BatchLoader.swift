@@ -1,0 +1,63 @@
+import Engine
+
+/// One minibatch: images [batch, channels, height, width] scaled to [0, 1] and their class labels.
+public struct Batch {
+    public let images: Tensor
+    public let labels: [Int]
+}
+
+/// Cuts an image set into minibatches, reshuffled each epoch from a seed (d2l's DataLoader with
+/// `ToTensor()`: pixels / 255, last partial batch kept).
+public final class BatchLoader {
+    public let batchSize: Int
+    public let shuffle: Bool
+    public let seed: UInt64
+    /// Examples used (the whole set, or its first `limit` examples).
+    public let count: Int
+    public let exampleShape: [Int]
+    private let pixels: [Float]
+    private let labels: [Int]
+
+    /// - Parameter limit: use only the first `limit` examples (quick runs and tests).
+    public init(_ set: ImageClassificationSet, batchSize: Int, shuffle: Bool, seed: UInt64 = 0, limit: Int? = nil) {
+        precondition(batchSize > 0, "batch size must be positive")
+        self.batchSize = batchSize
+        self.shuffle = shuffle
+        self.seed = seed
+        count = min(limit ?? set.count, set.count)
+        exampleShape = [set.channels, set.height, set.width]
+        let size = set.channels * set.height * set.width
+        pixels = set.images[0..<(count * size)].map { Float($0) / 255 }
+        labels = set.labels[0..<count].map(Int.init)
+    }
+
+    /// Batches per epoch.
+    public var batchCount: Int { (count + batchSize - 1) / batchSize }
+
+    /// The order of examples in `epoch` (a permutation fixed by the seed and the epoch number).
+    public func order(epoch: Int) -> [Int] {
+        guard shuffle else { return Array(0..<count) }
+        var generator = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        return Array(0..<count).shuffled(using: &generator)
+    }
+
+    /// The batches of one epoch, assembled lazily one at a time.
+    public func epoch(_ epoch: Int) -> some Sequence<Batch> {
+        let order = order(epoch: epoch)
+        return stride(from: 0, to: count, by: batchSize).lazy.map { start in
+            self.batch(Array(order[start..<min(start + self.batchSize, self.count)]))
+        }
+    }
+
+    /// The examples at `indices` as one batch.
+    public func batch(_ indices: [Int]) -> Batch {
+        let size = exampleShape.reduce(1, *)
+        let images = Tensor.zeros([indices.count] + exampleShape)
+        pixels.withUnsafeBufferPointer { source in
+            for (row, index) in indices.enumerated() {
+                (images.data + row * size).update(from: source.baseAddress! + index * size, count: size)
+            }
+        }
+        return Batch(images: images, labels: indices.map { labels[$0] })
+    }
+}

@@ -1,0 +1,97 @@
+import Datasets
+import Engine
+import Foundation
+import Zoo
+
+/// Training throughput of zoo models, set against OpenBLAS sgemm measured in the same run.
+///
+/// Absolute times drift on shared machines; the figure to compare is each model's achieved GEMM
+/// FLOP/s as a fraction of square sgemm, and examples/s side by side in one run.
+public enum Benchmark {
+    public struct ModelResult: Codable, Sendable {
+        public var model: String
+        public var batchSize: Int
+        public var trainExamplesPerSecond: Double
+        /// GEMM FLOPs of one training step (forward and backward) per example.
+        public var gemmFlopsPerExample: Double
+        public var gemmGFLOPS: Double
+        public var fractionOfSgemm: Double
+    }
+
+    public struct Report: Codable, Sendable {
+        public var sgemmSize: Int
+        public var sgemmGFLOPS: Double
+        public var models: [ModelResult]
+        public var machine: MachineInfo
+        public var commandLine: String
+    }
+
+    /// GFLOP/s of n x n sgemm: the median of `samples` timings of at least `seconds` each.
+    public static func sgemm(size n: Int = 512, samples: Int = 5, seconds: Double = 0.3) -> Double {
+        var generator = RandomGenerator(seed: 1)
+        let a = Tensor(shape: [n, n], scalars: (0..<n * n).map { _ in generator.nextUniform() })
+        let b = a.copy(), c = Tensor.zeros([n, n])
+        BLAS.multiplySquare(a, b, into: c)
+        let rates = (0..<samples).map { _ in
+            rate(seconds: seconds) { BLAS.multiplySquare(a, b, into: c); return 2 * Double(n * n * n) }
+        }
+        return rates.median / 1e9
+    }
+
+    /// Training examples/s of `entry` on a fixed batch (one full optimizer step per iteration).
+    public static func training(_ entry: ModelEntry, batch: Batch, samples: Int = 5, seconds: Double = 0.5) -> (examplesPerSecond: Double, flopsPerExample: Double) {
+        Random.seed(0)
+        let model = entry.build(classes: 10)
+        if let initializer = entry.recipe.initialization { model.initializeWeights(initializer) }
+        let optimizer = SGD(model.parameters, learningRate: 0.01)
+        func step() {
+            optimizer.zeroGrad()
+            crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
+            optimizer.step()
+        }
+        for _ in 0..<3 { step() }
+        let before = BLAS.floatingPointOperations
+        step()
+        let flopsPerExample = Double(BLAS.floatingPointOperations - before) / Double(batch.labels.count)
+        let rates = (0..<samples).map { _ in rate(seconds: seconds) { step(); return Double(batch.labels.count) } }
+        return (rates.median, flopsPerExample)
+    }
+
+    /// Repeats `work` (which returns units done) for at least `seconds`; returns units per second.
+    static func rate(seconds: Double, _ work: () -> Double) -> Double {
+        let clock = Stopwatch()
+        var units = 0.0
+        repeat { units += work() } while clock.seconds < seconds
+        return units / clock.seconds
+    }
+
+    /// Benchmarks `models` at `batchSize` on real training images, with sgemm measured before and
+    /// after them (the two are averaged), and prints a table.
+    public static func run(models: [ModelEntry], batchSize: Int, sgemmSize: Int = 512, dataDir: String?,
+                           samples: Int = 5) throws -> Report {
+        let data = try FashionMNIST.load(split: .train, dataDir: dataDir)
+        let batch = BatchLoader(data, batchSize: batchSize, shuffle: false).batch(Array(0..<batchSize))
+        let before = sgemm(size: sgemmSize, samples: samples)
+        var results: [ModelResult] = []
+        for entry in models {
+            let (examplesPerSecond, flops) = training(entry, batch: batch, samples: samples)
+            results.append(ModelResult(model: entry.name, batchSize: batchSize, trainExamplesPerSecond: examplesPerSecond,
+                                       gemmFlopsPerExample: flops, gemmGFLOPS: flops * examplesPerSecond / 1e9,
+                                       fractionOfSgemm: 0))
+        }
+        let after = sgemm(size: sgemmSize, samples: samples)
+        let reference = (before + after) / 2
+        for i in results.indices { results[i].fractionOfSgemm = results[i].gemmGFLOPS / reference }
+
+        var table = TextTable(header: ["model", "batch", "train ex/s", "GEMM MFLOP/ex", "GEMM GFLOP/s", "of sgemm"])
+        for r in results {
+            table.add([r.model, String(r.batchSize), Int(r.trainExamplesPerSecond).formatted(),
+                       fixed(r.gemmFlopsPerExample / 1e6, 2), fixed(r.gemmGFLOPS, 1), fixed(r.fractionOfSgemm * 100, 1) + "%"])
+        }
+        print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "
+            + "(\(BLAS.threads) threads, \(BLAS.coreName))")
+        print(table.rendered)
+        return Report(sgemmSize: sgemmSize, sgemmGFLOPS: reference, models: results, machine: .current(),
+                      commandLine: CommandLine.arguments.joined(separator: " "))
+    }
+}

@@ -1,0 +1,104 @@
+import Datasets
+import Engine
+import Foundation
+import Zoo
+
+/// Everything `zoo run` needs to train one classifier.
+public struct RunOptions: Sendable {
+    public var model: ModelEntry
+    public var dataset: DatasetName
+    public var recipe: Recipe
+    public var seed: UInt64 = 0
+    public var limit: Int?
+    public var testLimit: Int?
+    public var dataDir: String?
+    /// Where the JSON record goes; nil for Results/runs/<model>-<dataset>-<time>.json.
+    public var recordPath: String?
+    public var commandLine: String = CommandLine.arguments.joined(separator: " ")
+
+    public init(model: ModelEntry, dataset: DatasetName, recipe: Recipe) {
+        self.model = model
+        self.dataset = dataset
+        self.recipe = recipe
+    }
+}
+
+/// Trains a classifier end to end: data, model, training, evaluation, record, summary.
+public enum ClassifierRun {
+    /// Runs `options`, printing progress and a summary to standard output, and returns the record
+    /// together with the path it was written to.
+    @discardableResult
+    public static func execute(_ options: RunOptions) throws -> (record: RunRecord, path: String) {
+        let total = Stopwatch()
+        let entry = options.model, recipe = options.recipe
+        let trainSet = try options.dataset.load(split: .train, dataDir: options.dataDir)
+        let testSet = try options.dataset.load(split: .test, dataDir: options.dataDir)
+        guard [trainSet.channels, trainSet.height, trainSet.width] == entry.inputShape else {
+            throw RunError.incompatibleInput(model: entry.name, expected: entry.inputShape,
+                                             got: [trainSet.channels, trainSet.height, trainSet.width])
+        }
+        let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: true, seed: options.seed, limit: options.limit)
+        let test = BatchLoader(testSet, batchSize: max(recipe.batchSize, 256), shuffle: false, limit: options.testLimit)
+
+        Random.seed(options.seed)
+        let model = entry.build(classes: trainSet.classNames.count)
+        if let initializer = recipe.initialization { model.initializeWeights(initializer) }
+
+        print("zoo run \(entry.name) on \(options.dataset.rawValue): \(model.parameterCount.formatted()) parameters, "
+            + "\(training.count.formatted()) training / \(test.count.formatted()) test examples")
+        print("recipe: \(recipe), seed \(options.seed)")
+        let display = ProgressDisplay(totalEpochs: recipe.epochs)
+        var trainer = ClassifierTrainer(recipe: recipe)
+        trainer.onBatch = display.batch
+        trainer.onEpoch = display.epoch
+        let history = try trainer.train(model, on: training, evaluatingOn: test)
+
+        let record = RunRecord(
+            model: entry.name, dataset: options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
+            seed: options.seed, trainExamples: training.count, testExamples: test.count, epochs: history,
+            final: history.last, totalWallSeconds: total.seconds, commandLine: options.commandLine,
+            machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,
+            date: ISO8601DateFormatter().string(from: Date()))
+        let path = options.recordPath ?? RunRecord.defaultPath(model: entry.name, dataset: options.dataset.rawValue)
+        try record.write(to: path)
+        print()
+        print(summary(of: record))
+        print("record: \(path)")
+        return (record, path)
+    }
+
+    /// The end-of-run summary table.
+    static func summary(of record: RunRecord) -> String {
+        var table = TextTable(header: ["model", "params", "epochs", "train loss", "train acc", "test acc",
+                                       "train ex/s", "eval ex/s", "wall s"])
+        if let last = record.final {
+            table.add([record.model, record.parameters.formatted(), String(record.epochs.count),
+                       fixed(last.trainLoss, 3), fixed(last.trainAccuracy, 3), fixed(last.testAccuracy, 3),
+                       Int(record.epochs.map(\.trainExamplesPerSecond).median).formatted(),
+                       Int(record.epochs.map(\.evalExamplesPerSecond).median).formatted(),
+                       fixed(record.totalWallSeconds, 1)])
+        }
+        return table.rendered
+    }
+}
+
+/// A run that cannot start as asked.
+public enum RunError: Error, CustomStringConvertible {
+    case incompatibleInput(model: String, expected: [Int], got: [Int])
+
+    public var description: String {
+        switch self {
+        case let .incompatibleInput(model, expected, got):
+            "\(model) takes inputs of shape \(expected) (channels, height, width), but the dataset has \(got)."
+        }
+    }
+}
+
+extension Array where Element == Double {
+    /// The middle value (mean of the two middle ones for even counts); 0 when empty.
+    var median: Double {
+        guard !isEmpty else { return 0 }
+        let sorted = sorted()
+        return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2
+    }
+}

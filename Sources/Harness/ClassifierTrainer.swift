@@ -1,0 +1,71 @@
+import Datasets
+import Engine
+import Zoo
+
+/// The training loop for image classifiers: SGD on cross-entropy, then evaluation on the test set,
+/// once per epoch (d2l's `train_ch6`).
+public struct ClassifierTrainer {
+    public let recipe: Recipe
+    /// Called with each finished epoch's metrics.
+    public var onEpoch: (EpochMetrics) -> Void = { _ in }
+    /// Called after each training batch with (epoch, batch index, batches, running tally).
+    var onBatch: (_ epoch: Int, _ batch: Int, _ batches: Int, _ loss: Double, _ accuracy: Double, _ examplesPerSecond: Double) -> Void = { _, _, _, _, _, _ in }
+
+    public init(recipe: Recipe) { self.recipe = recipe }
+
+    /// Trains `model` for the recipe's epochs and returns each epoch's metrics.
+    public func train(_ model: Module, on training: BatchLoader, evaluatingOn test: BatchLoader) throws -> [EpochMetrics] {
+        let optimizer = makeOptimizer(for: model)
+        var history: [EpochMetrics] = []
+        for epoch in 1...max(recipe.epochs, 1) where recipe.epochs > 0 {
+            let wall = Stopwatch()
+            model.train()
+            var tally = ClassificationTally()
+            var trainSeconds = 0.0
+            for (index, batch) in training.epoch(epoch).enumerated() {
+                let step = Stopwatch()
+                optimizer.zeroGrad()
+                let logits = model(batch.images)
+                let loss = crossEntropy(logits: logits, targets: batch.labels)
+                guard loss.item.isFinite else {
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: index + 1, learningRate: optimizer.learningRate)
+                }
+                loss.backward()
+                optimizer.step()
+                trainSeconds += step.seconds
+                tally.add(logits: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
+                onBatch(epoch, index + 1, training.batchCount, tally.meanLoss, tally.accuracy,
+                        Double(tally.examples) / trainSeconds)
+            }
+            let evaluation = Stopwatch()
+            let testAccuracy = ClassifierTrainer.accuracy(of: model, on: test)
+            let metrics = EpochMetrics(
+                epoch: epoch, trainLoss: tally.meanLoss, trainAccuracy: tally.accuracy, testAccuracy: testAccuracy,
+                trainExamplesPerSecond: Double(tally.examples) / trainSeconds,
+                evalExamplesPerSecond: Double(test.count) / evaluation.seconds, wallSeconds: wall.seconds)
+            history.append(metrics)
+            onEpoch(metrics)
+        }
+        return history
+    }
+
+    /// Fraction of `data` that `model` classifies correctly, in evaluation mode without gradients.
+    public static func accuracy(of model: Module, on data: BatchLoader) -> Double {
+        model.eval()
+        defer { model.train() }
+        var tally = ClassificationTally()
+        withoutGradients {
+            for batch in data.epoch(0) {
+                tally.add(logits: model(batch.images).argmax(axis: 1), labels: batch.labels)
+            }
+        }
+        return tally.accuracy
+    }
+
+    func makeOptimizer(for model: Module) -> Optimizer {
+        switch recipe.optimizer {
+        case .sgd:
+            SGD(model.parameters, learningRate: recipe.learningRate, momentum: recipe.momentum, weightDecay: recipe.weightDecay)
+        }
+    }
+}

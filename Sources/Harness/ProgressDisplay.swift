@@ -1,0 +1,35 @@
+import Foundation
+
+/// Shows training progress: a live, rewritten line on a terminal; plain lines (one per epoch) otherwise.
+final class ProgressDisplay {
+    private let live: Bool
+    private var lastDraw = Stopwatch()
+    private let totalEpochs: Int
+
+    init(totalEpochs: Int, live: Bool = isatty(fileno(stdout)) != 0) {
+        self.totalEpochs = totalEpochs
+        self.live = live
+    }
+
+    func batch(epoch: Int, batch: Int, batches: Int, loss: Double, accuracy: Double, examplesPerSecond: Double) {
+        guard live, batch == batches || lastDraw.seconds > 0.1 else { return }
+        lastDraw.restart()
+        let width = 24, filled = width * batch / max(batches, 1)
+        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+        let line = "epoch \(epoch)/\(totalEpochs) [\(bar)] \(batch)/\(batches)  loss \(fixed(loss, 3))  "
+            + "train acc \(fixed(accuracy, 3))  \(Int(examplesPerSecond)) ex/s"
+        print("\r\u{1B}[2K" + line, terminator: "")
+        fflush(stdout)
+    }
+
+    func epoch(_ m: EpochMetrics) {
+        if live { print("\r\u{1B}[2K", terminator: "") }
+        print("epoch \(m.epoch)/\(totalEpochs)  loss \(fixed(m.trainLoss, 3))  train acc \(fixed(m.trainAccuracy, 3))  "
+            + "test acc \(fixed(m.testAccuracy, 3))  \(Int(m.trainExamplesPerSecond)) ex/s train  "
+            + "\(Int(m.evalExamplesPerSecond)) ex/s eval  \(fixed(m.wallSeconds, 1)) s")
+        fflush(stdout)
+    }
+}
+
+/// `value` with `digits` decimals.
+func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Zoo
+
+extension DatasetName: ExpressibleByArgument {}
+
+/// A model name on the command line, checked against the registry.
+struct ModelName: ExpressibleByArgument {
+    let entry: ModelEntry
+
+    init?(argument: String) {
+        guard let entry = ModelRegistry.entry(named: argument) else { return nil }
+        self.entry = entry
+    }
+
+    static var allValueStrings: [String] { ModelRegistry.names }
+}
+
+/// Fails validation unless `value` (when given) is positive.
+func requirePositive<T: Comparable & ExpressibleByIntegerLiteral>(_ value: T?, _ flag: String) throws {
+    if let value, value <= 0 { throw ValidationError("\(flag) must be positive.") }
+}
+
+/// Runs `body`; an error it throws is printed to standard error as one clear message and the
+/// command exits with status 1 (instead of ArgumentParser's usage text).
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}

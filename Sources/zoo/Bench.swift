@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Zoo
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training throughput of models against OpenBLAS sgemm in the same run.",
+        discussion: "Each model takes full optimizer steps on a fixed batch of Fashion-MNIST images. "
+            + "Compare the 'of sgemm' column and ratios within one run: absolute speeds drift on shared machines.")
+
+    @Argument(help: "Models to measure (default: all).")
+    var models: [ModelName] = []
+
+    @Option(help: "Batch size of each training step.")
+    var batchSize: Int = 256
+
+    @Option(help: "Size n of the n x n sgemm reference.")
+    var sgemmSize: Int = 512
+
+    @Option(help: "Timed samples per measurement (the median is reported).")
+    var samples: Int = 5
+
+    @Option(help: "Folder holding the dataset files.")
+    var dataDir: String?
+
+    @Option(help: "Also write the report as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        try requirePositive(batchSize, "--batch-size")
+        try requirePositive(sgemmSize, "--sgemm-size")
+        try requirePositive(samples, "--samples")
+    }
+
+    func run() throws {
+        let entries = models.isEmpty ? ModelRegistry.all : models.map(\.entry)
+        let report = try reportingErrors {
+            try Benchmark.run(models: entries, batchSize: batchSize, sgemmSize: sgemmSize, dataDir: dataDir, samples: samples)
+        }
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json), options: .atomic)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Zoo
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model with its default (d2l) recipe, evaluate it, and write a JSON record.",
+        discussion: "Flags override the recipe that `zoo list` shows for the model.")
+
+    @Argument(help: "The model to train (see `zoo list`).")
+    var model: ModelName
+
+    @Option(help: "The dataset to train and test on.")
+    var dataset: DatasetName = .fashionMNIST
+
+    @Option(help: "Epochs to train (default: the recipe's).")
+    var epochs: Int?
+
+    @Option(help: "Training batch size (default: the recipe's).")
+    var batchSize: Int?
+
+    @Option(name: .customLong("lr"), help: "Learning rate (default: the recipe's).")
+    var learningRate: Float?
+
+    @Option(help: "Seed for initialization and shuffling; the same seed reproduces a run.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Train on only the first N training examples.")
+    var limit: Int?
+
+    @Option(help: "Evaluate on only the first N test examples.")
+    var testLimit: Int?
+
+    @Option(help: "Folder holding the dataset files (searched before $ZOO_DATA, the system folder and the cache).")
+    var dataDir: String?
+
+    @Option(help: "Where to write the JSON record (default: Results/runs/<model>-<dataset>-<time>.json).")
+    var record: String?
+
+    func validate() throws {
+        try requirePositive(epochs, "--epochs")
+        try requirePositive(batchSize, "--batch-size")
+        try requirePositive(limit, "--limit")
+        try requirePositive(testLimit, "--test-limit")
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw ValidationError("--lr must be a positive number.")
+        }
+    }
+
+    func run() throws {
+        var recipe = model.entry.recipe
+        recipe.epochs = epochs ?? recipe.epochs
+        recipe.batchSize = batchSize ?? recipe.batchSize
+        recipe.learningRate = learningRate ?? recipe.learningRate
+        var options = RunOptions(model: model.entry, dataset: dataset, recipe: recipe)
+        options.seed = seed
+        options.limit = limit
+        options.testLimit = testLimit
+        options.dataDir = dataDir
+        options.recordPath = record
+        try reportingErrors { try ClassifierRun.execute(options) }
+    }
+}
