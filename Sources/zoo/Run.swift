@@ -23,6 +23,12 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("lr"), help: "Learning rate (default: the recipe's).")
     var learningRate: Float?
 
+    @Option(help: "SGD momentum (default: the recipe's).")
+    var momentum: Float?
+
+    @Option(help: "L2 weight decay (default: the recipe's).")
+    var weightDecay: Float?
+
     @Option(help: "Seed for initialization and shuffling; the same seed reproduces a run.")
     var seed: UInt64 = 0
 
@@ -46,6 +52,12 @@ struct Run: ParsableCommand {
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
             throw ValidationError("--lr must be a positive number.")
         }
+        if let momentum, !(momentum >= 0 && momentum < 1) {
+            throw ValidationError("--momentum must be in [0, 1).")
+        }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) {
+            throw ValidationError("--weight-decay must be zero or positive.")
+        }
     }
 
     func run() throws {
@@ -53,6 +65,8 @@ struct Run: ParsableCommand {
         recipe.epochs = epochs ?? recipe.epochs
         recipe.batchSize = batchSize ?? recipe.batchSize
         recipe.learningRate = learningRate ?? recipe.learningRate
+        recipe.momentum = momentum ?? recipe.momentum
+        recipe.weightDecay = weightDecay ?? recipe.weightDecay
         var options = RunOptions(model: model.entry, dataset: dataset, recipe: recipe)
         options.seed = seed
         options.limit = limit

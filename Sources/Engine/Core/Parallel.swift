@@ -1,9 +1,13 @@
 import Dispatch
 import Foundation
 
-/// How many threads the engine's own (non-BLAS) kernels split their work across.
+/// How many threads the engine's own (non-BLAS) kernels split their work across: `$ZOO_THREADS`
+/// if set, else the number of cores (at most 8).
 public enum Parallelism {
-    nonisolated(unsafe) public static var threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    nonisolated(unsafe) public static var threads: Int = {
+        if let value = ProcessInfo.processInfo.environment["ZOO_THREADS"].flatMap(Int.init), value > 0 { return value }
+        return max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+    }()
     /// Below this much work (elements touched), a kernel runs on the calling thread.
     static let minimumWorkPerThread = 1 << 15
 }

@@ -5,21 +5,23 @@ typealias Vector = SIMD8<Float>
 
 @inline(__always)
 func vexp(_ x: Vector) -> Vector {
-    let x = x.clamped(lowerBound: Vector(repeating: -87.33654), upperBound: Vector(repeating: 88.72283))
-    let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+    // Only +, -, *, min/max and bit casts: the generic SIMD rounding and conversion initializers
+    // are not lowered to vector instructions and cost ten times the whole computation.
+    let x = pointwiseMin(pointwiseMax(x, Vector(repeating: -87.33654)), Vector(repeating: 88.72283))
+    // Adding 1.5 * 2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
+    let shifted = x * 1.44269504088896341 + 12_582_912
+    let n = shifted - 12_582_912
+    let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
     var r = x - n * 0.693359375
     r = r + n * 2.12194440e-4
-    var p: Vector = Vector(repeating: 1.9875691500e-4)
+    var p = Vector(repeating: 1.9875691500e-4)
     p = p * r + 1.3981999507e-3
     p = p * r + 8.3334519073e-3
     p = p * r + 4.1665795894e-2
     p = p * r + 1.6666665459e-1
     p = p * r + 5.0000001201e-1
     let y = p * (r * r) + r + 1
-    // 2^n as two factors 2^(n/2) * 2^(n - n/2), each built from exponent bits, so n = 128 can't overflow.
-    // n is integral and small, so adding 1.5 * 2^23 leaves it in the low mantissa bits (a vector
-    // float-to-int conversion without a per-lane call).
-    let integer = unsafeBitCast(n + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    // 2^n as 2^(n/2) * 2^(n - n/2), each built from exponent bits, so n = 128 cannot overflow.
     let n1 = integer &>> 1
     let n2 = integer &- n1
     let s1 = unsafeBitCast((n1 &+ 127) &<< 23, to: Vector.self)
