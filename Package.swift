@@ -1,10 +1,26 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// On x86-64 machines with AVX2 and FMA (every x86 server and laptop since 2013), the engine's own
+/// vector kernels are compiled for them: 8-lane instructions instead of SSE2's 4, about 1.3x on
+/// LeNet training here. `ZOO_PORTABLE=1 swift build` makes a binary for any x86-64 CPU.
+let hostHasAVX2: Bool = {
+    #if arch(x86_64) && os(Linux)
+    guard ProcessInfo.processInfo.environment["ZOO_PORTABLE"] == nil,
+          let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let set = Set(flags.split(separator: " "))
+    return set.contains("avx2") && set.contains("fma")
+    #else
+    return false
+    #endif
+}()
 
 /// Numeric code is compiled with bounds checks off and whole-module optimization in release builds.
 let numeric: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
-]
+] + (hostHasAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"])] : [])
 
 let package = Package(
     name: "Zoo",
@@ -34,6 +50,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Engine"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine", "Datasets", "Harness"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Zoo", "Datasets", "Engine"]),
+        .testTarget(name: "CLITests", dependencies: ["zoo", "Harness", "Zoo"]),
     ],
     swiftLanguageModes: [.v5]
 )

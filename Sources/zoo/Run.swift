@@ -61,6 +61,11 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        try reportingErrors { try ClassifierRun.execute(options) }
+    }
+
+    /// The run these flags ask for.
+    var options: RunOptions {
         var recipe = model.entry.recipe
         recipe.epochs = epochs ?? recipe.epochs
         recipe.batchSize = batchSize ?? recipe.batchSize
@@ -73,6 +78,6 @@ struct Run: ParsableCommand {
         options.testLimit = testLimit
         options.dataDir = dataDir
         options.recordPath = record
-        try reportingErrors { try ClassifierRun.execute(options) }
+        return options
     }
 }

@@ -29,10 +29,15 @@ struct RegressionTests {
         #expect(history.last!.trainLoss < history.first!.trainLoss)
     }
 
-    @Test func leNetLearnsFashionMNIST() throws {
-        let recipe = Recipe(learningRate: 0.1, momentum: 0.9, epochs: 3, batchSize: 64, initialization: .xavierUniform())
-        let history = try train("lenet", recipe: recipe, examples: 6000)
-        #expect(history.last!.testAccuracy > 0.65)
+    /// d2l's sigmoid LeNet sits on a plateau at chance (loss 2.30) for its first ~400 updates at
+    /// lr 0.9, in PyTorch as here, so this test needs ~10 seconds: 8 epochs of 10,000 examples.
+    /// Measured when set: test accuracy 0.499, training loss 0.956 in the last epoch.
+    @Test func leNetLeavesThePlateauAndLearns() throws {
+        let recipe = Recipe(learningRate: 0.9, epochs: 8, batchSize: 128, initialization: .xavierUniform())
+        let history = try train("lenet", recipe: recipe, examples: 10_000)
+        #expect(history.first!.trainLoss > 2.2)
+        #expect(history.last!.trainLoss < 1.3)
+        #expect(history.last!.testAccuracy > 0.40)
     }
 
     @Test func sameSeedSameRun() throws {

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import Harness
+@testable import zoo
+
+/// The command line: flags reach the recipe, bad input gets a clear message, a run writes its record.
+@Suite struct CommandLineTests {
+    /// The message ArgumentParser would print for `arguments`, or nil if they parse.
+    func parseError(_ arguments: [String]) -> String? {
+        do {
+            _ = try ZooCommand.parseAsRoot(arguments)
+            return nil
+        } catch {
+            return ZooCommand.message(for: error)
+        }
+    }
+
+    @Test func unknownModelListsTheValidOnes() throws {
+        let message = try #require(parseError(["run", "resnet9000"]))
+        #expect(message.contains("resnet9000"))
+        #expect(message.contains("lenet") && message.contains("mlp") && message.contains("softmax"))
+    }
+
+    @Test func unknownDatasetListsTheValidOnes() throws {
+        let message = try #require(parseError(["run", "lenet", "--dataset", "imagenet"]))
+        #expect(message.contains("fashion-mnist"))
+    }
+
+    @Test(arguments: [
+        (["--epochs", "0"], "--epochs must be positive"),
+        (["--batch-size=-3"], "--batch-size must be positive"),
+        (["--lr=-1"], "--lr must be a positive number"),
+        (["--lr", "nan"], "--lr must be a positive number"),
+        (["--momentum", "1.5"], "--momentum must be in [0, 1)"),
+        (["--limit", "abc"], "abc"),
+    ])
+    func badFlagValuesAreRejected(flags: [String], expected: String) throws {
+        let message = try #require(parseError(["run", "lenet"] + flags))
+        #expect(message.contains(expected), "\(message)")
+    }
+
+    @Test func flagsOverrideTheRecipe() throws {
+        let command = try #require(try ZooCommand.parseAsRoot(["run", "LeNet", "--epochs", "2", "--lr", "0.5", "--batch-size", "64"]) as? Run)
+        let options = command.options
+        #expect(options.model.name == "lenet")
+        #expect(options.recipe.epochs == 2 && options.recipe.learningRate == 0.5 && options.recipe.batchSize == 64)
+        #expect(options.recipe.initialization == .xavierUniform())
+    }
+
+    @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
+    func aShortRunWritesItsRecord() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-cli-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let command = try #require(try ZooCommand.parseAsRoot([
+            "run", "mlp", "--epochs", "2", "--limit", "1000", "--test-limit", "500", "--seed", "3", "--record", path,
+        ]) as? Run)
+        try command.run()
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        #expect(json["model"] as? String == "mlp")
+        #expect(json["dataset"] as? String == "fashion-mnist")
+        #expect(json["seed"] as? Int == 3)
+        #expect(json["trainExamples"] as? Int == 1000 && json["testExamples"] as? Int == 500)
+        #expect((json["epochs"] as? [[String: Any]])?.count == 2)
+        let recipe = try #require(json["recipe"] as? [String: Any])
+        #expect(recipe["initialization"] as? String == "normal(0, 0.01)")
+        let final = try #require(json["final"] as? [String: Any])
+        #expect((final["testAccuracy"] as? Double ?? 0) > 0.3)
+        #expect((json["machine"] as? [String: Any])?["cores"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
+        #expect((json["commandLine"] as? String)?.isEmpty == false)
+    }
+
+    @Test func corruptDataIsReportedByFileName() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-empty-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        try Data("not a gzip file".utf8).write(to: URL(fileURLWithPath: empty + "/train-images-idx3-ubyte.gz"))
+        for name in ["train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+            try Data("x".utf8).write(to: URL(fileURLWithPath: empty + "/" + name))
+        }
+        var options = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--data-dir", empty]) as? Run).options
+        options.recordPath = empty + "/record.json"
+        #expect { try ClassifierRun.execute(options) } throws: { error in
+            String(describing: error).contains("train-images-idx3-ubyte")
+        }
+    }
+}
+
+let fashionMNISTInstalled = FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
