@@ -1,8 +1,9 @@
 /// 2-D convolution (cross-correlation, as PyTorch) lowered to one batched GEMM.
 ///
 /// Forward: columns = im2col(x) [C*kh*kw, N*P]; Y' = W [O, C*kh*kw] x columns -> [O, N*P], scattered to
-/// NCHW with the bias added. Backward recomputes the columns instead of keeping them (they are
-/// kh*kw times the input), then dW = G' columns^T and dcolumns = W^T G', folded back by col2im.
+/// NCHW with the bias added. Backward keeps the columns for the weight gradient when they are small
+/// and recomputes them otherwise (they are kh*kw times the input), then dW = G' columns^T and
+/// dcolumns = W^T G', folded back by col2im.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) -> Tensor {
     precondition(x.rank == 4, "conv2d expects an NCHW batch, got shape \(x.shape)")
     precondition(weight.rank == 4 && weight.shape[1] == x.shape[1],
@@ -23,14 +24,18 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
                              positions: g.positions, bias: bias?.data)
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    let keptColumns = columns.count <= maximumKeptColumns ? columns : nil
     return result.recording(inputs) { gradient, _ in
         let gradientByChannel = Tensor(uninitialized: [outChannels, columnCount])
         batchMajorToChannelMajor(gradient.data, gradientByChannel.data, batch: g.batch,
                                  channels: outChannels, positions: g.positions)
         var grads: [Tensor?] = [nil, nil, nil]
         if weight.requiresGrad {
-            let columns = Tensor(uninitialized: [g.patch, columnCount])
-            im2col(x.data, g, into: columns.data)
+            let columns = keptColumns ?? {
+                let columns = Tensor(uninitialized: [g.patch, columnCount])
+                im2col(x.data, g, into: columns.data)
+                return columns
+            }()
             let dw = Tensor(uninitialized: weight.shape)
             gemm(transposeB: true, m: outChannels, n: g.patch, k: columnCount,
                  gradientByChannel.data, columns.data, dw.data)
@@ -52,6 +57,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
         return Array(grads.prefix(inputs.count))
     }
 }
+
+/// Lowered inputs up to this many floats (64 MB) are kept from forward for backward; larger ones are
+/// recomputed, trading an im2col pass for memory.
+let maximumKeptColumns = 16 << 20
 
 /// [C, N, P] -> [N, C, P], adding `bias[c]` on the way when given.
 func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,

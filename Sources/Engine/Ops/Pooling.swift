@@ -65,6 +65,7 @@ private final class WinnerIndices {
 /// The mean of each window; padding counts as zeros in the divisor (PyTorch's count_include_pad=True).
 public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     let g = poolGeometry(x, kernel: kernel, stride: stride ?? kernel, padding: padding, name: "avgPool2d")
+    if kernel == 2 && g.stride == 2 && padding == 0 { return averageOfPairs(x, g) }
     let planes = g.batch * g.channels, inArea = g.height * g.width
     let scale = 1 / Float(kernel * kernel)
     let result = Tensor(uninitialized: [g.batch, g.channels, g.outHeight, g.outWidth])
@@ -105,6 +106,45 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
                                 if ix >= 0 && ix < g.width { dxPlane[iy * g.width + ix] += share }
                             }
                         }
+                    }
+                }
+            }
+        }
+        return [dx]
+    }
+}
+
+/// 2x2 average pooling with stride 2 (LeNet's): each output reads two input rows in one pass.
+private func averageOfPairs(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
+    let planes = g.batch * g.channels, inArea = g.height * g.width
+    let (outHeight, outWidth, width) = (g.outHeight, g.outWidth, g.width)
+    let result = Tensor(uninitialized: [g.batch, g.channels, outHeight, outWidth])
+    let input = x.data, output = result.data
+    parallelChunks(planes, costPerItem: inArea) { range in
+        for plane in range {
+            for oy in 0..<outHeight {
+                let top = input + plane * inArea + 2 * oy * width, bottom = top + width
+                let out = output + (plane * outHeight + oy) * outWidth
+                for ox in 0..<outWidth {
+                    out[ox] = (top[2 * ox] + top[2 * ox + 1] + bottom[2 * ox] + bottom[2 * ox + 1]) * 0.25
+                }
+            }
+        }
+    }
+    return result.recording([x]) { gradient, _ in
+        // Every input under a window gets a quarter of its gradient; rows and columns past the last
+        // window (odd sizes) get none.
+        let dx = Tensor.zeros(x.shape)
+        let src = gradient.data, dst = dx.data
+        parallelChunks(planes, costPerItem: inArea) { range in
+            for plane in range {
+                for oy in 0..<outHeight {
+                    let top = dst + plane * inArea + 2 * oy * width, bottom = top + width
+                    let grad = src + (plane * outHeight + oy) * outWidth
+                    for ox in 0..<outWidth {
+                        let share = grad[ox] * 0.25
+                        top[2 * ox] = share; top[2 * ox + 1] = share
+                        bottom[2 * ox] = share; bottom[2 * ox + 1] = share
                     }
                 }
             }
