@@ -57,6 +57,31 @@ public enum Benchmark {
         return (rates.median, flopsPerExample)
     }
 
+    /// Where one training step of `entry` spends its time, per layer (forward) and operation (backward).
+    static func profileTable(_ entry: ModelEntry, batch: Batch, steps: Int = 20) -> String {
+        Random.seed(0)
+        let model = entry.build(classes: 10)
+        let optimizer = SGD(model.parameters, learningRate: 0.01)
+        func step() {
+            optimizer.zeroGrad()
+            crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
+            Profiler.measure("optimizer step") { optimizer.step() }
+        }
+        step()
+        Profiler.reset()
+        Profiler.isEnabled = true
+        let clock = Stopwatch()
+        for _ in 0..<steps { step() }
+        let total = clock.seconds
+        Profiler.isEnabled = false
+        var table = TextTable(header: ["\(entry.name): where a step goes", "ms/step", "share"])
+        for item in Profiler.entries {
+            table.add([item.name, fixed(item.seconds * 1000 / Double(steps), 2), fixed(item.seconds / total * 100, 1) + "%"])
+        }
+        table.add(["whole step", fixed(total * 1000 / Double(steps), 2), "100.0%"])
+        return table.rendered
+    }
+
     /// Repeats `work` (which returns units done) for at least `seconds`; returns units per second.
     static func rate(seconds: Double, _ work: () -> Double) -> Double {
         let clock = Stopwatch()
@@ -68,13 +93,15 @@ public enum Benchmark {
     /// Benchmarks `models` at `batchSize` on real training images, with sgemm measured before and
     /// after them (the two are averaged), and prints a table.
     public static func run(models: [ModelEntry], batchSize: Int, sgemmSize: Int = 512, dataDir: String?,
-                           samples: Int = 5) throws -> Report {
+                           samples: Int = 5, profile: Bool = false) throws -> Report {
         let data = try FashionMNIST.load(split: .train, dataDir: dataDir)
         let batch = BatchLoader(data, batchSize: batchSize, shuffle: false).batch(Array(0..<batchSize))
         let before = sgemm(size: sgemmSize, samples: samples)
         var results: [ModelResult] = []
+        var profiles: [String] = []
         for entry in models {
             let (examplesPerSecond, flops) = training(entry, batch: batch, samples: samples)
+            if profile { profiles.append(profileTable(entry, batch: batch)) }
             results.append(ModelResult(model: entry.name, batchSize: batchSize, trainExamplesPerSecond: examplesPerSecond,
                                        gemmFlopsPerExample: flops, gemmGFLOPS: flops * examplesPerSecond / 1e9,
                                        fractionOfSgemm: 0))
@@ -91,6 +118,7 @@ public enum Benchmark {
         print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "
             + "(\(BLAS.threads) threads, \(BLAS.coreName))")
         print(table.rendered)
+        for profile in profiles { print("\n" + profile) }
         return Report(sgemmSize: sgemmSize, sgemmGFLOPS: reference, models: results, machine: .current(),
                       commandLine: CommandLine.arguments.joined(separator: " "))
     }

@@ -24,6 +24,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Folder holding the dataset files.")
     var dataDir: String?
 
+    @Flag(help: "Also show where a training step spends its time, per layer and operation.")
+    var profile = false
+
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
 
@@ -36,7 +39,8 @@ struct Bench: ParsableCommand {
     func run() throws {
         let entries = models.isEmpty ? ModelRegistry.all : models.map(\.entry)
         let report = try reportingErrors {
-            try Benchmark.run(models: entries, batchSize: batchSize, sgemmSize: sgemmSize, dataDir: dataDir, samples: samples)
+            try Benchmark.run(models: entries, batchSize: batchSize, sgemmSize: sgemmSize, dataDir: dataDir, samples: samples,
+                              profile: profile)
         }
         if let json {
             let encoder = JSONEncoder()

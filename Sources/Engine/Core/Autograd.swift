@@ -1,12 +1,15 @@
 /// One recorded operation: its inputs and how to turn the output's gradient into theirs.
 final class Node {
     let inputs: [Tensor]
+    /// The function that recorded it (for the profiler).
+    let operation: StaticString
     /// Given the gradient of the output (and the output itself), returns one gradient per input,
     /// nil for inputs that do not require one.
     let backward: (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]
 
-    init(inputs: [Tensor], backward: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]) {
+    init(inputs: [Tensor], operation: StaticString, backward: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]) {
         self.inputs = inputs
+        self.operation = operation
         self.backward = backward
     }
 }
@@ -31,10 +34,11 @@ extension Tensor {
     /// Attaches `backward` to `self` as its history if gradients are on and any input needs them.
     /// Operations call this on the tensor they just computed.
     @discardableResult
-    func recording(_ inputs: [Tensor], backward: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]) -> Tensor {
+    func recording(_ inputs: [Tensor], operation: StaticString = #function,
+                   backward: @escaping (_ gradient: Tensor, _ output: Tensor) -> [Tensor?]) -> Tensor {
         if GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) {
             requiresGrad = true
-            node = Node(inputs: inputs, backward: backward)
+            node = Node(inputs: inputs, operation: operation, backward: backward)
         }
         return self
     }
@@ -53,7 +57,7 @@ extension Tensor {
                     tensor.grad = tensor.grad.map { $0 + gradient } ?? gradient
                     continue
                 }
-                let inputGradients = node.backward(gradient, tensor)
+                let inputGradients = Profiler.measure("backward \(node.operation)") { node.backward(gradient, tensor) }
                 for (input, inputGradient) in zip(node.inputs, inputGradients) {
                     guard input.requiresGrad, let inputGradient else { continue }
                     precondition(inputGradient.shape == input.shape,

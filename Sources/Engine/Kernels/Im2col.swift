@@ -8,6 +8,14 @@ struct ConvGeometry {
     var positions: Int { outHeight * outWidth }
     /// Rows of the lowered matrix: one per (channel, kernel row, kernel column).
     var patch: Int { channels * kernelHeight * kernelWidth }
+
+    /// The output columns whose input column (xo * stride - padding + kj) lies inside the image.
+    @inline(__always)
+    func validOutputColumns(kernelColumn kj: Int) -> Range<Int> {
+        let first = max(0, (padding - kj + stride - 1) / stride)
+        let last = min(outWidth, (width - 1 + padding - kj) / stride + 1)
+        return first..<max(first, last)
+    }
 }
 
 /// Lowers a batch of images into the matrix [patch, batch * positions]: column (n, oh, ow) holds the
@@ -20,6 +28,7 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into columns: UnsafeMu
         for row in rows {
             let c = row / (g.kernelHeight * g.kernelWidth)
             let ki = (row / g.kernelWidth) % g.kernelHeight, kj = row % g.kernelWidth
+            let valid = g.validOutputColumns(kernelColumn: kj)
             for n in 0..<g.batch {
                 let plane = x + (n * g.channels + c) * g.height * g.width
                 var out = columns + row * rowLength + n * positions
@@ -28,11 +37,14 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into columns: UnsafeMu
                     if iy < 0 || iy >= g.height {
                         out.update(repeating: 0, count: ow)
                     } else {
-                        let line = plane + iy * g.width
-                        for xo in 0..<ow {
-                            let ix = xo * g.stride - g.padding + kj
-                            out[xo] = (ix >= 0 && ix < g.width) ? line[ix] : 0
+                        let line = plane + iy * g.width - g.padding + kj
+                        out.update(repeating: 0, count: valid.lowerBound)
+                        if g.stride == 1 {
+                            (out + valid.lowerBound).update(from: line + valid.lowerBound, count: valid.count)
+                        } else {
+                            for xo in valid { out[xo] = line[xo * g.stride] }
                         }
+                        (out + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
                     }
                     out += ow
                 }
@@ -52,6 +64,7 @@ func col2im(_ columns: UnsafePointer<Float>, _ g: ConvGeometry, into dx: UnsafeM
         for c in channels {
             for k in 0..<kernelArea {
                 let (ki, kj) = (k / g.kernelWidth, k % g.kernelWidth)
+                let valid = g.validOutputColumns(kernelColumn: kj)
                 let row = columns + (c * kernelArea + k) * rowLength
                 for n in 0..<g.batch {
                     let plane = dx + (n * g.channels + c) * g.height * g.width
@@ -59,11 +72,8 @@ func col2im(_ columns: UnsafePointer<Float>, _ g: ConvGeometry, into dx: UnsafeM
                     for y in 0..<oh {
                         let iy = y * g.stride - g.padding + ki
                         if iy >= 0 && iy < g.height {
-                            let line = plane + iy * g.width
-                            for xo in 0..<ow {
-                                let ix = xo * g.stride - g.padding + kj
-                                if ix >= 0 && ix < g.width { line[ix] += source[xo] }
-                            }
+                            let line = plane + iy * g.width - g.padding + kj
+                            for xo in valid { line[xo * g.stride] += source[xo] }
                         }
                         source += ow
                     }

@@ -15,7 +15,10 @@ open class Module {
         preconditionFailure("\(type(of: self)) does not implement forward(_:)")
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { forward(x) }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        guard Profiler.isEnabled, namedChildren.isEmpty else { return forward(x) }
+        return Profiler.measure("forward \(type(of: self))") { forward(x) }
+    }
 
     /// Direct sub-modules with their names; `Sequential` names them by index.
     open var namedChildren: [(String, Module)] {
