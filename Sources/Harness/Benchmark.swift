@@ -12,9 +12,9 @@ public enum Benchmark {
         public var model: String
         public var batchSize: Int
         public var trainExamplesPerSecond: Double
-        /// GEMM FLOPs of one training step (forward and backward) per example.
-        public var gemmFlopsPerExample: Double
-        public var gemmGFLOPS: Double
+        /// Multiply-add FLOPs (GEMM and direct convolution) of one training step per example.
+        public var flopsPerExample: Double
+        public var gflops: Double
         public var fractionOfSgemm: Double
     }
 
@@ -50,9 +50,9 @@ public enum Benchmark {
             optimizer.step()
         }
         for _ in 0..<3 { step() }
-        let before = BLAS.floatingPointOperations
+        let before = FLOPCounter.count
         step()
-        let flopsPerExample = Double(BLAS.floatingPointOperations - before) / Double(batch.labels.count)
+        let flopsPerExample = Double(FLOPCounter.count - before) / Double(batch.labels.count)
         let rates = (0..<samples).map { _ in rate(seconds: seconds) { step(); return Double(batch.labels.count) } }
         return (rates.median, flopsPerExample)
     }
@@ -103,17 +103,17 @@ public enum Benchmark {
             let (examplesPerSecond, flops) = training(entry, batch: batch, samples: samples)
             if profile { profiles.append(profileTable(entry, batch: batch)) }
             results.append(ModelResult(model: entry.name, batchSize: batchSize, trainExamplesPerSecond: examplesPerSecond,
-                                       gemmFlopsPerExample: flops, gemmGFLOPS: flops * examplesPerSecond / 1e9,
+                                       flopsPerExample: flops, gflops: flops * examplesPerSecond / 1e9,
                                        fractionOfSgemm: 0))
         }
         let after = sgemm(size: sgemmSize, samples: samples)
         let reference = (before + after) / 2
-        for i in results.indices { results[i].fractionOfSgemm = results[i].gemmGFLOPS / reference }
+        for i in results.indices { results[i].fractionOfSgemm = results[i].gflops / reference }
 
-        var table = TextTable(header: ["model", "batch", "train ex/s", "GEMM MFLOP/ex", "GEMM GFLOP/s", "of sgemm"])
+        var table = TextTable(header: ["model", "batch", "train ex/s", "MFLOP/ex", "GFLOP/s", "of sgemm"])
         for r in results {
             table.add([r.model, String(r.batchSize), Int(r.trainExamplesPerSecond).formatted(),
-                       fixed(r.gemmFlopsPerExample / 1e6, 2), fixed(r.gemmGFLOPS, 1), fixed(r.fractionOfSgemm * 100, 1) + "%"])
+                       fixed(r.flopsPerExample / 1e6, 2), fixed(r.gflops, 1), fixed(r.fractionOfSgemm * 100, 1) + "%"])
         }
         print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "
             + "(\(BLAS.threads) threads, \(BLAS.coreName))")

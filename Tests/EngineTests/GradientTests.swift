@@ -53,6 +53,22 @@ import Testing
         expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: stride, padding: padding) }
     }
 
+    /// A first layer (input without gradient, small patch) takes the direct path; it must agree with
+    /// the lowered path and have the right weight and bias gradients.
+    @Test(arguments: [(1, 0), (2, 1), (2, 2)])
+    func directConvolution(channels: Int, padding: Int) {
+        let x = randomTensor([3, channels, 9, 11], seed: 19, requiresGrad: false)
+        let w = randomTensor([5, channels, 3, 3], seed: 20), bias = randomTensor([5], seed: 21)
+        #expect(DirectConvolution.applies(input: x, patch: channels * 9, stride: 1))
+        let direct = conv2d(x, weight: w, bias: bias, padding: padding)
+        let xWithGradient = x.copy()
+        xWithGradient.requiresGrad = true  // forces the im2col path
+        let lowered = conv2d(xWithGradient, weight: w, bias: bias, padding: padding)
+        #expect(direct.shape == lowered.shape)
+        for (a, b) in zip(direct.scalars, lowered.scalars) { #expect(abs(a - b) < 1e-5) }
+        expectGradientsMatch([w, bias]) { conv2d(x, weight: $0[0], bias: $0[1], padding: padding) }
+    }
+
     @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 0), (2, 2, 1)])
     func pooling(kernel: Int, stride: Int, padding: Int) {
         let x = distinct([2, 2, 7, 6])  // an odd height leaves a row that no 2x2/2 window reads

@@ -12,20 +12,31 @@ public enum Parallelism {
     static let minimumWorkPerThread = 1 << 15
 }
 
-/// Calls `body(range)` for contiguous, disjoint chunks of `0..<count` covering it, in parallel
-/// when `count * costPerItem` is large enough to pay for the threads. Chunks depend only on
-/// `count` and the thread count, so results are reproducible for a given thread count.
+/// How many chunks `parallelChunks` splits `count` items into.
 @inline(__always)
-func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
-    let threads = min(Parallelism.threads, max(1, count * costPerItem / Parallelism.minimumWorkPerThread), count)
-    if threads <= 1 {
-        if count > 0 { body(0..<count) }
+func chunkCount(_ count: Int, costPerItem: Int = 1) -> Int {
+    max(1, min(Parallelism.threads, count * costPerItem / Parallelism.minimumWorkPerThread, count))
+}
+
+/// Calls `body(chunk, range)` for `chunkCount(count, costPerItem)` contiguous, disjoint chunks of
+/// `0..<count` covering it, in parallel when there is more than one. Chunks depend only on `count`
+/// and the thread count, so results are reproducible for a given thread count.
+@inline(__always)
+func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
+    let chunks = chunkCount(count, costPerItem: costPerItem)
+    if chunks == 1 {
+        if count > 0 { body(0, 0..<count) }
         return
     }
     withoutActuallyEscaping(body) { body in
-        DispatchQueue.concurrentPerform(iterations: threads) { chunk in
-            let start = count * chunk / threads, end = count * (chunk + 1) / threads
-            body(start..<end)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            body(chunk, (count * chunk / chunks)..<(count * (chunk + 1) / chunks))
         }
     }
+}
+
+/// `parallelChunks` for bodies that need only the range.
+@inline(__always)
+func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+    parallelChunks(count, costPerItem: costPerItem) { (_: Int, range: Range<Int>) in body(range) }
 }

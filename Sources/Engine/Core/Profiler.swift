@@ -26,3 +26,9 @@ public enum Profiler {
 
     public static func reset() { totals = [:] }
 }
+
+/// Multiply-add FLOPs done by GEMM and direct convolution so far (2 per multiply-add): the benchmark
+/// reads it to turn time into achieved FLOP/s.
+public enum FLOPCounter {
+    nonisolated(unsafe) public static var count = 0
+}

@@ -14,7 +14,7 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
         for i in 0..<(m * (ldc ?? n)) { c[i] = beta == 0 ? 0 : c[i] * beta }
         return
     }
-    BLAS.floatingPointOperations &+= 2 * m * n * k
+    FLOPCounter.count &+= 2 * m * n * k
     cblas_sgemm(CblasRowMajor,
                 transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha,
@@ -38,9 +38,6 @@ public enum BLAS {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(newValue)) }
     }
-    /// Floating-point operations issued to GEMM so far (2mnk per call): benchmarks read it to
-    /// turn time into achieved FLOP/s.
-    nonisolated(unsafe) public static var floatingPointOperations = 0
     /// The core type OpenBLAS picked for this CPU (e.g. "Haswell", "Zen").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }

@@ -14,6 +14,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
     precondition(g.outHeight > 0 && g.outWidth > 0,
                  "conv2d kernel \(weight.shape[2])x\(weight.shape[3]) is larger than the padded input \(x.shape)")
     let columnCount = g.batch * g.positions
+    if DirectConvolution.applies(input: x, patch: g.patch, stride: stride) {
+        return directConv2d(x, weight: weight, bias: bias, g)
+    }
 
     let columns = Tensor(uninitialized: [g.patch, columnCount])
     im2col(x.data, g, into: columns.data)
@@ -55,6 +58,20 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
             grads[2] = db
         }
         return Array(grads.prefix(inputs.count))
+    }
+}
+
+/// conv2d of an input that needs no gradient, without lowering (see `DirectConvolution`).
+private func directConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry) -> Tensor {
+    let outChannels = weight.shape[0]
+    let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
+    DirectConvolution.forward(x.data, weight.data, bias?.data, g, outChannels: outChannels, into: result.data)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return result.recording(inputs) { gradient, _ in
+        let dw = Tensor(uninitialized: weight.shape), db = bias.map { Tensor(uninitialized: $0.shape) }
+        DirectConvolution.parameterGradients(x.data, gradient.data, g, outChannels: outChannels,
+                                             weight: dw.data, bias: db?.data)
+        return Array([nil, weight.requiresGrad ? dw : nil, bias?.requiresGrad == true ? db : nil].prefix(inputs.count))
     }
 }
 

@@ -29,10 +29,14 @@ extension Tensor {
         let (outer, length, inner) = split(around: axis)
         let result = Tensor.zeros(reducedShape(axis: axis, keepingDimension: keepingDimension))
         let src = data, dst = result.data
-        for o in 0..<outer {
-            for l in 0..<length {
-                let row = src + (o * length + l) * inner, out = dst + o * inner
-                for i in 0..<inner { out[i] += row[i] }
+        if inner == 1 {
+            for o in 0..<outer { dst[o] = sumElements(src + o * length, count: length) }
+        } else {
+            for o in 0..<outer {
+                for l in 0..<length {
+                    let row = src + (o * length + l) * inner, out = dst + o * inner
+                    for i in 0..<inner { out[i] += row[i] }
+                }
             }
         }
         return result.recording([self]) { [shape] g, _ in

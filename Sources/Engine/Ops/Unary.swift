@@ -2,54 +2,82 @@ import Foundation
 
 /// Elementwise functions and their gradients.
 extension Tensor {
-    /// A new tensor with `vector` applied to every element (no history).
+    /// A new tensor with `K` applied to every element (no history).
     @inline(__always)
-    func mapped(_ vector: (Vector) -> Vector) -> Tensor {
+    func mapped<K: UnaryKernel>(_ kernel: K.Type) -> Tensor {
         let result = Tensor(uninitialized: shape)
-        mapElements(data, result.data, count: count, vector: vector)
+        mapElements(kernel, data, result.data, count: count)
         return result
     }
 
-    /// A new tensor combining this one with `other` (same shape) elementwise (no history).
+    /// A new tensor combining this one with `other` (same shape) elementwise by `K` (no history).
     @inline(__always)
-    func zipped(_ other: Tensor, _ vector: (Vector, Vector) -> Vector) -> Tensor {
+    func zipped<K: BinaryKernel>(_ other: Tensor, _ kernel: K.Type) -> Tensor {
         precondition(shape == other.shape, "shapes \(shape) and \(other.shape) differ")
         let result = Tensor(uninitialized: shape)
-        zipElements(data, other.data, result.data, count: count, vector: vector)
+        zipElements(kernel, data, other.data, result.data, count: count)
         return result
     }
 }
 
 /// max(x, 0).
 public func relu(_ x: Tensor) -> Tensor {
-    let zero = Vector(repeating: 0)
-    return x.mapped { $0.replacing(with: zero, where: $0 .< zero) }.recording([x]) { g, _ in
-        [g.zipped(x) { g, x in g.replacing(with: zero, where: x .<= zero) }]
-    }
+    x.mapped(ReLUKernel.self).recording([x]) { g, _ in [g.zipped(x, ReLUGradient.self)] }
 }
 
 /// 1 / (1 + e^-x).
 public func sigmoid(_ x: Tensor) -> Tensor {
-    x.mapped { 1 / (1 + vexp(-$0)) }.recording([x]) { g, y in
-        [g.zipped(y) { g, y in g * y * (1 - y) }]
-    }
+    x.mapped(SigmoidKernel.self).recording([x]) { g, y in [g.zipped(y, SigmoidGradient.self)] }
 }
 
 /// Hyperbolic tangent, computed as 1 - 2 / (e^2x + 1).
 public func tanh(_ x: Tensor) -> Tensor {
-    x.mapped { 1 - 2 / (vexp($0 + $0) + 1) }.recording([x]) { g, y in
-        [g.zipped(y) { g, y in g * (1 - y * y) }]
-    }
+    x.mapped(TanhKernel.self).recording([x]) { g, y in [g.zipped(y, TanhGradient.self)] }
 }
 
 /// e^x.
 public func exp(_ x: Tensor) -> Tensor {
-    x.mapped { vexp($0) }.recording([x]) { g, y in [g.zipped(y) { $0 * $1 }] }
+    x.mapped(ExpKernel.self).recording([x]) { g, y in [g.zipped(y, MultiplyKernel.self)] }
 }
 
 /// Natural logarithm.
 public func log(_ x: Tensor) -> Tensor {
     let result = Tensor(uninitialized: x.shape)
     for i in 0..<x.count { result.data[i] = Foundation.log(x.data[i]) }
-    return result.recording([x]) { g, _ in [g.zipped(x) { $0 / $1 }] }
+    return result.recording([x]) { g, _ in [g.zipped(x, DivideKernel.self)] }
+}
+
+enum ReLUKernel: UnaryKernel {
+    static func apply(_ x: Vector) -> Vector { x.replacing(with: 0, where: x .< 0) }
+}
+
+/// g where the input was positive, else 0.
+enum ReLUGradient: BinaryKernel {
+    static func apply(_ g: Vector, _ x: Vector) -> Vector { g.replacing(with: 0, where: x .<= 0) }
+}
+
+enum SigmoidKernel: UnaryKernel {
+    static func apply(_ x: Vector) -> Vector { 1 / (1 + vexp(-x)) }
+}
+
+/// g * y * (1 - y) from the output y.
+enum SigmoidGradient: BinaryKernel {
+    static func apply(_ g: Vector, _ y: Vector) -> Vector { g * y * (1 - y) }
+}
+
+enum TanhKernel: UnaryKernel {
+    static func apply(_ x: Vector) -> Vector { 1 - 2 / (vexp(x + x) + 1) }
+}
+
+/// g * (1 - y^2) from the output y.
+enum TanhGradient: BinaryKernel {
+    static func apply(_ g: Vector, _ y: Vector) -> Vector { g * (1 - y * y) }
+}
+
+enum ExpKernel: UnaryKernel {
+    static func apply(_ x: Vector) -> Vector { vexp(x) }
+}
+
+enum NegateKernel: UnaryKernel {
+    static func apply(_ x: Vector) -> Vector { -x }
 }
