@@ -47,6 +47,28 @@ import Testing
         #expect(abs(mean) < 0.002 && abs(std - 0.01) < 0.002)
     }
 
+    @Test func everyInitializerHasItsDistribution() {
+        var generator = RandomGenerator(seed: 5)
+        let weight = Tensor.zeros([64, 32, 3, 3])  // fan in 288, fan out 576
+        func moments(_ initializer: Initializer) -> (mean: Float, std: Float, bound: Float) {
+            initializer.fill(weight, using: &generator)
+            let values = weight.scalars
+            let mean = values.reduce(0, +) / Float(values.count)
+            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)
+            return (mean, variance.squareRoot(), values.map(abs).max()!)
+        }
+        let kaimingUniform = moments(.kaimingUniform())
+        #expect(kaimingUniform.bound <= (6 / Float(288)).squareRoot())
+        #expect(abs(kaimingUniform.std - (2 / Float(288)).squareRoot()) < 0.002)
+        let kaimingNormal = moments(.kaimingNormal())
+        #expect(abs(kaimingNormal.std - (2 / Float(288)).squareRoot()) < 0.002 && abs(kaimingNormal.mean) < 0.002)
+        let xavierNormal = moments(.xavierNormal())
+        #expect(abs(xavierNormal.std - (2 / Float(288 + 576)).squareRoot()) < 0.002)
+        let uniform = moments(.uniform(low: 2, high: 3))
+        #expect(abs(uniform.mean - 2.5) < 0.01 && uniform.bound < 3)
+        #expect(moments(.constant(0.25)) == (0.25, 0, 0.25))
+    }
+
     @Test func seededGeneratorsRepeat() {
         var a = RandomGenerator(seed: 42), b = RandomGenerator(seed: 42), c = RandomGenerator(seed: 43)
         let first = (0..<5).map { _ in a.next() }
