@@ -17,7 +17,7 @@ final class ProgressDisplay {
         let width = 24, filled = width * batch / max(batches, 1)
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let line = "epoch \(epoch)/\(totalEpochs) [\(bar)] \(batch)/\(batches)  loss \(fixed(loss, 3))  "
-            + "train acc \(fixed(accuracy, 3))  \(Int(examplesPerSecond)) ex/s"
+            + "train acc \(fixed(accuracy, 3))  \(Int(examplesPerSecond).formatted()) ex/s"
         print("\r\u{1B}[2K" + line, terminator: "")
         fflush(stdout)
     }
@@ -25,8 +25,8 @@ final class ProgressDisplay {
     func epoch(_ m: EpochMetrics) {
         if live { print("\r\u{1B}[2K", terminator: "") }
         print("epoch \(m.epoch)/\(totalEpochs)  loss \(fixed(m.trainLoss, 3))  train acc \(fixed(m.trainAccuracy, 3))  "
-            + "test acc \(fixed(m.testAccuracy, 3))  \(Int(m.trainExamplesPerSecond)) ex/s train  "
-            + "\(Int(m.evalExamplesPerSecond)) ex/s eval  \(fixed(m.wallSeconds, 1)) s")
+            + "test acc \(fixed(m.testAccuracy, 3))  \(Int(m.trainExamplesPerSecond).formatted()) ex/s train  "
+            + "\(Int(m.evalExamplesPerSecond).formatted()) ex/s eval  \(fixed(m.wallSeconds, 1)) s")
         fflush(stdout)
     }
 }
