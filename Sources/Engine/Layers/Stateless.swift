@@ -36,3 +36,22 @@ public final class AvgPool2d: Module {
     }
     public override func forward(_ x: Tensor) -> Tensor { avgPool2d(x, kernel: kernel, stride: stride, padding: padding) }
 }
+
+/// Averages each channel down to `outputSize` (1x1: global average pooling).
+public final class AdaptiveAvgPool2d: Module {
+    public let outputSize: (height: Int, width: Int)
+    public init(_ outputSize: (height: Int, width: Int) = (1, 1)) { self.outputSize = outputSize }
+    public override func forward(_ x: Tensor) -> Tensor { adaptiveAvgPool2d(x, outputSize: outputSize) }
+}
+
+/// Inverted dropout in training, the identity in evaluation; masks come from the global generator.
+public final class Dropout: Module {
+    public let probability: Float
+    public init(_ probability: Float = 0.5) {
+        precondition(probability >= 0 && probability < 1, "dropout probability must be in [0, 1)")
+        self.probability = probability
+    }
+    public override func forward(_ x: Tensor) -> Tensor {
+        isTraining && probability > 0 ? dropout(x, probability: probability, using: &Random.global) : x
+    }
+}

@@ -1,0 +1,105 @@
+/// Batch normalization over the channel axis 1 of [N, C] or [N, C, H, W] (PyTorch's `F.batch_norm`).
+///
+/// Training: each channel is normalized by the mean and biased variance of its N*H*W values, and the
+/// running statistics move toward them by `momentum` (the running variance takes the unbiased batch
+/// variance, as PyTorch does). Evaluation: the running statistics are used and left unchanged.
+public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVariance: Tensor,
+                      training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) -> Tensor {
+    precondition(x.rank == 2 || x.rank == 4, "batchNorm expects [N, C] or [N, C, H, W], got \(x.shape)")
+    let (batch, channels) = (x.shape[0], x.shape[1])
+    let inner = x.count / max(batch * channels, 1), perChannel = batch * inner
+    precondition(runningMean.count == channels && runningVariance.count == channels,
+                 "batchNorm has statistics for \(runningMean.count) channels, the input \(x.shape) has \(channels)")
+    precondition(!training || perChannel > 1, "batchNorm in training needs more than one value per channel, got \(x.shape)")
+
+    // Per channel: the mean and 1/sqrt(var + eps) used to normalize.
+    let mean = Tensor(uninitialized: [channels]), inverseStd = Tensor(uninitialized: [channels])
+    let src = x.data
+    parallelChunks(channels, costPerItem: perChannel) { range in
+        for c in range {
+            if training {
+                var total: Float = 0
+                for n in 0..<batch { total += sumElements(src + (n * channels + c) * inner, count: inner) }
+                let m = total / Float(perChannel)
+                var squares: Float = 0
+                for n in 0..<batch {
+                    let row = src + (n * channels + c) * inner
+                    for i in 0..<inner { let d = row[i] - m; squares += d * d }
+                }
+                let variance = squares / Float(perChannel)
+                mean.data[c] = m
+                inverseStd.data[c] = 1 / (variance + epsilon).squareRoot()
+                runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * m
+                runningVariance.data[c] = (1 - momentum) * runningVariance.data[c]
+                    + momentum * squares / Float(perChannel - 1)
+            } else {
+                mean.data[c] = runningMean.data[c]
+                inverseStd.data[c] = 1 / (runningVariance.data[c] + epsilon).squareRoot()
+            }
+        }
+    }
+
+    let result = Tensor(uninitialized: x.shape)
+    let out = result.data
+    parallelChunks(batch * channels, costPerItem: inner) { range in
+        for row in range {
+            let c = row % channels
+            let scale = inverseStd.data[c] * (weight?.data[c] ?? 1)
+            let shift = (bias?.data[c] ?? 0) - mean.data[c] * scale
+            let from = src + row * inner, to = out + row * inner
+            for i in 0..<inner { to[i] = from[i] * scale + shift }
+        }
+    }
+
+    let inputs = [x] + [weight, bias].compactMap { $0 }
+    return result.recording(inputs) { gradient, _ in
+        let g = gradient.data
+        // Per channel: sum(dy) and sum(dy * xhat).
+        let sumGradient = Tensor(uninitialized: [channels]), sumGradientXhat = Tensor(uninitialized: [channels])
+        parallelChunks(channels, costPerItem: perChannel) { range in
+            for c in range {
+                var sg: Float = 0, sgx: Float = 0
+                let (m, s) = (mean.data[c], inverseStd.data[c])
+                for n in 0..<batch {
+                    let offset = (n * channels + c) * inner
+                    for i in 0..<inner {
+                        sg += g[offset + i]
+                        sgx += g[offset + i] * (src[offset + i] - m) * s
+                    }
+                }
+                sumGradient.data[c] = sg
+                sumGradientXhat.data[c] = sgx
+            }
+        }
+        var grads: [Tensor?] = []
+        if x.requiresGrad {
+            let dx = Tensor(uninitialized: x.shape)
+            let d = dx.data
+            parallelChunks(batch * channels, costPerItem: inner) { range in
+                for row in range {
+                    let c = row % channels
+                    let (m, s) = (mean.data[c], inverseStd.data[c])
+                    let gamma = weight?.data[c] ?? 1
+                    let offset = row * inner
+                    if training {
+                        // dx = gamma * s / M * (M dy - sum(dy) - xhat * sum(dy xhat))
+                        let k = gamma * s / Float(perChannel)
+                        let (sg, sgx) = (sumGradient.data[c], sumGradientXhat.data[c])
+                        for i in 0..<inner {
+                            let xhat = (src[offset + i] - m) * s
+                            d[offset + i] = k * (Float(perChannel) * g[offset + i] - sg - xhat * sgx)
+                        }
+                    } else {
+                        for i in 0..<inner { d[offset + i] = g[offset + i] * gamma * s }
+                    }
+                }
+            }
+            grads.append(dx)
+        } else {
+            grads.append(nil)
+        }
+        if let weight { grads.append(weight.requiresGrad ? sumGradientXhat.copy() : nil) }
+        if let bias { grads.append(bias.requiresGrad ? sumGradient.copy() : nil) }
+        return grads
+    }
+}

@@ -1,0 +1,70 @@
+import Testing
+@testable import Engine
+
+/// The operations the larger CNNs need: gradients against finite differences and known values.
+@Suite struct CNNOperationTests {
+    @Test(arguments: [[4, 3], [3, 2, 3, 4]])
+    func batchNormGradientsInBothModes(shape: [Int]) {
+        let x = randomTensor(shape, seed: 30, low: -2, high: 2)
+        let weight = randomTensor([shape[1]], seed: 31, low: 0.5, high: 1.5), bias = randomTensor([shape[1]], seed: 32)
+        for training in [true, false] {
+            let mean = randomTensor([shape[1]], seed: 33, requiresGrad: false)
+            let variance = randomTensor([shape[1]], seed: 34, low: 0.5, high: 2, requiresGrad: false)
+            expectGradientsMatch([x, weight, bias], step: 1e-2, tolerance: 3e-2) {
+                batchNorm($0[0], weight: $0[1], bias: $0[2], runningMean: mean.copy(), runningVariance: variance.copy(),
+                          training: training)
+            }
+        }
+    }
+
+    @Test func batchNormNormalizesAndTracksStatistics() {
+        // One channel with values 1, 2, 3, 4: mean 2.5, biased variance 1.25, unbiased 5/3.
+        let layer = BatchNorm(1)
+        let y = layer(Tensor(shape: [4, 1], scalars: [1, 2, 3, 4]))
+        let expected = [1, 2, 3, 4].map { (Float($0) - 2.5) / (1.25 + 1e-5).squareRoot() }
+        for (a, b) in zip(y.scalars, expected) { #expect(abs(a - b) < 1e-5) }
+        #expect(abs(layer.runningMean.item - 0.25) < 1e-6)
+        #expect(abs(layer.runningVariance.item - (0.9 + 0.1 * 5 / 3)) < 1e-6)
+        #expect(layer.batchesTracked.item == 1)
+        layer.eval()
+        let evaluated = layer(Tensor(shape: [1, 1], scalars: [0.25]))
+        #expect(abs(evaluated.item) < 1e-6)  // (0.25 - running mean 0.25) / ...
+        #expect(layer.batchesTracked.item == 1)
+        #expect(layer.stateDictionary().map(\.0) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"])
+        #expect(layer.namedParameters().map(\.0) == ["weight", "bias"])
+    }
+
+    @Test func dropoutWithAFixedMask() {
+        let x = randomTensor([3, 4], seed: 35)
+        let mask = Tensor(shape: [3, 4], scalars: [0, 2, 2, 0, 2, 2, 2, 0, 0, 2, 2, 2])
+        expectGradientsMatch([x]) { dropout($0[0], mask: mask) }
+        var generator = RandomGenerator(seed: 1)
+        let ones = Tensor(shape: [10_000], repeating: 1)
+        let dropped = dropout(ones, probability: 0.3, using: &generator).scalars
+        let kept = dropped.filter { $0 != 0 }
+        #expect(abs(Float(kept.count) / 10_000 - 0.7) < 0.02)
+        #expect(kept.allSatisfy { abs($0 - 1 / 0.7) < 1e-6 })
+        let layer = Dropout(0.5)
+        layer.eval()
+        #expect(layer(ones) === ones)
+    }
+
+    @Test func concatenationAndSlicing() {
+        let a = randomTensor([2, 1, 3], seed: 36), b = randomTensor([2, 2, 3], seed: 37)
+        expectGradientsMatch([a, b]) { concatenate($0, axis: 1) }
+        expectGradientsMatch([b]) { $0[0].slice(axis: 2, from: 1, count: 2) }
+        let joined = concatenate([Tensor(shape: [2, 1], scalars: [1, 2]), Tensor(shape: [2, 2], scalars: [3, 4, 5, 6])], axis: 1)
+        #expect(joined.shape == [2, 3] && joined.scalars == [1, 3, 4, 2, 5, 6])
+        #expect(joined.slice(axis: 1, from: 1, count: 2).scalars == [3, 4, 5, 6])
+    }
+
+    @Test func adaptiveAveragePooling() {
+        let x = randomTensor([2, 3, 5, 7], seed: 38)
+        expectGradientsMatch([x]) { adaptiveAvgPool2d($0[0], outputSize: (2, 3)) }
+        expectGradientsMatch([x]) { adaptiveAvgPool2d($0[0]) }
+        let grid = Tensor(shape: [1, 1, 3, 3], scalars: (1...9).map(Float.init))
+        #expect(adaptiveAvgPool2d(grid).scalars == [5])
+        // 3 -> 2 cells: rows 0..<2 and 1..<3 overlap, as in PyTorch.
+        #expect(adaptiveAvgPool2d(grid, outputSize: (2, 2)).scalars == [3, 4, 6, 7])
+    }
+}
