@@ -1,0 +1,52 @@
+import Foundation
+
+/// Adam (Kingma and Ba), with PyTorch's semantics and bias correction. `decoupledWeightDecay` makes it
+/// AdamW (Loshchilov and Hutter): the decay shrinks the weights directly instead of joining the gradient.
+public final class Adam: Optimizer {
+    public let parameters: [Tensor]
+    public var learningRate: Float
+    public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    public let decoupledWeightDecay: Bool
+    private var moments: [(first: Tensor, second: Tensor)?]
+    private var steps = 0
+
+    public init(_ parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+        moments = Array(repeating: nil, count: parameters.count)
+    }
+
+    /// AdamW with PyTorch's default decay of 0.01.
+    public static func w(_ parameters: [Tensor], learningRate: Float = 1e-3, weightDecay: Float = 0.01) -> Adam {
+        Adam(parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
+    }
+
+    public func zeroGrad() { parameters.forEach { $0.grad = nil } }
+
+    public func step() {
+        steps += 1
+        let correction1 = 1 - Foundation.pow(beta1, Float(steps)), correction2 = 1 - Foundation.pow(beta2, Float(steps))
+        let stepSize = learningRate / correction1
+        for (index, p) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            let state = moments[index] ?? (Tensor.zeros(p.shape), Tensor.zeros(p.shape))
+            moments[index] = state
+            let w = p.data, g = grad.data, m = state.first.data, v = state.second.data
+            let (b1, b2, eps, wd, lr) = (beta1, beta2, epsilon, weightDecay, learningRate)
+            let decoupled = decoupledWeightDecay
+            for i in 0..<p.count {
+                if decoupled { w[i] -= lr * wd * w[i] }
+                let d = decoupled ? g[i] : g[i] + wd * w[i]
+                m[i] = b1 * m[i] + (1 - b1) * d
+                v[i] = b2 * v[i] + (1 - b2) * d * d
+                w[i] -= stepSize * m[i] / ((v[i] / correction2).squareRoot() + eps)
+            }
+        }
+    }
+}

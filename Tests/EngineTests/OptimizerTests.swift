@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import Engine
+
+@Suite struct OptimizerTests {
+    func parameter(_ values: [Float], grad: [Float]) -> Tensor {
+        let p = Tensor(shape: [values.count], scalars: values)
+        p.requiresGrad = true
+        p.grad = Tensor(shape: [grad.count], scalars: grad)
+        return p
+    }
+
+    @Test func adamFollowsItsDefinition() {
+        // Step 1 with bias correction: m^ = g, v^ = g^2, so p -= lr * g / (|g| + eps).
+        let p = parameter([1, -1], grad: [0.5, -2])
+        let adam = Adam([p], learningRate: 0.1)
+        adam.step()
+        #expect(abs(p.data[0] - 0.9) < 1e-6 && abs(p.data[1] + 0.9) < 1e-6)
+        // Step 2 with gradient 1 for the first: m = 0.9*0.05 + 0.1 = 0.145 -> m^ = 0.145/0.19,
+        // v = 0.999*0.00025 + 0.001 -> v^ = v / (1 - 0.999^2).
+        p.grad = Tensor(shape: [2], scalars: [1, -2])
+        adam.step()
+        let m = (0.9 * 0.05 + 0.1) / (1 - 0.81), v = (0.999 * 0.00025 + 0.001) / (1 - 0.998001)
+        #expect(abs(p.data[0] - Float(0.9 - 0.1 * m / (v.squareRoot() + 1e-8))) < 1e-5)
+    }
+
+    @Test func adamWDecaysWeightsApartFromTheGradient() {
+        let plain = parameter([2], grad: [0]), decoupled = parameter([2], grad: [0])
+        Adam([plain], learningRate: 0.1, weightDecay: 0.5).step()  // L2: g = 0 + 0.5*2 = 1 -> moves by lr
+        Adam.w([decoupled], learningRate: 0.1, weightDecay: 0.5).step()  // p *= 1 - 0.05, gradient 0
+        #expect(abs(plain.data[0] - 1.9) < 1e-5)
+        #expect(abs(decoupled.data[0] - 1.9) < 1e-5)
+        let both = parameter([2], grad: [1])
+        Adam.w([both], learningRate: 0.1, weightDecay: 0.5).step()
+        #expect(abs(both.data[0] - (1.9 - 0.1)) < 1e-5)
+    }
+
+    @Test func nesterovMomentum() {
+        let p = parameter([1], grad: [2])
+        let sgd = SGD([p], learningRate: 0.1, momentum: 0.9, nesterov: true)
+        sgd.step()  // v = 2, p -= 0.1 * (2 + 0.9 * 2)
+        #expect(abs(p.data[0] - (1 - 0.38)) < 1e-6)
+    }
+
+    @Test func clippingScalesTheGlobalNorm() {
+        let a = parameter([0, 0], grad: [3, 0]), b = parameter([0], grad: [4])
+        let norm = clipGradientNorm([a, b], maximumNorm: 1)
+        #expect(abs(norm - 5) < 1e-6)
+        #expect(abs(a.grad!.data[0] - 0.6) < 1e-5 && abs(b.grad!.data[0] - 0.8) < 1e-5)
+        #expect(abs(clipGradientNorm([a, b], maximumNorm: 10) - 1) < 1e-4)
+        #expect(abs(a.grad!.data[0] - 0.6) < 1e-5)
+    }
+
+    @Test func schedules() {
+        #expect(LearningRateSchedule.step(every: 2, gamma: 0.1).factor(epoch: 3) == Float(0.1))
+        #expect(abs(LearningRateSchedule.multiStep(milestones: [2, 4], gamma: 0.5).factor(epoch: 4) - 0.25) < 1e-7)
+        #expect(abs(LearningRateSchedule.exponential(gamma: 0.9).factor(epoch: 2) - 0.81) < 1e-6)
+        let cosine = LearningRateSchedule.cosine(epochs: 10)
+        #expect(cosine.factor(epoch: 0) == 1 && abs(cosine.factor(epoch: 5) - 0.5) < 1e-6 && abs(cosine.factor(epoch: 10)) < 1e-6)
+        #expect(abs(LearningRateSchedule.polynomial(epochs: 4, power: 2).factor(epoch: 2) - 0.25) < 1e-6)
+        let warm = LearningRateSchedule.warmup(epochs: 2, startFactor: 0.5, then: .step(every: 1, gamma: 0.1))
+        #expect(warm.factor(epoch: 0) == 0.5 && warm.factor(epoch: 1) == 0.75 && warm.factor(epoch: 2) == 1)
+        #expect(abs(warm.factor(epoch: 3) - 0.1) < 1e-7)
+        var plateau = PlateauReducer(factor: 0.5, patience: 1)
+        #expect([3.0, 2.0, 2.5, 2.4, 2.2, 2.3].map { plateau.observe(loss: $0) } == [1, 1, 1, 0.5, 0.5, 0.25])  // 2.5 and 2.4 exceed patience; 2.2 and 2.3 do not beat 2
+    }
+}
