@@ -15,9 +15,13 @@ public struct ClassifierTrainer {
 
     /// Trains `model` for the recipe's epochs and returns each epoch's metrics.
     public func train(_ model: Module, on training: BatchLoader, evaluatingOn test: BatchLoader) throws -> [EpochMetrics] {
-        let optimizer = makeOptimizer(for: model)
+        let parameters = model.parameters
+        let optimizer = recipe.makeOptimizer(for: parameters)
+        var plateau = recipe.plateau
+        var plateauScale: Float = 1
         var history: [EpochMetrics] = []
         for epoch in 1...max(recipe.epochs, 1) where recipe.epochs > 0 {
+            optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(epoch: epoch - 1) * plateauScale
             let wall = Stopwatch()
             model.train()
             var tally = ClassificationTally()
@@ -31,6 +35,7 @@ public struct ClassifierTrainer {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, batch: index + 1, learningRate: optimizer.learningRate)
                 }
                 loss.backward()
+                if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }
                 optimizer.step()
                 trainSeconds += step.seconds
                 tally.add(logits: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
@@ -45,6 +50,7 @@ public struct ClassifierTrainer {
                 evalExamplesPerSecond: Double(test.count) / evaluation.seconds, wallSeconds: wall.seconds)
             history.append(metrics)
             onEpoch(metrics)
+            if plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
         }
         return history
     }
@@ -60,12 +66,5 @@ public struct ClassifierTrainer {
             }
         }
         return tally.accuracy
-    }
-
-    func makeOptimizer(for model: Module) -> Optimizer {
-        switch recipe.optimizer {
-        case .sgd:
-            SGD(model.parameters, learningRate: recipe.learningRate, momentum: recipe.momentum, weightDecay: recipe.weightDecay)
-        }
     }
 }

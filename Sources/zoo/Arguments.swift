@@ -4,6 +4,7 @@ import Harness
 import Zoo
 
 extension DatasetName: ExpressibleByArgument {}
+extension Recipe.OptimizerKind: ExpressibleByArgument {}
 
 /// A model name on the command line, checked against the registry.
 struct ModelName: ExpressibleByArgument {

@@ -23,8 +23,23 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("lr"), help: "Learning rate (default: the recipe's).")
     var learningRate: Float?
 
+    @Option(help: "The optimizer (default: the recipe's).")
+    var optimizer: Recipe.OptimizerKind?
+
     @Option(help: "SGD momentum (default: the recipe's).")
     var momentum: Float?
+
+    @Flag(help: "Use Nesterov momentum with SGD.")
+    var nesterov = false
+
+    @Option(help: ArgumentHelp("Learning-rate schedule: \(ScheduleParser.syntax).", valueName: "schedule"))
+    var schedule: String?
+
+    @Option(help: "Epochs of linear learning-rate warm-up before the schedule.")
+    var warmup: Int = 0
+
+    @Option(help: "Clip gradients to this global L2 norm before each step.")
+    var clip: Float?
 
     @Option(help: "L2 weight decay (default: the recipe's).")
     var weightDecay: Float?
@@ -58,21 +73,44 @@ struct Run: ParsableCommand {
         if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) {
             throw ValidationError("--weight-decay must be zero or positive.")
         }
+        if let clip, !(clip > 0 && clip.isFinite) { throw ValidationError("--clip must be a positive number.") }
+        if warmup < 0 { throw ValidationError("--warmup must be zero or positive.") }
+        if nesterov && (momentum ?? model.entry.recipe.momentum) == 0 {
+            throw ValidationError("--nesterov needs --momentum above 0.")
+        }
+        _ = try recipe()
     }
 
     func run() throws {
+        let options = try options()
         try reportingErrors { try ClassifierRun.execute(options) }
     }
 
-    /// The run these flags ask for.
-    var options: RunOptions {
+    /// The model's recipe with these flags applied.
+    func recipe() throws -> Recipe {
         var recipe = model.entry.recipe
         recipe.epochs = epochs ?? recipe.epochs
         recipe.batchSize = batchSize ?? recipe.batchSize
         recipe.learningRate = learningRate ?? recipe.learningRate
         recipe.momentum = momentum ?? recipe.momentum
         recipe.weightDecay = weightDecay ?? recipe.weightDecay
-        var options = RunOptions(model: model.entry, dataset: dataset, recipe: recipe)
+        recipe.optimizer = optimizer ?? recipe.optimizer
+        recipe.nesterov = nesterov || recipe.nesterov
+        recipe.gradientClip = clip ?? recipe.gradientClip
+        if schedule != nil || warmup > 0 {
+            do {
+                (recipe.schedule, recipe.plateau) = try ScheduleParser.parse(schedule ?? "constant", epochs: recipe.epochs,
+                                                                             warmupEpochs: warmup)
+            } catch let failure as ScheduleParser.Failure {
+                throw ValidationError(failure.description)
+            }
+        }
+        return recipe
+    }
+
+    /// The run these flags ask for.
+    func options() throws -> RunOptions {
+        var options = RunOptions(model: model.entry, dataset: dataset, recipe: try recipe())
         options.seed = seed
         options.limit = limit
         options.testLimit = testLimit

@@ -40,9 +40,23 @@ import Testing
         #expect(message.contains(expected), "\(message)")
     }
 
+    @Test func trainingFlagsReachTheRecipe() throws {
+        let command = try #require(try ZooCommand.parseAsRoot([
+            "run", "mlp", "--optimizer", "adamw", "--schedule", "step:3:0.5", "--warmup", "2", "--clip", "1.5",
+        ]) as? Run)
+        let recipe = try command.recipe()
+        #expect(recipe.optimizer == .adamw && recipe.gradientClip == 1.5)
+        #expect(recipe.schedule == .warmup(epochs: 2, then: .step(every: 3, gamma: 0.5)))
+        let plateau = try #require(try (ZooCommand.parseAsRoot(["run", "mlp", "--schedule", "plateau:0.2:3"]) as? Run)?.recipe().plateau)
+        #expect(plateau.factor == 0.2 && plateau.patience == 3)
+        #expect(parseError(["run", "mlp", "--schedule", "step:2"])?.contains("takes 2 value(s)") == true)
+        #expect(parseError(["run", "mlp", "--optimizer", "lion"])?.contains("adamw") == true)
+        #expect(parseError(["run", "mlp", "--nesterov"])?.contains("--momentum") == true)
+    }
+
     @Test func flagsOverrideTheRecipe() throws {
         let command = try #require(try ZooCommand.parseAsRoot(["run", "LeNet", "--epochs", "2", "--lr", "0.5", "--batch-size", "64"]) as? Run)
-        let options = command.options
+        let options = try command.options()
         #expect(options.model.name == "lenet")
         #expect(options.recipe.epochs == 2 && options.recipe.learningRate == 0.5 && options.recipe.batchSize == 64)
         #expect(options.recipe.initialization == .xavierUniform())
@@ -78,7 +92,7 @@ import Testing
         for name in ["train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
             try Data("x".utf8).write(to: URL(fileURLWithPath: empty + "/" + name))
         }
-        var options = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--data-dir", empty]) as? Run).options
+        var options = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--data-dir", empty]) as? Run).options()
         options.recordPath = empty + "/record.json"
         #expect { try ClassifierRun.execute(options) } throws: { error in
             String(describing: error).contains("train-images-idx3-ubyte")

@@ -1,0 +1,66 @@
+import Engine
+
+/// Reads the `--schedule` mini-language: `constant`, `step:EVERY:GAMMA`, `multistep:E1,E2,...:GAMMA`,
+/// `exponential:GAMMA`, `cosine` or `cosine:MIN_FACTOR`, `poly:POWER`, `plateau:FACTOR:PATIENCE`;
+/// `warmupEpochs` > 0 puts a linear warm-up in front.
+public enum ScheduleParser {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static let syntax = "constant, step:EVERY:GAMMA, multistep:E1,E2:GAMMA, exponential:GAMMA, cosine[:MIN_FACTOR], poly:POWER, plateau:FACTOR:PATIENCE"
+
+    /// The schedule and plateau reducer `text` names, for a run of `epochs` epochs.
+    public static func parse(_ text: String, epochs: Int, warmupEpochs: Int = 0) throws -> (LearningRateSchedule, PlateauReducer?) {
+        let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        func number(_ index: Int) throws -> Float {
+            guard index < parts.count, let value = Float(parts[index]), value.isFinite else {
+                throw Failure(description: "--schedule \(text): expected a number in part \(index + 1). Forms: \(syntax)")
+            }
+            return value
+        }
+        func expectParts(_ count: Int) throws {
+            guard parts.count == count else {
+                throw Failure(description: "--schedule \(text): '\(parts[0])' takes \(count - 1) value(s). Forms: \(syntax)")
+            }
+        }
+        var plateau: PlateauReducer?
+        var schedule: LearningRateSchedule
+        let remaining = max(epochs - warmupEpochs, 1)
+        switch parts[0] {
+        case "constant": try expectParts(1); schedule = .constant
+        case "step": try expectParts(3); schedule = .step(every: Int(try number(1)), gamma: try number(2))
+        case "multistep":
+            try expectParts(3)
+            let milestones = parts[1].split(separator: ",").compactMap { Int($0) }
+            guard !milestones.isEmpty else { throw Failure(description: "--schedule \(text): no milestone epochs. Forms: \(syntax)") }
+            schedule = .multiStep(milestones: milestones, gamma: try number(2))
+        case "exponential": try expectParts(2); schedule = .exponential(gamma: try number(1))
+        case "cosine":
+            schedule = .cosine(epochs: remaining, minimumFactor: parts.count > 1 ? try number(1) : 0)
+        case "poly": try expectParts(2); schedule = .polynomial(epochs: remaining, power: try number(1))
+        case "plateau":
+            try expectParts(3)
+            schedule = .constant
+            plateau = PlateauReducer(factor: try number(1), patience: Int(try number(2)))
+        default:
+            throw Failure(description: "unknown --schedule '\(parts[0])'. Forms: \(syntax)")
+        }
+        if warmupEpochs > 0 { schedule = .warmup(epochs: warmupEpochs, then: schedule) }
+        return (schedule, plateau)
+    }
+}
+
+extension LearningRateSchedule: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .constant: "constant"
+        case let .step(every, gamma): "step(every \(every), gamma \(gamma.formatted()))"
+        case let .multiStep(milestones, gamma): "multistep(\(milestones.map(String.init).joined(separator: ",")), gamma \(gamma.formatted()))"
+        case let .exponential(gamma): "exponential(gamma \(gamma.formatted()))"
+        case let .cosine(epochs, minimum): "cosine(\(epochs) epochs\(minimum == 0 ? "" : ", min \(minimum.formatted())"))"
+        case let .polynomial(epochs, power): "poly(\(epochs) epochs, power \(power.formatted()))"
+        case let .warmup(epochs, _, then): "warm-up \(epochs) + \(then)"
+        }
+    }
+}
