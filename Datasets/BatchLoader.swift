@@ -7,7 +7,7 @@ public struct Batch {
 }
 
 /// Cuts an image set into minibatches, reshuffled each epoch from a seed (d2l's DataLoader with
-/// `ToTensor()`: pixels / 255, last partial batch kept).
+/// `ToTensor()`: pixels / 255, last partial batch kept), optionally resized to a square side.
 public final class BatchLoader {
     public let batchSize: Int
     public let shuffle: Bool
@@ -17,15 +17,24 @@ public final class BatchLoader {
     public let exampleShape: [Int]
     private let pixels: [Float]
     private let labels: [Int]
+    private let sourceShape: [Int]
+    private let resizer: BilinearResize?
 
-    /// - Parameter limit: use only the first `limit` examples (quick runs and tests).
-    public init(_ set: ImageClassificationSet, batchSize: Int, shuffle: Bool, seed: UInt64 = 0, limit: Int? = nil) {
+    /// - Parameters:
+    ///   - limit: use only the first `limit` examples (quick runs and tests).
+    ///   - resize: resize images (bilinear) to `resize` x `resize` as batches are made.
+    public init(_ set: ImageClassificationSet, batchSize: Int, shuffle: Bool, seed: UInt64 = 0, limit: Int? = nil,
+                resize: Int? = nil) {
         precondition(batchSize > 0, "batch size must be positive")
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed
         count = min(limit ?? set.count, set.count)
-        exampleShape = [set.channels, set.height, set.width]
+        sourceShape = [set.channels, set.height, set.width]
+        resizer = resize.flatMap { side in
+            side == set.height && side == set.width ? nil : BilinearResize(from: (set.height, set.width), to: (side, side))
+        }
+        exampleShape = resize.map { [set.channels, $0, $0] } ?? sourceShape
         let size = set.channels * set.height * set.width
         pixels = set.images[0..<(count * size)].map { Float($0) / 255 }
         labels = set.labels[0..<count].map(Int.init)
@@ -51,11 +60,14 @@ public final class BatchLoader {
 
     /// The examples at `indices` as one batch.
     public func batch(_ indices: [Int]) -> Batch {
-        let size = exampleShape.reduce(1, *)
+        let size = exampleShape.reduce(1, *), sourceSize = sourceShape.reduce(1, *)
         let images = Tensor.zeros([indices.count] + exampleShape)
         pixels.withUnsafeBufferPointer { source in
             for (row, index) in indices.enumerated() {
-                (images.data + row * size).update(from: source.baseAddress! + index * size, count: size)
+                let from = source.baseAddress! + index * sourceSize, to = images.data + row * size
+                guard let resizer else { to.update(from: from, count: size); continue }
+                let (inArea, outArea) = (sourceSize / sourceShape[0], size / sourceShape[0])
+                for c in 0..<sourceShape[0] { resizer.apply(from + c * inArea, into: to + c * outArea) }
             }
         }
         return Batch(images: images, labels: indices.map { labels[$0] })

@@ -4,33 +4,84 @@ import Engine
 public struct ModelEntry: Sendable {
     public let name: String
     public let summary: String
-    /// The input one example has: [channels, height, width].
+    /// The input of the reference definition: [channels, height, width].
     public let inputShape: [Int]
-    /// Trainable parameters of the reference definition (d2l / PyTorch), checked by the tests.
+    /// Classes of the reference definition (10 for d2l's Fashion-MNIST models, 1000 for torchvision's).
+    public let referenceClasses: Int
+    /// Whether any input size works (a global pool before the classifier); otherwise only `inputShape`'s.
+    public let acceptsAnySize: Bool
+    /// Trainable parameters of the reference definition (d2l / torchvision), checked by the tests.
     public let parameterCount: Int
-    /// d2l's recipe for this model on Fashion-MNIST.
+    /// The recipe for Fashion-MNIST: d2l's, or the zoo's where d2l's would not fit a CPU (see `summary`).
     public let recipe: Recipe
-    let builder: @Sendable (_ classes: Int) -> Module
+    let builder: @Sendable (_ channels: Int, _ classes: Int) -> Module
 
-    /// A freshly initialized model for `classes` classes (the recipe's initializer is applied by the trainer).
-    public func build(classes: Int = 10) -> Module { builder(classes) }
+    /// A freshly initialized model (the recipe's initializer is applied by the trainer).
+    public func build(channels: Int? = nil, classes: Int? = nil) -> Module {
+        builder(channels ?? inputShape[0], classes ?? referenceClasses)
+    }
+
+    /// The side length the recipe trains at.
+    public var trainingSize: Int { recipe.resize ?? inputShape[1] }
 }
 
 /// Every model in the zoo, by name.
 public enum ModelRegistry {
+    static func d2l(_ lr: Float, batch: Int, resize: Int? = nil) -> Recipe {
+        Recipe(learningRate: lr, epochs: 10, batchSize: batch, initialization: .xavierUniform(), resize: resize)
+    }
+
     public static let all: [ModelEntry] = [
         ModelEntry(name: "softmax", summary: "softmax regression, 784-10 (d2l 4.5)",
-                   inputShape: [1, 28, 28], parameterCount: 7_850,
+                   inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 7_850,
                    recipe: Recipe(learningRate: 0.1, epochs: 10, batchSize: 256, initialization: .normal(std: 0.01)),
-                   builder: { softmaxRegression(classes: $0) }),
+                   builder: { softmaxRegression(inputs: $0 * 784, classes: $1) }),
         ModelEntry(name: "mlp", summary: "multilayer perceptron, 784-256-10 ReLU (d2l 5.2)",
-                   inputShape: [1, 28, 28], parameterCount: 203_530,
+                   inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 203_530,
                    recipe: Recipe(learningRate: 0.1, epochs: 10, batchSize: 256, initialization: .normal(std: 0.01)),
-                   builder: { multilayerPerceptron(classes: $0) }),
+                   builder: { multilayerPerceptron(inputs: $0 * 784, classes: $1) }),
         ModelEntry(name: "lenet", summary: "LeNet-5, sigmoid + average pooling (d2l 7.6)",
-                   inputShape: [1, 28, 28], parameterCount: 61_706,
-                   recipe: Recipe(learningRate: 0.9, epochs: 10, batchSize: 256, initialization: .xavierUniform()),
-                   builder: { leNet(classes: $0) }),
+                   inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 61_706,
+                   recipe: d2l(0.9, batch: 256), builder: { leNet(channels: $0, classes: $1) }),
+        ModelEntry(name: "lenet-bn", summary: "LeNet with batch norm (d2l 8.5)",
+                   inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 44_878,
+                   recipe: d2l(1.0, batch: 256), builder: { leNetBatchNorm(channels: $0, classes: $1) }),
+        ModelEntry(name: "alexnet", summary: "AlexNet for 224x224 inputs (d2l 8.1)",
+                   inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 46_764_746,
+                   recipe: d2l(0.01, batch: 128, resize: 224), builder: { alexNet(channels: $0, classes: $1) }),
+        ModelEntry(name: "vgg11", summary: "VGG-11 with channels / 4, 224x224 (d2l 8.2)",
+                   inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 43_093_322,
+                   recipe: d2l(0.05, batch: 128, resize: 224), builder: { vgg(channels: $0, classes: $1) }),
+        ModelEntry(name: "vgg11-full", summary: "VGG-11 at full width (d2l 8.2; torchvision vgg11's parameters)",
+                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: false, parameterCount: 132_863_336,
+                   recipe: d2l(0.05, batch: 128, resize: 224), builder: { vgg(ratio: 1, channels: $0, classes: $1) }),
+        ModelEntry(name: "vgg16", summary: "torchvision vgg16 (features / avgpool / classifier keys)",
+                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 138_357_544,
+                   recipe: d2l(0.05, batch: 128, resize: 224), builder: { torchvisionVGG16(channels: $0, classes: $1) }),
+        ModelEntry(name: "nin", summary: "Network in Network, 224x224 (d2l 8.3)",
+                   inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 1_992_166,
+                   recipe: d2l(0.1, batch: 128, resize: 224), builder: { networkInNetwork(channels: $0, classes: $1) }),
+        ModelEntry(name: "googlenet", summary: "GoogLeNet / Inception v1, 96x96 (d2l 8.4)",
+                   inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 5_977_530,
+                   recipe: d2l(0.1, batch: 128, resize: 96), builder: { googLeNet(channels: $0, classes: $1) }),
+        ModelEntry(name: "resnet18", summary: "ResNet-18 (d2l 8.6); d2l trains at 96x96, the zoo's default is 28x28",
+                   inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 11_178_378,
+                   recipe: d2l(0.05, batch: 256, resize: 28), builder: { resNet18(channels: $0, classes: $1) }),
+        ModelEntry(name: "resnet34", summary: "torchvision resnet34 (basic blocks)",
+                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 21_797_672,
+                   recipe: d2l(0.05, batch: 128, resize: 28),
+                   builder: { torchvisionResNet(bottleneck: false, blocks: [3, 4, 6, 3], channels: $0, classes: $1) }),
+        ModelEntry(name: "resnet50", summary: "torchvision resnet50 (bottleneck blocks)",
+                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 25_557_032,
+                   recipe: d2l(0.05, batch: 128, resize: 28),
+                   builder: { torchvisionResNet(bottleneck: true, blocks: [3, 4, 6, 3], channels: $0, classes: $1) }),
+        ModelEntry(name: "densenet", summary: "DenseNet, 4 blocks of 4, growth 32, 96x96 (d2l 8.7)",
+                   inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 758_226,
+                   recipe: d2l(0.1, batch: 256, resize: 96), builder: { denseNet(channels: $0, classes: $1) }),
+        ModelEntry(name: "densenet121", summary: "torchvision densenet121",
+                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 7_978_856,
+                   recipe: d2l(0.1, batch: 128, resize: 28),
+                   builder: { torchvisionDenseNet121(channels: $0, classes: $1) }),
     ]
 
     /// The entry called `name` (case-insensitive), or nil.

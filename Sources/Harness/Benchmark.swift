@@ -10,6 +10,7 @@ import Zoo
 public enum Benchmark {
     public struct ModelResult: Codable, Sendable {
         public var model: String
+        public var inputSize: Int
         public var batchSize: Int
         public var trainExamplesPerSecond: Double
         /// Multiply-add FLOPs (GEMM and direct convolution) of one training step per example.
@@ -41,7 +42,7 @@ public enum Benchmark {
     /// Training examples/s of `entry` on a fixed batch (one full optimizer step per iteration).
     public static func training(_ entry: ModelEntry, batch: Batch, samples: Int = 5, seconds: Double = 0.5) -> (examplesPerSecond: Double, flopsPerExample: Double) {
         Random.seed(0)
-        let model = entry.build(classes: 10)
+        let model = entry.build(channels: batch.images.shape[1], classes: 10)
         if let initializer = entry.recipe.initialization { model.initializeWeights(initializer) }
         let optimizer = SGD(model.parameters, learningRate: 0.01)
         func step() {
@@ -60,7 +61,7 @@ public enum Benchmark {
     /// Where one training step of `entry` spends its time, per layer (forward) and operation (backward).
     static func profileTable(_ entry: ModelEntry, batch: Batch, steps: Int = 20) -> String {
         Random.seed(0)
-        let model = entry.build(classes: 10)
+        let model = entry.build(channels: batch.images.shape[1], classes: 10)
         let optimizer = SGD(model.parameters, learningRate: 0.01)
         func step() {
             optimizer.zeroGrad()
@@ -95,14 +96,17 @@ public enum Benchmark {
     public static func run(models: [ModelEntry], batchSize: Int, sgemmSize: Int = 512, dataDir: String?,
                            samples: Int = 5, profile: Bool = false) throws -> Report {
         let data = try FashionMNIST.load(split: .train, dataDir: dataDir)
-        let batch = BatchLoader(data, batchSize: batchSize, shuffle: false).batch(Array(0..<batchSize))
+        func batch(side: Int) -> Batch {
+            BatchLoader(data, batchSize: batchSize, shuffle: false, resize: side).batch(Array(0..<batchSize))
+        }
         let before = sgemm(size: sgemmSize, samples: samples)
         var results: [ModelResult] = []
         var profiles: [String] = []
         for entry in models {
+            let batch = batch(side: entry.trainingSize)
             let (examplesPerSecond, flops) = training(entry, batch: batch, samples: samples)
             if profile { profiles.append(profileTable(entry, batch: batch)) }
-            results.append(ModelResult(model: entry.name, batchSize: batchSize, trainExamplesPerSecond: examplesPerSecond,
+            results.append(ModelResult(model: entry.name, inputSize: entry.trainingSize, batchSize: batchSize, trainExamplesPerSecond: examplesPerSecond,
                                        flopsPerExample: flops, gflops: flops * examplesPerSecond / 1e9,
                                        fractionOfSgemm: 0))
         }
@@ -110,9 +114,9 @@ public enum Benchmark {
         let reference = (before + after) / 2
         for i in results.indices { results[i].fractionOfSgemm = results[i].gflops / reference }
 
-        var table = TextTable(header: ["model", "batch", "train ex/s", "MFLOP/ex", "GFLOP/s", "of sgemm"])
+        var table = TextTable(header: ["model", "input", "batch", "train ex/s", "MFLOP/ex", "GFLOP/s", "of sgemm"])
         for r in results {
-            table.add([r.model, String(r.batchSize), Int(r.trainExamplesPerSecond).formatted(),
+            table.add([r.model, "\(r.inputSize)x\(r.inputSize)", String(r.batchSize), Int(r.trainExamplesPerSecond).formatted(),
                        fixed(r.flopsPerExample / 1e6, 2), fixed(r.gflops, 1), fixed(r.fractionOfSgemm * 100, 1) + "%"])
         }
         print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "

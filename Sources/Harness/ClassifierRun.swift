@@ -33,15 +33,18 @@ public enum ClassifierRun {
         let entry = options.model, recipe = options.recipe
         let trainSet = try options.dataset.load(split: .train, dataDir: options.dataDir)
         let testSet = try options.dataset.load(split: .test, dataDir: options.dataDir)
-        guard [trainSet.channels, trainSet.height, trainSet.width] == entry.inputShape else {
-            throw RunError.incompatibleInput(model: entry.name, expected: entry.inputShape,
-                                             got: [trainSet.channels, trainSet.height, trainSet.width])
+        let side = recipe.resize ?? trainSet.height
+        guard entry.acceptsAnySize || side == entry.inputShape[1] else {
+            throw RunError.fixedInputSize(model: entry.name, size: entry.inputShape[1], got: side)
         }
-        let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: true, seed: options.seed, limit: options.limit)
-        let test = BatchLoader(testSet, batchSize: max(recipe.batchSize, 256), shuffle: false, limit: options.testLimit)
+        let resize = side == trainSet.height && side == trainSet.width ? nil : side
+        let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: true, seed: options.seed,
+                                   limit: options.limit, resize: resize)
+        let test = BatchLoader(testSet, batchSize: max(recipe.batchSize, 256), shuffle: false, limit: options.testLimit,
+                               resize: resize)
 
         Random.seed(options.seed)
-        let model = entry.build(classes: trainSet.classNames.count)
+        let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
 
         print("zoo run \(entry.name) on \(options.dataset.rawValue): \(model.parameterCount.formatted()) parameters, "
@@ -84,12 +87,13 @@ public enum ClassifierRun {
 
 /// A run that cannot start as asked.
 public enum RunError: Error, CustomStringConvertible {
-    case incompatibleInput(model: String, expected: [Int], got: [Int])
+    case fixedInputSize(model: String, size: Int, got: Int)
 
     public var description: String {
         switch self {
-        case let .incompatibleInput(model, expected, got):
-            "\(model) takes inputs of shape \(expected) (channels, height, width), but the dataset has \(got)."
+        case let .fixedInputSize(model, size, got):
+            "\(model) takes \(size)x\(size) inputs (its classifier has a fixed width), not \(got)x\(got): "
+                + "use --resize \(size) or leave --resize out."
         }
     }
 }

@@ -44,6 +44,9 @@ struct Run: ParsableCommand {
     @Option(help: "L2 weight decay (default: the recipe's).")
     var weightDecay: Float?
 
+    @Option(help: "Resize images (bilinear) to N x N (default: the recipe's; see `zoo list`).")
+    var resize: Int?
+
     @Option(help: "Seed for initialization and shuffling; the same seed reproduces a run.")
     var seed: UInt64 = 0
 
@@ -63,6 +66,7 @@ struct Run: ParsableCommand {
         try requirePositive(epochs, "--epochs")
         try requirePositive(batchSize, "--batch-size")
         try requirePositive(limit, "--limit")
+        try requirePositive(resize, "--resize")
         try requirePositive(testLimit, "--test-limit")
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
             throw ValidationError("--lr must be a positive number.")
@@ -97,6 +101,7 @@ struct Run: ParsableCommand {
         recipe.optimizer = optimizer ?? recipe.optimizer
         recipe.nesterov = nesterov || recipe.nesterov
         recipe.gradientClip = clip ?? recipe.gradientClip
+        recipe.resize = resize ?? recipe.resize
         if schedule != nil || warmup > 0 {
             do {
                 (recipe.schedule, recipe.plateau) = try ScheduleParser.parse(schedule ?? "constant", epochs: recipe.epochs,

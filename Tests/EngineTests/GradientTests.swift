@@ -46,6 +46,13 @@ import Testing
         expectGradientsMatch([x, w]) { linear($0[0], weight: $0[1], bias: nil) }
     }
 
+    @Test func convolutionWiderThanItsInput() {
+        // A 5x5 kernel with padding 2 on a 1x1 image (GoogLeNet's last blocks on small inputs): most
+        // kernel columns see only padding.
+        let x = randomTensor([2, 3, 1, 1], seed: 22), w = randomTensor([2, 3, 5, 5], seed: 23)
+        expectGradientsMatch([x, w]) { conv2d($0[0], weight: $0[1], bias: nil, padding: 2) }
+    }
+
     @Test(arguments: [(1, 0), (1, 1), (2, 1), (2, 2)])
     func convolution(stride: Int, padding: Int) {
         let x = randomTensor([2, 3, 6, 5], seed: 12), w = randomTensor([4, 3, 3, 3], seed: 13)

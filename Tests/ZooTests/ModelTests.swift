@@ -4,14 +4,52 @@ import Testing
 
 /// Every registered model builds, maps a batch to class scores, and has its reference parameter count.
 @Suite struct ModelTests {
+    /// The reference definition (d2l's or torchvision's input channels and classes) has the published
+    /// parameter count and maps a batch to one score per class, in evaluation and training mode.
     @Test(arguments: ModelRegistry.all.map(\.name))
     func buildsAndRunsForward(name: String) throws {
         let entry = try #require(ModelRegistry.entry(named: name))
-        let model = entry.build(classes: 10)
+        let model = entry.build()
         #expect(model.parameterCount == entry.parameterCount)
-        let y = withoutGradients { model(Tensor.zeros([3] + entry.inputShape)) }
-        #expect(y.shape == [3, 10])
+        // Models with a global pool take any size: a small one keeps the test fast.
+        let side = entry.acceptsAnySize ? min(entry.inputShape[1], 64) : entry.inputShape[1]
+        let x = randomInput([2, entry.inputShape[0], side, side])
+        model.eval()
+        let y = withoutGradients { model(x) }
+        #expect(y.shape == [2, entry.referenceClasses])
         #expect(y.scalars.allSatisfy { $0.isFinite })
+        model.train()
+        #expect(withoutGradients { model(x) }.shape == [2, entry.referenceClasses])
+    }
+
+    /// Fashion-MNIST's variant (1 channel, 10 classes) of every model trains: one step's loss is finite
+    /// and every parameter gets a gradient.
+    @Test(arguments: ModelRegistry.all.filter { $0.parameterCount < 30_000_000 }.map(\.name))
+    func everyParameterGetsAGradient(name: String) throws {
+        let entry = try #require(ModelRegistry.entry(named: name))
+        let model = entry.build(channels: 1, classes: 10)
+        let side = entry.acceptsAnySize ? 32 : entry.inputShape[1]
+        let loss = crossEntropy(logits: model(randomInput([2, 1, side, side])), targets: [3, 7])
+        #expect(loss.item.isFinite)
+        loss.backward()
+        let missing = model.namedParameters().filter { $0.1.grad == nil }.map(\.0)
+        #expect(missing.isEmpty, "no gradient for \(missing)")
+    }
+
+    /// Keys match the PyTorch modules the model files describe.
+    @Test func keysFollowPyTorch() throws {
+        let resnet = resNet18().stateDictionary().map(\.0)
+        #expect(resnet.prefix(7) == ["0.0.weight", "0.0.bias", "0.1.weight", "0.1.bias", "0.1.running_mean", "0.1.running_var",
+                                     "0.1.num_batches_tracked"])
+        #expect(resnet.contains("2.0.conv3.weight") && resnet.contains("1.1.bn2.running_var") && resnet.last == "7.bias")
+        let torchvision = torchvisionResNet(bottleneck: true, blocks: [3, 4, 6, 3]).stateDictionary().map(\.0)
+        #expect(torchvision.first == "conv1.weight" && torchvision.contains("layer1.0.downsample.0.weight"))
+        #expect(torchvision.contains("layer4.2.bn3.running_mean") && torchvision.last == "fc.bias")
+        let densenet = torchvisionDenseNet121().stateDictionary().map(\.0)
+        #expect(densenet.contains("features.denseblock1.denselayer1.norm1.weight"))
+        #expect(densenet.contains("features.transition3.conv.weight") && densenet.contains("features.norm5.running_var"))
+        #expect(googLeNet().stateDictionary().map(\.0).contains("2.0.p4_2.weight"))
+        #expect(vgg().stateDictionary().map(\.0).prefix(2) == ["0.0.weight", "0.0.bias"])
     }
 
     @Test func publishedParameterCounts() {
@@ -28,6 +66,19 @@ import Testing
         #expect(leNet().namedParameters().map(\.1.shape) == [
             [6, 1, 5, 5], [6], [16, 6, 5, 5], [16], [120, 400], [120], [84, 120], [84], [10, 84], [10],
         ])
+    }
+
+    @Test func cnnShapesFollowD2L() {
+        // AlexNet at 224: 256x5x5 = 6400 features; VGG-11/4: 128x7x7; GoogLeNet at 96: 1024; ResNet-18 at 96: 512x3x3.
+        let alex = alexNet()
+        var x = Tensor.zeros([1, 1, 224, 224])
+        withoutGradients { for layer in alex.layers.prefix(14) { x = layer(x) } }
+        #expect(x.shape == [1, 6400])
+        let stages = resNet18().layers
+        var y = Tensor.zeros([1, 1, 96, 96])
+        var shapes: [[Int]] = []
+        withoutGradients { for stage in stages.prefix(5) { y = stage(y); shapes.append(y.shape) } }
+        #expect(shapes == [[1, 64, 24, 24], [1, 64, 24, 24], [1, 128, 12, 12], [1, 256, 6, 6], [1, 512, 3, 3]])
     }
 
     @Test func leNetLayerShapesFollowD2L() {
@@ -47,6 +98,13 @@ import Testing
         #expect(lenet.recipe == Recipe(learningRate: 0.9, epochs: 10, batchSize: 256, initialization: .xavierUniform()))
         #expect(ModelRegistry.entry(named: "mlp")?.recipe.learningRate == 0.1)
         #expect(ModelRegistry.entry(named: "resnet-9000") == nil)
+        #expect(ModelRegistry.entry(named: "resnet18")?.trainingSize == 28)
         #expect(Set(ModelRegistry.names).count == ModelRegistry.all.count)
     }
+}
+
+/// Values in [-1, 1) from a fixed seed.
+func randomInput(_ shape: [Int]) -> Tensor {
+    var generator = RandomGenerator(seed: 7)
+    return Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in 2 * generator.nextUniform() - 1 })
 }

@@ -12,7 +12,7 @@ struct ConvGeometry {
     /// The output columns whose input column (xo * stride - padding + kj) lies inside the image.
     @inline(__always)
     func validOutputColumns(kernelColumn kj: Int) -> Range<Int> {
-        let first = max(0, (padding - kj + stride - 1) / stride)
+        let first = min(outWidth, max(0, (padding - kj + stride - 1) / stride))
         let last = min(outWidth, (width - 1 + padding - kj) / stride + 1)
         return first..<max(first, last)
     }

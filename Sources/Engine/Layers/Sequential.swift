@@ -11,3 +11,15 @@ public final class Sequential: Module {
         layers.enumerated().map { (String($0.offset), $0.element) }
     }
 }
+
+/// Modules applied one after another under names of their own, as PyTorch's `nn.Sequential`
+/// built from an `OrderedDict` (torchvision's `features.conv0`, `features.denseblock1`, ...).
+public final class NamedSequential: Module {
+    public let layers: [(name: String, module: Module)]
+
+    public init(_ layers: [(String, Module)]) { self.layers = layers.map { (name: $0.0, module: $0.1) } }
+
+    public override func forward(_ x: Tensor) -> Tensor { layers.reduce(x) { $1.module($0) } }
+
+    public override var namedChildren: [(String, Module)] { layers.map { ($0.name, $0.module) } }
+}
