@@ -1,0 +1,107 @@
+import Foundation
+
+/// Reading and writing the safetensors format (Hugging Face's, which PyTorch reads with
+/// `safetensors.torch.load_file`): an 8-byte little-endian header length, a JSON header naming each
+/// tensor's dtype, shape and byte range, then the little-endian data.
+public enum SafeTensors {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Writes `tensors` (F32) and string `metadata` to `path` atomically: a temporary file in the same
+    /// folder is renamed over the target, so an interrupted write never leaves a damaged file.
+    public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], to path: String) throws {
+        var header: [String: Any] = [:]
+        var offset = 0
+        for (name, tensor) in tensors {
+            guard header[name] == nil else { throw Failure(description: "safetensors: duplicate tensor name \(name)") }
+            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + tensor.count * 4]]
+            offset += tensor.count * 4
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        json.append(contentsOf: Array(repeating: UInt8(ascii: " "), count: (8 - json.count % 8) % 8))
+        var file = Data(capacity: 8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        for (_, tensor) in tensors {
+            // Float32 in memory is already little-endian on every platform Zoo builds for.
+            tensor.buffer.withMemoryRebound(to: UInt8.self) { file.append(contentsOf: $0) }
+        }
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try file.write(to: url, options: .atomic)
+    }
+
+    /// The tensors of the file at `path` by name, and its metadata. F32 tensors are read as they are;
+    /// I64 ones (PyTorch's `num_batches_tracked`) are converted to Float. Anything malformed is an error
+    /// naming the file and what is wrong.
+    public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        func fail(_ why: String) -> Failure { Failure(description: "\(path) is not a valid safetensors file: \(why)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "cannot read \(path): no such file, or not readable")
+        }
+        guard data.count >= 8 else { throw fail("it is \(data.count) bytes long, shorter than the 8-byte header length") }
+        let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard headerLength <= UInt64(data.count - 8) else {
+            throw fail("the header claims \(headerLength) bytes but the file has \(data.count - 8) after the length")
+        }
+        let start = 8 + Int(headerLength)
+        guard let header = try? JSONSerialization.jsonObject(with: data[8..<start]) as? [String: Any] else {
+            throw fail("the header is not a JSON object")
+        }
+        let metadata = header["__metadata__"] as? [String: String] ?? [:]
+        let payload = data.count - start
+        var tensors: [String: Tensor] = [:]
+        for (name, value) in header where name != "__metadata__" {
+            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
+                throw fail("tensor \(name) lacks dtype, shape or data_offsets")
+            }
+            let size: Int
+            switch dtype {
+            case "F32": size = 4
+            case "I64": size = 8
+            default: throw fail("tensor \(name) has dtype \(dtype); Zoo reads F32 (and I64 counters)")
+            }
+            let count = shape.reduce(1, *)
+            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] <= payload,
+                  offsets[1] - offsets[0] == count * size else {
+                throw fail("tensor \(name) of shape \(shape) does not fit bytes \(offsets) of a \(payload)-byte payload")
+            }
+            let tensor = Tensor(uninitialized: shape)
+            data.withUnsafeBytes { raw in
+                let base = raw.baseAddress! + start + offsets[0]
+                for i in 0..<count {
+                    tensor.data[i] = size == 4 ? base.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
+                        : Float(base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))
+                }
+            }
+            tensors[name] = tensor
+        }
+        return (tensors, metadata)
+    }
+}
+
+extension Module {
+    /// Copies `tensors` into this model's parameters and buffers by their state_dict keys. Every key
+    /// and shape must match; all problems are reported together, and nothing changes unless all match.
+    public func load(stateDictionary tensors: [String: Tensor], source: String = "the checkpoint") throws {
+        let own = stateDictionary()
+        var problems: [String] = []
+        let missing = own.map(\.0).filter { tensors[$0] == nil }
+        if !missing.isEmpty { problems.append("missing keys: \(missing.joined(separator: ", "))") }
+        let ownKeys = Set(own.map(\.0))
+        let unexpected = tensors.keys.filter { !ownKeys.contains($0) }.sorted()
+        if !unexpected.isEmpty { problems.append("unexpected keys: \(unexpected.joined(separator: ", "))") }
+        for (key, tensor) in own {
+            if let loaded = tensors[key], loaded.shape != tensor.shape {
+                problems.append("\(key) has shape \(loaded.shape) in \(source) but \(tensor.shape) in the model")
+            }
+        }
+        guard problems.isEmpty else {
+            throw SafeTensors.Failure(description: "\(source) does not fit this model:\n  " + problems.joined(separator: "\n  "))
+        }
+        for (key, tensor) in own { tensor.data.update(from: tensors[key]!.data, count: tensor.count) }
+    }
+}
