@@ -84,10 +84,11 @@ def deterministic(net):
     return net.eval()
 
 
-for name, build, side in [('lenet', lenet, 28), ('lenet-bn', lenet_bn, 28), ('resnet18', resnet18, 32), ('densenet', densenet, 32)]:
-    net = deterministic(build())
-    i = torch.arange(2 * side * side, dtype=torch.float64)
-    x = (torch.sin(0.11 * i) * (1 + 3 * i / i.numel())).reshape(2, 1, side, side).float()
-    with torch.no_grad():
-        y = net(x)
-    print(f'"{name}": [' + ', '.join(f'{v:.6g}' for v in y.flatten().tolist()) + '],')
+if __name__ == '__main__':
+    for name, build, side in [('lenet', lenet, 28), ('lenet-bn', lenet_bn, 28), ('resnet18', resnet18, 32), ('densenet', densenet, 32)]:
+        net = deterministic(build())
+        i = torch.arange(2 * side * side, dtype=torch.float64)
+        x = (torch.sin(0.11 * i) * (1 + 3 * i / i.numel())).reshape(2, 1, side, side).float()
+        with torch.no_grad():
+            y = net(x)
+        print(f'"{name}": [' + ', '.join(f'{v:.6g}' for v in y.flatten().tolist()) + '],')

@@ -14,6 +14,10 @@ public struct RunOptions: Sendable {
     public var dataDir: String?
     /// Where the JSON record goes; nil for Results/runs/<model>-<dataset>-<time>.json.
     public var recordPath: String?
+    /// A safetensors file of weights to start from (PyTorch state_dict keys).
+    public var weightsPath: String?
+    /// Where to save the trained weights (safetensors, PyTorch state_dict keys).
+    public var savePath: String?
     public var commandLine: String = CommandLine.arguments.joined(separator: " ")
 
     public init(model: ModelEntry, dataset: DatasetName, recipe: Recipe) {
@@ -46,6 +50,7 @@ public enum ClassifierRun {
         Random.seed(options.seed)
         let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
+        if let weights = options.weightsPath { try model.load(stateDictionary: SafeTensors.read(weights).tensors, source: weights) }
 
         print("zoo run \(entry.name) on \(options.dataset.rawValue): \(model.parameterCount.formatted()) parameters, "
             + "\(training.count.formatted()) training / \(test.count.formatted()) test examples")
@@ -64,9 +69,13 @@ public enum ClassifierRun {
             date: ISO8601DateFormatter().string(from: Date()))
         let path = options.recordPath ?? RunRecord.defaultPath(model: entry.name, dataset: options.dataset.rawValue)
         try record.write(to: path)
+        if let save = options.savePath {
+            try SafeTensors.write(model.stateDictionary(), metadata: ["format": "pt", "model": entry.name,
+                                                                      "dataset": options.dataset.rawValue], to: save)
+        }
         print()
         print(summary(of: record))
-        print("record: \(path)")
+        print("record: \(path)" + (options.savePath.map { "\nweights: \($0)" } ?? ""))
         return (record, path)
     }
 

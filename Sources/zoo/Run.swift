@@ -62,6 +62,12 @@ struct Run: ParsableCommand {
     @Option(help: "Where to write the JSON record (default: Results/runs/<model>-<dataset>-<time>.json).")
     var record: String?
 
+    @Option(help: "Start from these weights (safetensors with PyTorch state_dict keys).")
+    var weights: String?
+
+    @Option(help: "Save the trained weights here (safetensors with PyTorch state_dict keys).")
+    var save: String?
+
     func validate() throws {
         try requirePositive(epochs, "--epochs")
         try requirePositive(batchSize, "--batch-size")
@@ -121,6 +127,8 @@ struct Run: ParsableCommand {
         options.testLimit = testLimit
         options.dataDir = dataDir
         options.recordPath = record
+        options.weightsPath = weights
+        options.savePath = save
         return options
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Harness
 @testable import zoo
+@testable import Zoo
 
 /// The command line: flags reach the recipe, bad input gets a clear message, a run writes its record.
 @Suite struct CommandLineTests {
@@ -82,6 +83,26 @@ import Testing
         #expect((final["testAccuracy"] as? Double ?? 0) > 0.3)
         #expect((json["machine"] as? [String: Any])?["cores"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
         #expect((json["commandLine"] as? String)?.isEmpty == false)
+    }
+
+    @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
+    func savedWeightsEvaluateToTheRunsAccuracy() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-save-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try #require(try ZooCommand.parseAsRoot([
+            "run", "lenet-bn", "--epochs", "1", "--limit", "2000", "--test-limit", "1000",
+            "--record", folder + "/record.json", "--save", folder + "/weights.safetensors",
+        ]) as? Run)
+        let (record, _) = try ClassifierRun.execute(try run.options())
+        let entry = try #require(ModelRegistry.entry(named: "lenet-bn"))
+        let accuracy = try ClassifierEvaluation.execute(entry, weights: folder + "/weights.safetensors", dataset: .fashionMNIST,
+                                                        resize: nil, testLimit: 1000, dataDir: nil)
+        #expect(accuracy == record.final?.testAccuracy)
+        // Starting another run from them works; weights of another model are refused with the reason.
+        var options = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--epochs", "1", "--limit", "100"]) as? Run).options()
+        options.weightsPath = folder + "/weights.safetensors"
+        options.recordPath = folder + "/other.json"
+        #expect { try ClassifierRun.execute(options) } throws: { String(describing: $0).contains("missing keys") }
     }
 
     @Test func corruptDataIsReportedByFileName() throws {
