@@ -18,6 +18,12 @@ public struct RunOptions: Sendable {
     public var weightsPath: String?
     /// Where to save the trained weights (safetensors, PyTorch state_dict keys).
     public var savePath: String?
+    /// Where to write the full training state after every epoch.
+    public var checkpointPath: String?
+    /// A training checkpoint to continue from (its epochs are not trained again).
+    public var resumePath: String?
+    /// Keep the training examples in file order instead of reshuffling each epoch.
+    public var shuffle = true
     public var commandLine: String = CommandLine.arguments.joined(separator: " ")
 
     public init(model: ModelEntry, dataset: DatasetName, recipe: Recipe) {
@@ -42,7 +48,7 @@ public enum ClassifierRun {
             throw RunError.fixedInputSize(model: entry.name, size: entry.inputShape[1], got: side)
         }
         let resize = side == trainSet.height && side == trainSet.width ? nil : side
-        let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: true, seed: options.seed,
+        let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: options.shuffle, seed: options.seed,
                                    limit: options.limit, resize: resize)
         let test = BatchLoader(testSet, batchSize: max(recipe.batchSize, 256), shuffle: false, limit: options.testLimit,
                                resize: resize)
@@ -55,11 +61,24 @@ public enum ClassifierRun {
         print("zoo run \(entry.name) on \(options.dataset.rawValue): \(model.parameterCount.formatted()) parameters, "
             + "\(training.count.formatted()) training / \(test.count.formatted()) test examples")
         print("recipe: \(recipe), seed \(options.seed)")
+        let optimizer = recipe.makeOptimizer(for: model.parameters)
+        var done: [EpochMetrics] = []
+        if let resume = options.resumePath {
+            done = try TrainingCheckpoint.resume(from: resume, model: model, modelName: entry.name, optimizer: optimizer,
+                                                 seed: options.seed)
+            print("resuming from \(resume) after epoch \(done.count)")
+        }
         let display = ProgressDisplay(totalEpochs: recipe.epochs)
         var trainer = ClassifierTrainer(recipe: recipe)
         trainer.onBatch = display.batch
         trainer.onEpoch = display.epoch
-        let history = try trainer.train(model, on: training, evaluatingOn: test)
+        if let checkpoint = options.checkpointPath ?? options.resumePath {
+            trainer.afterEpoch = { history, optimizer in
+                try TrainingCheckpoint.write(to: checkpoint, model: model, modelName: entry.name, optimizer: optimizer,
+                                             seed: options.seed, history: history)
+            }
+        }
+        let history = try trainer.train(model, optimizer: optimizer, on: training, evaluatingOn: test, after: done)
 
         let record = RunRecord(
             model: entry.name, dataset: options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
@@ -97,12 +116,14 @@ public enum ClassifierRun {
 /// A run that cannot start as asked.
 public enum RunError: Error, CustomStringConvertible {
     case fixedInputSize(model: String, size: Int, got: Int)
+    case badCheckpoint(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .fixedInputSize(model, size, got):
             "\(model) takes \(size)x\(size) inputs (its classifier has a fixed width), not \(got)x\(got): "
                 + "use --resize \(size) or leave --resize out."
+        case let .badCheckpoint(path, reason): "cannot resume from \(path): \(reason)."
         }
     }
 }

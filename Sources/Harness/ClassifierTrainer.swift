@@ -8,19 +8,23 @@ public struct ClassifierTrainer {
     public let recipe: Recipe
     /// Called with each finished epoch's metrics.
     public var onEpoch: (EpochMetrics) -> Void = { _ in }
+    /// Called after each epoch with the history so far and the optimizer (to write a checkpoint).
+    public var afterEpoch: (_ history: [EpochMetrics], _ optimizer: Optimizer) throws -> Void = { _, _ in }
     /// Called after each training batch with (epoch, batch index, batches, running tally).
     var onBatch: (_ epoch: Int, _ batch: Int, _ batches: Int, _ loss: Double, _ accuracy: Double, _ examplesPerSecond: Double) -> Void = { _, _, _, _, _, _ in }
 
     public init(recipe: Recipe) { self.recipe = recipe }
 
-    /// Trains `model` for the recipe's epochs and returns each epoch's metrics.
-    public func train(_ model: Module, on training: BatchLoader, evaluatingOn test: BatchLoader) throws -> [EpochMetrics] {
+    /// Trains `model` for the recipe's epochs and returns each epoch's metrics. To resume, pass the
+    /// optimizer (with its restored state) and the epochs already done: training goes on after them.
+    public func train(_ model: Module, optimizer: Optimizer? = nil, on training: BatchLoader,
+                      evaluatingOn test: BatchLoader, after done: [EpochMetrics] = []) throws -> [EpochMetrics] {
         let parameters = model.parameters
-        let optimizer = recipe.makeOptimizer(for: parameters)
+        let optimizer = optimizer ?? recipe.makeOptimizer(for: parameters)
         var plateau = recipe.plateau
         var plateauScale: Float = 1
-        var history: [EpochMetrics] = []
-        for epoch in 1...max(recipe.epochs, 1) where recipe.epochs > 0 {
+        var history = done
+        for epoch in (done.count + 1)..<(recipe.epochs + 1) {
             optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(epoch: epoch - 1) * plateauScale
             let wall = Stopwatch()
             model.train()
@@ -51,6 +55,7 @@ public struct ClassifierTrainer {
             history.append(metrics)
             onEpoch(metrics)
             if plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
+            try afterEpoch(history, optimizer)
         }
         return history
     }

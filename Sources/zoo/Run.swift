@@ -68,6 +68,15 @@ struct Run: ParsableCommand {
     @Option(help: "Save the trained weights here (safetensors with PyTorch state_dict keys).")
     var save: String?
 
+    @Option(help: "Write the full training state here after every epoch (for --resume).")
+    var checkpoint: String?
+
+    @Option(help: "Continue an interrupted run from its --checkpoint file (same model, flags and seed).")
+    var resume: String?
+
+    @Flag(help: "Keep the training examples in file order instead of reshuffling every epoch.")
+    var noShuffle = false
+
     func validate() throws {
         try requirePositive(epochs, "--epochs")
         try requirePositive(batchSize, "--batch-size")
@@ -129,6 +138,9 @@ struct Run: ParsableCommand {
         options.recordPath = record
         options.weightsPath = weights
         options.savePath = save
+        options.checkpointPath = checkpoint
+        options.resumePath = resume
+        options.shuffle = !noShuffle
         return options
     }
 }

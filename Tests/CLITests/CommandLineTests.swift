@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Harness
 @testable import zoo
+@testable import Engine
 @testable import Zoo
 
 /// The command line: flags reach the recipe, bad input gets a clear message, a run writes its record.
@@ -103,6 +104,33 @@ import Testing
         options.weightsPath = folder + "/weights.safetensors"
         options.recordPath = folder + "/other.json"
         #expect { try ClassifierRun.execute(options) } throws: { String(describing: $0).contains("missing keys") }
+    }
+
+    /// A run stopped after epoch 2 and resumed from its checkpoint ends exactly where an uninterrupted
+    /// run ends (same weights, momentum, shuffling and metrics).
+    @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
+    func resumingContinuesExactly() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-resume-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func run(_ flags: [String]) throws -> RunRecord {
+            let command = try #require(try ZooCommand.parseAsRoot(["run", "lenet-bn", "--limit", "1500", "--test-limit", "500",
+                                                                   "--momentum", "0.9", "--lr", "0.1", "--seed", "5"] + flags) as? Run)
+            return try ClassifierRun.execute(try command.options()).record
+        }
+        let straight = try run(["--epochs", "3", "--record", folder + "/a.json", "--save", folder + "/a.safetensors"])
+        _ = try run(["--epochs", "2", "--record", folder + "/b.json", "--checkpoint", folder + "/b.ckpt"])
+        let resumed = try run(["--epochs", "3", "--record", folder + "/c.json", "--resume", folder + "/b.ckpt",
+                               "--save", folder + "/c.safetensors"])
+        #expect(resumed.epochs.count == 3)
+        #expect(resumed.epochs.map(\.trainLoss) == straight.epochs.map(\.trainLoss))
+        #expect(resumed.final?.testAccuracy == straight.final?.testAccuracy)
+        let a = try SafeTensors.read(folder + "/a.safetensors").tensors, c = try SafeTensors.read(folder + "/c.safetensors").tensors
+        #expect(a.keys.sorted() == c.keys.sorted() && a.allSatisfy { c[$0.key]?.scalars == $0.value.scalars })
+        // Weights-only files and other models' checkpoints are refused with the reason.
+        #expect { _ = try run(["--epochs", "3", "--resume", folder + "/a.safetensors", "--record", folder + "/d.json"]) }
+            throws: { String(describing: $0).contains("weights only") }
+        #expect { _ = try run(["--epochs", "3", "--resume", folder + "/b.ckpt", "--seed", "6", "--record", folder + "/e.json"]) }
+            throws: { String(describing: $0).contains("--seed 5") }
     }
 
     @Test func corruptDataIsReportedByFileName() throws {

@@ -17,6 +17,15 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
+    /// The generator's four state words, to save and restore it exactly.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    /// A generator continuing from saved `state` words.
+    public init(state: [UInt64]) {
+        precondition(state.count == 4, "a generator state has four words")
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

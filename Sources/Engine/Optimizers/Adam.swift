@@ -7,7 +7,7 @@ public final class Adam: Optimizer {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
     public let decoupledWeightDecay: Bool
-    private var moments: [(first: Tensor, second: Tensor)?]
+    private var firstMoments: [Tensor?], secondMoments: [Tensor?]
     private var steps = 0
 
     public init(_ parameters: [Tensor], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
@@ -19,7 +19,8 @@ public final class Adam: Optimizer {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.decoupledWeightDecay = decoupledWeightDecay
-        moments = Array(repeating: nil, count: parameters.count)
+        firstMoments = Array(repeating: nil, count: parameters.count)
+        secondMoments = firstMoments
     }
 
     /// AdamW with PyTorch's default decay of 0.01.
@@ -29,15 +30,28 @@ public final class Adam: Optimizer {
 
     public func zeroGrad() { parameters.forEach { $0.grad = nil } }
 
+    public var state: [(String, Tensor)] {
+        [("step", Tensor(Float(steps)))]
+            + firstMoments.enumerated().compactMap { i, m in m.map { ("exp_avg.\(i)", $0) } }
+            + secondMoments.enumerated().compactMap { i, v in v.map { ("exp_avg_sq.\(i)", $0) } }
+    }
+
+    public func load(state: [String: Tensor]) throws {
+        try restore(state, prefix: "exp_avg", parameters: parameters, into: &firstMoments)
+        try restore(state, prefix: "exp_avg_sq", parameters: parameters, into: &secondMoments)
+        steps = Int(state["step"]?.item ?? 0)
+    }
+
     public func step() {
         steps += 1
         let correction1 = 1 - Foundation.pow(beta1, Float(steps)), correction2 = 1 - Foundation.pow(beta2, Float(steps))
         let stepSize = learningRate / correction1
         for (index, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
-            let state = moments[index] ?? (Tensor.zeros(p.shape), Tensor.zeros(p.shape))
-            moments[index] = state
-            let w = p.data, g = grad.data, m = state.first.data, v = state.second.data
+            let first = firstMoments[index] ?? Tensor.zeros(p.shape), second = secondMoments[index] ?? Tensor.zeros(p.shape)
+            firstMoments[index] = first
+            secondMoments[index] = second
+            let w = p.data, g = grad.data, m = first.data, v = second.data
             let (b1, b2, eps, wd, lr) = (beta1, beta2, epsilon, weightDecay, learningRate)
             let decoupled = decoupledWeightDecay
             for i in 0..<p.count {

@@ -5,6 +5,27 @@ public protocol Optimizer: AnyObject {
     func step()
     /// Forgets the gradients (call before each backward pass).
     func zeroGrad()
+    /// The optimizer's own state (momentum buffers, moments, step count) by name, for checkpoints.
+    var state: [(String, Tensor)] { get }
+    /// Restores `state` as `state` returned it.
+    func load(state: [String: Tensor]) throws
+}
+
+/// An optimizer checkpoint that does not fit the optimizer it is loaded into.
+public struct OptimizerStateMismatch: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Restores per-parameter tensors named "<prefix>.<index>" into `slots`, checking shapes.
+func restore(_ state: [String: Tensor], prefix: String, parameters: [Tensor], into slots: inout [Tensor?]) throws {
+    for (index, p) in parameters.enumerated() {
+        guard let saved = state["\(prefix).\(index)"] else { slots[index] = nil; continue }
+        guard saved.shape == p.shape else {
+            throw OptimizerStateMismatch(description: "optimizer state \(prefix).\(index) has shape \(saved.shape), "
+                                             + "the parameter has \(p.shape)")
+        }
+        slots[index] = saved.copy()
+    }
 }
 
 /// Stochastic gradient descent with PyTorch's semantics:
@@ -26,6 +47,14 @@ public final class SGD: Optimizer {
     }
 
     public func zeroGrad() { parameters.forEach { $0.grad = nil } }
+
+    public var state: [(String, Tensor)] {
+        velocities.enumerated().compactMap { index, v in v.map { ("momentum_buffer.\(index)", $0) } }
+    }
+
+    public func load(state: [String: Tensor]) throws {
+        try restore(state, prefix: "momentum_buffer", parameters: parameters, into: &velocities)
+    }
 
     public func step() {
         for (index, p) in parameters.enumerated() {
