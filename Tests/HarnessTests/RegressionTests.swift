@@ -12,9 +12,12 @@ import Testing
 struct RegressionTests {
     func train(_ name: String, recipe: Recipe, examples: Int, seed: UInt64 = 0) throws -> [EpochMetrics] {
         let entry = try #require(ModelRegistry.entry(named: name))
-        let trainSet = try #require(FashionMNISTSubset.train), testSet = try #require(FashionMNISTSubset.test)
         Random.seed(seed)
-        let model = entry.build(classes: 10)
+        return try train(entry.build(channels: 1, classes: 10), recipe: recipe, examples: examples, seed: seed)
+    }
+
+    func train(_ model: Module, recipe: Recipe, examples: Int, seed: UInt64 = 0) throws -> [EpochMetrics] {
+        let trainSet = try #require(FashionMNISTSubset.train), testSet = try #require(FashionMNISTSubset.test)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
         let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: true, seed: seed, limit: examples)
         let test = BatchLoader(testSet, batchSize: 500, shuffle: false, limit: 2000)
@@ -38,6 +41,30 @@ struct RegressionTests {
         #expect(history.first!.trainLoss > 2.2)
         #expect(history.last!.trainLoss < 1.3)
         #expect(history.last!.testAccuracy > 0.40)
+    }
+
+    /// Batch norm lets LeNet learn at once: 2 epochs of 3,000 examples. Measured when set: test accuracy
+    /// 0.64 and 0.61 after the two epochs, training loss 1.21 then 0.79.
+    @Test func leNetWithBatchNormLearnsQuickly() throws {
+        let recipe = Recipe(learningRate: 0.5, epochs: 2, batchSize: 64, initialization: .xavierUniform())
+        let history = try train("lenet-bn", recipe: recipe, examples: 3000)
+        #expect(history.last!.trainLoss < 0.95)
+        #expect(history.map(\.testAccuracy).max()! > 0.55)
+    }
+
+    /// A small ResNet (d2l's residual blocks, 16 and 32 channels, a strided stem) on 28x28 inputs:
+    /// 3 epochs of 3,000 examples. Measured when set: training loss 1.44, 0.88, 0.73; test accuracy
+    /// 0.566, 0.716, 0.595 (evaluation-mode batch norm after so few steps is noisy, hence the best epoch).
+    @Test func smallResNetLearns() throws {
+        Random.seed(0)
+        let model = Sequential(
+            Conv2d(1, 16, kernel: 3, stride: 2, padding: 1), BatchNorm2d(16), ReLU(),
+            Residual(16, 16), Residual(16, 32, useShortcutConvolution: true, stride: 2),
+            AdaptiveAvgPool2d(), Flatten(), Linear(32, 10))
+        let recipe = Recipe(learningRate: 0.05, momentum: 0.9, epochs: 3, batchSize: 64, initialization: .xavierUniform())
+        let history = try train(model, recipe: recipe, examples: 3000)
+        #expect(history.last!.trainLoss < 0.85)
+        #expect(history.map(\.testAccuracy).max()! > 0.62)
     }
 
     @Test func sameSeedSameRun() throws {
