@@ -33,3 +33,23 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode.failure
     }
 }
+
+/// The data flags `run` and `eval` share.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The dataset to use.")
+    var dataset: DatasetName = .fashionMNIST
+
+    @Option(help: "Resize images (bilinear) to N x N (default: the recipe's; see `zoo list`).")
+    var resize: Int?
+
+    @Option(help: "Evaluate on only the first N test examples.")
+    var testLimit: Int?
+
+    @Option(help: "Folder holding the dataset files (searched before $ZOO_DATA, the system folder and the cache).")
+    var dataDir: String?
+
+    func validate() throws {
+        try requirePositive(resize, "--resize")
+        try requirePositive(testLimit, "--test-limit")
+    }
+}

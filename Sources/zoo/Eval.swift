@@ -10,27 +10,12 @@ struct Eval: ParsableCommand {
     @Option(help: "A safetensors file with the model's PyTorch state_dict keys (from `zoo run --save`).")
     var weights: String
 
-    @Option(help: "The dataset whose test split to use.")
-    var dataset: DatasetName = .fashionMNIST
-
-    @Option(help: "Resize images (bilinear) to N x N (default: the recipe's).")
-    var resize: Int?
-
-    @Option(help: "Evaluate on only the first N test examples.")
-    var testLimit: Int?
-
-    @Option(help: "Folder holding the dataset files.")
-    var dataDir: String?
-
-    func validate() throws {
-        try requirePositive(resize, "--resize")
-        try requirePositive(testLimit, "--test-limit")
-    }
+    @OptionGroup var data: DataOptions
 
     func run() throws {
         try reportingErrors {
-            try ClassifierEvaluation.execute(model.entry, weights: weights, dataset: dataset, resize: resize,
-                                             testLimit: testLimit, dataDir: dataDir)
+            try ClassifierEvaluation.execute(model.entry, weights: weights, dataset: data.dataset, resize: data.resize,
+                                             testLimit: data.testLimit, dataDir: data.dataDir)
         }
     }
 }

@@ -11,8 +11,7 @@ struct Run: ParsableCommand {
     @Argument(help: "The model to train (see `zoo list`).")
     var model: ModelName
 
-    @Option(help: "The dataset to train and test on.")
-    var dataset: DatasetName = .fashionMNIST
+    @OptionGroup var data: DataOptions
 
     @Option(help: "Epochs to train (default: the recipe's).")
     var epochs: Int?
@@ -44,20 +43,12 @@ struct Run: ParsableCommand {
     @Option(help: "L2 weight decay (default: the recipe's).")
     var weightDecay: Float?
 
-    @Option(help: "Resize images (bilinear) to N x N (default: the recipe's; see `zoo list`).")
-    var resize: Int?
-
     @Option(help: "Seed for initialization and shuffling; the same seed reproduces a run.")
     var seed: UInt64 = 0
 
     @Option(help: "Train on only the first N training examples.")
     var limit: Int?
 
-    @Option(help: "Evaluate on only the first N test examples.")
-    var testLimit: Int?
-
-    @Option(help: "Folder holding the dataset files (searched before $ZOO_DATA, the system folder and the cache).")
-    var dataDir: String?
 
     @Option(help: "Where to write the JSON record (default: Results/runs/<model>-<dataset>-<time>.json).")
     var record: String?
@@ -81,8 +72,6 @@ struct Run: ParsableCommand {
         try requirePositive(epochs, "--epochs")
         try requirePositive(batchSize, "--batch-size")
         try requirePositive(limit, "--limit")
-        try requirePositive(resize, "--resize")
-        try requirePositive(testLimit, "--test-limit")
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
             throw ValidationError("--lr must be a positive number.")
         }
@@ -116,7 +105,7 @@ struct Run: ParsableCommand {
         recipe.optimizer = optimizer ?? recipe.optimizer
         recipe.nesterov = nesterov || recipe.nesterov
         recipe.gradientClip = clip ?? recipe.gradientClip
-        recipe.resize = resize ?? recipe.resize
+        recipe.resize = data.resize ?? recipe.resize
         if schedule != nil || warmup > 0 {
             do {
                 (recipe.schedule, recipe.plateau) = try ScheduleParser.parse(schedule ?? "constant", epochs: recipe.epochs,
@@ -130,11 +119,11 @@ struct Run: ParsableCommand {
 
     /// The run these flags ask for.
     func options() throws -> RunOptions {
-        var options = RunOptions(model: model.entry, dataset: dataset, recipe: try recipe())
+        var options = RunOptions(model: model.entry, dataset: data.dataset, recipe: try recipe())
         options.seed = seed
         options.limit = limit
-        options.testLimit = testLimit
-        options.dataDir = dataDir
+        options.testLimit = data.testLimit
+        options.dataDir = data.dataDir
         options.recordPath = record
         options.weightsPath = weights
         options.savePath = save
