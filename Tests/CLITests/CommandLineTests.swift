@@ -36,6 +36,8 @@ import Testing
         (["--lr", "nan"], "--lr must be a positive number"),
         (["--momentum", "1.5"], "--momentum must be in [0, 1)"),
         (["--limit", "abc"], "abc"),
+        (["--data-dir", "/nonexistent/zoo-data"], "is not a folder"),
+        (["--resize=0"], "--resize must be positive"),
     ])
     func badFlagValuesAreRejected(flags: [String], expected: String) throws {
         let message = try #require(parseError(["run", "lenet"] + flags))

@@ -24,6 +24,29 @@ import Testing
         #expect(abs(p.data[0] - Float(0.9 - 0.1 * m / (v.squareRoot() + 1e-8))) < 1e-5)
     }
 
+    /// The eight-lane path and the tail agree with a plain reference implementation, for Adam and AdamW.
+    @Test(arguments: [false, true])
+    func adamMatchesAReferenceImplementation(decoupled: Bool) {
+        let count = 19
+        let p = parameter((0..<count).map { Float($0) / 10 - 1 }, grad: [])
+        let adam = Adam([p], learningRate: 0.05, weightDecay: 0.1, decoupledWeightDecay: decoupled)
+        var w = p.scalars.map(Double.init), m = [Double](repeating: 0, count: count), v = m
+        for step in 1...3 {
+            let g = (0..<count).map { Double(Float(sin(Double($0 * step)))) }
+            p.grad = Tensor(shape: [count], scalars: g.map(Float.init))
+            adam.step()
+            for i in 0..<count {
+                if decoupled { w[i] -= 0.05 * 0.1 * w[i] }
+                let d = decoupled ? g[i] : g[i] + 0.1 * w[i]
+                m[i] = 0.9 * m[i] + 0.1 * d
+                v[i] = 0.999 * v[i] + 0.001 * d * d
+                let mHat = m[i] / (1 - pow(0.9, Double(step))), vHat = v[i] / (1 - pow(0.999, Double(step)))
+                w[i] -= 0.05 * mHat / (vHat.squareRoot() + 1e-8)
+            }
+        }
+        for (a, b) in zip(p.scalars, w) { #expect(abs(Double(a) - b) < 1e-5) }
+    }
+
     @Test func adamWDecaysWeightsApartFromTheGradient() {
         let plain = parameter([2], grad: [0]), decoupled = parameter([2], grad: [0])
         Adam([plain], learningRate: 0.1, weightDecay: 0.5).step()  // L2: g = 0 + 0.5*2 = 1 -> moves by lr

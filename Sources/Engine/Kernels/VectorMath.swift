@@ -89,3 +89,13 @@ func sumElements(_ x: UnsafePointer<Float>, count: Int) -> Float {
     while i < count { total += x[i]; i += 1 }
     return total
 }
+
+/// Eight floats from `pointer` (any alignment).
+@inline(__always)
+func loadVector(_ pointer: UnsafePointer<Float>) -> Vector { UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self) }
+
+/// Writes eight floats to `pointer` (any alignment).
+@inline(__always)
+func storeVector(_ vector: Vector, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
+}
