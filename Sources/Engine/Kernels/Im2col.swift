@@ -9,6 +9,19 @@ struct ConvGeometry {
     /// Rows of the lowered matrix: one per (channel, kernel row, kernel column).
     var patch: Int { channels * kernelHeight * kernelWidth }
 
+    /// For a square kernel over a square input: the kernel offsets that some output reads from inside
+    /// the image, when cutting the others off keeps the output size; nil otherwise.
+    func usefulTaps() -> Range<Int>? {
+        guard kernelHeight == kernelWidth, height == width else { return nil }
+        let useful = (0..<kernelHeight).filter { k in
+            (0..<outHeight).contains { o in (0..<height).contains(o * stride - padding + k) }
+        }
+        guard let first = useful.first, let last = useful.last, first <= padding else { return nil }
+        let taps = first..<(last + 1)
+        let trimmedOut = (height + 2 * (padding - first) - taps.count) / stride + 1
+        return trimmedOut == outHeight ? taps : nil
+    }
+
     /// The output columns whose input column (xo * stride - padding + kj) lies inside the image.
     @inline(__always)
     func validOutputColumns(kernelColumn kj: Int) -> Range<Int> {
