@@ -64,9 +64,9 @@ public enum ModelRegistry {
         ModelEntry(name: "googlenet", summary: "GoogLeNet / Inception v1, 96x96 (d2l 8.4)",
                    inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 5_977_530,
                    recipe: d2l(0.1, batch: 128, resize: 96), builder: { googLeNet(channels: $0, classes: $1) }),
-        ModelEntry(name: "resnet18", summary: "ResNet-18 (d2l 8.6); d2l trains at 96x96, the zoo's default is 28x28",
+        ModelEntry(name: "resnet18", summary: "ResNet-18 (d2l 8.6); the zoo's default: 28x28 and cosine decay (d2l: 96x96, constant)",
                    inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 11_178_378,
-                   recipe: d2l(0.05, batch: 256, resize: 28), builder: { resNet18(channels: $0, classes: $1) }),
+                   recipe: resNet18Recipe, builder: { resNet18(channels: $0, classes: $1) }),
         ModelEntry(name: "resnet34", summary: "torchvision resnet34 (basic blocks)",
                    inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 21_797_672,
                    recipe: d2l(0.05, batch: 128, resize: 28),
@@ -83,6 +83,16 @@ public enum ModelRegistry {
                    recipe: d2l(0.1, batch: 128, resize: 28),
                    builder: { torchvisionDenseNet121(channels: $0, classes: $1) }),
     ]
+
+    /// d2l's ResNet-18 recipe (SGD lr 0.05, batch 256, 10 epochs) at Fashion-MNIST's own 28x28 instead of
+    /// 96x96 (11.8x less work per image: about 20 minutes here instead of 4-5 hours), with the rate
+    /// annealed to zero by a cosine: at a constant rate the test accuracy of the last epochs swung
+    /// between 0.86 and 0.90 here.
+    static let resNet18Recipe: Recipe = {
+        var recipe = d2l(0.05, batch: 256, resize: 28)
+        recipe.schedule = .cosine()
+        return recipe
+    }()
 
     /// The entry called `name` (case-insensitive), or nil.
     public static func entry(named name: String) -> ModelEntry? {

@@ -10,8 +10,8 @@ public enum ScheduleParser {
 
     public static let syntax = "constant, step:EVERY:GAMMA, multistep:E1,E2:GAMMA, exponential:GAMMA, cosine[:MIN_FACTOR], poly:POWER, plateau:FACTOR:PATIENCE"
 
-    /// The schedule and plateau reducer `text` names, for a run of `epochs` epochs.
-    public static func parse(_ text: String, epochs: Int, warmupEpochs: Int = 0) throws -> (LearningRateSchedule, PlateauReducer?) {
+    /// The schedule and plateau reducer `text` names; cosine and polynomial decay span the run.
+    public static func parse(_ text: String, warmupEpochs: Int = 0) throws -> (LearningRateSchedule, PlateauReducer?) {
         let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         func number(_ index: Int) throws -> Float {
             guard index < parts.count, let value = Float(parts[index]), value.isFinite else {
@@ -26,7 +26,6 @@ public enum ScheduleParser {
         }
         var plateau: PlateauReducer?
         var schedule: LearningRateSchedule
-        let remaining = max(epochs - warmupEpochs, 1)
         switch parts[0] {
         case "constant": try expectParts(1); schedule = .constant
         case "step": try expectParts(3); schedule = .step(every: Int(try number(1)), gamma: try number(2))
@@ -37,8 +36,8 @@ public enum ScheduleParser {
             schedule = .multiStep(milestones: milestones, gamma: try number(2))
         case "exponential": try expectParts(2); schedule = .exponential(gamma: try number(1))
         case "cosine":
-            schedule = .cosine(epochs: remaining, minimumFactor: parts.count > 1 ? try number(1) : 0)
-        case "poly": try expectParts(2); schedule = .polynomial(epochs: remaining, power: try number(1))
+            schedule = .cosine(minimumFactor: parts.count > 1 ? try number(1) : 0)
+        case "poly": try expectParts(2); schedule = .polynomial(power: try number(1))
         case "plateau":
             try expectParts(3)
             schedule = .constant
@@ -58,8 +57,9 @@ extension LearningRateSchedule: CustomStringConvertible {
         case let .step(every, gamma): "step(every \(every), gamma \(gamma.formatted()))"
         case let .multiStep(milestones, gamma): "multistep(\(milestones.map(String.init).joined(separator: ",")), gamma \(gamma.formatted()))"
         case let .exponential(gamma): "exponential(gamma \(gamma.formatted()))"
-        case let .cosine(epochs, minimum): "cosine(\(epochs) epochs\(minimum == 0 ? "" : ", min \(minimum.formatted())"))"
-        case let .polynomial(epochs, power): "poly(\(epochs) epochs, power \(power.formatted()))"
+        case let .cosine(epochs, minimum):
+            "cosine" + (epochs.map { "(\($0) epochs)" } ?? "") + (minimum == 0 ? "" : " to \(minimum.formatted())")
+        case let .polynomial(epochs, power): "poly(power \(power.formatted())\(epochs.map { ", \($0) epochs" } ?? ""))"
         case let .warmup(epochs, _, then): "warm-up \(epochs) + \(then)"
         }
     }

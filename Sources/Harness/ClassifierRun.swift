@@ -39,6 +39,10 @@ public enum ClassifierRun {
     /// together with the path it was written to.
     @discardableResult
     public static func execute(_ options: RunOptions) throws -> (record: RunRecord, path: String) {
+        try Random.withGenerator(seed: options.seed) { try run(options) }
+    }
+
+    private static func run(_ options: RunOptions) throws -> (record: RunRecord, path: String) {
         let total = Stopwatch()
         let entry = options.model, recipe = options.recipe
         let trainSet = try options.dataset.load(split: .train, dataDir: options.dataDir)
@@ -53,7 +57,6 @@ public enum ClassifierRun {
         let test = BatchLoader(testSet, batchSize: max(recipe.batchSize, 256), shuffle: false, limit: options.testLimit,
                                resize: resize)
 
-        Random.seed(options.seed)
         let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
         if let weights = options.weightsPath { try model.load(stateDictionary: SafeTensors.read(weights).tensors, source: weights) }

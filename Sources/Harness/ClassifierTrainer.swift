@@ -25,7 +25,7 @@ public struct ClassifierTrainer {
         var plateauScale: Float = 1
         var history = done
         for epoch in (done.count + 1)..<(recipe.epochs + 1) {
-            optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(epoch: epoch - 1) * plateauScale
+            optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(epoch: epoch - 1, of: recipe.epochs) * plateauScale
             let wall = Stopwatch()
             model.train()
             var tally = ClassificationTally()

@@ -108,8 +108,7 @@ struct Run: ParsableCommand {
         recipe.resize = data.resize ?? recipe.resize
         if schedule != nil || warmup > 0 {
             do {
-                (recipe.schedule, recipe.plateau) = try ScheduleParser.parse(schedule ?? "constant", epochs: recipe.epochs,
-                                                                             warmupEpochs: warmup)
+                (recipe.schedule, recipe.plateau) = try ScheduleParser.parse(schedule ?? "constant", warmupEpochs: warmup)
             } catch let failure as ScheduleParser.Failure {
                 throw ValidationError(failure.description)
             }

@@ -44,10 +44,29 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     }
 }
 
-/// The generator that initializers use by default; `Random.seed(_:)` makes a run reproducible.
+/// The generator that initializers and dropout use by default. `Random.seed(_:)` makes a run
+/// reproducible; `Random.withGenerator(seed:)` gives a task its own generator, so runs that happen
+/// at the same time (tests, a server) never draw from each other's stream.
 public enum Random {
-    nonisolated(unsafe) public static var global = RandomGenerator(seed: 0)
+    /// A mutable generator that a task can bind for itself.
+    public final class Source: @unchecked Sendable {
+        var generator: RandomGenerator
+        init(_ generator: RandomGenerator) { self.generator = generator }
+    }
 
-    /// Re-seeds the global generator.
+    @TaskLocal static var source = Source(RandomGenerator(seed: 0))
+
+    /// The current task's generator (the process-wide one outside `withGenerator`).
+    public static var global: RandomGenerator {
+        get { source.generator }
+        set { source.generator = newValue }
+    }
+
+    /// Re-seeds the current generator.
     public static func seed(_ seed: UInt64) { global = RandomGenerator(seed: seed) }
+
+    /// Runs `body` with a generator of its own, seeded with `seed`.
+    public static func withGenerator<T>(seed: UInt64, _ body: () throws -> T) rethrows -> T {
+        try $source.withValue(Source(RandomGenerator(seed: seed))) { try body() }
+    }
 }

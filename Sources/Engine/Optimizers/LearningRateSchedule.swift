@@ -1,7 +1,8 @@
 import Foundation
 
 /// How the learning rate changes over epochs, as a factor of the base rate (PyTorch's schedulers,
-/// stepped once per epoch). `epoch` counts from 0.
+/// stepped once per epoch). `epoch` counts from 0; cosine and polynomial decay span the whole run
+/// unless given a length.
 public indirect enum LearningRateSchedule: Sendable, Equatable {
     case constant
     /// Multiply by `gamma` every `every` epochs (StepLR).
@@ -10,28 +11,30 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     case multiStep(milestones: [Int], gamma: Float)
     /// Multiply by `gamma` every epoch (ExponentialLR).
     case exponential(gamma: Float)
-    /// Half a cosine from 1 down to `minimumFactor` over `epochs` (CosineAnnealingLR).
-    case cosine(epochs: Int, minimumFactor: Float = 0)
-    /// (1 - epoch / epochs)^power (PolynomialLR).
-    case polynomial(epochs: Int, power: Float)
+    /// Half a cosine from 1 down to `minimumFactor` over `epochs` (CosineAnnealingLR); nil: the run.
+    case cosine(epochs: Int? = nil, minimumFactor: Float = 0)
+    /// (1 - epoch / epochs)^power (PolynomialLR); nil: the run.
+    case polynomial(epochs: Int? = nil, power: Float)
     /// Linear warm-up from `startFactor` to 1 over `epochs`, then `then` from its own epoch 0
     /// (LinearLR followed by another scheduler, as SequentialLR).
     case warmup(epochs: Int, startFactor: Float = 1.0 / 3, then: LearningRateSchedule)
 
-    /// The factor of the base learning rate in `epoch`.
-    public func factor(epoch: Int) -> Float {
+    /// The factor of the base learning rate in `epoch` of a run of `totalEpochs`.
+    public func factor(epoch: Int, of totalEpochs: Int) -> Float {
         switch self {
         case .constant: return 1
         case let .step(every, gamma): return Foundation.pow(gamma, Float(epoch / max(every, 1)))
         case let .multiStep(milestones, gamma): return Foundation.pow(gamma, Float(milestones.filter { $0 <= epoch }.count))
         case let .exponential(gamma): return Foundation.pow(gamma, Float(epoch))
         case let .cosine(epochs, minimum):
-            let progress = Float(min(epoch, epochs)) / Float(max(epochs, 1))
+            let length = epochs ?? totalEpochs
+            let progress = Float(min(epoch, length)) / Float(max(length, 1))
             return minimum + (1 - minimum) * (1 + Foundation.cos(Float.pi * progress)) / 2
         case let .polynomial(epochs, power):
-            return Foundation.pow(max(0, 1 - Float(epoch) / Float(max(epochs, 1))), power)
+            return Foundation.pow(max(0, 1 - Float(epoch) / Float(max(epochs ?? totalEpochs, 1))), power)
         case let .warmup(epochs, start, then):
-            return epoch < epochs ? start + (1 - start) * Float(epoch) / Float(epochs) : then.factor(epoch: epoch - epochs)
+            return epoch < epochs ? start + (1 - start) * Float(epoch) / Float(epochs)
+                : then.factor(epoch: epoch - epochs, of: totalEpochs - epochs)
         }
     }
 }
