@@ -14,7 +14,22 @@ public struct ModelEntry: Sendable {
     public let parameterCount: Int
     /// The recipe for Fashion-MNIST: d2l's, or the zoo's where d2l's would not fit a CPU (see `summary`).
     public let recipe: Recipe
+    /// d2l's own recipe where the default differs; it applies when the input size is d2l's (`inputShape`).
+    public var d2lRecipe: Recipe? = nil
     let builder: @Sendable (_ channels: Int, _ classes: Int) -> Module
+
+    init(name: String, summary: String, inputShape: [Int], referenceClasses: Int, acceptsAnySize: Bool,
+         parameterCount: Int, recipe: Recipe, d2lRecipe: Recipe? = nil, builder: @escaping @Sendable (Int, Int) -> Module) {
+        self.name = name
+        self.summary = summary
+        self.inputShape = inputShape
+        self.referenceClasses = referenceClasses
+        self.acceptsAnySize = acceptsAnySize
+        self.parameterCount = parameterCount
+        self.recipe = recipe
+        self.d2lRecipe = d2lRecipe
+        self.builder = builder
+    }
 
     /// A freshly initialized model (the recipe's initializer is applied by the trainer).
     public func build(channels: Int? = nil, classes: Int? = nil) -> Module {
@@ -23,6 +38,12 @@ public struct ModelEntry: Sendable {
 
     /// The side length the recipe trains at.
     public var trainingSize: Int { recipe.resize ?? inputShape[1] }
+
+    /// The recipe for inputs resized to `side` (nil: the default size): d2l's at d2l's size, else the default.
+    public func recipe(resize side: Int?) -> Recipe {
+        guard let side, side == inputShape[1], let d2lRecipe else { return recipe }
+        return d2lRecipe
+    }
 }
 
 /// Every model in the zoo, by name.
@@ -64,9 +85,10 @@ public enum ModelRegistry {
         ModelEntry(name: "googlenet", summary: "GoogLeNet / Inception v1, 96x96 (d2l 8.4)",
                    inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 5_977_530,
                    recipe: d2l(0.1, batch: 128, resize: 96), builder: { googLeNet(channels: $0, classes: $1) }),
-        ModelEntry(name: "resnet18", summary: "ResNet-18 (d2l 8.6); the zoo's default: 28x28 and cosine decay (d2l: 96x96, constant)",
+        ModelEntry(name: "resnet18", summary: "ResNet-18 (d2l 8.6); default 28x28 with cosine decay; --resize 96: d2l's recipe",
                    inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 11_178_378,
-                   recipe: resNet18Recipe, builder: { resNet18(channels: $0, classes: $1) }),
+                   recipe: resNet18Recipe, d2lRecipe: d2l(0.05, batch: 256, resize: 96),
+                   builder: { resNet18(channels: $0, classes: $1) }),
         ModelEntry(name: "resnet34", summary: "torchvision resnet34 (basic blocks)",
                    inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 21_797_672,
                    recipe: d2l(0.05, batch: 128, resize: 28),

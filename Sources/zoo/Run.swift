@@ -96,7 +96,7 @@ struct Run: ParsableCommand {
 
     /// The model's recipe with these flags applied.
     func recipe() throws -> Recipe {
-        var recipe = model.entry.recipe
+        var recipe = model.entry.recipe(resize: data.resize)
         recipe.epochs = epochs ?? recipe.epochs
         recipe.batchSize = batchSize ?? recipe.batchSize
         recipe.learningRate = learningRate ?? recipe.learningRate

@@ -58,6 +58,15 @@ import Testing
         #expect(parseError(["run", "mlp", "--nesterov"])?.contains("--momentum") == true)
     }
 
+    /// ResNet-18 trains at 28x28 with cosine decay by default; at d2l's 96x96 it takes d2l's recipe.
+    @Test func resNet18AtD2LsSizeTakesD2LsRecipe() throws {
+        let atDefault = try #require(try ZooCommand.parseAsRoot(["run", "resnet18"]) as? Run).recipe()
+        #expect(atDefault.resize == 28 && atDefault.schedule == .cosine())
+        let atD2L = try #require(try ZooCommand.parseAsRoot(["run", "resnet18", "--resize", "96", "--epochs", "10"]) as? Run).recipe()
+        #expect(atD2L == Recipe(learningRate: 0.05, epochs: 10, batchSize: 256, initialization: .xavierUniform(), resize: 96))
+        #expect(atD2L.schedule == .constant)
+    }
+
     @Test func flagsOverrideTheRecipe() throws {
         let command = try #require(try ZooCommand.parseAsRoot(["run", "LeNet", "--epochs", "2", "--lr", "0.5", "--batch-size", "64"]) as? Run)
         let options = try command.options()
