@@ -42,7 +42,7 @@ public struct ClassifierTrainer {
                 if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }
                 optimizer.step()
                 trainSeconds += step.seconds
-                tally.add(logits: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
+                tally.add(predictions: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
                 onBatch(epoch, index + 1, training.batchCount, tally.meanLoss, tally.accuracy,
                         Double(tally.examples) / trainSeconds)
             }
@@ -67,7 +67,7 @@ public struct ClassifierTrainer {
         var tally = ClassificationTally()
         withoutGradients {
             for batch in data.epoch(0) {
-                tally.add(logits: model(batch.images).argmax(axis: 1), labels: batch.labels)
+                tally.add(predictions: model(batch.images).argmax(axis: 1), labels: batch.labels)
             }
         }
         return tally.accuracy

@@ -21,9 +21,9 @@ struct ClassificationTally {
     private(set) var correct = 0
     private(set) var lossSum = 0.0
 
-    mutating func add(logits: [Int], labels: [Int], meanLoss: Float? = nil) {
+    mutating func add(predictions: [Int], labels: [Int], meanLoss: Float? = nil) {
         examples += labels.count
-        correct += zip(logits, labels).filter { $0 == $1 }.count
+        correct += zip(predictions, labels).filter { $0 == $1 }.count
         if let meanLoss { lossSum += Double(meanLoss) * Double(labels.count) }
     }
 

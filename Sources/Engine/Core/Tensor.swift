@@ -63,9 +63,6 @@ public final class Tensor: @unchecked Sendable {
     /// The elements' read-only buffer.
     public var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: data, count: count) }
 
-    /// A new tensor with the same elements that records no history.
-    public func detached() -> Tensor { Tensor(shape: shape, storage: storage) }
-
     /// An independent copy of the elements (no history).
     public func copy() -> Tensor {
         let result = Tensor(uninitialized: shape)

@@ -98,8 +98,8 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         } else {
             grads.append(nil)
         }
-        if let weight { grads.append(weight.requiresGrad ? sumGradientXhat.copy() : nil) }
-        if let bias { grads.append(bias.requiresGrad ? sumGradient.copy() : nil) }
+        if let weight { grads.append(weight.requiresGrad ? sumGradientXhat : nil) }
+        if let bias { grads.append(bias.requiresGrad ? sumGradient : nil) }
         return grads
     }
 }
