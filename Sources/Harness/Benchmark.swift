@@ -41,15 +41,7 @@ public enum Benchmark {
 
     /// Training examples/s of `entry` on a fixed batch (one full optimizer step per iteration).
     public static func training(_ entry: ModelEntry, batch: Batch, samples: Int = 5, seconds: Double = 0.5) -> (examplesPerSecond: Double, flopsPerExample: Double) {
-        Random.seed(0)
-        let model = entry.build(channels: batch.images.shape[1], classes: 10)
-        if let initializer = entry.recipe.initialization { model.initializeWeights(initializer) }
-        let optimizer = SGD(model.parameters, learningRate: 0.01)
-        func step() {
-            optimizer.zeroGrad()
-            crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
-            optimizer.step()
-        }
+        let step = trainingStep(entry, batch: batch)
         for _ in 0..<3 { step() }
         let before = FLOPCounter.count
         step()
@@ -58,16 +50,24 @@ public enum Benchmark {
         return (rates.median, flopsPerExample)
     }
 
-    /// Where one training step of `entry` spends its time, per layer (forward) and operation (backward).
-    static func profileTable(_ entry: ModelEntry, batch: Batch, steps: Int = 20) -> String {
-        Random.seed(0)
-        let model = entry.build(channels: batch.images.shape[1], classes: 10)
+    /// One full optimizer step of a freshly initialized `entry` on `batch`, as a closure to repeat.
+    static func trainingStep(_ entry: ModelEntry, batch: Batch) -> () -> Void {
+        let model = Random.withGenerator(seed: 0) {
+            let model = entry.build(channels: batch.images.shape[1], classes: 10)
+            if let initializer = entry.recipe.initialization { model.initializeWeights(initializer) }
+            return model
+        }
         let optimizer = SGD(model.parameters, learningRate: 0.01)
-        func step() {
+        return {
             optimizer.zeroGrad()
             crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
             Profiler.measure("optimizer step") { optimizer.step() }
         }
+    }
+
+    /// Where one training step of `entry` spends its time, per layer (forward) and operation (backward).
+    static func profileTable(_ entry: ModelEntry, batch: Batch, steps: Int = 20) -> String {
+        let step = trainingStep(entry, batch: batch)
         step()
         Profiler.reset()
         Profiler.isEnabled = true

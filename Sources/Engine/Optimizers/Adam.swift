@@ -28,8 +28,6 @@ public final class Adam: Optimizer {
         Adam(parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
-    public func zeroGrad() { parameters.forEach { $0.grad = nil } }
-
     public var state: [(String, Tensor)] {
         [("step", Tensor(Float(steps)))]
             + firstMoments.enumerated().compactMap { i, m in m.map { ("exp_avg.\(i)", $0) } }

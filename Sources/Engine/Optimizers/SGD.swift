@@ -1,5 +1,7 @@
 /// Something that updates parameters from their gradients.
 public protocol Optimizer: AnyObject {
+    /// The tensors it updates.
+    var parameters: [Tensor] { get }
     var learningRate: Float { get set }
     /// Applies one update from the current gradients.
     func step()
@@ -9,6 +11,10 @@ public protocol Optimizer: AnyObject {
     var state: [(String, Tensor)] { get }
     /// Restores `state` as `state` returned it.
     func load(state: [String: Tensor]) throws
+}
+
+extension Optimizer {
+    public func zeroGrad() { parameters.forEach { $0.grad = nil } }
 }
 
 /// An optimizer checkpoint that does not fit the optimizer it is loaded into.
@@ -45,8 +51,6 @@ public final class SGD: Optimizer {
         self.nesterov = nesterov
         velocities = Array(repeating: nil, count: parameters.count)
     }
-
-    public func zeroGrad() { parameters.forEach { $0.grad = nil } }
 
     public var state: [(String, Tensor)] {
         velocities.enumerated().compactMap { index, v in v.map { ("momentum_buffer.\(index)", $0) } }
