@@ -90,6 +90,17 @@ func sumElements(_ x: UnsafePointer<Float>, count: Int) -> Float {
     return total
 }
 
+/// target[i] += source[i] for i < count, eight lanes at a time.
+@inline(__always)
+func addElements(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        storeVector(loadVector(target + i) + loadVector(source + i), target + i)
+        i += 8
+    }
+    while i < count { target[i] += source[i]; i += 1 }
+}
+
 /// Eight floats from `pointer` (any alignment).
 @inline(__always)
 func loadVector(_ pointer: UnsafePointer<Float>) -> Vector { UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self) }
