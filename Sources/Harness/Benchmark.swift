@@ -91,9 +91,10 @@ public enum Benchmark {
         return units / clock.seconds
     }
 
-    /// Benchmarks `models` at `batchSize` on real training images, with sgemm measured before and
-    /// after them (the two are averaged), and prints a table.
-    public static func run(models: [ModelEntry], batchSize: Int, sgemmSize: Int = 512, dataDir: String?,
+    /// Benchmarks `models` at `batchSize` on real training images (resized to `resize`, or to each
+    /// model's training size), with sgemm measured before and after them (the two are averaged), and
+    /// prints a table.
+    public static func run(models: [ModelEntry], batchSize: Int, resize: Int? = nil, sgemmSize: Int = 512, dataDir: String?,
                            samples: Int = 5, profile: Bool = false) throws -> Report {
         let data = try FashionMNIST.load(split: .train, dataDir: dataDir)
         func batch(side: Int) -> Batch {
@@ -103,10 +104,12 @@ public enum Benchmark {
         var results: [ModelResult] = []
         var profiles: [String] = []
         for entry in models {
-            let batch = batch(side: entry.trainingSize)
+            let side = resize ?? entry.trainingSize
+            try entry.requireInputSize(side)
+            let batch = batch(side: side)
             let (examplesPerSecond, flops) = training(entry, batch: batch, samples: samples)
             if profile { profiles.append(profileTable(entry, batch: batch)) }
-            results.append(ModelResult(model: entry.name, inputSize: entry.trainingSize, batchSize: batchSize, trainExamplesPerSecond: examplesPerSecond,
+            results.append(ModelResult(model: entry.name, inputSize: side, batchSize: batchSize, trainExamplesPerSecond: examplesPerSecond,
                                        flopsPerExample: flops, gflops: flops * examplesPerSecond / 1e9,
                                        fractionOfSgemm: 0))
         }

@@ -11,9 +11,7 @@ public enum ClassifierEvaluation {
                                testLimit: Int?, dataDir: String?) throws -> Double {
         let testSet = try dataset.load(split: .test, dataDir: dataDir)
         let side = resize ?? entry.recipe.resize ?? testSet.height
-        guard entry.acceptsAnySize || side == entry.inputShape[1] else {
-            throw RunError.fixedInputSize(model: entry.name, size: entry.inputShape[1], got: side)
-        }
+        try entry.requireInputSize(side)
         let model = entry.build(channels: testSet.channels, classes: testSet.classNames.count)
         try model.load(stateDictionary: SafeTensors.read(weights).tensors, source: weights)
         let test = BatchLoader(testSet, batchSize: 256, shuffle: false, limit: testLimit,

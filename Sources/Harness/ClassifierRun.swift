@@ -48,9 +48,7 @@ public enum ClassifierRun {
         let trainSet = try options.dataset.load(split: .train, dataDir: options.dataDir)
         let testSet = try options.dataset.load(split: .test, dataDir: options.dataDir)
         let side = recipe.resize ?? trainSet.height
-        guard entry.acceptsAnySize || side == entry.inputShape[1] else {
-            throw RunError.fixedInputSize(model: entry.name, size: entry.inputShape[1], got: side)
-        }
+        try entry.requireInputSize(side)
         let resize = side == trainSet.height && side == trainSet.width ? nil : side
         let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: options.shuffle, seed: options.seed,
                                    limit: options.limit, resize: resize)
@@ -127,6 +125,15 @@ public enum RunError: Error, CustomStringConvertible {
             "\(model) takes \(size)x\(size) inputs (its classifier has a fixed width), not \(got)x\(got): "
                 + "use --resize \(size) or leave --resize out."
         case let .badCheckpoint(path, reason): "cannot resume from \(path): \(reason)."
+        }
+    }
+}
+
+extension ModelEntry {
+    /// Throws `RunError.fixedInputSize` unless the model takes `side` x `side` inputs.
+    func requireInputSize(_ side: Int) throws {
+        guard acceptsAnySize || side == inputShape[1] else {
+            throw RunError.fixedInputSize(model: name, size: inputShape[1], got: side)
         }
     }
 }

@@ -15,6 +15,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Batch size of each training step.")
     var batchSize: Int = 256
 
+    @Option(help: "Resize images to N x N for every model (default: each model's training size; see `zoo list`).")
+    var resize: Int?
+
     @Option(help: "Size n of the n x n sgemm reference.")
     var sgemmSize: Int = 512
 
@@ -34,12 +37,13 @@ struct Bench: ParsableCommand {
         try requirePositive(batchSize, "--batch-size")
         try requirePositive(sgemmSize, "--sgemm-size")
         try requirePositive(samples, "--samples")
+        try requirePositive(resize, "--resize")
     }
 
     func run() throws {
         let entries = models.isEmpty ? ModelRegistry.all : models.map(\.entry)
         let report = try reportingErrors {
-            try Benchmark.run(models: entries, batchSize: batchSize, sgemmSize: sgemmSize, dataDir: dataDir, samples: samples,
+            try Benchmark.run(models: entries, batchSize: batchSize, resize: resize, sgemmSize: sgemmSize, dataDir: dataDir, samples: samples,
                               profile: profile)
         }
         if let json {
