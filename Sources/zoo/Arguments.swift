@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Engine
 import Harness
 import Zoo
 
@@ -16,6 +17,32 @@ struct ModelName: ExpressibleByArgument {
     }
 
     static var allValueStrings: [String] { ModelRegistry.names }
+}
+
+/// A weight initializer on the command line: `xavier-uniform`, `xavier-normal`, `kaiming-uniform`,
+/// `kaiming-normal`, `normal:STD`, or `pytorch` (each layer keeps PyTorch's default).
+struct InitializerName: ExpressibleByArgument {
+    /// nil: PyTorch's defaults.
+    let initializer: Initializer?
+
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: ":", omittingEmptySubsequences: false)
+        switch (parts[0], parts.count) {
+        case ("pytorch", 1): initializer = nil
+        case ("xavier-uniform", 1): initializer = .xavierUniform()
+        case ("xavier-normal", 1): initializer = .xavierNormal()
+        case ("kaiming-uniform", 1): initializer = .kaimingUniform()
+        case ("kaiming-normal", 1): initializer = .kaimingNormal()
+        case ("normal", 2):
+            guard let std = Float(parts[1]), std > 0, std.isFinite else { return nil }
+            initializer = .normal(std: std)
+        default: return nil
+        }
+    }
+
+    static var allValueStrings: [String] {
+        ["xavier-uniform", "xavier-normal", "kaiming-uniform", "kaiming-normal", "normal:STD", "pytorch"]
+    }
 }
 
 /// Fails validation unless `value` (when given) is positive.

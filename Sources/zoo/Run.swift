@@ -40,6 +40,9 @@ struct Run: ParsableCommand {
     @Option(help: "Clip gradients to this global L2 norm before each step.")
     var clip: Float?
 
+    @Option(name: .customLong("init"), help: "How Linear and Conv2d weights start (default: the recipe's).")
+    var initialization: InitializerName?
+
     @Option(help: "L2 weight decay (default: the recipe's).")
     var weightDecay: Float?
 
@@ -106,6 +109,7 @@ struct Run: ParsableCommand {
         recipe.nesterov = nesterov || recipe.nesterov
         recipe.gradientClip = clip ?? recipe.gradientClip
         recipe.resize = data.resize ?? recipe.resize
+        if let initialization { recipe.initialization = initialization.initializer }
         if schedule != nil || warmup > 0 {
             do {
                 (recipe.schedule, recipe.plateau) = try ScheduleParser.parse(schedule ?? "constant", warmupEpochs: warmup)

@@ -58,6 +58,21 @@ import Testing
         #expect(parseError(["run", "mlp", "--nesterov"])?.contains("--momentum") == true)
     }
 
+    @Test(arguments: [
+        ("kaiming-normal", Initializer.kaimingNormal()), ("xavier-normal", .xavierNormal()),
+        ("normal:0.02", .normal(std: 0.02)), ("pytorch", nil),
+    ] as [(String, Initializer?)])
+    func initializerFlagReachesTheRecipe(name: String, expected: Initializer?) throws {
+        let command = try #require(try ZooCommand.parseAsRoot(["run", "lenet", "--init", name]) as? Run)
+        #expect(try command.recipe().initialization == expected)
+    }
+
+    @Test func badInitializersAreRejected() {
+        for name in ["he", "normal", "normal:-1", "kaiming-normal:2"] {
+            #expect(parseError(["run", "lenet", "--init", name])?.contains("kaiming-normal") == true, "\(name)")
+        }
+    }
+
     /// ResNet-18 trains at 28x28 with cosine decay by default; at d2l's 96x96 it takes d2l's recipe.
     @Test func resNet18AtD2LsSizeTakesD2LsRecipe() throws {
         let atDefault = try #require(try ZooCommand.parseAsRoot(["run", "resnet18"]) as? Run).recipe()
