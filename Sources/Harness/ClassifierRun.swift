@@ -83,6 +83,7 @@ public enum ClassifierRun {
 
         let record = RunRecord(
             model: entry.name, dataset: options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
+            inputShape: resize.map { [trainSet.channels, $0, $0] } ?? [trainSet.channels, trainSet.height, trainSet.width],
             seed: options.seed, trainExamples: training.count, testExamples: test.count, epochs: history,
             final: history.last, totalWallSeconds: total.seconds, commandLine: options.commandLine,
             machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,

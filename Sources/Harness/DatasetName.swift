@@ -11,6 +11,13 @@ public enum DatasetName: String, CaseIterable, Sendable {
         }
     }
 
+    /// The side of the dataset's square images as stored (before any resize), when all share one.
+    public var storedSide: Int? {
+        switch self {
+        case .fashionMNIST: 28
+        }
+    }
+
     /// Loads one split of the dataset.
     func load(split: FashionMNIST.Split, dataDir: String?) throws -> ImageClassificationSet {
         switch self {

@@ -7,6 +7,8 @@ public struct RunRecord: Encodable {
     public var dataset: String
     public var parameters: Int
     public var recipe: Recipe
+    /// The [channels, height, width] of the images the model trained on (after any resize).
+    public var inputShape: [Int]?
     public var seed: UInt64
     public var trainExamples: Int
     public var testExamples: Int

@@ -9,7 +9,7 @@ struct ZooCommand: ParsableCommand {
         commandName: "zoo",
         abstract: "Train, evaluate and benchmark the classic CNNs of Dive into Deep Learning on the CPU.",
         version: zooVersion,
-        subcommands: [Run.self, Eval.self, List.self, Bench.self])
+        subcommands: [Run.self, Eval.self, List.self, Bench.self, Compare.self])
 
     static func main() {
         restartWithShortOpenBLASSpin()

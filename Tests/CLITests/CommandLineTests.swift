@@ -112,6 +112,25 @@ import Testing
         #expect((json["commandLine"] as? String)?.isEmpty == false)
     }
 
+    /// `zoo compare` reads the records back into a Markdown table; a file that is not a record is named.
+    @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
+    func compareTabulatesTheRecords() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-compare-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try #require(try ZooCommand.parseAsRoot([
+            "run", "mlp", "--epochs", "1", "--limit", "1000", "--test-limit", "500", "--record", folder + "/runs/mlp-1.json",
+        ]) as? Run)
+        let (record, _) = try ClassifierRun.execute(try run.options())
+        try #require(try ZooCommand.parseAsRoot(["compare", "--runs", folder + "/runs", "--output", folder + "/README.md"]) as? Compare).run()
+        let page = try String(contentsOfFile: folder + "/README.md", encoding: .utf8)
+        let row = try #require(page.split(separator: "\n").first { $0.hasPrefix("| mlp |") })
+        let accuracy = String(format: "%.3f", try #require(record.final?.testAccuracy))
+        #expect(row.contains("| 28x28 |") && row.contains("| 1,000 |") && row.contains("| \(accuracy) |"), "\(row)")
+        #expect(row.contains("[mlp-1.json](runs/mlp-1.json)") && row.contains("SGD lr 0.1, batch 256, normal(0, 0.01)"))
+        try Data("{\"model\": 3}".utf8).write(to: URL(fileURLWithPath: folder + "/runs/notes.json"))
+        #expect { try RunComparison.table(folder: folder + "/runs") } throws: { String(describing: $0).contains("notes.json") }
+    }
+
     @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
     func savedWeightsEvaluateToTheRunsAccuracy() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-save-\(UUID().uuidString)").path

@@ -1,0 +1,115 @@
+import Foundation
+import Zoo
+
+/// `zoo compare`: one Markdown table of every recorded run, read back from the JSON records, so
+/// Results/README.md is generated from the runs rather than typed.
+public enum RunComparison {
+    /// What the table reads from a record (records written by older versions lack nothing it needs).
+    struct Entry: Decodable {
+        struct RecordedRecipe: Decodable {
+            var optimizer: String
+            var learningRate: Double
+            var momentum: Double?
+            var nesterov: Bool?
+            var weightDecay: Double?
+            var batchSize: Int
+            var initialization: String?
+            var schedule: String?
+            var resize: Int?
+
+            /// "SGD lr 0.05, momentum 0.9, cosine, batch 256, xavier-uniform".
+            var summary: String {
+                var parts = ["\(optimizer.uppercased()) lr \(learningRate.formatted())"]
+                if let momentum, momentum > 0 { parts.append("momentum \(momentum.formatted())\(nesterov == true ? " (Nesterov)" : "")") }
+                if let weightDecay, weightDecay > 0 { parts.append("wd \(weightDecay.formatted())") }
+                if let schedule, schedule != "constant" { parts.append(schedule) }
+                parts.append("batch \(batchSize)")
+                if let initialization { parts.append(initialization) }
+                return parts.joined(separator: ", ")
+            }
+        }
+
+        var model: String
+        var dataset: String
+        var parameters: Int
+        var recipe: RecordedRecipe
+        var inputShape: [Int]?
+        var seed: UInt64
+        var trainExamples: Int
+        var epochs: [EpochMetrics]
+        var totalWallSeconds: Double
+        var commandLine: String
+        var date: String
+    }
+
+    /// A record that cannot be read.
+    public struct UnreadableRecord: Error, CustomStringConvertible {
+        public let path: String, reason: String
+        public var description: String { "\(path) is not a zoo run record (\(reason)); move it out of the folder or delete it." }
+    }
+
+    /// The records (`*.json`) in `folder`, by file name.
+    static func entries(in folder: String) throws -> [(file: String, entry: Entry)] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
+        return try files.map { file in
+            let path = (folder as NSString).appendingPathComponent(file)
+            do {
+                return (file, try JSONDecoder().decode(Entry.self, from: Data(contentsOf: URL(fileURLWithPath: path))))
+            } catch let error as DecodingError {
+                throw UnreadableRecord(path: path, reason: "\(error)".prefix(200).description)
+            }
+        }
+    }
+
+    /// The Markdown table of the records in `folder`, one row per run: models in the registry's order,
+    /// runs of a model by date. Links point to `linkPrefix` + file name.
+    public static func table(folder: String, linkPrefix: String = "") throws -> String {
+        let order = Dictionary(uniqueKeysWithValues: ModelRegistry.names.enumerated().map { ($1, $0) })
+        let rows = try entries(in: folder).sorted {
+            (order[$0.entry.model] ?? .max, $0.entry.date) < (order[$1.entry.model] ?? .max, $1.entry.date)
+        }
+        var table = TextTable(header: ["model", "params", "input", "recipe", "epochs", "train examples", "test acc",
+                                       "train loss / acc", "train ex/s", "wall", "command", "record"])
+        for (file, run) in rows {
+            guard let last = run.epochs.last else { continue }
+            let side = run.recipe.resize ?? DatasetName(rawValue: run.dataset)?.storedSide
+            let input = run.inputShape.map { "\($0[1])x\($0[2])" } ?? side.map { "\($0)x\($0)" } ?? "as stored"
+            let command = "`" + (["zoo"] + run.commandLine.split(separator: " ").dropFirst().map(String.init)).joined(separator: " ") + "`"
+            table.add([run.model, run.parameters.formatted(), input, run.recipe.summary, String(run.epochs.count),
+                       run.trainExamples.formatted(), fixed(last.testAccuracy, 3),
+                       fixed(last.trainLoss, 3) + " / " + fixed(last.trainAccuracy, 3),
+                       Int(run.epochs.map(\.trainExamplesPerSecond).median).formatted(), duration(run.totalWallSeconds),
+                       command, "[\(file)](\(linkPrefix)\(file))"])
+        }
+        return table.markdown
+    }
+
+    /// "42 s", "18.3 min", "2.1 h".
+    static func duration(_ seconds: Double) -> String {
+        seconds < 120 ? "\(Int(seconds.rounded())) s" : seconds < 7200 ? fixed(seconds / 60, 1) + " min" : fixed(seconds / 3600, 1) + " h"
+    }
+}
+
+extension RunComparison {
+    /// Results/README.md: the table of `folder`'s records under a note on where it comes from, with
+    /// links relative to `outputFolder`.
+    public static func document(folder: String, outputFolder: String) throws -> String {
+        let runs = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let here = URL(fileURLWithPath: outputFolder).standardizedFileURL.path
+        let prefix = runs.hasPrefix(here + "/") ? String(runs.dropFirst(here.count + 1)) + "/" : runs + "/"
+        return """
+            # Results
+
+            Every training run recorded in `\(prefix)`, one row each: generated by
+            `zoo compare --output Results/README.md` from the JSON records, not typed. Each record holds the
+            full recipe, per-epoch metrics, the machine (CPU, cores, OpenBLAS build) and git commit; the
+            command column reruns it. Test accuracy is on the full 10,000-image Fashion-MNIST test set,
+            after the last epoch; train ex/s is the median over epochs of the training steps alone.
+            Throughput figures come from a shared 2-core machine: compare them within a row's run, and see
+            `bench/` for side-by-side benchmarks.
+
+            \(try table(folder: folder, linkPrefix: prefix))
+
+            """
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Harness
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tabulate every recorded run (Markdown), or write Results/README.md from them.")
+
+    @Option(help: "Folder of run records.")
+    var runs = "Results/runs"
+
+    @Option(help: "Write the results page here (e.g. Results/README.md) instead of printing the table.")
+    var output: String?
+
+    func run() throws {
+        try reportingErrors {
+            guard let output else { return print(try RunComparison.table(folder: runs)) }
+            let folder = (output as NSString).deletingLastPathComponent
+            let text = try RunComparison.document(folder: runs, outputFolder: folder.isEmpty ? "." : folder)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            print("wrote \(output)")
+        }
+    }
+}
