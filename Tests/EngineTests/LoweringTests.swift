@@ -50,3 +50,23 @@ import Testing
         #expect(abs(left - right) < 1e-4 * max(1, abs(left)), "\(left) vs \(right)")
     }
 }
+
+/// A convolution lowered a few images at a time (as large layers are) gives the result and gradients
+/// of one lowered in a single pass.
+@Test(arguments: [(1, 1), (2, 0), (1, 0)])
+func loweringInGroupsOfImages(stride: Int, padding: Int) throws {
+    let x = randomTensor([5, 3, 6, 7], seed: 43), w = randomTensor([4, 3, 3, 3], seed: 44), bias = randomTensor([4], seed: 45)
+    let g = ConvGeometry(batch: 5, channels: 3, height: 6, width: 7, kernelHeight: 3, kernelWidth: 3, stride: stride, padding: padding)
+    var results: [[[Float]]] = []
+    for budget in [Int.max, 2 * g.patch * g.positions] {
+        #expect(g.imageGroups(budget: budget).count == (budget == .max ? 1 : 3))
+        for tensor in [x, w, bias] { tensor.grad = nil }
+        let y = loweredConv2d(x, weight: w, bias: bias, g, budget: budget)
+        (y * y).sum().backward()
+        results.append([y.scalars] + [x, w, bias].map { $0.grad!.scalars })
+    }
+    for (whole, grouped) in zip(results[0], results[1]) {
+        #expect(whole.count == grouped.count)
+        for (a, b) in zip(whole, grouped) { #expect(abs(a - b) <= 1e-4 * max(1, abs(a))) }
+    }
+}

@@ -1,14 +1,13 @@
-/// 2-D convolution (cross-correlation, as PyTorch) lowered to one batched GEMM.
+/// 2-D convolution (cross-correlation, as PyTorch) lowered to batched GEMMs.
 ///
-/// Forward: columns = im2col(x) [C*kh*kw, N*P]; Y' = W [O, C*kh*kw] x columns -> [O, N*P], scattered to
-/// NCHW with the bias added. Backward keeps the columns for the weight gradient when they are small
-/// and recomputes them otherwise (they are kh*kw times the input), then dW = G' columns^T and
+/// Forward, over groups of images: columns = im2col(x) [C*kh*kw, n*P]; Y' = W [O, C*kh*kw] x columns
+/// -> [O, n*P], scattered to NCHW with the bias added. Backward, over the same groups: dW += G' columns^T
+/// (columns kept from forward when all images fit one group, recomputed otherwise) and
 /// dcolumns = W^T G', folded back by col2im.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) -> Tensor {
     precondition(x.rank == 4, "conv2d expects an NCHW batch, got shape \(x.shape)")
     precondition(weight.rank == 4 && weight.shape[1] == x.shape[1],
                  "conv2d weight \(weight.shape) does not take \(x.shape[1]) input channels (input \(x.shape))")
-    let outChannels = weight.shape[0]
     let g = ConvGeometry(batch: x.shape[0], channels: x.shape[1], height: x.shape[2], width: x.shape[3],
                          kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
     precondition(g.outHeight > 0 && g.outWidth > 0,
@@ -20,51 +19,55 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
             .slice(axis: 3, from: taps.lowerBound, count: taps.count)
         return conv2d(x, weight: trimmed, bias: bias, stride: stride, padding: padding - taps.lowerBound)
     }
-    let columnCount = g.batch * g.positions
     if DirectConvolution.applies(input: x, patch: g.patch, stride: stride) {
         return directConv2d(x, weight: weight, bias: bias, g)
     }
+    return loweredConv2d(x, weight: weight, bias: bias, g)
+}
 
-    let columns = Tensor(uninitialized: [g.patch, columnCount])
-    im2col(x.data, g, into: columns.data)
-    let product = Tensor(uninitialized: [outChannels, columnCount])
-    gemm(m: outChannels, n: columnCount, k: g.patch, weight.data, columns.data, product.data)
+/// conv2d through im2col and GEMM, in groups of images whose lowered matrix fits `budget` floats.
+func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = loweringBudget) -> Tensor {
+    let (outChannels, positions, patch) = (weight.shape[0], g.positions, g.patch)
+    let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * positions)
+    let groups = g.imageGroups(budget: budget)
+    let widest = groups[0].count * positions
+    let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
-    channelMajorToBatchMajor(product.data, result.data, batch: g.batch, channels: outChannels,
-                             positions: g.positions, bias: bias?.data)
+    for images in groups {
+        let part = g.with(batch: images.count)
+        im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
+        gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
+        channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
+                                 channels: outChannels, positions: positions, bias: bias?.data)
+    }
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    let keptColumns = columns.count <= maximumKeptColumns ? columns : nil
-    return result.recording(inputs) { gradient, _ in
-        let gradientByChannel = Tensor(uninitialized: [outChannels, columnCount])
-        batchMajorToChannelMajor(gradient.data, gradientByChannel.data, batch: g.batch,
-                                 channels: outChannels, positions: g.positions)
-        var grads: [Tensor?] = [nil, nil, nil]
-        if weight.requiresGrad {
-            let columns = keptColumns ?? {
-                let columns = Tensor(uninitialized: [g.patch, columnCount])
-                im2col(x.data, g, into: columns.data)
-                return columns
-            }()
-            let dw = Tensor(uninitialized: weight.shape)
-            gemm(transposeB: true, m: outChannels, n: g.patch, k: columnCount,
-                 gradientByChannel.data, columns.data, dw.data)
-            grads[1] = dw
+    let keptColumns = groups.count == 1 ? columns : nil
+    return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient, _ in
+        let dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
+        let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
+        let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
+        let gradientByChannel = Tensor(uninitialized: [outChannels, widest])
+        let lowered = dw == nil ? nil : keptColumns ?? Tensor(uninitialized: [patch, widest])
+        let dColumns = dx == nil ? nil : Tensor(uninitialized: [patch, widest])
+        for images in groups {
+            let (part, width) = (g.with(batch: images.count), images.count * positions)
+            batchMajorToChannelMajor(gradient.data + images.lowerBound * outImage, gradientByChannel.data,
+                                     batch: images.count, channels: outChannels, positions: positions)
+            if let dw, let lowered {
+                if keptColumns == nil { im2col(x.data + images.lowerBound * inImage, part, into: lowered.data) }
+                gemm(transposeB: true, m: outChannels, n: patch, k: width, gradientByChannel.data, lowered.data,
+                     beta: images.lowerBound == 0 ? 0 : 1, dw.data)
+            }
+            if let dx, let dColumns {
+                gemm(transposeA: true, m: patch, n: width, k: outChannels, weight.data, gradientByChannel.data, dColumns.data)
+                col2im(dColumns.data, part, into: dx.data + images.lowerBound * inImage)
+            }
+            if let db {
+                for o in 0..<outChannels { db.data[o] += sumElements(gradientByChannel.data + o * width, count: width) }
+            }
         }
-        if x.requiresGrad {
-            let dColumns = Tensor(uninitialized: [g.patch, columnCount])
-            gemm(transposeA: true, m: g.patch, n: columnCount, k: outChannels,
-                 weight.data, gradientByChannel.data, dColumns.data)
-            let dx = Tensor(uninitialized: x.shape)
-            col2im(dColumns.data, g, into: dx.data)
-            grads[0] = dx
-        }
-        if let bias, bias.requiresGrad {
-            let db = Tensor(uninitialized: bias.shape)
-            for o in 0..<outChannels { db.data[o] = sumElements(gradientByChannel.data + o * columnCount, count: columnCount) }
-            grads[2] = db
-        }
-        return Array(grads.prefix(inputs.count))
+        return Array([dx, dw, db].prefix(inputs.count))
     }
 }
 
@@ -82,9 +85,6 @@ private func directConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvG
     }
 }
 
-/// Lowered inputs up to this many floats (64 MB) are kept from forward for backward; larger ones are
-/// recomputed, trading an im2col pass for memory.
-let maximumKeptColumns = 16 << 20
 
 /// [C, N, P] -> [N, C, P], adding `bias[c]` on the way when given.
 func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
