@@ -90,6 +90,40 @@ func sumElements(_ x: UnsafePointer<Float>, count: Int) -> Float {
     return total
 }
 
+/// Sum of (x[i] - center)^2 over `count` floats, eight lanes at a time.
+@inline(__always)
+func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, count: Int, from center: Float) -> Float {
+    var acc = Vector(repeating: 0)
+    let c = Vector(repeating: center)
+    var i = 0
+    while i + 8 <= count {
+        let d = loadVector(x + i) - c
+        acc += d * d
+        i += 8
+    }
+    var total = acc.sum()
+    while i < count { let d = x[i] - center; total += d * d; i += 1 }
+    return total
+}
+
+/// (sum of g[i], sum of g[i] * (x[i] - center)) over `count` floats, eight lanes at a time.
+@inline(__always)
+func sumAndCenteredProduct(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
+                           center: Float) -> (sum: Float, product: Float) {
+    var sums = Vector(repeating: 0), products = Vector(repeating: 0)
+    let c = Vector(repeating: center)
+    var i = 0
+    while i + 8 <= count {
+        let gv = loadVector(g + i)
+        sums += gv
+        products += gv * (loadVector(x + i) - c)
+        i += 8
+    }
+    var (sum, product) = (sums.sum(), products.sum())
+    while i < count { sum += g[i]; product += g[i] * (x[i] - center); i += 1 }
+    return (sum, product)
+}
+
 /// target[i] += source[i] for i < count, eight lanes at a time.
 @inline(__always)
 func addElements(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {

@@ -23,8 +23,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                 let m = total / Float(perChannel)
                 var squares: Float = 0
                 for n in 0..<batch {
-                    let row = src + (n * channels + c) * inner
-                    for i in 0..<inner { let d = row[i] - m; squares += d * d }
+                    squares += sumOfSquaredDeviations(src + (n * channels + c) * inner, count: inner, from: m)
                 }
                 let variance = squares / Float(perChannel)
                 mean.data[c] = m
@@ -59,16 +58,14 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         parallelChunks(channels, costPerItem: perChannel) { range in
             for c in range {
                 var sg: Float = 0, sgx: Float = 0
-                let (m, s) = (mean.data[c], inverseStd.data[c])
                 for n in 0..<batch {
                     let offset = (n * channels + c) * inner
-                    for i in 0..<inner {
-                        sg += g[offset + i]
-                        sgx += g[offset + i] * (src[offset + i] - m) * s
-                    }
+                    let sums = sumAndCenteredProduct(g + offset, src + offset, count: inner, center: mean.data[c])
+                    sg += sums.sum
+                    sgx += sums.product
                 }
                 sumGradient.data[c] = sg
-                sumGradientXhat.data[c] = sgx
+                sumGradientXhat.data[c] = sgx * inverseStd.data[c]
             }
         }
         var grads: [Tensor?] = []

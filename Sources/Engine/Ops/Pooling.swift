@@ -9,6 +9,18 @@ func poolGeometry(_ x: Tensor, kernel: Int, stride: Int, padding: Int, name: Str
     return g
 }
 
+extension ConvGeometry {
+    /// The input rows under the window of output row `oy` (padding excluded).
+    func validWindowRows(output oy: Int) -> Range<Int> {
+        max(0, oy * stride - padding)..<min(height, oy * stride - padding + kernelHeight)
+    }
+
+    /// The input columns under the window of output column `ox` (padding excluded).
+    func validWindowColumns(output ox: Int) -> Range<Int> {
+        max(0, ox * stride - padding)..<min(width, ox * stride - padding + kernelWidth)
+    }
+}
+
 /// The maximum of each window; the gradient goes to the (first) maximal input of each window.
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     let g = poolGeometry(x, kernel: kernel, stride: stride ?? kernel, padding: padding, name: "maxPool2d")
@@ -17,25 +29,27 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     // The winning input offset within its plane, per output element.
     let winners = UnsafeMutablePointer<Int32>.allocate(capacity: result.count)
     let input = x.data, output = result.data
+    let columns = (0..<g.outWidth).map { g.validWindowColumns(output: $0) }
     parallelChunks(planes, costPerItem: g.positions * kernel * kernel) { range in
         for plane in range {
-            let src = input + plane * inArea, dst = output + plane * g.positions
-            let win = winners + plane * g.positions
+            let src = input + plane * inArea
             for oy in 0..<g.outHeight {
-                for ox in 0..<g.outWidth {
-                    var best = -Float.infinity, bestIndex: Int32 = -1
-                    for ky in 0..<kernel {
-                        let iy = oy * g.stride - g.padding + ky
-                        guard iy >= 0 && iy < g.height else { continue }
-                        for kx in 0..<kernel {
-                            let ix = ox * g.stride - g.padding + kx
-                            guard ix >= 0 && ix < g.width else { continue }
-                            let value = src[iy * g.width + ix]
-                            if value > best || bestIndex < 0 { best = value; bestIndex = Int32(iy * g.width + ix) }
+                let dst = output + plane * g.positions + oy * g.outWidth, win = winners + plane * g.positions + oy * g.outWidth
+                var ox = 0
+                if kernel == 2 && g.stride == 2 && padding == 0 {
+                    ox = maxOfPairs(top: src + 2 * oy * g.width, width: g.width, row: 2 * oy, count: g.outWidth, into: dst, winners: win)
+                }
+                let rows = g.validWindowRows(output: oy)
+                for ox in ox..<g.outWidth {
+                    var best = -Float.infinity, bestIndex = Int32(rows.lowerBound * g.width + columns[ox].lowerBound)
+                    for iy in rows {
+                        for ix in columns[ox] where src[iy * g.width + ix] > best {
+                            best = src[iy * g.width + ix]
+                            bestIndex = Int32(iy * g.width + ix)
                         }
                     }
-                    dst[oy * g.outWidth + ox] = best
-                    win[oy * g.outWidth + ox] = bestIndex
+                    dst[ox] = src[Int(bestIndex)]
+                    win[ox] = bestIndex
                 }
             }
         }
@@ -53,6 +67,30 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
         }
         return [dx]
     }
+}
+
+/// 2x2 stride-2 max pooling of the row pair starting at `top` (input row `row`), eight outputs at a
+/// time, ties to the first in (row, column) order as PyTorch; returns how many outputs it wrote.
+@inline(__always)
+private func maxOfPairs(top: UnsafePointer<Float>, width: Int, row: Int, count: Int,
+                        into output: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>) -> Int {
+    let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+    var ox = 0
+    while ox + 8 <= count && 2 * ox + 16 <= width {
+        let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+        let lower = UnsafeRawPointer(top + width + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+        var best = upper.evenHalf, offset = SIMD8<Int32>(repeating: 0)
+        for (candidate, delta) in [(upper.oddHalf, 1), (lower.evenHalf, width), (lower.oddHalf, width + 1)] {
+            let better = candidate .> best
+            best.replace(with: candidate, where: better)
+            offset.replace(with: SIMD8(repeating: Int32(delta)), where: better)
+        }
+        storeVector(best, output + ox)
+        let base = SIMD8<Int32>(repeating: Int32(row * width + 2 * ox)) &+ lanes &+ offset
+        UnsafeMutableRawPointer(winners + ox).storeBytes(of: base, as: SIMD8<Int32>.self)
+        ox += 8
+    }
+    return ox
 }
 
 /// Owns the argmax buffer of one max-pool for as long as its backward may run.

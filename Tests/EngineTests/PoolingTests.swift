@@ -1,0 +1,33 @@
+import Testing
+@testable import Engine
+
+/// Max pooling on rows wide enough for the eight-lane 2x2 path, and with padding: each output is its
+/// window's maximum, and the gradient goes to the first maximal input in (row, column) order.
+@Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (3, 2, 0)])
+func maxPoolingMatchesItsDefinition(kernel: Int, stride: Int, padding: Int) {
+    for ties in [false, true] {
+        let x = distinct([2, 3, 7, 37])
+        if ties { for i in 0..<x.count { x.data[i] = Float(i / 74) } }  // pairs of equal rows: every window ties
+        x.grad = nil
+        let y = maxPool2d(x, kernel: kernel, stride: stride, padding: padding)
+        y.sum().backward()
+        let (oh, ow) = (y.shape[2], y.shape[3])
+        var expectedGradient = [Float](repeating: 0, count: x.count)
+        for plane in 0..<6 {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var best = -Float.infinity, winner = -1
+                    for iy in max(0, oy * stride - padding)..<min(7, oy * stride - padding + kernel) {
+                        for ix in max(0, ox * stride - padding)..<min(37, ox * stride - padding + kernel) {
+                            let index = (plane * 7 + iy) * 37 + ix
+                            if winner < 0 || x.data[index] > best { (best, winner) = (x.data[index], index) }
+                        }
+                    }
+                    #expect(y.data[(plane * oh + oy) * ow + ox] == best)
+                    expectedGradient[winner] += 1
+                }
+            }
+        }
+        #expect(x.grad?.scalars == expectedGradient, "ties: \(ties)")
+    }
+}
