@@ -16,10 +16,13 @@ public struct ModelEntry: Sendable {
     public let recipe: Recipe
     /// d2l's own recipe where the default differs; it applies when the input size is d2l's (`inputShape`).
     public var d2lRecipe: Recipe? = nil
+    /// The test accuracy d2l reports for its recipe after 10 epochs (classic edition, one run); d2l's
+    /// own reruns differ by 0.03-0.13.
+    public var d2lTestAccuracy: Double? = nil
     let builder: @Sendable (_ channels: Int, _ classes: Int) -> Module
 
     init(name: String, summary: String, inputShape: [Int], referenceClasses: Int, acceptsAnySize: Bool,
-         parameterCount: Int, recipe: Recipe, d2lRecipe: Recipe? = nil, builder: @escaping @Sendable (Int, Int) -> Module) {
+         parameterCount: Int, recipe: Recipe, d2lRecipe: Recipe? = nil, d2lTestAccuracy: Double? = nil, builder: @escaping @Sendable (Int, Int) -> Module) {
         self.name = name
         self.summary = summary
         self.inputShape = inputShape
@@ -28,6 +31,7 @@ public struct ModelEntry: Sendable {
         self.parameterCount = parameterCount
         self.recipe = recipe
         self.d2lRecipe = d2lRecipe
+        self.d2lTestAccuracy = d2lTestAccuracy
         self.builder = builder
     }
 
@@ -56,23 +60,29 @@ public enum ModelRegistry {
         ModelEntry(name: "softmax", summary: "softmax regression, 784-10 (d2l 4.5)",
                    inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 7_850,
                    recipe: Recipe(learningRate: 0.1, epochs: 10, batchSize: 256, initialization: .normal(std: 0.01)),
+                   d2lTestAccuracy: 0.831,
                    builder: { softmaxRegression(inputs: $0 * 784, classes: $1) }),
         ModelEntry(name: "mlp", summary: "multilayer perceptron, 784-256-10 ReLU (d2l 5.2)",
                    inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 203_530,
                    recipe: Recipe(learningRate: 0.1, epochs: 10, batchSize: 256, initialization: .normal(std: 0.01)),
+                   d2lTestAccuracy: 0.851,
                    builder: { multilayerPerceptron(inputs: $0 * 784, classes: $1) }),
         ModelEntry(name: "lenet", summary: "LeNet-5, sigmoid + average pooling (d2l 7.6)",
                    inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 61_706,
-                   recipe: d2l(0.9, batch: 256), builder: { leNet(channels: $0, classes: $1) }),
+                   recipe: d2l(0.9, batch: 256), d2lTestAccuracy: 0.809,
+                   builder: { leNet(channels: $0, classes: $1) }),
         ModelEntry(name: "lenet-bn", summary: "LeNet with batch norm (d2l 8.5)",
                    inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 44_878,
-                   recipe: d2l(1.0, batch: 256), builder: { leNetBatchNorm(channels: $0, classes: $1) }),
+                   recipe: d2l(1.0, batch: 256), d2lTestAccuracy: 0.838,
+                   builder: { leNetBatchNorm(channels: $0, classes: $1) }),
         ModelEntry(name: "alexnet", summary: "AlexNet for 224x224 inputs (d2l 8.1)",
                    inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 46_764_746,
-                   recipe: d2l(0.01, batch: 128, resize: 224), builder: { alexNet(channels: $0, classes: $1) }),
+                   recipe: d2l(0.01, batch: 128, resize: 224), d2lTestAccuracy: 0.884,
+                   builder: { alexNet(channels: $0, classes: $1) }),
         ModelEntry(name: "vgg11", summary: "VGG-11 with channels / 4, 224x224 (d2l 8.2)",
                    inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 43_093_322,
-                   recipe: d2l(0.05, batch: 128, resize: 224), builder: { vgg(channels: $0, classes: $1) }),
+                   recipe: d2l(0.05, batch: 128, resize: 224), d2lTestAccuracy: 0.916,
+                   builder: { vgg(channels: $0, classes: $1) }),
         ModelEntry(name: "vgg11-full", summary: "VGG-11 at full width (d2l 8.2; torchvision vgg11's parameters)",
                    inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: false, parameterCount: 132_863_336,
                    recipe: d2l(0.05, batch: 128, resize: 224), builder: { vgg(ratio: 1, channels: $0, classes: $1) }),
@@ -81,13 +91,16 @@ public enum ModelRegistry {
                    recipe: vgg16Recipe, builder: { torchvisionVGG16(channels: $0, classes: $1) }),
         ModelEntry(name: "nin", summary: "Network in Network, 224x224 (d2l 8.3)",
                    inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 1_992_166,
-                   recipe: d2l(0.1, batch: 128, resize: 224), builder: { networkInNetwork(channels: $0, classes: $1) }),
+                   recipe: d2l(0.1, batch: 128, resize: 224), d2lTestAccuracy: 0.867,
+                   builder: { networkInNetwork(channels: $0, classes: $1) }),
         ModelEntry(name: "googlenet", summary: "GoogLeNet / Inception v1, 96x96 (d2l 8.4)",
                    inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 5_977_530,
-                   recipe: d2l(0.1, batch: 128, resize: 96), builder: { googLeNet(channels: $0, classes: $1) }),
+                   recipe: d2l(0.1, batch: 128, resize: 96), d2lTestAccuracy: 0.889,
+                   builder: { googLeNet(channels: $0, classes: $1) }),
         ModelEntry(name: "resnet18", summary: "ResNet-18 (d2l 8.6); default 28x28 with cosine decay; --resize 96: d2l's recipe",
                    inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 11_178_378,
                    recipe: resNet18Recipe, d2lRecipe: d2l(0.05, batch: 256, resize: 96),
+                   d2lTestAccuracy: 0.865,
                    builder: { resNet18(channels: $0, classes: $1) }),
         ModelEntry(name: "resnet34", summary: "torchvision resnet34 (basic blocks)",
                    inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 21_797_672,
@@ -99,7 +112,8 @@ public enum ModelRegistry {
                    builder: { torchvisionResNet(bottleneck: true, blocks: [3, 4, 6, 3], channels: $0, classes: $1) }),
         ModelEntry(name: "densenet", summary: "DenseNet, 4 blocks of 4, growth 32, 96x96 (d2l 8.7)",
                    inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 758_226,
-                   recipe: d2l(0.1, batch: 256, resize: 96), builder: { denseNet(channels: $0, classes: $1) }),
+                   recipe: d2l(0.1, batch: 256, resize: 96), d2lTestAccuracy: 0.882,
+                   builder: { denseNet(channels: $0, classes: $1) }),
         ModelEntry(name: "densenet121", summary: "torchvision densenet121",
                    inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 7_978_856,
                    recipe: d2l(0.1, batch: 128, resize: 28),

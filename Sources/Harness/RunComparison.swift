@@ -69,7 +69,7 @@ public enum RunComparison {
             (order[$0.entry.model] ?? .max, $0.entry.date) < (order[$1.entry.model] ?? .max, $1.entry.date)
         }
         var table = TextTable(header: ["model", "params", "input", "recipe", "epochs", "train examples", "test acc",
-                                       "train loss / acc", "train ex/s", "wall", "command", "record"])
+                                       "d2l test acc", "train loss / acc", "train ex/s", "wall", "command", "record"])
         for (file, run) in rows {
             guard let last = run.epochs.last else { continue }
             let side = run.recipe.resize ?? DatasetName(rawValue: run.dataset)?.storedSide
@@ -77,6 +77,7 @@ public enum RunComparison {
             let command = "`" + (["zoo"] + run.commandLine.split(separator: " ").dropFirst().map(String.init)).joined(separator: " ") + "`"
             table.add([run.model, run.parameters.formatted(), input, run.recipe.summary, String(run.epochs.count),
                        run.trainExamples.formatted(), fixed(last.testAccuracy, 3),
+                       ModelRegistry.entry(named: run.model)?.d2lTestAccuracy.map { fixed($0, 3) } ?? "",
                        fixed(last.trainLoss, 3) + " / " + fixed(last.trainAccuracy, 3),
                        Int(run.epochs.map(\.trainExamplesPerSecond).median).formatted(), duration(run.totalWallSeconds),
                        command, "[\(file)](\(linkPrefix)\(file))"])
@@ -104,7 +105,9 @@ extension RunComparison {
             `zoo compare --output Results/README.md` from the JSON records, not typed. Each record holds the
             full recipe, per-epoch metrics, the machine (CPU, cores, OpenBLAS build) and git commit; the
             command column reruns it. Test accuracy is on the full 10,000-image Fashion-MNIST test set,
-            after the last epoch; train ex/s is the median over epochs of the training steps alone.
+            after the last epoch; d2l's is what d2l reports after 10 epochs of its recipe (one GPU run;
+            its own reruns differ by 0.03-0.13). Train ex/s is the median over epochs of the training
+            steps alone.
             Throughput figures come from a shared 2-core machine: compare them within a row's run, and see
             `bench/` for side-by-side benchmarks.
 
