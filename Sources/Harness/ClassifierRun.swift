@@ -90,13 +90,15 @@ public enum ClassifierRun {
             date: ISO8601DateFormatter().string(from: Date()))
         let path = options.recordPath ?? RunRecord.defaultPath(model: entry.name, dataset: options.dataset.rawValue)
         try record.write(to: path)
+        let plot = CurvePlot.path(forRecordAt: path)
+        try CurvePlot.write(history, model: entry.name, dataset: options.dataset.rawValue, to: plot)
         if let save = options.savePath {
             try SafeTensors.write(model.stateDictionary(), metadata: ["format": "pt", "model": entry.name,
                                                                       "dataset": options.dataset.rawValue], to: save)
         }
         print()
         print(summary(of: record))
-        print("record: \(path)" + (options.savePath.map { "\nweights: \($0)" } ?? ""))
+        print("record: \(path)\nplot: \(plot)" + (options.savePath.map { "\nweights: \($0)" } ?? ""))
         return (record, path)
     }
 

@@ -69,7 +69,7 @@ public enum RunComparison {
             (order[$0.entry.model] ?? .max, $0.entry.date) < (order[$1.entry.model] ?? .max, $1.entry.date)
         }
         var table = TextTable(header: ["model", "params", "input", "recipe", "epochs", "train examples", "test acc",
-                                       "d2l test acc", "train loss / acc", "train ex/s", "wall", "command", "record"])
+                                       "d2l test acc", "train loss / acc", "train ex/s", "wall", "command", "record", "plot"])
         for (file, run) in rows {
             guard let last = run.epochs.last else { continue }
             let side = run.recipe.resize ?? DatasetName(rawValue: run.dataset)?.storedSide
@@ -80,7 +80,7 @@ public enum RunComparison {
                        ModelRegistry.entry(named: run.model)?.d2lTestAccuracy.map { fixed($0, 3) } ?? "",
                        fixed(last.trainLoss, 3) + " / " + fixed(last.trainAccuracy, 3),
                        Int(run.epochs.map(\.trainExamplesPerSecond).median).formatted(), duration(run.totalWallSeconds),
-                       command, "[\(file)](\(linkPrefix)\(file))"])
+                       command, "[\(file)](\(linkPrefix)\(file))", "[png](\(linkPrefix)\(CurvePlot.path(forRecordAt: file)))"])
         }
         return table.markdown
     }
@@ -92,6 +92,16 @@ public enum RunComparison {
 }
 
 extension RunComparison {
+    /// Draws the plot of every record in `folder` that has none (records older than plots); returns their paths.
+    public static func writeMissingPlots(folder: String) throws -> [String] {
+        try entries(in: folder).compactMap { file, run in
+            let path = CurvePlot.path(forRecordAt: (folder as NSString).appendingPathComponent(file))
+            guard !FileManager.default.fileExists(atPath: path) else { return nil }
+            try CurvePlot.write(run.epochs, model: run.model, dataset: run.dataset, to: path)
+            return path
+        }
+    }
+
     /// Results/README.md: the table of `folder`'s records under a note on where it comes from, with
     /// links relative to `outputFolder`.
     public static func document(folder: String, outputFolder: String) throws -> String {

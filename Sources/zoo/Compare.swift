@@ -4,7 +4,8 @@ import Harness
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Tabulate every recorded run (Markdown), or write Results/README.md from them.")
+        abstract: "Tabulate every recorded run (Markdown), or write Results/README.md from them.",
+        discussion: "With --output it also draws the plot of every record that has none.")
 
     @Option(help: "Folder of run records.")
     var runs = "Results/runs"
@@ -18,6 +19,7 @@ struct Compare: ParsableCommand {
             let folder = (output as NSString).deletingLastPathComponent
             let text = try RunComparison.document(folder: runs, outputFolder: folder.isEmpty ? "." : folder)
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            for plot in try RunComparison.writeMissingPlots(folder: runs) { print("wrote \(plot)") }
             print("wrote \(output)")
         }
     }

@@ -93,7 +93,7 @@ import Testing
     @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
     func aShortRunWritesItsRecord() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-cli-\(UUID().uuidString).json").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { for file in [path, CurvePlot.path(forRecordAt: path)] { try? FileManager.default.removeItem(atPath: file) } }
         let command = try #require(try ZooCommand.parseAsRoot([
             "run", "mlp", "--epochs", "2", "--limit", "1000", "--test-limit", "500", "--seed", "3", "--record", path,
         ]) as? Run)
@@ -110,6 +110,8 @@ import Testing
         #expect((final["testAccuracy"] as? Double ?? 0) > 0.3)
         #expect((json["machine"] as? [String: Any])?["cores"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
         #expect((json["commandLine"] as? String)?.isEmpty == false)
+        let plot = try PNGFile.readRGB(CurvePlot.path(forRecordAt: path))
+        #expect(plot.width == CurvePlot.width && plot.height == CurvePlot.height)
     }
 
     /// `zoo compare` reads the records back into a Markdown table; a file that is not a record is named.

@@ -1,0 +1,83 @@
+/// The training curves of a run as d2l draws them: training loss, training accuracy and test
+/// accuracy per epoch on one set of axes, written as a PNG next to the run's record.
+struct CurvePlot {
+    struct Series {
+        let name: String
+        let color: Canvas.Color
+        let values: [Double]
+    }
+
+    static let width = 720, height = 450
+    /// The plot area inside the margins (title above, axis labels and legend below).
+    static let left = 70, right = width - 24, top = 50, bottom = height - 80
+
+    let series: [Series]
+    let epochs: Int
+    /// The top of the value axis and the spacing of its ticks.
+    let valueMax: Double, valueStep: Double
+
+    init(_ history: [EpochMetrics]) {
+        series = [
+            Series(name: "train loss", color: Canvas.Color(red: 31, green: 119, blue: 180), values: history.map(\.trainLoss)),
+            Series(name: "train acc", color: Canvas.Color(red: 148, green: 103, blue: 189), values: history.map(\.trainAccuracy)),
+            Series(name: "test acc", color: Canvas.Color(red: 44, green: 160, blue: 44), values: history.map(\.testAccuracy)),
+        ]
+        epochs = max(1, history.count)
+        let largest = series.flatMap(\.values).filter(\.isFinite).max() ?? 1
+        valueStep = largest <= 1.5 ? 0.2 : largest <= 4 ? 0.5 : (largest / 5).rounded(.up)
+        valueMax = max(1, (largest / valueStep).rounded(.up) * valueStep)
+    }
+
+    /// Where (epoch, value) lands on the canvas.
+    func point(epoch: Double, value: Double) -> (x: Double, y: Double) {
+        (Double(Self.left) + epoch / Double(epochs) * Double(Self.right - Self.left),
+         Double(Self.bottom) - min(value, valueMax) / valueMax * Double(Self.bottom - Self.top))
+    }
+
+    /// The plot, titled `title`.
+    func draw(title: String) -> Canvas {
+        var canvas = Canvas(width: Self.width, height: Self.height)
+        canvas.text(title, x: Self.left, y: 16)
+        let ticks = Int((valueMax / valueStep).rounded())
+        for tick in 0...ticks {
+            let value = Double(tick) * valueStep
+            let y = Int(point(epoch: 0, value: value).y.rounded())
+            canvas.fill(x: Self.left, y: y, width: Self.right - Self.left, height: 1, .grid)
+            let label = valueStep < 1 ? fixed(value, 1) : String(Int(value))
+            canvas.text(label, x: Self.left - 10 - Canvas.textWidth(label), y: y - 7)
+        }
+        let epochStep = max(1, Int((Double(epochs) / 10).rounded(.up)))
+        for epoch in Swift.stride(from: 0, through: epochs, by: epochStep) {
+            let x = Int(point(epoch: Double(epoch), value: 0).x.rounded())
+            canvas.fill(x: x, y: Self.top, width: 1, height: Self.bottom - Self.top, .grid)
+            canvas.text(String(epoch), x: x - Canvas.textWidth(String(epoch)) / 2, y: Self.bottom + 8)
+        }
+        canvas.fill(x: Self.left, y: Self.top, width: 1, height: Self.bottom - Self.top + 1, .axis)
+        canvas.fill(x: Self.left, y: Self.bottom, width: Self.right - Self.left + 1, height: 1, .axis)
+        canvas.text("epoch", x: (Self.left + Self.right - Canvas.textWidth("epoch")) / 2, y: Self.bottom + 28)
+
+        var legendX = Self.left
+        for line in series {
+            let points = line.values.enumerated().map { point(epoch: Double($0.offset + 1), value: $0.element) }
+            for (a, b) in zip(points, points.dropFirst()) { canvas.line(a.x, a.y, b.x, b.y, line.color) }
+            for p in points { canvas.fill(x: Int(p.x.rounded()) - 3, y: Int(p.y.rounded()) - 3, width: 7, height: 7, line.color) }
+            canvas.fill(x: legendX, y: Self.height - 26, width: 14, height: 14, line.color)
+            canvas.text(line.name, x: legendX + 22, y: Self.height - 26)
+            legendX += 22 + Canvas.textWidth(line.name) + 40
+        }
+        return canvas
+    }
+}
+
+extension CurvePlot {
+    /// Where the plot of a record at `recordPath` goes: the same name with `.png`.
+    static func path(forRecordAt recordPath: String) -> String {
+        (recordPath.hasSuffix(".json") ? String(recordPath.dropLast(5)) : recordPath) + ".png"
+    }
+
+    /// Draws the curves of `model`'s run on `dataset` and writes them to `path` as a PNG (atomically).
+    static func write(_ history: [EpochMetrics], model: String, dataset: String, to path: String) throws {
+        let accuracy = history.last.map { ", test acc " + fixed($0.testAccuracy, 3) } ?? ""
+        try PNGFile.write(CurvePlot(history).draw(title: "\(model) on \(dataset)\(accuracy)"), to: path)
+    }
+}

@@ -1,0 +1,43 @@
+import CPNG
+import Foundation
+
+/// PNG files through libpng's simplified API.
+enum PNGFile {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Encodes `canvas` as an 8-bit RGB PNG and writes it to `path` atomically (temporary file, then rename).
+    static func write(_ canvas: Canvas, to path: String) throws {
+        var image = png_image()
+        image.version = png_uint_32(PNG_IMAGE_VERSION)
+        image.width = png_uint_32(canvas.width)
+        image.height = png_uint_32(canvas.height)
+        image.format = png_uint_32(PNG_FORMAT_RGB)
+        let stride = Int32(canvas.width * 3)
+        var size = 0
+        guard png_image_write_to_memory(&image, nil, &size, 0, canvas.pixels, stride, nil) != 0 else {
+            throw Failure(description: "cannot encode a PNG: \(String(cString: &image.message.0))")
+        }
+        var bytes = [UInt8](repeating: 0, count: size)
+        guard png_image_write_to_memory(&image, &bytes, &size, 0, canvas.pixels, stride, nil) != 0 else {
+            throw Failure(description: "cannot encode a PNG: \(String(cString: &image.message.0))")
+        }
+        try Data(bytes.prefix(size)).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Reads an image file as 8-bit RGB: (width, height, row-major bytes).
+    static func readRGB(_ path: String) throws -> (width: Int, height: Int, pixels: [UInt8]) {
+        var image = png_image()
+        image.version = png_uint_32(PNG_IMAGE_VERSION)
+        guard png_image_begin_read_from_file(&image, path) != 0 else {
+            throw Failure(description: "\(path) is not a readable PNG: \(String(cString: &image.message.0))")
+        }
+        image.format = png_uint_32(PNG_FORMAT_RGB)
+        var pixels = [UInt8](repeating: 0, count: Int(image.width * image.height) * 3)
+        guard png_image_finish_read(&image, nil, &pixels, 0, nil) != 0 else {
+            throw Failure(description: "\(path) is a damaged PNG: \(String(cString: &image.message.0))")
+        }
+        return (Int(image.width), Int(image.height), pixels)
+    }
+}
