@@ -48,8 +48,21 @@ public enum RunComparison {
         public var description: String { "\(path) is not a zoo run record (\(reason)); move it out of the folder or delete it." }
     }
 
+    /// There is no folder of records where `zoo compare` looked.
+    public struct MissingFolder: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String {
+            "there is no folder \(path): run records are written to Results/runs by `zoo run` (run it from the "
+                + "repository's top folder), or pass --runs DIR."
+        }
+    }
+
     /// The records (`*.json`) in `folder`, by file name.
     static func entries(in folder: String) throws -> [(file: String, entry: Entry)] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw MissingFolder(path: folder)
+        }
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
         return try files.map { file in
             let path = (folder as NSString).appendingPathComponent(file)

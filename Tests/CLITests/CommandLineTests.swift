@@ -132,6 +132,7 @@ import Testing
         #expect(row.contains("| 0.851 |"))  // what d2l reports for its MLP
         try Data("{\"model\": 3}".utf8).write(to: URL(fileURLWithPath: folder + "/runs/notes.json"))
         #expect { try RunComparison.table(folder: folder + "/runs") } throws: { String(describing: $0).contains("notes.json") }
+        #expect { try RunComparison.table(folder: folder + "/nothing") } throws: { String(describing: $0).contains("--runs DIR") }
     }
 
     @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
