@@ -6,8 +6,16 @@ import Testing
 @Suite struct LoweringTests {
     static let geometries: [(height: Int, width: Int, kernel: Int, stride: Int, padding: Int)] = [
         (7, 7, 3, 1, 1), (6, 5, 3, 1, 1), (4, 9, 1, 1, 0), (5, 3, 5, 1, 2), (1, 1, 5, 1, 2), (2, 3, 3, 1, 1),
-        (1, 4, 3, 1, 1), (6, 5, 3, 1, 0), (7, 6, 3, 2, 1), (9, 9, 7, 2, 3), (5, 5, 1, 2, 0),
+        (1, 4, 3, 1, 1), (6, 5, 3, 1, 0), (7, 6, 3, 2, 1), (9, 9, 7, 2, 3), (5, 5, 1, 2, 0), (8, 9, 3, 1, 0),
+        (11, 10, 3, 2, 1),
     ]
+
+    @Test func theGeometriesCoverEveryPath() {
+        let paths = Self.geometries.map { Self.geometry($0).loweringPath }
+        for path in [ConvGeometry.LoweringPath.gathered, .shifted, .rows] {
+            #expect(paths.filter { $0 == path }.count >= 3, "\(path)")
+        }
+    }
 
     static func geometry(_ case: (height: Int, width: Int, kernel: Int, stride: Int, padding: Int)) -> ConvGeometry {
         ConvGeometry(batch: 3, channels: 2, height: `case`.height, width: `case`.width, kernelHeight: `case`.kernel,

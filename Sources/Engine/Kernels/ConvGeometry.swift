@@ -1,0 +1,70 @@
+/// The geometry of a 2-D convolution or pooling window over an NCHW batch.
+struct ConvGeometry {
+    let batch, channels, height, width: Int
+    let kernelHeight, kernelWidth, stride, padding: Int
+    var outHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+    var outWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+    /// Output positions per image.
+    var positions: Int { outHeight * outWidth }
+    /// Rows of the lowered matrix: one per (channel, kernel row, kernel column).
+    var patch: Int { channels * kernelHeight * kernelWidth }
+
+    /// For a square kernel over a square input: the kernel offsets that some output reads from inside
+    /// the image, when cutting the others off keeps the output size; nil otherwise.
+    func usefulTaps() -> Range<Int>? {
+        guard kernelHeight == kernelWidth, height == width else { return nil }
+        let useful = (0..<kernelHeight).filter { k in
+            (0..<outHeight).contains { o in (0..<height).contains(o * stride - padding + k) }
+        }
+        guard let first = useful.first, let last = useful.last, first <= padding else { return nil }
+        let taps = first..<(last + 1)
+        let trimmedOut = (height + 2 * (padding - first) - taps.count) / stride + 1
+        return trimmedOut == outHeight ? taps : nil
+    }
+
+    /// The same convolution over `batch` images.
+    func with(batch: Int) -> ConvGeometry {
+        ConvGeometry(batch: batch, channels: channels, height: height, width: width, kernelHeight: kernelHeight,
+                     kernelWidth: kernelWidth, stride: stride, padding: padding)
+    }
+
+    /// Consecutive groups of images lowered together: as many as keep the lowered matrix within
+    /// `budget` floats, so that it is still in cache when the GEMM reads it, and at least one.
+    func imageGroups(budget: Int) -> [Range<Int>] {
+        let size = max(1, min(batch, budget / max(1, patch * positions)))
+        return Swift.stride(from: 0, to: batch, by: size).map { $0..<min(batch, $0 + size) }
+    }
+
+    /// How `im2col` and `col2im` move this geometry's data.
+    enum LoweringPath {
+        /// Through a table of offsets: small output planes, where a copy call would cost more than it moves.
+        case gathered
+        /// Whole planes shifted: row-width-keeping kernels.
+        case shifted
+        /// Row by row: the rest.
+        case rows
+    }
+
+    var loweringPath: LoweringPath {
+        positions <= gatheredPlaneSize ? .gathered : keepsRowWidth ? .shifted : .rows
+    }
+
+    /// Whether each output row lines up with an input row (stride 1 and the input's width, as a 3x3
+    /// kernel with padding 1): an image's lowered row is then its input plane shifted by one offset.
+    var keepsRowWidth: Bool { stride == 1 && outWidth == width }
+
+    /// The output rows whose input row (y - padding + ki, stride 1) lies inside the image.
+    @inline(__always)
+    func validOutputRows(kernelRow ki: Int) -> Range<Int> {
+        let first = min(outHeight, max(0, padding - ki))
+        return first..<max(first, min(outHeight, height + padding - ki))
+    }
+
+    /// The output columns whose input column (xo * stride - padding + kj) lies inside the image.
+    @inline(__always)
+    func validOutputColumns(kernelColumn kj: Int) -> Range<Int> {
+        let first = min(outWidth, max(0, (padding - kj + stride - 1) / stride))
+        let last = min(outWidth, (width - 1 + padding - kj) / stride + 1)
+        return first..<max(first, last)
+    }
+}
