@@ -59,10 +59,7 @@ public enum RunComparison {
 
     /// The records (`*.json`) in `folder`, by file name.
     static func entries(in folder: String) throws -> [(file: String, entry: Entry)] {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw MissingFolder(path: folder)
-        }
+        guard FileManager.default.isFolder(folder) else { throw MissingFolder(path: folder) }
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
         return try files.map { file in
             let path = (folder as NSString).appendingPathComponent(file)

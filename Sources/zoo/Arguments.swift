@@ -78,8 +78,7 @@ struct DataOptions: ParsableArguments {
     func validate() throws {
         try requirePositive(resize, "--resize")
         try requirePositive(testLimit, "--test-limit")
-        var isFolder: ObjCBool = false
-        if let dataDir, !(FileManager.default.fileExists(atPath: dataDir, isDirectory: &isFolder) && isFolder.boolValue) {
+        if let dataDir, !FileManager.default.isFolder(dataDir) {
             throw ValidationError("--data-dir \(dataDir) is not a folder. Create it (Zoo downloads the dataset into it) "
                                   + "or leave the flag out to use $ZOO_DATA, the system folder or the cache.")
         }

@@ -1,0 +1,9 @@
+import Foundation
+
+extension FileManager {
+    /// Whether `path` names an existing folder.
+    public func isFolder(_ path: String) -> Bool {
+        var isFolder: ObjCBool = false
+        return fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+    }
+}
