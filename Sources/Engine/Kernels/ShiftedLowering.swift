@@ -29,8 +29,8 @@ func col2imShifted(_ columns: UnsafeMutablePointer<Float>, _ g: ConvGeometry, in
 
 /// Where kernel tap (ki, kj) of a row-width-keeping convolution reads: output position j reads input
 /// j + offset for the output `rows` whose input row exists; within them, the contiguous span
-/// first..<first+count holds every valid entry, and the strips of `paddingColumns` wrapped in
-/// from neighbouring rows.
+/// first..<first+count holds every valid entry, and also the entries of the column strips
+/// (`forEachPaddingStrip`) that a plain shift wraps in from the neighbouring row.
 struct ShiftedSpan {
     let rows: Range<Int>
     let offset, first, count: Int
