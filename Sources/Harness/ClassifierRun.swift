@@ -52,7 +52,7 @@ public enum ClassifierRun {
         let resize = side == trainSet.height && side == trainSet.width ? nil : side
         let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: options.shuffle, seed: options.seed,
                                    limit: options.limit, resize: resize)
-        let test = BatchLoader(testSet, batchSize: max(recipe.batchSize, 256), shuffle: false, limit: options.testLimit,
+        let test = BatchLoader(testSet, batchSize: recipe.batchSize, shuffle: false, limit: options.testLimit,
                                resize: resize)
 
         let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
