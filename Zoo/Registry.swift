@@ -83,12 +83,12 @@ public enum ModelRegistry {
                    inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 43_093_322,
                    recipe: d2l(0.05, batch: 128, resize: 224), d2lTestAccuracy: 0.916,
                    builder: { vgg(channels: $0, classes: $1) }),
-        ModelEntry(name: "vgg11-full", summary: "VGG-11 at full width (d2l 8.2; torchvision vgg11's parameters)",
-                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: false, parameterCount: 132_863_336,
-                   recipe: d2l(0.05, batch: 128, resize: 224), builder: { vgg(ratio: 1, channels: $0, classes: $1) }),
+        ModelEntry(name: "vgg11-full", summary: "torchvision vgg11 (features / avgpool / classifier keys); 32x32 with momentum",
+                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 132_863_336,
+                   recipe: fullWidthVGGRecipe, builder: { torchvisionVGG(arch: vgg11Arch, channels: $0, classes: $1) }),
         ModelEntry(name: "vgg16", summary: "torchvision vgg16 (features / avgpool / classifier keys); 32x32 with momentum",
                    inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 138_357_544,
-                   recipe: vgg16Recipe, builder: { torchvisionVGG16(channels: $0, classes: $1) }),
+                   recipe: fullWidthVGGRecipe, builder: { torchvisionVGG(channels: $0, classes: $1) }),
         ModelEntry(name: "nin", summary: "Network in Network, 224x224 (d2l 8.3)",
                    inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 1_992_166,
                    recipe: d2l(0.1, batch: 128, resize: 224), d2lTestAccuracy: 0.867,
@@ -130,13 +130,14 @@ public enum ModelRegistry {
         return recipe
     }()
 
-    /// VGG-16 has no batch norm: from d2l's Xavier-uniform start, plain SGD at lr 0.05 or 0.01 left
-    /// the loss at chance (2.30) after 200 steps here, so it takes torchvision's start and optimizer
-    /// instead (Kaiming-normal weights, SGD lr 0.01 with momentum 0.9: test accuracy 0.58 after 100
-    /// steps). It trains at 32x32, the smallest input its five 2x2 poolings take (224x224 would be 49x
-    /// the work: hours per epoch here); the adaptive pool before the classifier fills the 7x7 it expects.
-    static let vgg16Recipe = Recipe(learningRate: 0.01, momentum: 0.9, epochs: 10, batchSize: 128,
-                                    initialization: .kaimingNormal(), resize: 32)
+    /// Full-width VGG (torchvision's VGG-11 and VGG-16) has no batch norm: from d2l's Xavier-uniform
+    /// start, plain SGD at lr 0.05 or 0.01 left VGG-16's loss at chance (2.30) after 200 steps here, so
+    /// both take torchvision's start and optimizer instead (Kaiming-normal weights, SGD lr 0.01 with
+    /// momentum 0.9: VGG-16's test accuracy 0.58 after 100 steps). They train at 32x32, the smallest
+    /// input five 2x2 poolings take (224x224 is 49x the work: hours per epoch here); the adaptive pool
+    /// before the classifier fills the 7x7 it expects.
+    static let fullWidthVGGRecipe = Recipe(learningRate: 0.01, momentum: 0.9, epochs: 10, batchSize: 128,
+                                            initialization: .kaimingNormal(), resize: 32)
 
     /// The entry called `name` (case-insensitive), or nil.
     public static func entry(named name: String) -> ModelEntry? {

@@ -34,12 +34,17 @@ public func vgg(arch: [(convolutions: Int, channels: Int)] = vgg11Arch, ratio: I
 public let vgg11Arch = [(1, 64), (1, 128), (2, 256), (2, 512), (2, 512)].map { (convolutions: $0.0, channels: $0.1) }
 public let vgg16Arch = [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)].map { (convolutions: $0.0, channels: $0.1) }
 
-/// torchvision's `vgg16()` (3 channels, 1000 classes, no batch norm): keys features.N.*,
-/// classifier.0/3/6.*, with an adaptive 7x7 average pool between them.
-public func torchvisionVGG16(channels: Int = 3, classes: Int = 1000) -> NamedSequential {
+/// torchvision's `vgg11()` / `vgg16()` (`arch` picks which; 3 channels, 1000 classes, no batch norm):
+/// keys features.N.*, classifier.0/3/6.*, with an adaptive 7x7 average pool between them, so any
+/// input of at least 32x32 works.
+///
+/// PyTorch: `torchvision.models.vgg16(num_classes=10)` with `features[0]` replaced by
+/// `nn.Conv2d(1, 64, 3, padding=1)` for 1-channel inputs.
+public func torchvisionVGG(arch: [(convolutions: Int, channels: Int)] = vgg16Arch, channels: Int = 3,
+                           classes: Int = 1000) -> NamedSequential {
     var features: [Module] = []
     var inChannels = channels
-    for (convolutions, width) in vgg16Arch {
+    for (convolutions, width) in arch {
         features += vggBlock(convolutions, inChannels, width)
         inChannels = width
     }
@@ -47,7 +52,7 @@ public func torchvisionVGG16(channels: Int = 3, classes: Int = 1000) -> NamedSeq
         ("features", Sequential(features)),
         ("avgpool", AdaptiveAvgPool2d((7, 7))),
         ("flatten", Flatten()),
-        ("classifier", Sequential(Linear(512 * 7 * 7, 4096), ReLU(), Dropout(0.5),
+        ("classifier", Sequential(Linear(inChannels * 7 * 7, 4096), ReLU(), Dropout(0.5),
                                   Linear(4096, 4096), ReLU(), Dropout(0.5), Linear(4096, classes))),
     ])
 }

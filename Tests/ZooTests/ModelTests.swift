@@ -50,6 +50,10 @@ import Testing
         #expect(densenet.contains("features.transition3.conv.weight") && densenet.contains("features.norm5.running_var"))
         #expect(googLeNet().stateDictionary().map(\.0).contains("2.0.p4_2.weight"))
         #expect(vgg().stateDictionary().map(\.0).prefix(2) == ["0.0.weight", "0.0.bias"])
+        // torchvision vgg11: convolutions at features.0, 3, 6, 8, 11, 13, 16, 18.
+        let vgg11 = Set(torchvisionVGG(arch: vgg11Arch).stateDictionary().map(\.0))
+        #expect([0, 3, 6, 8, 11, 13, 16, 18].allSatisfy { vgg11.contains("features.\($0).weight") })
+        #expect(vgg11.count == 22 && vgg11.contains("classifier.6.bias"))
     }
 
     @Test func publishedParameterCounts() {
