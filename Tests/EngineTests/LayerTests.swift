@@ -29,22 +29,23 @@ import Testing
     }
 
     @Test func pyTorchDefaultAndXavierInitializationBounds() {
-        Random.seed(3)
-        let layer = Linear(100, 50)
-        let bound: Float = 1 / 10  // 1 / sqrt(fanIn)
-        #expect(layer.weight.scalars.allSatisfy { abs($0) <= bound })
-        #expect(layer.weight.scalars.map(abs).max()! > 0.9 * bound)
-        layer.initializeWeights(.xavierUniform())
-        let xavier = (6 / Float(150)).squareRoot()
-        #expect(layer.weight.scalars.allSatisfy { abs($0) <= xavier })
-        #expect(layer.weight.scalars.map(abs).max()! > 0.9 * xavier)
-        let conv = Conv2d(3, 8, kernel: 5)
-        #expect(Initializer.fans(conv.weight.shape) == (75, 200))
-        Initializer.normal(std: 0.01).fill(conv.weight)
-        let values = conv.weight.scalars
-        let mean = values.reduce(0, +) / Float(values.count)
-        let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)).squareRoot()
-        #expect(abs(mean) < 0.002 && abs(std - 0.01) < 0.002)
+        Random.withGenerator(seed: 3) {
+            let layer = Linear(100, 50)
+            let bound: Float = 1 / 10  // 1 / sqrt(fanIn)
+            #expect(layer.weight.scalars.allSatisfy { abs($0) <= bound })
+            #expect(layer.weight.scalars.map(abs).max()! > 0.9 * bound)
+            layer.initializeWeights(.xavierUniform())
+            let xavier = (6 / Float(150)).squareRoot()
+            #expect(layer.weight.scalars.allSatisfy { abs($0) <= xavier })
+            #expect(layer.weight.scalars.map(abs).max()! > 0.9 * xavier)
+            let conv = Conv2d(3, 8, kernel: 5)
+            #expect(Initializer.fans(conv.weight.shape) == (75, 200))
+            Initializer.normal(std: 0.01).fill(conv.weight)
+            let values = conv.weight.scalars
+            let mean = values.reduce(0, +) / Float(values.count)
+            let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)).squareRoot()
+            #expect(abs(mean) < 0.002 && abs(std - 0.01) < 0.002)
+        }
     }
 
     @Test func everyInitializerHasItsDistribution() {
@@ -95,8 +96,7 @@ import Testing
 
     @Test func trainingReducesTheLossOfALinearFit() {
         // y = 2x - 1 learned by a Linear layer with plain SGD.
-        Random.seed(0)
-        let model = Linear(1, 1)
+        let model = Random.withGenerator(seed: 0) { Linear(1, 1) }
         let x = Tensor(shape: [8, 1], scalars: (0..<8).map { Float($0) / 4 })
         let y = Tensor(shape: [8, 1], scalars: x.scalars.map { 2 * $0 - 1 })
         let sgd = SGD(model.parameters, learningRate: 0.2)

@@ -9,15 +9,13 @@ import Testing
 
     @Test func roundTripKeepsEveryTensorAndTheMetadata() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        Random.seed(1)
-        let source = model()
+        let source = Random.withGenerator(seed: 1) { model() }
         source.stateDictionary()[4].1.data.update(repeating: 0.7, count: 2)  // a running mean
         let path = folder + "/model.safetensors"
         try SafeTensors.write(source.stateDictionary(), metadata: ["model": "test"], to: path)
         let (tensors, metadata) = try SafeTensors.read(path)
         #expect(metadata == ["model": "test"])
-        Random.seed(2)
-        let target = model()
+        let target = Random.withGenerator(seed: 2) { model() }
         try target.load(stateDictionary: tensors, source: path)
         for ((name, a), (_, b)) in zip(source.stateDictionary(), target.stateDictionary()) {
             #expect(a.shape == b.shape && a.scalars == b.scalars, "\(name)")

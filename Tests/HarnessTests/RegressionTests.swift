@@ -54,17 +54,20 @@ struct RegressionTests {
     }
 
     /// A small ResNet (d2l's residual blocks, 16 and 32 channels, a strided stem) on 28x28 inputs:
-    /// 3 epochs of 3,000 examples. Measured when set: training loss 1.44, 0.88, 0.73; test accuracy
-    /// 0.566, 0.716, 0.595 (evaluation-mode batch norm after so few steps is noisy, hence the best epoch).
+    /// 3 epochs of 3,000 examples. Measured when set: training loss 1.44, 0.90, 0.75; test accuracy
+    /// 0.609, 0.662, 0.516 (evaluation-mode batch norm after so few steps is noisy, hence the best epoch).
     @Test func smallResNetLearns() throws {
-        let model = Random.withGenerator(seed: 0) { Sequential(
-            Conv2d(1, 16, kernel: 3, stride: 2, padding: 1), BatchNorm2d(16), ReLU(),
-            Residual(16, 16), Residual(16, 32, useShortcutConvolution: true, stride: 2),
-            AdaptiveAvgPool2d(), Flatten(), Linear(32, 10)) }
         let recipe = Recipe(learningRate: 0.05, momentum: 0.9, epochs: 3, batchSize: 64, initialization: .xavierUniform())
-        let history = try train(model, recipe: recipe, examples: 3000)
+        // Building, initializing and training all draw from this test's own generator.
+        let history = try Random.withGenerator(seed: 0) {
+            let model = Sequential(
+                Conv2d(1, 16, kernel: 3, stride: 2, padding: 1), BatchNorm2d(16), ReLU(),
+                Residual(16, 16), Residual(16, 32, useShortcutConvolution: true, stride: 2),
+                AdaptiveAvgPool2d(), Flatten(), Linear(32, 10))
+            return try train(model, recipe: recipe, examples: 3000)
+        }
         #expect(history.last!.trainLoss < 0.85)
-        #expect(history.map(\.testAccuracy).max()! > 0.62)
+        #expect(history.map(\.testAccuracy).max()! > 0.60)
     }
 
     @Test func sameSeedSameRun() throws {
