@@ -65,8 +65,8 @@ public enum ClassifierRun {
         let optimizer = recipe.makeOptimizer(for: model.parameters)
         var done: [EpochMetrics] = []
         if let resume = options.resumePath {
-            done = try TrainingCheckpoint.resume(from: resume, model: model, modelName: entry.name, optimizer: optimizer,
-                                                 seed: options.seed)
+            done = try TrainingCheckpoint.resume(from: resume, model: model, modelName: entry.name, recipe: recipe,
+                                                 optimizer: optimizer, seed: options.seed)
             print("resuming from \(resume) after epoch \(done.count)")
         }
         let display = ProgressDisplay(totalEpochs: recipe.epochs)
@@ -75,8 +75,8 @@ public enum ClassifierRun {
         trainer.onEpoch = display.epoch
         if let checkpoint = options.checkpointPath ?? options.resumePath {
             trainer.afterEpoch = { history, optimizer in
-                try TrainingCheckpoint.write(to: checkpoint, model: model, modelName: entry.name, optimizer: optimizer,
-                                             seed: options.seed, history: history)
+                try TrainingCheckpoint.write(to: checkpoint, model: model, modelName: entry.name, recipe: recipe,
+                                             optimizer: optimizer, seed: options.seed, history: history)
             }
         }
         let history = try trainer.train(model, optimizer: optimizer, on: training, evaluatingOn: test, after: done)
@@ -85,7 +85,7 @@ public enum ClassifierRun {
             model: entry.name, dataset: options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
             inputShape: resize.map { [trainSet.channels, $0, $0] } ?? [trainSet.channels, trainSet.height, trainSet.width],
             seed: options.seed, trainExamples: training.count, testExamples: test.count, epochs: history,
-            final: history.last, totalWallSeconds: total.seconds, commandLine: options.commandLine,
+            final: history.last, totalWallSeconds: total.seconds + done.reduce(0) { $0 + $1.wallSeconds }, commandLine: options.commandLine,
             machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,
             date: ISO8601DateFormatter().string(from: Date()))
         let path = options.recordPath ?? RunRecord.defaultPath(model: entry.name, dataset: options.dataset.rawValue)

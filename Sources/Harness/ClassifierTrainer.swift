@@ -23,6 +23,8 @@ public struct ClassifierTrainer {
         let optimizer = optimizer ?? recipe.makeOptimizer(for: parameters)
         var plateau = recipe.plateau
         var plateauScale: Float = 1
+        // A resumed run's reducer sees the finished epochs' losses again: it decides from them alone.
+        for metrics in done where plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
         var history = done
         for epoch in (done.count + 1)..<(recipe.epochs + 1) {
             optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(epoch: epoch - 1, of: recipe.epochs) * plateauScale

@@ -14,6 +14,7 @@ public struct RunRecord: Encodable {
     public var testExamples: Int
     public var epochs: [EpochMetrics]
     public var final: EpochMetrics?
+    /// Seconds from start to the record; a resumed run adds its finished epochs' wall times.
     public var totalWallSeconds: Double
     public var commandLine: String
     public var machine: MachineInfo

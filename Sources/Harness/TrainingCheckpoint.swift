@@ -1,15 +1,17 @@
 import Engine
 import Foundation
+import Zoo
 
 /// Everything needed to continue an interrupted run, in one safetensors file written atomically after
 /// every epoch: the model's state_dict (keys prefixed "model."), the optimizer's state ("optimizer."),
-/// and as metadata the model name, the seed, the global random generator and the finished epochs' metrics.
+/// and as metadata the model name, the recipe, the seed, the global random generator and the finished
+/// epochs' metrics.
 enum TrainingCheckpoint {
-    static func write(to path: String, model: Module, modelName: String, optimizer: Optimizer, seed: UInt64,
-                      history: [EpochMetrics]) throws {
+    static func write(to path: String, model: Module, modelName: String, recipe: Recipe, optimizer: Optimizer,
+                      seed: UInt64, history: [EpochMetrics]) throws {
         let tensors = model.stateDictionary().map { ("model." + $0.0, $0.1) } + optimizer.state.map { ("optimizer." + $0.0, $0.1) }
         let metadata = [
-            "format": "zoo-training-checkpoint", "model": modelName, "seed": String(seed),
+            "format": "zoo-training-checkpoint", "model": modelName, "recipe": try canonicalJSON(recipe), "seed": String(seed),
             "random": Random.global.state.map(String.init).joined(separator: ","),
             "history": String(decoding: try JSONEncoder().encode(history), as: UTF8.self),
         ]
@@ -17,7 +19,9 @@ enum TrainingCheckpoint {
     }
 
     /// Loads the checkpoint at `path` into `model` and `optimizer` and returns the finished epochs.
-    static func resume(from path: String, model: Module, modelName: String, optimizer: Optimizer, seed: UInt64) throws -> [EpochMetrics] {
+    /// The run must be the checkpoint's: same model, recipe (every training flag; --epochs may grow) and seed.
+    static func resume(from path: String, model: Module, modelName: String, recipe: Recipe, optimizer: Optimizer,
+                       seed: UInt64) throws -> [EpochMetrics] {
         let (tensors, metadata) = try SafeTensors.read(path)
         guard metadata["format"] == "zoo-training-checkpoint", let history = metadata["history"] else {
             throw RunError.badCheckpoint(path: path, reason: "it holds weights only, not a training checkpoint "
@@ -29,6 +33,11 @@ enum TrainingCheckpoint {
         guard metadata["seed"] == String(seed) else {
             throw RunError.badCheckpoint(path: path, reason: "it was made with --seed \(metadata["seed"] ?? "?"); pass the same seed")
         }
+        // Checkpoints from before the recipe was stored carry none; their epochs are still checked below.
+        if let stored = metadata["recipe"], try stored != canonicalJSON(recipe) {
+            throw RunError.badCheckpoint(path: path, reason: "it was made with the recipe \(stored) (epochs aside), and this "
+                                            + "run's is \(try canonicalJSON(recipe)); pass the flags it was made with")
+        }
         func part(_ prefix: String) -> [String: Tensor] {
             Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
         }
@@ -37,6 +46,19 @@ enum TrainingCheckpoint {
         if let words = metadata["random"]?.split(separator: ",").compactMap({ UInt64($0) }), words.count == 4 {
             Random.global = RandomGenerator(state: words)
         }
-        return try JSONDecoder().decode([EpochMetrics].self, from: Data(history.utf8))
+        let done = try JSONDecoder().decode([EpochMetrics].self, from: Data(history.utf8))
+        guard done.count <= recipe.epochs else {
+            throw RunError.badCheckpoint(path: path, reason: "it has \(done.count) epochs done, more than --epochs \(recipe.epochs)")
+        }
+        return done
+    }
+
+    /// The recipe as sorted-key JSON, without its epoch count (a resumed run may train longer).
+    private static func canonicalJSON(_ recipe: Recipe) throws -> String {
+        var recipe = recipe
+        recipe.epochs = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(recipe), as: UTF8.self)
     }
 }

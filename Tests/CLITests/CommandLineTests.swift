@@ -180,6 +180,11 @@ import Testing
             throws: { String(describing: $0).contains("weights only") }
         #expect { _ = try run(["--epochs", "3", "--resume", folder + "/b.ckpt", "--seed", "6", "--record", folder + "/e.json"]) }
             throws: { String(describing: $0).contains("--seed 5") }
+        #expect { _ = try run(["--epochs", "3", "--resume", folder + "/b.ckpt", "--lr", "0.2", "--record", folder + "/f.json"]) }
+            throws: { String(describing: $0).contains("pass the flags it was made with") }
+        // The resumed run went on writing b.ckpt: it now holds 3 epochs.
+        #expect { _ = try run(["--epochs", "1", "--resume", folder + "/b.ckpt", "--record", folder + "/g.json"]) }
+            throws: { String(describing: $0).contains("3 epochs done, more than --epochs 1") }
     }
 
     @Test func corruptDataIsReportedByFileName() throws {

@@ -1,0 +1,29 @@
+import Datasets
+import Engine
+import Testing
+@testable import Harness
+import Zoo
+
+/// The training loop's bookkeeping, on a tiny in-memory set.
+@Suite struct ClassifierTrainerTests {
+    let images = try! ImageClassificationSet(images: (0..<8 * 16).map { UInt8($0 % 251) }, labels: [0, 1, 0, 1, 0, 1, 0, 1],
+                                             channels: 1, height: 4, width: 4, classNames: ["a", "b"])
+
+    /// A resumed run's plateau reducer has seen the finished epochs: three flat losses with patience 0
+    /// halve the rate twice before the fourth epoch starts.
+    @Test func resumedPlateauRemembersTheFinishedEpochs() throws {
+        var recipe = Recipe(learningRate: 0.1, epochs: 4, batchSize: 4, initialization: nil)
+        recipe.plateau = PlateauReducer(factor: 0.5, patience: 0)
+        let done = (1...3).map {
+            EpochMetrics(epoch: $0, trainLoss: 1, trainAccuracy: 0.5, testAccuracy: 0.5, trainExamplesPerSecond: 1,
+                         evalExamplesPerSecond: 1, wallSeconds: 1)
+        }
+        let model = Random.withGenerator(seed: 0) { Sequential(Flatten(), Linear(16, 2)) }
+        let optimizer = recipe.makeOptimizer(for: model.parameters)
+        let loader = BatchLoader(images, batchSize: 4, shuffle: false)
+        let history = try ClassifierTrainer(recipe: recipe).train(model, optimizer: optimizer, on: loader,
+                                                                  evaluatingOn: loader, after: done)
+        #expect(history.count == 4 && history.last?.epoch == 4)
+        #expect(optimizer.learningRate == 0.025)
+    }
+}
