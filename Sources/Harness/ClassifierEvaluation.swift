@@ -13,7 +13,7 @@ public enum ClassifierEvaluation {
         let side = resize ?? entry.recipe.resize ?? testSet.height
         try entry.requireInputSize(side)
         let model = entry.build(channels: testSet.channels, classes: testSet.classNames.count)
-        try model.load(stateDictionary: SafeTensors.read(weights).tensors, source: weights)
+        try model.load(SafeTensors.read(weights), source: weights)
         let test = BatchLoader(testSet, batchSize: 256, shuffle: false, limit: testLimit,
                                resize: side == testSet.height ? nil : side)
         let clock = Stopwatch()

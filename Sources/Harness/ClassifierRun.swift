@@ -57,7 +57,7 @@ public enum ClassifierRun {
 
         let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
-        if let weights = options.weightsPath { try model.load(stateDictionary: SafeTensors.read(weights).tensors, source: weights) }
+        if let weights = options.weightsPath { try model.load(SafeTensors.read(weights), source: weights) }
 
         print("zoo run \(entry.name) on \(options.dataset.rawValue): \(model.parameterCount.formatted()) parameters, "
             + "\(training.count.formatted()) training / \(test.count.formatted()) test examples")

@@ -22,7 +22,7 @@ enum TrainingCheckpoint {
     /// The run must be the checkpoint's: same model, recipe (every training flag; --epochs may grow) and seed.
     static func resume(from path: String, model: Module, modelName: String, recipe: Recipe, optimizer: Optimizer,
                        seed: UInt64) throws -> [EpochMetrics] {
-        let (tensors, metadata) = try SafeTensors.read(path)
+        let (tensors, metadata, dtypes) = try SafeTensors.read(path)
         guard metadata["format"] == "zoo-training-checkpoint", let history = metadata["history"] else {
             throw RunError.badCheckpoint(path: path, reason: "it holds weights only, not a training checkpoint "
                                             + "(written by `zoo run --checkpoint`); use --weights to start from weights")
@@ -38,11 +38,11 @@ enum TrainingCheckpoint {
             throw RunError.badCheckpoint(path: path, reason: "it was made with the recipe \(stored) (epochs aside), and this "
                                             + "run's is \(try canonicalJSON(recipe)); pass the flags it was made with")
         }
-        func part(_ prefix: String) -> [String: Tensor] {
-            Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
+        func part<Value>(_ prefix: String, of entries: [String: Value]) -> [String: Value] {
+            Dictionary(uniqueKeysWithValues: entries.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
         }
-        try model.load(stateDictionary: part("model."), source: path)
-        try optimizer.load(state: part("optimizer."))
+        try model.load(stateDictionary: part("model.", of: tensors), dtypes: part("model.", of: dtypes), source: path)
+        try optimizer.load(state: part("optimizer.", of: tensors))
         if let words = metadata["random"]?.split(separator: ",").compactMap({ UInt64($0) }), words.count == 4 {
             Random.global = RandomGenerator(state: words)
         }

@@ -13,7 +13,7 @@ import Testing
         source.stateDictionary()[4].1.data.update(repeating: 0.7, count: 2)  // a running mean
         let path = folder + "/model.safetensors"
         try SafeTensors.write(source.stateDictionary(), metadata: ["model": "test"], to: path)
-        let (tensors, metadata) = try SafeTensors.read(path)
+        let (tensors, metadata, _) = try SafeTensors.read(path)
         #expect(metadata == ["model": "test"])
         let target = Random.withGenerator(seed: 2) { model() }
         try target.load(stateDictionary: tensors, source: path)
@@ -41,6 +41,29 @@ import Testing
         let tensors = try SafeTensors.read(path).tensors
         #expect(tensors["n"]?.item == 42 && tensors["n"]?.shape == [])
         #expect(tensors["w"]?.scalars == [1.5, -2])
+    }
+
+    /// Only F32 (and I64 for num_batches_tracked) loads; every other dtype is named in one message.
+    @Test func wrongDTypesAreReportedTogether() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        func file(_ header: String, bytes: Int) throws -> String {
+            var data = Data()
+            withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { data.append(contentsOf: $0) }
+            data.append(contentsOf: Array(header.utf8) + Array(repeating: 0, count: bytes))
+            let path = folder + "/\(UUID().uuidString).safetensors"
+            try data.write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let halves = try file(#"{"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}}"#, bytes: 6)
+        let error = #expect(throws: SafeTensors.Failure.self) { try SafeTensors.read(halves) }
+        #expect(error?.description.contains("a (F16), b (BF16)") == true)
+        // An I64 weight reads, but loading names it beside the other mismatches.
+        let linear = Linear(1, 1)
+        let integers = try file(#"{"weight":{"dtype":"I64","shape":[1,1],"data_offsets":[0,8]},"bias":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#, bytes: 16)
+        let loading = #expect(throws: SafeTensors.Failure.self) { try linear.load(SafeTensors.read(integers), source: "ckpt") }
+        #expect(loading?.description.contains("weight has dtype I64 in ckpt but the model keeps F32") == true)
+        #expect(loading?.description.contains("bias has shape [2] in ckpt but [1] in the model") == true)
     }
 
     @Test func corruptFilesAreRejectedWithTheReason() throws {

@@ -33,10 +33,11 @@ public enum SafeTensors {
         try file.write(to: url, options: .atomic)
     }
 
-    /// The tensors of the file at `path` by name, and its metadata. F32 tensors are read as they are;
-    /// I64 ones (PyTorch's `num_batches_tracked`) are converted to Float. Anything malformed is an error
-    /// naming the file and what is wrong.
-    public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+    /// The tensors of the file at `path` by name, its metadata, and each tensor's stored dtype. F32
+    /// tensors are read as they are; I64 ones (PyTorch's `num_batches_tracked`) are converted to Float.
+    /// Anything malformed, and every tensor of another dtype, is an error naming the file and what is wrong.
+    public static func read(_ path: String) throws
+        -> (tensors: [String: Tensor], metadata: [String: String], dtypes: [String: String]) {
         func fail(_ why: String) -> Failure { Failure(description: "\(path) is not a valid safetensors file: \(why)") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(description: "cannot read \(path): no such file, or not readable")
@@ -52,8 +53,8 @@ public enum SafeTensors {
         }
         let metadata = header["__metadata__"] as? [String: String] ?? [:]
         let payload = data.count - start
-        var tensors: [String: Tensor] = [:]
-        for (name, value) in header where name != "__metadata__" {
+        var tensors: [String: Tensor] = [:], dtypes: [String: String] = [:], unreadable: [String] = []
+        for (name, value) in header.sorted(by: { $0.key < $1.key }) where name != "__metadata__" {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw fail("tensor \(name) lacks dtype, shape or data_offsets")
@@ -62,8 +63,11 @@ public enum SafeTensors {
             switch dtype {
             case "F32": size = 4
             case "I64": size = 8
-            default: throw fail("tensor \(name) has dtype \(dtype); Zoo reads F32 (and I64 counters)")
+            default:
+                unreadable.append("\(name) (\(dtype))")
+                continue
             }
+            dtypes[name] = dtype
             let count = shape.reduce(1, *)
             guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] <= payload,
                   offsets[1] - offsets[0] == count * size else {
@@ -79,14 +83,27 @@ public enum SafeTensors {
             }
             tensors[name] = tensor
         }
-        return (tensors, metadata)
+        guard unreadable.isEmpty else {
+            throw fail("Zoo reads F32 tensors (and I64 counters), not \(unreadable.joined(separator: ", ")); "
+                       + "convert them with `{k: v.float() for k, v in state_dict.items()}` before saving")
+        }
+        return (tensors, metadata, dtypes)
     }
 }
 
 extension Module {
-    /// Copies `tensors` into this model's parameters and buffers by their state_dict keys. Every key
-    /// and shape must match; all problems are reported together, and nothing changes unless all match.
-    public func load(stateDictionary tensors: [String: Tensor], source: String = "the checkpoint") throws {
+    /// Loads a file as `SafeTensors.read` returns it (see `load(stateDictionary:dtypes:source:)`).
+    public func load(_ file: (tensors: [String: Tensor], metadata: [String: String], dtypes: [String: String]),
+                     source: String) throws {
+        try load(stateDictionary: file.tensors, dtypes: file.dtypes, source: source)
+    }
+
+    /// Copies `tensors` into this model's parameters and buffers by their state_dict keys. Every key,
+    /// shape and stored dtype (`dtypes`, as `SafeTensors.read` gives them; F32 when absent, I64 allowed
+    /// for `num_batches_tracked`) must match; all problems are reported together, and nothing changes
+    /// unless all match.
+    public func load(stateDictionary tensors: [String: Tensor], dtypes: [String: String] = [:],
+                     source: String = "the checkpoint") throws {
         let own = stateDictionary()
         var problems: [String] = []
         let missing = own.map(\.0).filter { tensors[$0] == nil }
@@ -97,6 +114,9 @@ extension Module {
         for (key, tensor) in own {
             if let loaded = tensors[key], loaded.shape != tensor.shape {
                 problems.append("\(key) has shape \(loaded.shape) in \(source) but \(tensor.shape) in the model")
+            }
+            if let dtype = dtypes[key], dtype != "F32", !(dtype == "I64" && key.hasSuffix("num_batches_tracked")) {
+                problems.append("\(key) has dtype \(dtype) in \(source) but the model keeps F32")
             }
         }
         guard problems.isEmpty else {
