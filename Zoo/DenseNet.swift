@@ -28,6 +28,10 @@ func transitionBlock(_ inChannels: Int, _ outChannels: Int) -> Sequential {
 
 /// DenseNet as d2l trains it at 96x96 (d2l 8.7): the ResNet stem, four dense blocks of four layers
 /// (growth 32) with transitions halving the channels, BN, ReLU, global pool, linear.
+///
+/// PyTorch: d2l's `DenseBlock` (its layers in `self.net`) and transition blocks in one `nn.Sequential`
+/// after the ResNet stem, then `nn.BatchNorm2d(c), nn.ReLU(), nn.AdaptiveAvgPool2d((1, 1)),
+/// nn.Flatten(), nn.Linear(c, 10)`; `scripts/pytorch_models.py` builds it.
 public func denseNet(channels: Int = 1, classes: Int = 10, growth: Int = 32, arch: [Int] = [4, 4, 4, 4]) -> Sequential {
     var layers: [Module] = [d2lStem(channels)]
     var width = 64
@@ -62,6 +66,9 @@ public final class DenseLayer: Module {
 
 /// torchvision's `densenet121()`: features (conv0, norm0, relu0, pool0, denseblock1-4 of 6, 12, 24, 16
 /// layers named denselayer1..., transition1-3 with norm/conv/pool, norm5), then classifier.
+///
+/// PyTorch: `torchvision.models.densenet121(num_classes=10)` with `features.conv0` replaced by
+/// `nn.Conv2d(1, 64, 7, 2, 3, bias=False)` for 1-channel inputs.
 public func torchvisionDenseNet121(channels: Int = 3, classes: Int = 1000, growth: Int = 32) -> NamedSequential {
     var features: [(String, Module)] = [
         ("conv0", Conv2d(channels, 64, kernel: 7, stride: 2, padding: 3, bias: false)), ("norm0", BatchNorm2d(64)),

@@ -33,6 +33,10 @@ public final class Inception: Module {
 
 /// GoogLeNet as d2l trains it at 96x96 (d2l 8.4): no batch norm, no auxiliary classifiers.
 /// Keys: 0.* (stem), 1.* , 2.0.p1_1.weight ... 5.weight (the classifier).
+///
+/// PyTorch: d2l's `Inception` module (attributes p1_1, p2_1, p2_2, p3_1, p3_2, p4_1 max pool, p4_2)
+/// and `nn.Sequential(b1, b2, b3, b4, b5, nn.Linear(1024, 10))` with b1-b5 as below (b5 ends in
+/// `nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten()`); `scripts/pytorch_models.py` builds it.
 public func googLeNet(channels: Int = 1, classes: Int = 10) -> Sequential {
     let b1 = Sequential(Conv2d(channels, 64, kernel: 7, stride: 2, padding: 3), ReLU(), MaxPool2d(3, stride: 2, padding: 1))
     let b2 = Sequential(Conv2d(64, 64, kernel: 1), ReLU(), Conv2d(64, 192, kernel: 3, padding: 1), ReLU(),

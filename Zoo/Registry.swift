@@ -8,8 +8,12 @@ public struct ModelEntry: Sendable {
     public let inputShape: [Int]
     /// Classes of the reference definition (10 for d2l's Fashion-MNIST models, 1000 for torchvision's).
     public let referenceClasses: Int
-    /// Whether any input size works (a global pool before the classifier); otherwise only `inputShape`'s.
-    public let acceptsAnySize: Bool
+    /// The smallest input side the model takes when sizes other than `inputShape`'s work (a global or
+    /// adaptive pool before the classifier): below it a pooling window would not fit its input, where
+    /// PyTorch stops with an error. nil: only `inputShape`'s size works.
+    public let minimumSide: Int?
+    /// Whether input sizes other than `inputShape`'s work (from `minimumSide` up).
+    public var acceptsAnySize: Bool { minimumSide != nil }
     /// Trainable parameters of the reference definition (d2l / torchvision), checked by the tests.
     public let parameterCount: Int
     /// The recipe for Fashion-MNIST: d2l's, or the zoo's where d2l's would not fit a CPU (see `summary`).
@@ -21,13 +25,13 @@ public struct ModelEntry: Sendable {
     public var d2lTestAccuracy: Double? = nil
     let builder: @Sendable (_ channels: Int, _ classes: Int) -> Module
 
-    init(name: String, summary: String, inputShape: [Int], referenceClasses: Int, acceptsAnySize: Bool,
+    init(name: String, summary: String, inputShape: [Int], referenceClasses: Int, minimumSide: Int?,
          parameterCount: Int, recipe: Recipe, d2lRecipe: Recipe? = nil, d2lTestAccuracy: Double? = nil, builder: @escaping @Sendable (Int, Int) -> Module) {
         self.name = name
         self.summary = summary
         self.inputShape = inputShape
         self.referenceClasses = referenceClasses
-        self.acceptsAnySize = acceptsAnySize
+        self.minimumSide = minimumSide
         self.parameterCount = parameterCount
         self.recipe = recipe
         self.d2lRecipe = d2lRecipe
@@ -58,70 +62,70 @@ public enum ModelRegistry {
 
     public static let all: [ModelEntry] = [
         ModelEntry(name: "softmax", summary: "softmax regression, 784-10 (d2l 4.5)",
-                   inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 7_850,
+                   inputShape: [1, 28, 28], referenceClasses: 10, minimumSide: nil, parameterCount: 7_850,
                    recipe: Recipe(learningRate: 0.1, epochs: 10, batchSize: 256, initialization: .normal(std: 0.01)),
                    d2lTestAccuracy: 0.831,
                    builder: { softmaxRegression(inputs: $0 * 784, classes: $1) }),
         ModelEntry(name: "mlp", summary: "multilayer perceptron, 784-256-10 ReLU (d2l 5.2)",
-                   inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 203_530,
+                   inputShape: [1, 28, 28], referenceClasses: 10, minimumSide: nil, parameterCount: 203_530,
                    recipe: Recipe(learningRate: 0.1, epochs: 10, batchSize: 256, initialization: .normal(std: 0.01)),
                    d2lTestAccuracy: 0.851,
                    builder: { multilayerPerceptron(inputs: $0 * 784, classes: $1) }),
         ModelEntry(name: "lenet", summary: "LeNet-5, sigmoid + average pooling (d2l 7.6)",
-                   inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 61_706,
+                   inputShape: [1, 28, 28], referenceClasses: 10, minimumSide: nil, parameterCount: 61_706,
                    recipe: d2l(0.9, batch: 256), d2lTestAccuracy: 0.809,
                    builder: { leNet(channels: $0, classes: $1) }),
         ModelEntry(name: "lenet-bn", summary: "LeNet with batch norm (d2l 8.5)",
-                   inputShape: [1, 28, 28], referenceClasses: 10, acceptsAnySize: false, parameterCount: 44_878,
+                   inputShape: [1, 28, 28], referenceClasses: 10, minimumSide: nil, parameterCount: 44_878,
                    recipe: d2l(1.0, batch: 256), d2lTestAccuracy: 0.838,
                    builder: { leNetBatchNorm(channels: $0, classes: $1) }),
         ModelEntry(name: "alexnet", summary: "AlexNet for 224x224 inputs (d2l 8.1)",
-                   inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 46_764_746,
+                   inputShape: [1, 224, 224], referenceClasses: 10, minimumSide: nil, parameterCount: 46_764_746,
                    recipe: d2l(0.01, batch: 128, resize: 224), d2lTestAccuracy: 0.884,
                    builder: { alexNet(channels: $0, classes: $1) }),
         ModelEntry(name: "vgg11", summary: "VGG-11 with channels / 4, 224x224 (d2l 8.2)",
-                   inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 43_093_322,
+                   inputShape: [1, 224, 224], referenceClasses: 10, minimumSide: nil, parameterCount: 43_093_322,
                    recipe: d2l(0.05, batch: 128, resize: 224), d2lTestAccuracy: 0.916,
                    builder: { vgg(channels: $0, classes: $1) }),
         ModelEntry(name: "vgg11-full", summary: "torchvision vgg11 (features / avgpool / classifier keys); 32x32 with momentum",
-                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 132_863_336,
+                   inputShape: [3, 224, 224], referenceClasses: 1000, minimumSide: 32, parameterCount: 132_863_336,
                    recipe: fullWidthVGGRecipe, builder: { torchvisionVGG(arch: vgg11Arch, channels: $0, classes: $1) }),
         ModelEntry(name: "vgg16", summary: "torchvision vgg16 (features / avgpool / classifier keys); 32x32 with momentum",
-                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 138_357_544,
+                   inputShape: [3, 224, 224], referenceClasses: 1000, minimumSide: 32, parameterCount: 138_357_544,
                    recipe: fullWidthVGGRecipe, builder: { torchvisionVGG(channels: $0, classes: $1) }),
         ModelEntry(name: "nin", summary: "Network in Network, 224x224 (d2l 8.3)",
-                   inputShape: [1, 224, 224], referenceClasses: 10, acceptsAnySize: false, parameterCount: 1_992_166,
+                   inputShape: [1, 224, 224], referenceClasses: 10, minimumSide: nil, parameterCount: 1_992_166,
                    recipe: d2l(0.1, batch: 128, resize: 224), d2lTestAccuracy: 0.867,
                    builder: { networkInNetwork(channels: $0, classes: $1) }),
         ModelEntry(name: "googlenet", summary: "GoogLeNet / Inception v1, 96x96 (d2l 8.4)",
-                   inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 5_977_530,
+                   inputShape: [1, 96, 96], referenceClasses: 10, minimumSide: 1, parameterCount: 5_977_530,
                    recipe: d2l(0.1, batch: 128, resize: 96), d2lTestAccuracy: 0.889,
                    builder: { googLeNet(channels: $0, classes: $1) }),
         ModelEntry(name: "resnet18", summary: "ResNet-18 (d2l 8.6); default 28x28 with cosine decay; --resize 96: d2l's recipe",
-                   inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 11_178_378,
+                   inputShape: [1, 96, 96], referenceClasses: 10, minimumSide: 1, parameterCount: 11_178_378,
                    recipe: resNet18Recipe, d2lRecipe: d2l(0.05, batch: 256, resize: 96),
                    d2lTestAccuracy: 0.865,
                    builder: { resNet18(channels: $0, classes: $1) }),
         ModelEntry(name: "resnet34", summary: "torchvision resnet34 (basic blocks)",
-                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 21_797_672,
+                   inputShape: [3, 224, 224], referenceClasses: 1000, minimumSide: 1, parameterCount: 21_797_672,
                    recipe: d2l(0.05, batch: 128, resize: 28),
                    builder: { torchvisionResNet(bottleneck: false, blocks: [3, 4, 6, 3], channels: $0, classes: $1) }),
         ModelEntry(name: "resnet50", summary: "torchvision resnet50 (bottleneck blocks)",
-                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 25_557_032,
+                   inputShape: [3, 224, 224], referenceClasses: 1000, minimumSide: 1, parameterCount: 25_557_032,
                    recipe: d2l(0.05, batch: 128, resize: 28),
                    builder: { torchvisionResNet(bottleneck: true, blocks: [3, 4, 6, 3], channels: $0, classes: $1) }),
         ModelEntry(name: "densenet", summary: "DenseNet, 4 blocks of 4, growth 32, 96x96 (d2l 8.7)",
-                   inputShape: [1, 96, 96], referenceClasses: 10, acceptsAnySize: true, parameterCount: 758_226,
+                   inputShape: [1, 96, 96], referenceClasses: 10, minimumSide: 29, parameterCount: 758_226,
                    recipe: d2l(0.1, batch: 256, resize: 96), d2lTestAccuracy: 0.882,
                    builder: { denseNet(channels: $0, classes: $1) }),
         ModelEntry(name: "densenet121", summary: "torchvision densenet121",
-                   inputShape: [3, 224, 224], referenceClasses: 1000, acceptsAnySize: true, parameterCount: 7_978_856,
-                   recipe: d2l(0.1, batch: 128, resize: 28),
+                   inputShape: [3, 224, 224], referenceClasses: 1000, minimumSide: 29, parameterCount: 7_978_856,
+                   recipe: d2l(0.1, batch: 128, resize: 32),
                    builder: { torchvisionDenseNet121(channels: $0, classes: $1) }),
     ]
 
     /// d2l's ResNet-18 recipe (SGD lr 0.05, batch 256, 10 epochs) at Fashion-MNIST's own 28x28 instead of
-    /// 96x96 (11.8x less work per image: about 20 minutes here instead of 4-5 hours), with the rate
+    /// 96x96 (11.8x less work per image: about 20 minutes here instead of 2 hours), with the rate
     /// annealed to zero by a cosine: at a constant rate the test accuracy of the last epochs swung
     /// between 0.86 and 0.90 here.
     static let resNet18Recipe: Recipe = {

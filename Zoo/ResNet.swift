@@ -30,6 +30,12 @@ func d2lStem(_ channels: Int) -> Sequential {
 /// ResNet-18 as d2l trains it on Fashion-MNIST (d2l 8.6): stem, four stages of two residual blocks
 /// (64, 128, 256, 512 channels; stages 2-4 halve the size with a 1x1 shortcut), global average pool,
 /// linear. Any input size works. Keys 0.* (stem), 1.0.conv1.weight ..., 4.1.bn2.*, 7.weight.
+///
+/// PyTorch: d2l's `Residual` (conv1, conv2, optional conv3, bn1, bn2) in `nn.Sequential(stem,
+/// nn.Sequential(Residual(64, 64), Residual(64, 64)), nn.Sequential(Residual(64, 128, True, 2),
+/// Residual(128, 128)), ..., nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(512, 10))`, the stem
+/// being `nn.Sequential(nn.Conv2d(1, 64, 7, 2, 3), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1))`;
+/// `scripts/pytorch_models.py` builds it.
 public func resNet18(channels: Int = 1, classes: Int = 10) -> Sequential {
     func stage(_ inChannels: Int, _ outChannels: Int, first: Bool = false) -> Sequential {
         Sequential(first ? Residual(inChannels, outChannels)
@@ -92,6 +98,9 @@ func shortcut(_ inChannels: Int, _ outChannels: Int, stride: Int) -> Sequential 
 
 /// torchvision's ResNet: conv1/bn1/relu/maxpool, layer1-4, avgpool, fc. `blocks` per stage: ResNet-34
 /// [3, 4, 6, 3] with basic blocks, ResNet-50 [3, 4, 6, 3] with bottlenecks.
+///
+/// PyTorch: `torchvision.models.resnet34(num_classes=10)` (or `resnet50`) with `conv1` replaced by
+/// `nn.Conv2d(1, 64, 7, 2, 3, bias=False)` for 1-channel inputs.
 public func torchvisionResNet(bottleneck: Bool, blocks: [Int], channels: Int = 3, classes: Int = 1000) -> NamedSequential {
     let expansion = bottleneck ? Bottleneck.expansion : BasicBlock.expansion
     var inChannels = 64

@@ -38,7 +38,7 @@ public let vgg16Arch = [(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)].map { (
 /// keys features.N.*, classifier.0/3/6.*, with an adaptive 7x7 average pool between them, so any
 /// input of at least 32x32 works.
 ///
-/// PyTorch: `torchvision.models.vgg16(num_classes=10)` with `features[0]` replaced by
+/// PyTorch: `torchvision.models.vgg11(num_classes=10)` (or `vgg16`) with `features[0]` replaced by
 /// `nn.Conv2d(1, 64, 3, padding=1)` for 1-channel inputs.
 public func torchvisionVGG(arch: [(convolutions: Int, channels: Int)] = vgg16Arch, channels: Int = 3,
                            classes: Int = 1000) -> NamedSequential {

@@ -120,6 +120,7 @@ public enum ClassifierRun {
 /// A run that cannot start as asked.
 public enum RunError: Error, CustomStringConvertible {
     case fixedInputSize(model: String, size: Int, got: Int)
+    case inputTooSmall(model: String, minimum: Int, got: Int)
     case badCheckpoint(path: String, reason: String)
 
     public var description: String {
@@ -127,17 +128,22 @@ public enum RunError: Error, CustomStringConvertible {
         case let .fixedInputSize(model, size, got):
             "\(model) takes \(size)x\(size) inputs (its classifier has a fixed width), not \(got)x\(got): "
                 + "use --resize \(size) or leave --resize out."
+        case let .inputTooSmall(model, minimum, got):
+            "\(model) needs inputs of at least \(minimum)x\(minimum) (smaller maps leave its last pooling window "
+                + "nothing to cover), not \(got)x\(got): use --resize \(minimum) or more."
         case let .badCheckpoint(path, reason): "cannot resume from \(path): \(reason)."
         }
     }
 }
 
 extension ModelEntry {
-    /// Throws `RunError.fixedInputSize` unless the model takes `side` x `side` inputs.
+    /// Throws unless the model takes `side` x `side` inputs.
     func requireInputSize(_ side: Int) throws {
-        guard acceptsAnySize || side == inputShape[1] else {
+        guard let minimumSide else {
+            if side == inputShape[1] { return }
             throw RunError.fixedInputSize(model: name, size: inputShape[1], got: side)
         }
+        guard side >= minimumSide else { throw RunError.inputTooSmall(model: name, minimum: minimumSide, got: side) }
     }
 }
 

@@ -6,7 +6,7 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the models with their default recipes, and the datasets.")
 
     func run() {
-        var models = TextTable(header: ["model", "params", "input", "default recipe (d2l)", "description"])
+        var models = TextTable(header: ["model", "params", "reference input", "default recipe", "description"])
         for entry in ModelRegistry.all {
             models.add([entry.name, entry.parameterCount.formatted(), entry.inputShape.map(String.init).joined(separator: "x"),
                         entry.recipe.description, entry.summary])

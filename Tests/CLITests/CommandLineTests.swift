@@ -44,6 +44,14 @@ import Testing
         #expect(message.contains(expected), "\(message)")
     }
 
+    @Test func inputSizesOutsideAModelsRangeAreRefused() throws {
+        let densenet = try #require(ModelRegistry.entry(named: "densenet121"))
+        #expect { try densenet.requireInputSize(28) } throws: { "\($0)".contains("at least 29x29") && "\($0)".contains("--resize 29") }
+        try densenet.requireInputSize(29)
+        let alexnet = try #require(ModelRegistry.entry(named: "alexnet"))
+        #expect { try alexnet.requireInputSize(96) } throws: { "\($0)".contains("takes 224x224 inputs") }
+    }
+
     @Test func trainingFlagsReachTheRecipe() throws {
         let command = try #require(try ZooCommand.parseAsRoot([
             "run", "mlp", "--optimizer", "adamw", "--schedule", "step:3:0.5", "--warmup", "2", "--clip", "1.5",

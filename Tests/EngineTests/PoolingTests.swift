@@ -1,6 +1,20 @@
 import Testing
 @testable import Engine
 
+/// Output sizes follow PyTorch's floor((in + 2 padding - kernel) / stride) + 1, and a window larger
+/// than the padded input gives no output (truncating -1 / 2 to 0 would have given one).
+@Test func outputSizesFollowPyTorch() {
+    func rows(_ height: Int, kernel: Int, stride: Int, padding: Int) -> Int {
+        ConvGeometry(batch: 1, channels: 1, height: height, width: height, kernelHeight: kernel, kernelWidth: kernel,
+                     stride: stride, padding: padding).outHeight
+    }
+    #expect(rows(1, kernel: 2, stride: 2, padding: 0) == 0)
+    #expect(rows(3, kernel: 2, stride: 2, padding: 0) == 1)
+    #expect(rows(7, kernel: 3, stride: 2, padding: 1) == 4)
+    #expect(rows(1, kernel: 7, stride: 2, padding: 3) == 1)
+    #expect(rows(28, kernel: 11, stride: 4, padding: 1) == 5)
+}
+
 /// Max pooling on rows wide enough for the eight-lane 2x2 path, and with padding: each output is its
 /// window's maximum, and the gradient goes to the first maximal input in (row, column) order.
 @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (3, 2, 0)])

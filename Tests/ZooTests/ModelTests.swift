@@ -22,6 +22,16 @@ import Testing
         #expect(withoutGradients { model(x) }.shape == [2, entry.referenceClasses])
     }
 
+    /// Models that take several sizes run at their smallest (the smallest PyTorch's definitions take:
+    /// 29 for the DenseNets, 32 for full-width VGG, checked with scripts/pytorch_models.py).
+    @Test(arguments: ModelRegistry.all.filter(\.acceptsAnySize).map(\.name))
+    func runsAtItsSmallestSide(name: String) throws {
+        let entry = try #require(ModelRegistry.entry(named: name))
+        let side = try #require(entry.minimumSide)
+        let y = withoutGradients { entry.build(channels: 1, classes: 10)(randomInput([2, 1, side, side])) }
+        #expect(y.shape == [2, 10] && y.scalars.allSatisfy { $0.isFinite })
+    }
+
     /// Fashion-MNIST's variant (1 channel, 10 classes) of every model trains: one step's loss is finite
     /// and every parameter gets a gradient.
     @Test(arguments: ModelRegistry.all.filter { $0.parameterCount < 30_000_000 }.map(\.name))

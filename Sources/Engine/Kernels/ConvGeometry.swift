@@ -2,8 +2,14 @@
 struct ConvGeometry {
     let batch, channels, height, width: Int
     let kernelHeight, kernelWidth, stride, padding: Int
-    var outHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
-    var outWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+    /// Output rows: 0 when the window is larger than the padded input (PyTorch's floor, not truncation).
+    var outHeight: Int { outputLength(height, kernelHeight) }
+    var outWidth: Int { outputLength(width, kernelWidth) }
+
+    private func outputLength(_ input: Int, _ kernel: Int) -> Int {
+        let span = input + 2 * padding - kernel
+        return span < 0 ? 0 : span / stride + 1
+    }
     /// Output positions per image.
     var positions: Int { outHeight * outWidth }
     /// Rows of the lowered matrix: one per (channel, kernel row, kernel column).
