@@ -19,6 +19,14 @@ public enum ScheduleParser {
             }
             return value
         }
+        /// A whole number of epochs, at least `minimum`.
+        func epochs(_ part: String, minimum: Int) throws -> Int {
+            guard let value = Int(part), value >= minimum else {
+                throw Failure(description: "--schedule \(text): '\(part)' is not a whole number of epochs of at least "
+                                  + "\(minimum). Forms: \(syntax)")
+            }
+            return value
+        }
         func expectParts(_ count: Int) throws {
             guard parts.count == count else {
                 throw Failure(description: "--schedule \(text): '\(parts[0])' takes \(count - 1) value(s). Forms: \(syntax)")
@@ -28,20 +36,24 @@ public enum ScheduleParser {
         var schedule: LearningRateSchedule
         switch parts[0] {
         case "constant": try expectParts(1); schedule = .constant
-        case "step": try expectParts(3); schedule = .step(every: Int(try number(1)), gamma: try number(2))
+        case "step": try expectParts(3); schedule = .step(every: try epochs(parts[1], minimum: 1), gamma: try number(2))
         case "multistep":
             try expectParts(3)
-            let milestones = parts[1].split(separator: ",").compactMap { Int($0) }
-            guard !milestones.isEmpty else { throw Failure(description: "--schedule \(text): no milestone epochs. Forms: \(syntax)") }
+            let milestones = try parts[1].split(separator: ",", omittingEmptySubsequences: false).map { try epochs(String($0), minimum: 1) }
             schedule = .multiStep(milestones: milestones, gamma: try number(2))
         case "exponential": try expectParts(2); schedule = .exponential(gamma: try number(1))
         case "cosine":
+            if parts.count > 2 { try expectParts(2) }
             schedule = .cosine(minimumFactor: parts.count > 1 ? try number(1) : 0)
         case "poly": try expectParts(2); schedule = .polynomial(power: try number(1))
         case "plateau":
             try expectParts(3)
             schedule = .constant
-            plateau = PlateauReducer(factor: try number(1), patience: Int(try number(2)))
+            let factor = try number(1)
+            guard factor > 0 && factor < 1 else {
+                throw Failure(description: "--schedule \(text): the plateau factor must be between 0 and 1. Forms: \(syntax)")
+            }
+            plateau = PlateauReducer(factor: factor, patience: try epochs(parts[2], minimum: 0))
         default:
             throw Failure(description: "unknown --schedule '\(parts[0])'. Forms: \(syntax)")
         }

@@ -89,6 +89,10 @@ struct Run: ParsableCommand {
         if nesterov && (momentum ?? model.entry.recipe.momentum) == 0 {
             throw ValidationError("--nesterov needs --momentum above 0.")
         }
+        if (optimizer ?? model.entry.recipe.optimizer) != .sgd && (momentum != nil || nesterov) {
+            throw ValidationError("--momentum and --nesterov apply to SGD; Adam keeps its own moment estimates "
+                                  + "(betas 0.9, 0.999). Leave them out or use --optimizer sgd.")
+        }
         _ = try recipe()
     }
 

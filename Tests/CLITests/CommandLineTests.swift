@@ -64,6 +64,25 @@ import Testing
         #expect(parseError(["run", "mlp", "--schedule", "step:2"])?.contains("takes 2 value(s)") == true)
         #expect(parseError(["run", "mlp", "--optimizer", "lion"])?.contains("adamw") == true)
         #expect(parseError(["run", "mlp", "--nesterov"])?.contains("--momentum") == true)
+        #expect(parseError(["run", "mlp", "--optimizer", "adam", "--momentum", "0.9"])?.contains("apply to SGD") == true)
+        let decayed = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--weight-decay", "0.0005"]) as? Run).recipe()
+        #expect(decayed.weightDecay == 0.0005)
+        #expect(try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--no-shuffle"]) as? Run).options().shuffle == false)
+        #expect(try #require(try ZooCommand.parseAsRoot(["run", "mlp"]) as? Run).options().shuffle)
+    }
+
+    /// Every form of --schedule parses to its schedule, and malformed ones name the bad part.
+    @Test func everyScheduleFormParses() throws {
+        func schedule(_ text: String) throws -> LearningRateSchedule { try ScheduleParser.parse(text).0 }
+        #expect(try schedule("multistep:3,6:0.1") == .multiStep(milestones: [3, 6], gamma: 0.1))
+        #expect(try schedule("exponential:0.9") == .exponential(gamma: 0.9))
+        #expect(try schedule("cosine:0.01") == .cosine(minimumFactor: 0.01))
+        #expect(try schedule("poly:2") == .polynomial(power: 2))
+        for (bad, expected) in [("multistep:2,x:0.1", "'x' is not a whole number"), ("step:0:0.5", "'0' is not a whole number"),
+                                ("cosine:0:1", "takes 1 value(s)"), ("plateau:2:3", "between 0 and 1"),
+                                ("plateau:0.5:1.5", "'1.5' is not a whole number")] {
+            #expect { _ = try ScheduleParser.parse(bad) } throws: { "\($0)".contains(expected) }
+        }
     }
 
     @Test(arguments: [

@@ -9,6 +9,16 @@ import Zoo
     let images = try! ImageClassificationSet(images: (0..<8 * 16).map { UInt8($0 % 251) }, labels: [0, 1, 0, 1, 0, 1, 0, 1],
                                              channels: 1, height: 4, width: 4, classNames: ["a", "b"])
 
+    /// `--no-shuffle` order is the file's, every epoch; shuffled orders are permutations that change per epoch.
+    @Test func shufflingIsOptionalAndSeeded() {
+        let fixed = BatchLoader(images, batchSize: 4, shuffle: false)
+        #expect(fixed.order(epoch: 1) == Array(0..<8) && fixed.order(epoch: 2) == Array(0..<8))
+        #expect(fixed.epoch(1).flatMap(\.labels) == [0, 1, 0, 1, 0, 1, 0, 1])
+        let shuffled = BatchLoader(images, batchSize: 4, shuffle: true, seed: 3)
+        #expect(shuffled.order(epoch: 1).sorted() == Array(0..<8) && shuffled.order(epoch: 1) != shuffled.order(epoch: 2))
+        #expect(shuffled.order(epoch: 1) == BatchLoader(images, batchSize: 4, shuffle: true, seed: 3).order(epoch: 1))
+    }
+
     /// A resumed run's plateau reducer has seen the finished epochs: three flat losses with patience 0
     /// halve the rate twice before the fourth epoch starts.
     @Test func resumedPlateauRemembersTheFinishedEpochs() throws {
