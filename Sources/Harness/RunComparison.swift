@@ -84,7 +84,7 @@ public enum RunComparison {
             guard let last = run.epochs.last else { continue }
             let side = run.recipe.resize ?? DatasetName(rawValue: run.dataset)?.storedSide
             let input = run.inputShape.map { "\($0[1])x\($0[2])" } ?? side.map { "\($0)x\($0)" } ?? "as stored"
-            let command = "`" + (["zoo"] + run.commandLine.split(separator: " ").dropFirst().map(String.init)).joined(separator: " ") + "`"
+            let command = "`" + reproducingCommand(run.commandLine) + "`"
             table.add([run.model, run.parameters.formatted(), input, run.recipe.summary, String(run.epochs.count),
                        run.trainExamples.formatted(), fixed(last.testAccuracy, 3),
                        ModelRegistry.entry(named: run.model)?.d2lTestAccuracy.map { fixed($0, 3) } ?? "",
@@ -93,6 +93,19 @@ public enum RunComparison {
                        command, "[\(file)](\(linkPrefix)\(file))", "[png](\(linkPrefix)\(CurvePlot.path(forRecordAt: file)))"])
         }
         return table.markdown
+    }
+
+    /// The recorded command as `zoo ...`, without the flags that only name local files and leave the
+    /// result unchanged (--record, --save, --checkpoint, --resume: a resumed run ends as a straight one).
+    static func reproducingCommand(_ commandLine: String) -> String {
+        let fileFlags: Set<Substring> = ["--record", "--save", "--checkpoint", "--resume"]
+        var words = ["zoo"], arguments = commandLine.split(separator: " ").dropFirst()
+        while let word = arguments.popFirst() {
+            if fileFlags.contains(word) { _ = arguments.popFirst(); continue }
+            if let equals = word.firstIndex(of: "="), fileFlags.contains(word[..<equals]) { continue }
+            words.append(String(word))
+        }
+        return words.joined(separator: " ")
     }
 
     /// "42 s", "18.3 min", "2.1 h".

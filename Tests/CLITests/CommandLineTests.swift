@@ -160,6 +160,8 @@ import Testing
         try Data("{\"model\": 3}".utf8).write(to: URL(fileURLWithPath: folder + "/runs/notes.json"))
         #expect { try RunComparison.table(folder: folder + "/runs") } throws: { String(describing: $0).contains("notes.json") }
         #expect { try RunComparison.table(folder: folder + "/nothing") } throws: { String(describing: $0).contains("--runs DIR") }
+        #expect(RunComparison.reproducingCommand("/x/zoo run resnet18 --resize 96 --resume /tmp/r.ckpt --save=w.st --epochs 10")
+                == "zoo run resnet18 --resize 96 --epochs 10")
     }
 
     @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
