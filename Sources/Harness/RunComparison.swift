@@ -89,7 +89,7 @@ public enum RunComparison {
                        run.trainExamples.formatted(), fixed(last.testAccuracy, 3),
                        ModelRegistry.entry(named: run.model)?.d2lTestAccuracy.map { fixed($0, 3) } ?? "",
                        fixed(last.trainLoss, 3) + " / " + fixed(last.trainAccuracy, 3),
-                       Int(run.epochs.map(\.trainExamplesPerSecond).median).formatted(), duration(run.totalWallSeconds),
+                       Int(run.epochs.map(\.trainExamplesPerSecond).median).formatted(), duration(wallSeconds(of: run)),
                        command, "[\(file)](\(linkPrefix)\(file))", "[png](\(linkPrefix)\(CurvePlot.path(forRecordAt: file)))"])
         }
         return table.markdown
@@ -106,6 +106,12 @@ public enum RunComparison {
             words.append(String(word))
         }
         return words.joined(separator: " ")
+    }
+
+    /// The run's wall time: records of resumed runs made before 4d4c815 counted only the resumed
+    /// process, so the epochs' own wall times bound it from below.
+    static func wallSeconds(of run: Entry) -> Double {
+        max(run.totalWallSeconds, run.epochs.map(\.wallSeconds).reduce(0, +))
     }
 
     /// "42 s", "18.3 min", "2.1 h".
