@@ -12,8 +12,8 @@ public struct ModelEntry: Sendable {
     /// adaptive pool before the classifier): below it a pooling window would not fit its input, where
     /// PyTorch stops with an error. nil: only `inputShape`'s size works.
     public let minimumSide: Int?
-    /// Whether input sizes other than `inputShape`'s work (from `minimumSide` up).
-    public var acceptsAnySize: Bool { minimumSide != nil }
+    /// Whether input sizes other than `inputShape`'s work (from `minimumSide` up, not all of them).
+    public var acceptsOtherSizes: Bool { minimumSide != nil }
     /// Trainable parameters of the reference definition (d2l / torchvision), checked by the tests.
     public let parameterCount: Int
     /// The recipe for Fashion-MNIST: d2l's, or the zoo's where d2l's would not fit a CPU (see `summary`).

@@ -13,6 +13,13 @@ public enum ScheduleParser {
     /// The schedule and plateau reducer `text` names; cosine and polynomial decay span the run.
     public static func parse(_ text: String, warmupEpochs: Int = 0) throws -> (LearningRateSchedule, PlateauReducer?) {
         let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        /// Part `index` as a number that `isValid` accepts; otherwise an error saying `requirement`.
+        func number(_ index: Int, _ requirement: String, _ isValid: (Float) -> Bool) throws -> Float {
+            let value = try number(index)
+            guard isValid(value) else { throw Failure(description: "--schedule \(text): \(requirement). Forms: \(syntax)") }
+            return value
+        }
+        func gamma(_ index: Int) throws -> Float { try number(index, "gamma must be positive") { $0 > 0 } }
         func number(_ index: Int) throws -> Float {
             guard index < parts.count, let value = Float(parts[index]), value.isFinite else {
                 throw Failure(description: "--schedule \(text): expected a number in part \(index + 1). Forms: \(syntax)")
@@ -36,23 +43,22 @@ public enum ScheduleParser {
         var schedule: LearningRateSchedule
         switch parts[0] {
         case "constant": try expectParts(1); schedule = .constant
-        case "step": try expectParts(3); schedule = .step(every: try epochs(parts[1], minimum: 1), gamma: try number(2))
+        case "step": try expectParts(3); schedule = .step(every: try epochs(parts[1], minimum: 1), gamma: try gamma(2))
         case "multistep":
             try expectParts(3)
             let milestones = try parts[1].split(separator: ",", omittingEmptySubsequences: false).map { try epochs(String($0), minimum: 1) }
-            schedule = .multiStep(milestones: milestones, gamma: try number(2))
-        case "exponential": try expectParts(2); schedule = .exponential(gamma: try number(1))
+            schedule = .multiStep(milestones: milestones, gamma: try gamma(2))
+        case "exponential": try expectParts(2); schedule = .exponential(gamma: try gamma(1))
         case "cosine":
-            if parts.count > 2 { try expectParts(2) }
-            schedule = .cosine(minimumFactor: parts.count > 1 ? try number(1) : 0)
-        case "poly": try expectParts(2); schedule = .polynomial(power: try number(1))
+            guard parts.count <= 2 else {
+                throw Failure(description: "--schedule \(text): 'cosine' takes at most 1 value. Forms: \(syntax)")
+            }
+            schedule = .cosine(minimumFactor: parts.count > 1 ? try number(1, "the minimum factor must be in [0, 1]") { (0...1).contains($0) } : 0)
+        case "poly": try expectParts(2); schedule = .polynomial(power: try number(1, "the power must be positive") { $0 > 0 })
         case "plateau":
             try expectParts(3)
             schedule = .constant
-            let factor = try number(1)
-            guard factor > 0 && factor < 1 else {
-                throw Failure(description: "--schedule \(text): the plateau factor must be between 0 and 1. Forms: \(syntax)")
-            }
+            let factor = try number(1, "the plateau factor must be between 0 and 1") { $0 > 0 && $0 < 1 }
             plateau = PlateauReducer(factor: factor, patience: try epochs(parts[2], minimum: 0))
         default:
             throw Failure(description: "unknown --schedule '\(parts[0])'. Forms: \(syntax)")

@@ -10,7 +10,7 @@ func vggBlock(_ convolutions: Int, _ inChannels: Int, _ outChannels: Int) -> [Mo
 /// d2l's VGG for 224x224 Fashion-MNIST (d2l 8.2): blocks of (convolutions, channels), then a
 /// 4096-4096 head; `arch` ((1,64),(1,128),(2,256),(2,512),(2,512)) is VGG-11, and d2l trains it with
 /// every width divided by `ratio` 4 (the head stays 4096 wide). Keys: 0.0.weight (first block's
-/// convolution) ... 1.weight, 4.weight, 7.weight for the head.
+/// convolution) ... 6.weight, 9.weight, 12.weight for the head.
 ///
 /// PyTorch: `nn.Sequential(*[nn.Sequential(*vgg_block(n, c_in, c)) for ...], nn.Flatten(),
 ///  nn.Linear(c * 7 * 7, 4096), nn.ReLU(), nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(),

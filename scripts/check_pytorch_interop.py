@@ -1,7 +1,7 @@
 """Checks that Zoo's safetensors weights load into the PyTorch module its model file documents, and back.
 
-Usage (PyTorch, safetensors and for the torchvision-shaped models torchvision installed outside the
-repository; Fashion-MNIST from Debian's package or ZOO_DATA):
+Usage (torch, numpy, safetensors and for the torchvision-shaped models torchvision installed outside
+the repository; Fashion-MNIST from Debian's package or ZOO_DATA):
     .build/release/zoo run resnet18 --epochs 1 --limit 2048 --save /tmp/zoo.safetensors
     ~/.venvs/torch/bin/python scripts/check_pytorch_interop.py resnet18 /tmp/zoo.safetensors /tmp/torch.safetensors [SIDE]
     .build/release/zoo eval resnet18 --weights /tmp/torch.safetensors [--resize SIDE]

@@ -63,10 +63,11 @@ public enum ClassifierRun {
             + "\(training.count.formatted()) training / \(test.count.formatted()) test examples")
         print("recipe: \(recipe), seed \(options.seed)")
         let optimizer = recipe.makeOptimizer(for: model.parameters)
+        let data = "\(options.dataset.rawValue), \(training.count) examples, " + (options.shuffle ? "shuffled" : "in file order")
         var done: [EpochMetrics] = []
         if let resume = options.resumePath {
             done = try TrainingCheckpoint.resume(from: resume, model: model, modelName: entry.name, recipe: recipe,
-                                                 optimizer: optimizer, seed: options.seed)
+                                                 data: data, optimizer: optimizer, seed: options.seed)
             print("resuming from \(resume) after epoch \(done.count)")
         }
         let display = ProgressDisplay(totalEpochs: recipe.epochs)
@@ -76,7 +77,7 @@ public enum ClassifierRun {
         if let checkpoint = options.checkpointPath ?? options.resumePath {
             trainer.afterEpoch = { history, optimizer in
                 try TrainingCheckpoint.write(to: checkpoint, model: model, modelName: entry.name, recipe: recipe,
-                                             optimizer: optimizer, seed: options.seed, history: history)
+                                             data: data, optimizer: optimizer, seed: options.seed, history: history)
             }
         }
         let history = try trainer.train(model, optimizer: optimizer, on: training, evaluatingOn: test, after: done)

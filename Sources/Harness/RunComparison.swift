@@ -96,9 +96,10 @@ public enum RunComparison {
     }
 
     /// The recorded command as `zoo ...`, without the flags that only name local files and leave the
-    /// result unchanged (--record, --save, --checkpoint, --resume: a resumed run ends as a straight one).
+    /// result unchanged (--record, --save, --checkpoint, --resume: a resumed run ends as a straight one;
+    /// --data-dir).
     static func reproducingCommand(_ commandLine: String) -> String {
-        let fileFlags: Set<Substring> = ["--record", "--save", "--checkpoint", "--resume"]
+        let fileFlags: Set<Substring> = ["--record", "--save", "--checkpoint", "--resume", "--data-dir"]
         var words = ["zoo"], arguments = commandLine.split(separator: " ").dropFirst()
         while let word = arguments.popFirst() {
             if fileFlags.contains(word) { _ = arguments.popFirst(); continue }

@@ -4,14 +4,16 @@ import Zoo
 
 /// Everything needed to continue an interrupted run, in one safetensors file written atomically after
 /// every epoch: the model's state_dict (keys prefixed "model."), the optimizer's state ("optimizer."),
-/// and as metadata the model name, the recipe, the seed, the global random generator and the finished
-/// epochs' metrics.
+/// and as metadata the model name, the recipe, the training data, the seed, the global random generator
+/// and the finished epochs' metrics.
 enum TrainingCheckpoint {
-    static func write(to path: String, model: Module, modelName: String, recipe: Recipe, optimizer: Optimizer,
-                      seed: UInt64, history: [EpochMetrics]) throws {
+    /// `data` names the training examples and their order ("fashion-mnist, 60000 examples, shuffled").
+    static func write(to path: String, model: Module, modelName: String, recipe: Recipe, data: String,
+                      optimizer: Optimizer, seed: UInt64, history: [EpochMetrics]) throws {
         let tensors = model.stateDictionary().map { ("model." + $0.0, $0.1) } + optimizer.state.map { ("optimizer." + $0.0, $0.1) }
         let metadata = [
-            "format": "zoo-training-checkpoint", "model": modelName, "recipe": try canonicalJSON(recipe), "seed": String(seed),
+            "format": "zoo-training-checkpoint", "model": modelName, "recipe": try canonicalJSON(recipe), "data": data,
+            "seed": String(seed),
             "random": Random.global.state.map(String.init).joined(separator: ","),
             "history": String(decoding: try JSONEncoder().encode(history), as: UTF8.self),
         ]
@@ -19,9 +21,10 @@ enum TrainingCheckpoint {
     }
 
     /// Loads the checkpoint at `path` into `model` and `optimizer` and returns the finished epochs.
-    /// The run must be the checkpoint's: same model, recipe (every training flag; --epochs may grow) and seed.
-    static func resume(from path: String, model: Module, modelName: String, recipe: Recipe, optimizer: Optimizer,
-                       seed: UInt64) throws -> [EpochMetrics] {
+    /// The run must be the checkpoint's: same model, recipe (every training flag; --epochs may grow
+    /// unless the schedule spans the run), training data and seed.
+    static func resume(from path: String, model: Module, modelName: String, recipe: Recipe, data: String,
+                       optimizer: Optimizer, seed: UInt64) throws -> [EpochMetrics] {
         let (tensors, metadata, dtypes) = try SafeTensors.read(path)
         guard metadata["format"] == "zoo-training-checkpoint", let history = metadata["history"] else {
             throw RunError.badCheckpoint(path: path, reason: "it holds weights only, not a training checkpoint "
@@ -33,10 +36,18 @@ enum TrainingCheckpoint {
         guard metadata["seed"] == String(seed) else {
             throw RunError.badCheckpoint(path: path, reason: "it was made with --seed \(metadata["seed"] ?? "?"); pass the same seed")
         }
-        // Checkpoints from before the recipe was stored carry none; their epochs are still checked below.
+        // Checkpoints from before the recipe and data were stored carry neither; their epochs are still checked.
         if let stored = metadata["recipe"], try stored != canonicalJSON(recipe) {
-            throw RunError.badCheckpoint(path: path, reason: "it was made with the recipe \(stored) (epochs aside), and this "
-                                            + "run's is \(try canonicalJSON(recipe)); pass the flags it was made with")
+            throw RunError.badCheckpoint(path: path, reason: "it was made with the recipe \(stored), and this run's is "
+                                            + "\(try canonicalJSON(recipe)); pass the flags it was made with")
+        }
+        if let stored = metadata["data"], stored != data {
+            throw RunError.badCheckpoint(path: path, reason: "it trained on \(stored), and this run on \(data); "
+                                            + "pass the --limit and --no-shuffle it was made with")
+        }
+        let done = try JSONDecoder().decode([EpochMetrics].self, from: Data(history.utf8))
+        guard done.count <= recipe.epochs else {
+            throw RunError.badCheckpoint(path: path, reason: "it has \(done.count) epochs done, more than --epochs \(recipe.epochs)")
         }
         func part<Value>(_ prefix: String, of entries: [String: Value]) -> [String: Value] {
             Dictionary(uniqueKeysWithValues: entries.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
@@ -46,19 +57,20 @@ enum TrainingCheckpoint {
         if let words = metadata["random"]?.split(separator: ",").compactMap({ UInt64($0) }), words.count == 4 {
             Random.global = RandomGenerator(state: words)
         }
-        let done = try JSONDecoder().decode([EpochMetrics].self, from: Data(history.utf8))
-        guard done.count <= recipe.epochs else {
-            throw RunError.badCheckpoint(path: path, reason: "it has \(done.count) epochs done, more than --epochs \(recipe.epochs)")
-        }
         return done
     }
 
-    /// The recipe as sorted-key JSON, without its epoch count (a resumed run may train longer).
+    /// The recipe as sorted-key JSON, without its epoch count unless the schedule spans the run (a
+    /// resumed run may then train longer).
     private static func canonicalJSON(_ recipe: Recipe) throws -> String {
-        var recipe = recipe
-        recipe.epochs = 0
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(recipe), as: UTF8.self)
+        let json = try JSONEncoder().encode(recipe)
+        guard !recipe.schedule.spansTheRun, var fields = try JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(recipe), as: UTF8.self)
+        }
+        fields["epochs"] = nil
+        return String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]),
+                      as: UTF8.self)
     }
 }

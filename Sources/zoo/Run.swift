@@ -86,12 +86,12 @@ struct Run: ParsableCommand {
         }
         if let clip, !(clip > 0 && clip.isFinite) { throw ValidationError("--clip must be a positive number.") }
         if warmup < 0 { throw ValidationError("--warmup must be zero or positive.") }
-        if nesterov && (momentum ?? model.entry.recipe.momentum) == 0 {
-            throw ValidationError("--nesterov needs --momentum above 0.")
-        }
         if (optimizer ?? model.entry.recipe.optimizer) != .sgd && (momentum != nil || nesterov) {
             throw ValidationError("--momentum and --nesterov apply to SGD; Adam keeps its own moment estimates "
                                   + "(betas 0.9, 0.999). Leave them out or use --optimizer sgd.")
+        }
+        if nesterov && (momentum ?? model.entry.recipe.momentum) == 0 {
+            throw ValidationError("--nesterov needs --momentum above 0.")
         }
         _ = try recipe()
     }

@@ -79,7 +79,8 @@ import Testing
         #expect(try schedule("cosine:0.01") == .cosine(minimumFactor: 0.01))
         #expect(try schedule("poly:2") == .polynomial(power: 2))
         for (bad, expected) in [("multistep:2,x:0.1", "'x' is not a whole number"), ("step:0:0.5", "'0' is not a whole number"),
-                                ("cosine:0:1", "takes 1 value(s)"), ("plateau:2:3", "between 0 and 1"),
+                                ("cosine:0:1", "takes at most 1 value"), ("step:2:-1", "gamma must be positive"),
+                                ("cosine:2", "in [0, 1]"), ("plateau:2:3", "between 0 and 1"),
                                 ("plateau:0.5:1.5", "'1.5' is not a whole number")] {
             #expect { _ = try ScheduleParser.parse(bad) } throws: { "\($0)".contains(expected) }
         }
@@ -210,6 +211,12 @@ import Testing
         #expect { _ = try run(["--epochs", "3", "--resume", folder + "/b.ckpt", "--seed", "6", "--record", folder + "/e.json"]) }
             throws: { String(describing: $0).contains("--seed 5") }
         #expect { _ = try run(["--epochs", "3", "--resume", folder + "/b.ckpt", "--lr", "0.2", "--record", folder + "/f.json"]) }
+            throws: { String(describing: $0).contains("pass the flags it was made with") }
+        #expect { _ = try run(["--epochs", "3", "--resume", folder + "/b.ckpt", "--no-shuffle", "--record", folder + "/h.json"]) }
+            throws: { String(describing: $0).contains("1500 examples, shuffled") }
+        // A cosine schedule spans the run: its length may not change on resume.
+        _ = try run(["--epochs", "2", "--schedule", "cosine", "--record", folder + "/i.json", "--checkpoint", folder + "/i.ckpt"])
+        #expect { _ = try run(["--epochs", "3", "--schedule", "cosine", "--resume", folder + "/i.ckpt", "--record", folder + "/j.json"]) }
             throws: { String(describing: $0).contains("pass the flags it was made with") }
         // The resumed run went on writing b.ckpt: it now holds 3 epochs.
         #expect { _ = try run(["--epochs", "1", "--resume", folder + "/b.ckpt", "--record", folder + "/g.json"]) }

@@ -59,11 +59,14 @@ import Testing
         let error = #expect(throws: SafeTensors.Failure.self) { try SafeTensors.read(halves) }
         #expect(error?.description.contains("a (F16), b (BF16)") == true)
         // An I64 weight reads, but loading names it beside the other mismatches.
-        let linear = Linear(1, 1)
+        let linear = Random.withGenerator(seed: 4) { Linear(1, 1) }
         let integers = try file(#"{"weight":{"dtype":"I64","shape":[1,1],"data_offsets":[0,8]},"bias":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#, bytes: 16)
         let loading = #expect(throws: SafeTensors.Failure.self) { try linear.load(SafeTensors.read(integers), source: "ckpt") }
         #expect(loading?.description.contains("weight has dtype I64 in ckpt but the model keeps F32") == true)
         #expect(loading?.description.contains("bias has shape [2] in ckpt but [1] in the model") == true)
+        // Dimensions whose product overflows are an error, not a crash.
+        let giant = try file(#"{"w":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,4]}}"#, bytes: 4)
+        #expect { try SafeTensors.read(giant) } throws: { "\($0)".contains("does not fit bytes") }
     }
 
     @Test func corruptFilesAreRejectedWithTheReason() throws {

@@ -12,7 +12,7 @@ import Testing
         let model = entry.build()
         #expect(model.parameterCount == entry.parameterCount)
         // Models with a global pool take any size: a small one keeps the test fast.
-        let side = entry.acceptsAnySize ? min(entry.inputShape[1], 64) : entry.inputShape[1]
+        let side = entry.acceptsOtherSizes ? min(entry.inputShape[1], 64) : entry.inputShape[1]
         let x = randomInput([2, entry.inputShape[0], side, side])
         model.eval()
         let y = withoutGradients { model(x) }
@@ -24,7 +24,7 @@ import Testing
 
     /// Models that take several sizes run at their smallest (the smallest PyTorch's definitions take:
     /// 29 for the DenseNets, 32 for full-width VGG, checked with scripts/pytorch_models.py).
-    @Test(arguments: ModelRegistry.all.filter(\.acceptsAnySize).map(\.name))
+    @Test(arguments: ModelRegistry.all.filter(\.acceptsOtherSizes).map(\.name))
     func runsAtItsSmallestSide(name: String) throws {
         let entry = try #require(ModelRegistry.entry(named: name))
         let side = try #require(entry.minimumSide)
@@ -38,7 +38,7 @@ import Testing
     func everyParameterGetsAGradient(name: String) throws {
         let entry = try #require(ModelRegistry.entry(named: name))
         let model = entry.build(channels: 1, classes: 10)
-        let side = entry.acceptsAnySize ? 32 : entry.inputShape[1]
+        let side = entry.acceptsOtherSizes ? 32 : entry.inputShape[1]
         let loss = crossEntropy(logits: model(randomInput([2, 1, side, side])), targets: [3, 7])
         #expect(loss.item.isFinite)
         loss.backward()

@@ -68,8 +68,13 @@ public enum SafeTensors {
                 continue
             }
             dtypes[name] = dtype
-            let count = shape.reduce(1, *)
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] <= payload,
+            // Sizes are multiplied with overflow checks: a damaged header may claim any dimensions.
+            let count = shape.reduce(Int?(1)) { total, side in
+                guard let total, side >= 0 else { return nil }
+                let (product, overflow) = total.multipliedReportingOverflow(by: side)
+                return overflow ? nil : product
+            }
+            guard let count, count <= payload / size, offsets[0] >= 0, offsets[1] <= payload,
                   offsets[1] - offsets[0] == count * size else {
                 throw fail("tensor \(name) of shape \(shape) does not fit bytes \(offsets) of a \(payload)-byte payload")
             }

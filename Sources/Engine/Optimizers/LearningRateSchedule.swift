@@ -19,6 +19,16 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     /// (LinearLR followed by another scheduler, as SequentialLR).
     case warmup(epochs: Int, startFactor: Float = 1.0 / 3, then: LearningRateSchedule)
 
+    /// Whether the factors depend on the run's length (cosine or polynomial decay over the whole run).
+    public var spansTheRun: Bool {
+        switch self {
+        case .constant, .step, .multiStep, .exponential: false
+        case let .cosine(epochs, _): epochs == nil
+        case let .polynomial(epochs, _): epochs == nil
+        case let .warmup(_, _, then): then.spansTheRun
+        }
+    }
+
     /// The factor of the base learning rate in `epoch` of a run of `totalEpochs`.
     public func factor(epoch: Int, of totalEpochs: Int) -> Float {
         switch self {
