@@ -31,9 +31,8 @@ def load_fashion_mnist_test():
 if __name__ == '__main__':
     name, source, target = sys.argv[1:4]
     net = MODELS[name]()
-    state = load_file(source)
-    state = {k: v.to(net.state_dict()[k].dtype) for k, v in state.items() if k in net.state_dict()} | \
-        {k: v for k, v in state.items() if k not in net.state_dict()}
+    own = net.state_dict()
+    state = {k: v.to(own[k].dtype) if k in own else v for k, v in load_file(source).items()}
     net.load_state_dict(state, strict=True)
     net.eval()
     x, y = load_fashion_mnist_test()

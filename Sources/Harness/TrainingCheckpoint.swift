@@ -37,9 +37,10 @@ enum TrainingCheckpoint {
             throw RunError.badCheckpoint(path: path, reason: "it was made with --seed \(metadata["seed"] ?? "?"); pass the same seed")
         }
         // Checkpoints from before the recipe and data were stored carry neither; their epochs are still checked.
-        if let stored = metadata["recipe"], try stored != canonicalJSON(recipe) {
+        let current = try canonicalJSON(recipe)
+        if let stored = metadata["recipe"], stored != current {
             throw RunError.badCheckpoint(path: path, reason: "it was made with the recipe \(stored), and this run's is "
-                                            + "\(try canonicalJSON(recipe)); pass the flags it was made with")
+                                            + "\(current); pass the flags it was made with")
         }
         if let stored = metadata["data"], stored != data {
             throw RunError.badCheckpoint(path: path, reason: "it trained on \(stored), and this run on \(data); "
@@ -63,13 +64,8 @@ enum TrainingCheckpoint {
     /// The recipe as sorted-key JSON, without its epoch count unless the schedule spans the run (a
     /// resumed run may then train longer).
     private static func canonicalJSON(_ recipe: Recipe) throws -> String {
-        let json = try JSONEncoder().encode(recipe)
-        guard !recipe.schedule.spansTheRun, var fields = try JSONSerialization.jsonObject(with: json) as? [String: Any] else {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(recipe), as: UTF8.self)
-        }
-        fields["epochs"] = nil
+        var fields = try JSONSerialization.jsonObject(with: JSONEncoder().encode(recipe)) as? [String: Any] ?? [:]
+        if !recipe.schedule.spansTheRun { fields["epochs"] = nil }
         return String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]),
                       as: UTF8.self)
     }
