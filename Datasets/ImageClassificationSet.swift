@@ -11,10 +11,13 @@ public struct ImageClassificationSet: Sendable {
     /// Human-readable name of each class, indexed by label.
     public let classNames: [String]
 
-    /// Checks that the sizes agree and every label names a class; `source` is used in error messages.
+    /// Checks that there are examples, the sizes agree and every label names a class; `source` is used in error messages.
     public init(images: [UInt8], labels: [Int32], channels: Int, height: Int, width: Int,
                 classNames: [String], source: String = "<memory>") throws {
         let count = labels.count
+        guard count > 0 else {
+            throw DatasetError.badDimensions(path: source, details: "it holds no examples")
+        }
         guard images.count == count * channels * height * width else {
             throw DatasetError.badDimensions(
                 path: source,

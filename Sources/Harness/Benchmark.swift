@@ -119,7 +119,7 @@ public enum Benchmark {
 
         var table = TextTable(header: ["model", "input", "batch", "train ex/s", "MFLOP/ex", "GFLOP/s", "of sgemm"])
         for r in results {
-            table.add([r.model, "\(r.inputSize)x\(r.inputSize)", String(r.batchSize), Int(r.trainExamplesPerSecond).formatted(),
+            table.add([r.model, "\(r.inputSize)x\(r.inputSize)", String(r.batchSize), whole(r.trainExamplesPerSecond),
                        fixed(r.flopsPerExample / 1e6, 2), fixed(r.gflops, 1), fixed(r.fractionOfSgemm * 100, 1) + "%"])
         }
         print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "

@@ -21,7 +21,7 @@ public enum ClassifierEvaluation {
         let seconds = clock.seconds
         var table = TextTable(header: ["model", "weights", "dataset", "test examples", "test acc", "eval ex/s"])
         table.add([entry.name, weights, dataset.rawValue, test.count.formatted(), fixed(accuracy, 4),
-                   Int(Double(test.count) / seconds).formatted()])
+                   whole(Double(test.count) / seconds)])
         print(table.rendered)
         return accuracy
     }

@@ -110,8 +110,8 @@ public enum ClassifierRun {
         if let last = record.final {
             table.add([record.model, record.parameters.formatted(), String(record.epochs.count),
                        fixed(last.trainLoss, 3), fixed(last.trainAccuracy, 3), fixed(last.testAccuracy, 3),
-                       Int(record.epochs.map(\.trainExamplesPerSecond).median).formatted(),
-                       Int(record.epochs.map(\.evalExamplesPerSecond).median).formatted(),
+                       whole(record.epochs.map(\.trainExamplesPerSecond).median),
+                       whole(record.epochs.map(\.evalExamplesPerSecond).median),
                        fixed(record.totalWallSeconds, 1)])
         }
         return table.rendered

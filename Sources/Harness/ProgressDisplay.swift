@@ -17,7 +17,7 @@ final class ProgressDisplay {
         let width = 24, filled = width * batch / max(batches, 1)
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let line = "epoch \(epoch)/\(totalEpochs) [\(bar)] \(batch)/\(batches)  loss \(fixed(loss, 3))  "
-            + "train acc \(fixed(accuracy, 3))  \(Int(examplesPerSecond).formatted()) ex/s"
+            + "train acc \(fixed(accuracy, 3))  \(whole(examplesPerSecond)) ex/s"
         print("\r\u{1B}[2K" + line, terminator: "")
         fflush(stdout)
     }
@@ -25,11 +25,17 @@ final class ProgressDisplay {
     func epoch(_ m: EpochMetrics) {
         if live { print("\r\u{1B}[2K", terminator: "") }
         print("epoch \(m.epoch)/\(totalEpochs)  loss \(fixed(m.trainLoss, 3))  train acc \(fixed(m.trainAccuracy, 3))  "
-            + "test acc \(fixed(m.testAccuracy, 3))  \(Int(m.trainExamplesPerSecond).formatted()) ex/s train  "
-            + "\(Int(m.evalExamplesPerSecond).formatted()) ex/s eval  \(fixed(m.wallSeconds, 1)) s")
+            + "test acc \(fixed(m.testAccuracy, 3))  \(whole(m.trainExamplesPerSecond)) ex/s train  "
+            + "\(whole(m.evalExamplesPerSecond)) ex/s eval  \(fixed(m.wallSeconds, 1)) s")
         fflush(stdout)
     }
 }
 
 /// `value` with `digits` decimals.
 func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+/// `value` truncated to a whole number and grouped ("12,345"); a value no Int holds (huge, or not a
+/// number) as "%.3g", so a damaged record prints as what it is instead of trapping.
+func whole(_ value: Double) -> String {
+    value.isFinite && abs(value) < 9e18 ? Int(value).formatted() : String(format: "%.3g", value)
+}

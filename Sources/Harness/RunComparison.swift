@@ -61,14 +61,24 @@ public enum RunComparison {
     static func entries(in folder: String) throws -> [(file: String, entry: Entry)] {
         guard FileManager.default.isFolder(folder) else { throw MissingFolder(path: folder) }
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
-        return try files.map { file in
-            let path = (folder as NSString).appendingPathComponent(file)
-            do {
-                return (file, try JSONDecoder().decode(Entry.self, from: Data(contentsOf: URL(fileURLWithPath: path))))
-            } catch let error as DecodingError {
-                throw UnreadableRecord(path: path, reason: "\(error)".prefix(200).description)
-            }
+        return try files.map { file in (file, try entry(at: (folder as NSString).appendingPathComponent(file))) }
+    }
+
+    /// The record at `path`, checked for what the table indexes: an input shape is [channels, height, width].
+    static func entry(at path: String) throws -> Entry {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UnreadableRecord(path: path, reason: "it cannot be read")
         }
+        let entry: Entry
+        do {
+            entry = try JSONDecoder().decode(Entry.self, from: data)
+        } catch {
+            throw UnreadableRecord(path: path, reason: "\(error)".prefix(200).description)
+        }
+        if let shape = entry.inputShape, shape.count != 3 || shape.contains(where: { $0 <= 0 }) {
+            throw UnreadableRecord(path: path, reason: "its inputShape \(shape) is not [channels, height, width]")
+        }
+        return entry
     }
 
     /// The Markdown table of the records in `folder`, one row per run: models in the registry's order,
@@ -89,7 +99,7 @@ public enum RunComparison {
                        run.trainExamples.formatted(), fixed(last.testAccuracy, 3),
                        ModelRegistry.entry(named: run.model)?.d2lTestAccuracy.map { fixed($0, 3) } ?? "",
                        fixed(last.trainLoss, 3) + " / " + fixed(last.trainAccuracy, 3),
-                       Int(run.epochs.map(\.trainExamplesPerSecond).median).formatted(), duration(wallSeconds(of: run)),
+                       whole(run.epochs.map(\.trainExamplesPerSecond).median), duration(wallSeconds(of: run)),
                        command, "[\(file)](\(linkPrefix)\(file))", "[png](\(linkPrefix)\(CurvePlot.path(forRecordAt: file)))"])
         }
         return table.markdown
@@ -117,7 +127,7 @@ public enum RunComparison {
 
     /// "42 s", "18.3 min", "2.1 h".
     static func duration(_ seconds: Double) -> String {
-        seconds < 120 ? "\(Int(seconds.rounded())) s" : seconds < 7200 ? fixed(seconds / 60, 1) + " min" : fixed(seconds / 3600, 1) + " h"
+        seconds < 120 ? fixed(seconds, 0) + " s" : seconds < 7200 ? fixed(seconds / 60, 1) + " min" : fixed(seconds / 3600, 1) + " h"
     }
 }
 

@@ -64,6 +64,16 @@ import Testing
         let loading = #expect(throws: SafeTensors.Failure.self) { try linear.load(SafeTensors.read(integers), source: "ckpt") }
         #expect(loading?.description.contains("weight has dtype I64 in ckpt but the model keeps F32") == true)
         #expect(loading?.description.contains("bias has shape [2] in ckpt but [1] in the model") == true)
+        // Tensors that share bytes (overlap or alias) or leave bytes to no tensor are refused, as the format requires.
+        for (header, reason) in [
+            (#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, "overlap"),
+            (#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, "overlap"),
+            (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#, "no tensor holds bytes 4..<8"),
+            (#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, "data_offsets [begin, end]"),
+        ] {
+            let path = try file(header, bytes: 12)
+            #expect { try SafeTensors.read(path) } throws: { "\($0)".contains(reason) && "\($0)".contains(path) }
+        }
         // Dimensions whose product overflows are an error, not a crash.
         let giant = try file(#"{"w":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,4]}}"#, bytes: 4)
         #expect { try SafeTensors.read(giant) } throws: { "\($0)".contains("does not fit bytes") }
@@ -87,7 +97,8 @@ import Testing
         var garbled = good
         garbled[9] = UInt8(ascii: "#")
         try expectRejected(garbled, "not a JSON object")
-        try expectRejected(good.prefix(good.count - 4), "does not fit bytes")
+        try expectRejected(good.prefix(good.count - 4), "the payload has")
+        try expectRejected(good + Data([1, 2, 3, 4]), "4 bytes after the last tensor's")
         #expect(throws: SafeTensors.Failure.self) { try SafeTensors.read(folder + "/missing.safetensors") }
     }
 

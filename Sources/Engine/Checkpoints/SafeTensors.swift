@@ -8,6 +8,9 @@ public enum SafeTensors {
         public let description: String
     }
 
+    /// The largest JSON header read (the reference implementation's limit, 100 MB).
+    public static let maximumHeaderLength: UInt64 = 100_000_000
+
     /// Writes `tensors` (F32) and string `metadata` to `path` atomically: a temporary file in the same
     /// folder is renamed over the target, so an interrupted write never leaves a damaged file.
     public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], to path: String) throws {
@@ -47,18 +50,38 @@ public enum SafeTensors {
         guard headerLength <= UInt64(data.count - 8) else {
             throw fail("the header claims \(headerLength) bytes but the file has \(data.count - 8) after the length")
         }
+        guard headerLength <= maximumHeaderLength else {
+            throw fail("the header claims \(headerLength) bytes, more than the format's limit of \(maximumHeaderLength)")
+        }
         let start = 8 + Int(headerLength)
         guard let header = try? JSONSerialization.jsonObject(with: data[8..<start]) as? [String: Any] else {
             throw fail("the header is not a JSON object")
         }
         let metadata = header["__metadata__"] as? [String: String] ?? [:]
         let payload = data.count - start
-        var tensors: [String: Tensor] = [:], dtypes: [String: String] = [:], unreadable: [String] = []
+        var entries: [(name: String, dtype: String, shape: [Int], bytes: Range<Int>)] = []
         for (name, value) in header.sorted(by: { $0.key < $1.key }) where name != "__metadata__" {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
-                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
-                throw fail("tensor \(name) lacks dtype, shape or data_offsets")
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
+                  0 <= offsets[0], offsets[0] <= offsets[1] else {
+                throw fail("tensor \(name) lacks dtype, shape or data_offsets [begin, end]")
             }
+            entries.append((name, dtype, shape, offsets[0]..<offsets[1]))
+        }
+        // As the format requires, the tensors tile the payload: no byte is shared by two tensors, none is left over.
+        var end = 0
+        for entry in entries.sorted(by: { ($0.bytes.lowerBound, $0.bytes.upperBound) < ($1.bytes.lowerBound, $1.bytes.upperBound) }) {
+            guard entry.bytes.lowerBound == end else {
+                throw fail(entry.bytes.lowerBound < end ? "tensor \(entry.name)'s bytes \(entry.bytes) overlap another tensor's"
+                                                         : "no tensor holds bytes \(end)..<\(entry.bytes.lowerBound)")
+            }
+            end = entry.bytes.upperBound
+        }
+        guard end == payload else {
+            throw fail(end < payload ? "\(payload - end) bytes after the last tensor's" : "the tensors need \(end) bytes, the payload has \(payload)")
+        }
+        var tensors: [String: Tensor] = [:], dtypes: [String: String] = [:], unreadable: [String] = []
+        for (name, dtype, shape, bytes) in entries {
             let size: Int
             switch dtype {
             case "F32": size = 4
@@ -74,13 +97,12 @@ public enum SafeTensors {
                 let (product, overflow) = total.multipliedReportingOverflow(by: side)
                 return overflow ? nil : product
             }
-            guard let count, count <= payload / size, offsets[0] >= 0, offsets[1] <= payload,
-                  offsets[1] - offsets[0] == count * size else {
-                throw fail("tensor \(name) of shape \(shape) does not fit bytes \(offsets) of a \(payload)-byte payload")
+            guard let count, count <= payload / size, bytes.count == count * size else {
+                throw fail("tensor \(name) of shape \(shape) does not fit bytes \(bytes) of a \(payload)-byte payload")
             }
             let tensor = Tensor(uninitialized: shape)
             data.withUnsafeBytes { raw in
-                let base = raw.baseAddress! + start + offsets[0]
+                let base = raw.baseAddress! + start + bytes.lowerBound
                 for i in 0..<count {
                     tensor.data[i] = size == 4 ? base.loadUnaligned(fromByteOffset: 4 * i, as: Float.self)
                         : Float(base.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self))

@@ -22,18 +22,24 @@ struct Canvas {
         return Color(red: pixels[i], green: pixels[i + 1], blue: pixels[i + 2])
     }
 
-    /// Fills the rectangle (clipped to the canvas).
+    /// Fills the rectangle, clipped to the canvas: a rectangle partly or wholly off the canvas draws
+    /// only its visible part, or nothing.
     mutating func fill(x: Int, y: Int, width w: Int, height h: Int, _ color: Color) {
-        for row in max(0, y)..<min(height, y + h) {
-            for column in max(0, x)..<min(width, x + w) {
+        let columns = max(0, x)..<max(max(0, x), min(width, x.addingClamped(w)))
+        let rows = max(0, y)..<max(max(0, y), min(height, y.addingClamped(h)))
+        for row in rows {
+            for column in columns {
                 let i = (row * width + column) * 3
                 (pixels[i], pixels[i + 1], pixels[i + 2]) = (color.red, color.green, color.blue)
             }
         }
     }
 
-    /// A line `thickness` pixels wide from (x0, y0) to (x1, y1).
+    /// A line `thickness` pixels wide from (x0, y0) to (x1, y1), whose ends must lie on the canvas
+    /// (a line with an end elsewhere is not drawn).
     mutating func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ color: Color, thickness: Int = 2) {
+        let (right, bottom) = (Double(width), Double(height))
+        guard [x0, x1].allSatisfy({ (0...right).contains($0) }), [y0, y1].allSatisfy({ (0...bottom).contains($0) }) else { return }
         let steps = max(1, Int(max(abs(x1 - x0), abs(y1 - y0)).rounded(.up)))
         for step in 0...steps {
             let t = Double(step) / Double(steps)
@@ -56,4 +62,12 @@ struct Canvas {
 
     /// The width in pixels of `text` drawn at `scale`.
     static func textWidth(_ text: String, scale: Int = 2) -> Int { text.count * (BitmapFont.width + 1) * scale - scale }
+}
+
+extension Int {
+    /// `self + other`, or the nearest representable value when the sum would overflow.
+    func addingClamped(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The training curves of a run as d2l draws them: training loss, training accuracy and test
 /// accuracy per epoch on one set of axes, written as a PNG next to the run's record.
 struct CurvePlot {
@@ -23,15 +25,32 @@ struct CurvePlot {
             Series(name: "test acc", color: Canvas.Color(red: 44, green: 160, blue: 44), values: history.map(\.testAccuracy)),
         ]
         epochs = max(1, history.count)
-        let largest = series.flatMap(\.values).filter(\.isFinite).max() ?? 1
-        valueStep = largest <= 1.5 ? 0.2 : largest <= 4 ? 0.5 : (largest / 5).rounded(.up)
+        // Past 1e300 the axis arithmetic would overflow; larger values are drawn at the top.
+        let largest = min(series.flatMap(\.values).filter(\.isFinite).max() ?? 1, 1e300)
+        valueStep = largest <= 1.5 ? 0.2 : largest <= 4 ? 0.5 : Self.roundStep(atLeast: largest / 5)
         valueMax = max(1, (largest / valueStep).rounded(.up) * valueStep)
     }
 
-    /// Where (epoch, value) lands on the canvas.
-    func point(epoch: Double, value: Double) -> (x: Double, y: Double) {
-        (Double(Self.left) + epoch / Double(epochs) * Double(Self.right - Self.left),
-         Double(Self.bottom) - min(value, valueMax) / valueMax * Double(Self.bottom - Self.top))
+    /// Where (epoch, value) lands on the canvas: values outside the axis are drawn at its end (0 or
+    /// `valueMax`); a value that is not a number has no place (nil).
+    func point(epoch: Double, value: Double) -> (x: Double, y: Double)? {
+        guard value.isFinite else { return nil }
+        return (Double(Self.left) + epoch / Double(epochs) * Double(Self.right - Self.left),
+                Double(Self.bottom) - min(max(value, 0), valueMax) / valueMax * Double(Self.bottom - Self.top))
+    }
+
+    /// The smallest step of 1, 2 or 5 times a power of ten that is at least `minimum` (>= 0.8).
+    static func roundStep(atLeast minimum: Double) -> Double {
+        let power = Foundation.pow(10, Foundation.floor(Foundation.log10(minimum)))
+        return [1, 2, 5, 10].map { $0 * power }.first { $0 >= minimum }!
+    }
+
+    /// A value-axis label: one decimal below steps of 1, whole numbers up to 99,999, then "2.5e7".
+    static func label(_ value: Double, step: Double) -> String {
+        if step < 1 { return fixed(value, 1) }
+        if value < 100_000 { return fixed(value, 0) }
+        let parts = String(format: "%.2g", value).split(separator: "e")
+        return parts[0] + "e" + String(Int(parts[1])!)
     }
 
     /// The plot, titled `title`.
@@ -41,14 +60,14 @@ struct CurvePlot {
         let ticks = Int((valueMax / valueStep).rounded())
         for tick in 0...ticks {
             let value = Double(tick) * valueStep
-            let y = Int(point(epoch: 0, value: value).y.rounded())
+            let y = Int(point(epoch: 0, value: value)!.y.rounded())
             canvas.fill(x: Self.left, y: y, width: Self.right - Self.left, height: 1, .grid)
-            let label = valueStep < 1 ? fixed(value, 1) : String(Int(value))
+            let label = Self.label(value, step: valueStep)
             canvas.text(label, x: Self.left - 10 - Canvas.textWidth(label), y: y - 7)
         }
         let epochStep = max(1, Int((Double(epochs) / 10).rounded(.up)))
         for epoch in Swift.stride(from: 0, through: epochs, by: epochStep) {
-            let x = Int(point(epoch: Double(epoch), value: 0).x.rounded())
+            let x = Int(point(epoch: Double(epoch), value: 0)!.x.rounded())
             canvas.fill(x: x, y: Self.top, width: 1, height: Self.bottom - Self.top, .grid)
             canvas.text(String(epoch), x: x - Canvas.textWidth(String(epoch)) / 2, y: Self.bottom + 8)
         }
@@ -59,8 +78,8 @@ struct CurvePlot {
         var legendX = Self.left
         for line in series {
             let points = line.values.enumerated().map { point(epoch: Double($0.offset + 1), value: $0.element) }
-            for (a, b) in zip(points, points.dropFirst()) { canvas.line(a.x, a.y, b.x, b.y, line.color) }
-            for p in points { canvas.fill(x: Int(p.x.rounded()) - 3, y: Int(p.y.rounded()) - 3, width: 7, height: 7, line.color) }
+            for case let (a?, b?) in zip(points, points.dropFirst()) { canvas.line(a.x, a.y, b.x, b.y, line.color) }
+            for case let p? in points { canvas.fill(x: Int(p.x.rounded()) - 3, y: Int(p.y.rounded()) - 3, width: 7, height: 7, line.color) }
             canvas.fill(x: legendX, y: Self.height - 26, width: 14, height: 14, line.color)
             canvas.text(line.name, x: legendX + 22, y: Self.height - 26)
             legendX += 22 + Canvas.textWidth(line.name) + 40
