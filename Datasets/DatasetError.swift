@@ -7,6 +7,8 @@ public enum DatasetError: Error, CustomStringConvertible {
     case fileUnreadable(path: String)
     /// The gzip stream is truncated or corrupt; `message` is zlib's explanation.
     case corruptGzip(path: String, message: String)
+    /// The file decompresses to more than `limit` bytes, more than it can hold.
+    case tooLarge(path: String, limit: Int)
     /// The IDX header does not start with the expected magic number.
     case badMagic(path: String, expected: UInt32, found: UInt32)
     /// The IDX header, dimensions or payload length are inconsistent.
@@ -26,6 +28,8 @@ public enum DatasetError: Error, CustomStringConvertible {
             return "Cannot read \(path): the file does not exist or is not readable. Check the path and its permissions."
         case .corruptGzip(let path, let message):
             return "\(path) is a truncated or corrupt gzip file (zlib: \(message)). Delete it and download it again, or reinstall the dataset package."
+        case .tooLarge(let path, let limit):
+            return "\(path) decompresses to more than \(limit) bytes, more than this file can hold. It is damaged or not the expected file; delete it and download it again."
         case .badMagic(let path, let expected, let found):
             return "\(path) is not a valid IDX file: expected magic number \(hex(expected)), found \(hex(found)). Delete it and download it again, or reinstall the dataset package."
         case .badDimensions(let path, let details):
