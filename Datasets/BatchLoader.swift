@@ -50,10 +50,10 @@ public final class BatchLoader {
         return Array(0..<count).shuffled(using: &generator)
     }
 
-    /// The batches of one epoch, assembled lazily one at a time.
-    public func epoch(_ epoch: Int) -> some Sequence<Batch> {
+    /// The batches of one epoch from its batch `first` on (0: all), assembled lazily one at a time.
+    public func epoch(_ epoch: Int, from first: Int = 0) -> some Sequence<Batch> {
         let order = order(epoch: epoch)
-        return stride(from: 0, to: count, by: batchSize).lazy.map { start in
+        return stride(from: min(first, batchCount) * batchSize, to: count, by: batchSize).lazy.map { start in
             self.batch(Array(order[start..<min(start + self.batchSize, self.count)]))
         }
     }

@@ -20,6 +20,8 @@ public struct RunOptions: Sendable {
     public var savePath: String?
     /// Where to write the full training state after every epoch.
     public var checkpointPath: String?
+    /// Also write it every N training steps inside an epoch.
+    public var checkpointEvery: Int?
     /// A training checkpoint to continue from (its epochs are not trained again).
     public var resumePath: String?
     /// Keep the training examples in file order instead of reshuffling each epoch.
@@ -39,12 +41,23 @@ public enum ClassifierRun {
     /// together with the path it was written to.
     @discardableResult
     public static func execute(_ options: RunOptions) throws -> (record: RunRecord, path: String) {
-        try Random.withGenerator(seed: options.seed) { try run(options) }
+        do {
+            return try Random.withGenerator(seed: options.seed) { try run(options) }
+        } catch TrainingError.interrupted(let signal, let epoch, let batch, let checkpoint) {
+            throw RunError.stopped(signal: signal, epoch: epoch, batch: batch,
+                                   resume: checkpoint.map { resumeCommand(options.commandLine, checkpoint: $0) })
+        }
     }
 
     private static func run(_ options: RunOptions) throws -> (record: RunRecord, path: String) {
         let total = Stopwatch()
         let entry = options.model, recipe = options.recipe
+        let checkpointPath = options.checkpointPath ?? options.resumePath
+        let recordPath = options.recordPath ?? RunRecord.defaultPath(model: entry.name, dataset: options.dataset.rawValue)
+        // Every destination is checked before the training, not after it.
+        for path in [recordPath, CurvePlot.path(forRecordAt: recordPath), options.savePath, checkpointPath].compactMap({ $0 }) {
+            try AtomicFile.checkWritable(path)
+        }
         let trainSet = try options.dataset.load(split: .train, dataDir: options.dataDir)
         let testSet = try options.dataset.load(split: .test, dataDir: options.dataDir)
         let side = recipe.resize ?? trainSet.height
@@ -64,33 +77,37 @@ public enum ClassifierRun {
         print("recipe: \(recipe), seed \(options.seed)")
         let optimizer = recipe.makeOptimizer(for: model.parameters)
         let data = "\(options.dataset.rawValue), \(training.count) examples, " + (options.shuffle ? "shuffled" : "in file order")
-        var done: [EpochMetrics] = []
+        var done: [EpochMetrics] = [], progress: EpochProgress?
         if let resume = options.resumePath {
-            done = try TrainingCheckpoint.resume(from: resume, model: model, modelName: entry.name, recipe: recipe,
-                                                 data: data, optimizer: optimizer, seed: options.seed)
-            print("resuming from \(resume) after epoch \(done.count)")
+            (done, progress) = try TrainingCheckpoint.resume(from: resume, model: model, modelName: entry.name, recipe: recipe,
+                                                             data: data, optimizer: optimizer, seed: options.seed)
+            print("resuming from \(resume) " + (progress.map { "at batch \($0.batches) of epoch \($0.epoch)" } ?? "after epoch \(done.count)"))
         }
         let display = ProgressDisplay(totalEpochs: recipe.epochs)
         var trainer = ClassifierTrainer(recipe: recipe)
         trainer.onBatch = display.batch
         trainer.onEpoch = display.epoch
-        if let checkpoint = options.checkpointPath ?? options.resumePath {
-            trainer.afterEpoch = { history, optimizer in
-                try TrainingCheckpoint.write(to: checkpoint, model: model, modelName: entry.name, recipe: recipe,
-                                             data: data, optimizer: optimizer, seed: options.seed, history: history)
+        trainer.checkpointEvery = options.checkpointEvery
+        if let checkpointPath {
+            trainer.checkpointPath = checkpointPath
+            trainer.checkpoint = { history, progress, optimizer in
+                try TrainingCheckpoint.write(to: checkpointPath, model: model, modelName: entry.name, recipe: recipe, data: data,
+                                             optimizer: optimizer, seed: options.seed, history: history, progress: progress)
             }
         }
-        let history = try trainer.train(model, optimizer: optimizer, on: training, evaluatingOn: test, after: done)
+        let history = try trainer.train(model, optimizer: optimizer, on: training, evaluatingOn: test, after: done,
+                                        resuming: progress)
 
         let record = RunRecord(
             model: entry.name, dataset: options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
             inputShape: resize.map { [trainSet.channels, $0, $0] } ?? [trainSet.channels, trainSet.height, trainSet.width],
             seed: options.seed, trainExamples: training.count, testExamples: test.count, epochs: history,
-            final: history.last, totalWallSeconds: total.seconds + done.reduce(0) { $0 + $1.wallSeconds }, commandLine: options.commandLine,
+            final: history.last,
+            totalWallSeconds: total.seconds + done.reduce(0) { $0 + $1.wallSeconds } + (progress?.wallSeconds ?? 0),
+            commandLine: options.commandLine,
             machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,
             date: ISO8601DateFormatter().string(from: Date()))
-        let path = options.recordPath ?? RunRecord.defaultPath(model: entry.name, dataset: options.dataset.rawValue)
-        try record.write(to: path)
+        let path = try record.write(to: recordPath, replacing: options.recordPath != nil)
         let plot = CurvePlot.path(forRecordAt: path)
         try CurvePlot.write(history, model: entry.name, dataset: options.dataset.rawValue, to: plot)
         if let save = options.savePath {
@@ -101,6 +118,11 @@ public enum ClassifierRun {
         print(summary(of: record))
         print("record: \(path)\nplot: \(plot)" + (options.savePath.map { "\nweights: \($0)" } ?? ""))
         return (record, path)
+    }
+
+    /// `commandLine` continuing from `checkpoint`: its --checkpoint or --resume flag becomes `--resume checkpoint`.
+    static func resumeCommand(_ commandLine: String, checkpoint: String) -> String {
+        (CommandLineWords.removing(["--checkpoint", "--resume"], from: commandLine) + ["--resume", Substring(checkpoint)]).joined(separator: " ")
     }
 
     /// The end-of-run summary table.
@@ -123,6 +145,8 @@ public enum RunError: Error, CustomStringConvertible {
     case fixedInputSize(model: String, size: Int, got: Int)
     case inputTooSmall(model: String, minimum: Int, got: Int)
     case badCheckpoint(path: String, reason: String)
+    /// A signal stopped the run; `resume` continues it from its checkpoint, when there is one.
+    case stopped(signal: Int32, epoch: Int, batch: Int, resume: String?)
 
     public var description: String {
         switch self {
@@ -133,6 +157,9 @@ public enum RunError: Error, CustomStringConvertible {
             "\(model) needs inputs of at least \(minimum)x\(minimum) (smaller maps leave its last pooling window "
                 + "nothing to cover), not \(got)x\(got): use --resize \(minimum) or more."
         case let .badCheckpoint(path, reason): "cannot resume from \(path): \(reason)."
+        case let .stopped(signal, epoch, batch, resume):
+            "\(TrainingError.interrupted(signal: signal, epoch: epoch, batch: batch, checkpoint: nil).stopSummary); "
+                + (resume.map { "to continue, run:\n  \($0)" } ?? "nothing was saved (pass --checkpoint FILE to make a run resumable)")
         }
     }
 }

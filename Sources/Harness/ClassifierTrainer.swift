@@ -8,17 +8,26 @@ public struct ClassifierTrainer {
     public let recipe: Recipe
     /// Called with each finished epoch's metrics.
     public var onEpoch: (EpochMetrics) -> Void = { _ in }
-    /// Called after each epoch with the history so far and the optimizer (to write a checkpoint).
-    public var afterEpoch: (_ history: [EpochMetrics], _ optimizer: Optimizer) throws -> Void = { _, _ in }
+    /// Called to save the run's state: after each epoch with `progress` nil, and inside an epoch (with
+    /// where it stands) every `checkpointEvery` steps and when a stop is asked for.
+    public var checkpoint: ((_ history: [EpochMetrics], _ progress: EpochProgress?, _ optimizer: Optimizer) throws -> Void)?
+    /// Steps between checkpoints inside an epoch; nil for epoch ends only.
+    public var checkpointEvery: Int?
+    /// Where checkpoints go, named in the error of an interrupted run.
+    public var checkpointPath: String?
+    /// Asked after every step: a signal makes training save its state and throw `TrainingError.interrupted`.
+    public var stopSignal: () -> Int32? = { Interruption.requested }
     /// Called after each training batch with (epoch, batch index, batches, running tally).
     var onBatch: (_ epoch: Int, _ batch: Int, _ batches: Int, _ loss: Double, _ accuracy: Double, _ examplesPerSecond: Double) -> Void = { _, _, _, _, _, _ in }
 
     public init(recipe: Recipe) { self.recipe = recipe }
 
     /// Trains `model` for the recipe's epochs and returns each epoch's metrics. To resume, pass the
-    /// optimizer (with its restored state) and the epochs already done: training goes on after them.
+    /// optimizer (with its restored state), the epochs already done and, for a checkpoint written inside
+    /// an epoch, where that epoch stood: training goes on from there.
     public func train(_ model: Module, optimizer: Optimizer? = nil, on training: BatchLoader,
-                      evaluatingOn test: BatchLoader, after done: [EpochMetrics] = []) throws -> [EpochMetrics] {
+                      evaluatingOn test: BatchLoader, after done: [EpochMetrics] = [],
+                      resuming partial: EpochProgress? = nil) throws -> [EpochMetrics] {
         let parameters = model.parameters
         let optimizer = optimizer ?? recipe.makeOptimizer(for: parameters)
         var plateau = recipe.plateau
@@ -30,34 +39,50 @@ public struct ClassifierTrainer {
             optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(epoch: epoch - 1, of: recipe.epochs) * plateauScale
             let wall = Stopwatch()
             model.train()
-            var tally = ClassificationTally()
-            var trainSeconds = 0.0
-            for (index, batch) in training.epoch(epoch).enumerated() {
+            var progress = partial?.epoch == epoch ? partial! : EpochProgress(epoch: epoch)
+            let earlierWallSeconds = progress.wallSeconds
+            for batch in training.epoch(epoch, from: progress.batches) {
                 let step = Stopwatch()
                 optimizer.zeroGrad()
                 let logits = model(batch.images)
                 let loss = crossEntropy(logits: logits, targets: batch.labels)
                 guard loss.item.isFinite else {
-                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: index + 1, learningRate: optimizer.learningRate)
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate)
                 }
                 loss.backward()
                 if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }
                 optimizer.step()
-                trainSeconds += step.seconds
-                tally.add(predictions: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
-                onBatch(epoch, index + 1, training.batchCount, tally.meanLoss, tally.accuracy,
-                        Double(tally.examples) / trainSeconds)
+                progress.trainSeconds += step.seconds
+                progress.batches += 1
+                progress.tally.add(predictions: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
+                onBatch(epoch, progress.batches, training.batchCount, progress.tally.meanLoss, progress.tally.accuracy,
+                        Double(progress.tally.examples) / progress.trainSeconds)
+                let signal = stopSignal()
+                // The epoch's end writes a checkpoint of its own.
+                let due = checkpointEvery.map { progress.batches % $0 == 0 && progress.batches < training.batchCount } ?? false
+                if let checkpoint, signal != nil || due {
+                    progress.wallSeconds = earlierWallSeconds + wall.seconds
+                    try checkpoint(history, progress, optimizer)
+                }
+                if let signal {
+                    throw TrainingError.interrupted(signal: signal, epoch: epoch, batch: progress.batches,
+                                                    checkpoint: checkpoint == nil ? nil : checkpointPath)
+                }
             }
             let evaluation = Stopwatch()
             let testAccuracy = ClassifierTrainer.accuracy(of: model, on: test)
             let metrics = EpochMetrics(
-                epoch: epoch, trainLoss: tally.meanLoss, trainAccuracy: tally.accuracy, testAccuracy: testAccuracy,
-                trainExamplesPerSecond: Double(tally.examples) / trainSeconds,
-                evalExamplesPerSecond: Double(test.count) / evaluation.seconds, wallSeconds: wall.seconds)
+                epoch: epoch, trainLoss: progress.tally.meanLoss, trainAccuracy: progress.tally.accuracy, testAccuracy: testAccuracy,
+                trainExamplesPerSecond: Double(progress.tally.examples) / progress.trainSeconds,
+                evalExamplesPerSecond: Double(test.count) / evaluation.seconds, wallSeconds: earlierWallSeconds + wall.seconds)
             history.append(metrics)
             onEpoch(metrics)
             if plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
-            try afterEpoch(history, optimizer)
+            try checkpoint?(history, nil, optimizer)
+            if let signal = stopSignal() {
+                throw TrainingError.interrupted(signal: signal, epoch: epoch, batch: progress.batches,
+                                                checkpoint: checkpoint == nil ? nil : checkpointPath)
+            }
         }
         return history
     }
@@ -74,4 +99,17 @@ public struct ClassifierTrainer {
         }
         return tally.accuracy
     }
+}
+
+/// Where training stands inside an epoch: what a checkpoint written mid-epoch resumes from.
+public struct EpochProgress: Codable, Equatable, Sendable {
+    public var epoch: Int
+    /// Training batches done in this epoch.
+    public var batches = 0
+    /// Their examples, correct predictions and summed loss.
+    var tally = ClassificationTally()
+    /// Seconds spent in training steps, and in the epoch as a whole, so far.
+    var trainSeconds = 0.0, wallSeconds = 0.0
+
+    init(epoch: Int) { self.epoch = epoch }
 }

@@ -16,7 +16,7 @@ public struct EpochMetrics: Codable, Sendable, Equatable {
 }
 
 /// Running sums of loss and correct predictions over batches.
-struct ClassificationTally {
+struct ClassificationTally: Codable, Equatable, Sendable {
     private(set) var examples = 0
     private(set) var correct = 0
     private(set) var lossSum = 0.0

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Zoo
 
@@ -109,14 +110,9 @@ public enum RunComparison {
     /// result unchanged (--record, --save, --checkpoint, --resume: a resumed run ends as a straight one;
     /// --data-dir).
     static func reproducingCommand(_ commandLine: String) -> String {
-        let fileFlags: Set<Substring> = ["--record", "--save", "--checkpoint", "--resume", "--data-dir"]
-        var words = ["zoo"], arguments = commandLine.split(separator: " ").dropFirst()
-        while let word = arguments.popFirst() {
-            if fileFlags.contains(word) { _ = arguments.popFirst(); continue }
-            if let equals = word.firstIndex(of: "="), fileFlags.contains(word[..<equals]) { continue }
-            words.append(String(word))
-        }
-        return words.joined(separator: " ")
+        let words = CommandLineWords.removing(["--record", "--save", "--checkpoint", "--checkpoint-every", "--resume", "--data-dir"],
+                                              from: commandLine)
+        return (["zoo"] + words.dropFirst()).joined(separator: " ")
     }
 
     /// The run's wall time: records of resumed runs made before 4d4c815 counted only the resumed

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import Zoo
 
@@ -22,14 +23,16 @@ public struct RunRecord: Encodable {
     public var zooVersion: String
     public var date: String
 
-    /// Writes the record as pretty JSON to `path` atomically (temporary file, then rename),
-    /// creating the folder if needed.
-    public func write(to path: String) throws {
+    /// Writes the record as pretty JSON to `path` atomically, creating the folder if needed, and returns
+    /// the path written: unless `replacing`, a taken name becomes `NAME-2.json`, `NAME-3.json`, ...
+    @discardableResult
+    public func write(to path: String, replacing: Bool = true) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try encoder.encode(self).write(to: url, options: .atomic)
+        let json = try encoder.encode(self)
+        guard replacing else { return try AtomicFile.writeNew(json, to: path) }
+        try AtomicFile.write(json, to: path)
+        return path
     }
 
     /// Results/runs/<model>-<dataset>-<UTC time>.json under `root`.

@@ -51,12 +51,14 @@ func requirePositive<T: Comparable & ExpressibleByIntegerLiteral>(_ value: T?, _
 }
 
 /// Runs `body`; an error it throws is printed to standard error as one clear message and the
-/// command exits with status 1 (instead of ArgumentParser's usage text).
+/// command exits with status 1, or 128 + the signal for a run a signal stopped (instead of
+/// ArgumentParser's usage text).
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        if case RunError.stopped(let signal, _, _, _) = error { throw ExitCode(128 + signal) }
         throw ExitCode.failure
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Harness
 
@@ -18,7 +19,7 @@ struct Compare: ParsableCommand {
             guard let output else { return print(try RunComparison.table(folder: runs)) }
             let folder = (output as NSString).deletingLastPathComponent
             let text = try RunComparison.document(folder: runs, outputFolder: folder.isEmpty ? "." : folder)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try AtomicFile.write(Data(text.utf8), to: output)
             for plot in try RunComparison.writeMissingPlots(folder: runs) { print("wrote \(plot)") }
             print("wrote \(output)")
         }

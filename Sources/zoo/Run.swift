@@ -65,6 +65,9 @@ struct Run: ParsableCommand {
     @Option(help: "Write the full training state here after every epoch (for --resume).")
     var checkpoint: String?
 
+    @Option(help: "Also write the checkpoint every N training steps inside an epoch.")
+    var checkpointEvery: Int?
+
     @Option(help: "Continue an interrupted run from its --checkpoint file (same model, flags and seed).")
     var resume: String?
 
@@ -75,6 +78,10 @@ struct Run: ParsableCommand {
         try requirePositive(epochs, "--epochs")
         try requirePositive(batchSize, "--batch-size")
         try requirePositive(limit, "--limit")
+        try requirePositive(checkpointEvery, "--checkpoint-every")
+        if checkpointEvery != nil && checkpoint == nil && resume == nil {
+            throw ValidationError("--checkpoint-every needs --checkpoint FILE (or --resume FILE) to write to.")
+        }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
             throw ValidationError("--lr must be a positive number.")
         }
@@ -98,6 +105,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let options = try options()
+        Interruption.install()
         try reportingErrors { try ClassifierRun.execute(options) }
     }
 
@@ -135,6 +143,7 @@ struct Run: ParsableCommand {
         options.weightsPath = weights
         options.savePath = save
         options.checkpointPath = checkpoint
+        options.checkpointEvery = checkpointEvery
         options.resumePath = resume
         options.shuffle = !noShuffle
         return options

@@ -11,8 +11,8 @@ public enum SafeTensors {
     /// The largest JSON header read (the reference implementation's limit, 100 MB).
     public static let maximumHeaderLength: UInt64 = 100_000_000
 
-    /// Writes `tensors` (F32) and string `metadata` to `path` atomically: a temporary file in the same
-    /// folder is renamed over the target, so an interrupted write never leaves a damaged file.
+    /// Writes `tensors` (F32) and string `metadata` to `path` atomically (`AtomicFile`): an interrupted
+    /// write never leaves a damaged file.
     public static func write(_ tensors: [(String, Tensor)], metadata: [String: String] = [:], to path: String) throws {
         var header: [String: Any] = [:]
         var offset = 0
@@ -31,9 +31,7 @@ public enum SafeTensors {
             // Float32 in memory is already little-endian on every platform Zoo builds for.
             tensor.buffer.withMemoryRebound(to: UInt8.self) { file.append(contentsOf: $0) }
         }
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try file.write(to: url, options: .atomic)
+        try AtomicFile.write(file, to: path)
     }
 
     /// The tensors of the file at `path` by name, its metadata, and each tensor's stored dtype. F32

@@ -37,7 +37,11 @@ public final class Adam: Optimizer {
     public func load(state: [String: Tensor]) throws {
         try restore(state, prefix: "exp_avg", parameters: parameters, into: &firstMoments)
         try restore(state, prefix: "exp_avg_sq", parameters: parameters, into: &secondMoments)
-        steps = Int(state["step"]?.item ?? 0)
+        guard let step = state["step"] else { return steps = 0 }
+        guard step.count == 1, step.item >= 0, step.item <= 1e9, step.item == step.item.rounded() else {
+            throw OptimizerStateMismatch(description: "optimizer state step holds \(step.scalars.prefix(4)), not a step count")
+        }
+        steps = Int(step.item)
     }
 
     public func step() {

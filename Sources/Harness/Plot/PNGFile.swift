@@ -1,4 +1,5 @@
 import CPNG
+import Engine
 import Foundation
 
 /// PNG files through libpng's simplified API.
@@ -23,7 +24,7 @@ enum PNGFile {
         guard png_image_write_to_memory(&image, &bytes, &size, 0, canvas.pixels, stride, nil) != 0 else {
             throw Failure(description: "cannot encode a PNG: \(String(cString: &image.message.0))")
         }
-        try Data(bytes.prefix(size)).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(Data(bytes.prefix(size)), to: path)
     }
 
     /// Reads an image file as 8-bit RGB: (width, height, row-major bytes).
