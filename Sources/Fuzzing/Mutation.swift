@@ -71,6 +71,7 @@ private func replaceToken(in bytes: inout [UInt8], strings: Bool, with replaceme
 /// The ranges of number tokens (and quoted strings) in `bytes`.
 func textTokens(in bytes: [UInt8], strings: Bool) -> [Range<Int>] {
     func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b == 0x5F }
     func isNumberPart(_ b: UInt8) -> Bool { isDigit(b) || b == 0x2E || b == 0x65 || b == 0x45 || b == 0x2B || b == 0x2D }
     var tokens: [Range<Int>] = [], i = 0
     while i < bytes.count {
@@ -78,7 +79,7 @@ func textTokens(in bytes: [UInt8], strings: Bool) -> [Range<Int>] {
         if isDigit(b) || (b == 0x2D && i + 1 < bytes.count && isDigit(bytes[i + 1])) {
             var end = i + 1
             while end < bytes.count, isNumberPart(bytes[end]) { end += 1 }
-            if i == 0 || !(bytes[i - 1] >= 0x41 && bytes[i - 1] <= 0x7A) { tokens.append(i..<end) }  // not inside a word
+            if i == 0 || !isLetter(bytes[i - 1]) { tokens.append(i..<end) }  // not inside a word ("F32")
             i = end
         } else if strings, b == 0x22, let close = bytes[(i + 1)...].firstIndex(of: 0x22) {
             tokens.append(i..<(close + 1))

@@ -7,6 +7,9 @@ public enum Outcome: String, Sendable {
     /// The parser threw an error that does not say which file is wrong: a failure.
     case unclearError
 
+    /// "parsed", "clean error", "unclear error".
+    public var label: String { self == .parsed ? "parsed" : self == .cleanError ? "clean error" : "unclear error" }
+
     /// The outcome of an error thrown while parsing the file at `path`.
     public static func of(_ error: Error, path: String) -> Outcome {
         let text = String(describing: error)

@@ -35,7 +35,7 @@ public enum Worker {
         print("input \(index) of \(parser) (seed \(options.seed)): seed file \(input.seedIndex), "
               + "mutations \(input.applied.map(\.rawValue).joined(separator: ", "))\(input.gzip ? ", gzip-compressed" : "")")
         let (outcome, text) = try runInput(target, index: index, options: options, folder: folder, worker: false, keep: true)
-        print("outcome: \(outcome.rawValue)\(text.isEmpty ? "" : ": " + text)")
+        print("outcome: \(outcome.label)\(text.isEmpty ? "" : ": " + text)")
         print("files kept in \(folder)")
         return outcome
     }
