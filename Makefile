@@ -8,7 +8,7 @@ SWIFT_RELEASE := swift build -c release
 FUZZ_BUILD := swift build -c release -Xswiftc -enable-testing
 FUZZ_COUNT ?= 100000
 
-.PHONY: run test fuzz build dependencies bench clean
+.PHONY: run test fuzz fuzz-asan libfuzzer build dependencies bench clean
 
 run: build
 	.build/release/zoo run $(MODEL) --dataset fashion-mnist $(ARGS)
@@ -21,6 +21,16 @@ test: dependencies
 fuzz: dependencies
 	$(FUZZ_BUILD)
 	.build/release/zoo-fuzz --count $(FUZZ_COUNT) $(ARGS)
+
+# The fuzzer in a debug build under AddressSanitizer: bounds and overflow checks on (release builds
+# of the numeric targets use -Ounchecked). ASan's shadow memory defeats RLIMIT_DATA, so ASan bounds RSS.
+fuzz-asan: dependencies
+	swift build -c debug -Xswiftc -sanitize=address --scratch-path .build-asan --product zoo-fuzz
+	ASAN_OPTIONS=hard_rss_limit_mb=2048:detect_leaks=0 .build-asan/debug/zoo-fuzz --memory-mb 0 --e2e-count 0 --count 1000 $(ARGS)
+
+# Coverage-guided fuzzing of the safetensors reader with libFuzzer (SECONDS, default 60).
+libfuzzer: dependencies
+	scripts/libfuzzer $(SECONDS)
 
 build: dependencies
 	$(SWIFT_RELEASE)

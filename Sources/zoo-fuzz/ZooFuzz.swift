@@ -23,7 +23,7 @@ struct ZooFuzz: ParsableCommand {
     @Option(help: "Seconds one input may take before it counts as a hang.")
     var timeout = 5.0
 
-    @Option(name: .customLong("memory-mb"), help: "Memory bound of each worker (RLIMIT_DATA), in MiB (at least 256).")
+    @Option(name: .customLong("memory-mb"), help: "Memory bound of each worker (RLIMIT_DATA), in MiB (at least 256; 0: none, for AddressSanitizer builds).")
     var memoryMegabytes = 2048
 
     @Option(help: "Run only input N of one parser in this process, keep its file and print its path.")
@@ -46,7 +46,7 @@ struct ZooFuzz: ParsableCommand {
         if (only != nil || worker) && parsers.count != 1 { throw ValidationError("--only needs exactly one --parser.") }
         if count < 0 || timeout <= 0 { throw ValidationError("--count and --timeout must be positive.") }
         // A worker maps about 150 MiB of data (OpenBLAS's buffers, the runtime) before its first input.
-        if memoryMegabytes < 256 { throw ValidationError("--memory-mb must be at least 256.") }
+        if memoryMegabytes != 0 && memoryMegabytes < 256 { throw ValidationError("--memory-mb must be 0 or at least 256.") }
     }
 
     func run() throws {
