@@ -1,16 +1,36 @@
 # Zoo's two entry points. `make run` installs what is missing, builds in release mode and trains
-# a model (MODEL, ARGS); `make test` installs what is missing and runs the test suite in release mode.
+# a model (MODEL, ARGS); `make test` installs what is missing, runs the test suite in release mode
+# and fuzzes the file parsers briefly (`make fuzz` for long).
 MODEL ?= lenet
 ARGS ?=
 SWIFT_RELEASE := swift build -c release
+# The fuzzer is built with the test suite's flags, so that it reuses the modules `swift test` built.
+FUZZ_BUILD := swift build -c release -Xswiftc -enable-testing
+FUZZ_COUNT ?= 100000
 
-.PHONY: run test build dependencies bench clean
+.PHONY: run test fuzz fuzz-asan libfuzzer build dependencies bench clean
 
 run: build
 	.build/release/zoo run $(MODEL) --dataset fashion-mnist $(ARGS)
 
 test: dependencies
 	swift test -c release -Xswiftc -enable-testing
+	$(FUZZ_BUILD)
+	.build/release/zoo-fuzz --count 1000
+
+fuzz: dependencies
+	$(FUZZ_BUILD)
+	.build/release/zoo-fuzz --count $(FUZZ_COUNT) $(ARGS)
+
+# The fuzzer in a debug build under AddressSanitizer: bounds and overflow checks on (release builds
+# of the numeric targets use -Ounchecked). ASan's shadow memory defeats RLIMIT_DATA, so ASan bounds RSS.
+fuzz-asan: dependencies
+	swift build -c debug -Xswiftc -sanitize=address --scratch-path .build-asan --product zoo-fuzz
+	ASAN_OPTIONS=hard_rss_limit_mb=2048:detect_leaks=0 .build-asan/debug/zoo-fuzz --memory-mb 0 --e2e-count 0 --count 1000 $(ARGS)
+
+# Coverage-guided fuzzing of the safetensors reader with libFuzzer (SECONDS, default 60).
+libfuzzer: dependencies
+	scripts/libfuzzer $(SECONDS)
 
 build: dependencies
 	$(SWIFT_RELEASE)

@@ -45,12 +45,18 @@ let package = Package(
             "Harness", "Zoo", "Datasets", "Engine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The parsers' fuzz harness (see README, "Fuzzing"): built with checks on, unlike the numeric code.
+        .target(name: "Fuzzing", dependencies: ["Harness", "Zoo", "Datasets", "Engine", "CZlib"]),
+        .executableTarget(name: "zoo-fuzz", dependencies: [
+            "Fuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Engine"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Engine", "Datasets", "Harness"]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", "Zoo", "Datasets", "Engine"]),
         .testTarget(name: "CLITests", dependencies: ["zoo", "Harness", "Zoo"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Engine"]),
     ],
     swiftLanguageModes: [.v5]
 )
