@@ -26,15 +26,18 @@ final class CheckpointTarget: FuzzTarget {
 
     init(folder: String) throws {
         let history = try JSONDecoder().decode([EpochMetrics].self, from: Data(CheckpointTarget.history.utf8))
+        // The second seed was written inside epoch 3, so the progress it carries is fuzzed too.
+        let progress = [nil, try JSONDecoder().decode(EpochProgress.self, from: Data(CheckpointTarget.progress.utf8))]
         var seeds: [[UInt8]] = []
-        for run in runs {
+        for (run, progress) in zip(runs, progress) {
             let path = folder + "/checkpoint-seed-\(run.model).safetensors"
             try Random.withGenerator(seed: 0) {
                 let model = ModelRegistry.entry(named: run.model)!.build(channels: 1, classes: 10)
                 let optimizer = run.recipe.makeOptimizer(for: model.parameters)
                 try optimizer.load(state: CheckpointTarget.state(of: optimizer, model: model))
-                try TrainingCheckpointFile.write(to: path, model: model, modelName: run.model, recipe: run.recipe,
-                                                 data: CheckpointTarget.data, optimizer: optimizer, seed: 0, history: history)
+                try TrainingCheckpoint.write(to: path, model: model, modelName: run.model, recipe: run.recipe,
+                                             data: CheckpointTarget.data, optimizer: optimizer, seed: 0, history: history,
+                                             progress: progress)
             }
             seeds.append(try SeedFiles.read(path))
         }
@@ -51,6 +54,11 @@ final class CheckpointTarget: FuzzTarget {
         }
         return state
     }
+
+    /// Two batches into epoch 3.
+    static let progress = """
+        {"epoch":3,"batches":2,"tally":{"examples":8,"correct":3,"lossSum":9.5},"trainSeconds":0.1,"wallSeconds":0.2}
+        """
 
     /// Two finished epochs.
     static let history = """
@@ -73,8 +81,8 @@ final class CheckpointTarget: FuzzTarget {
         try Random.withGenerator(seed: 0) {
             let model = ModelRegistry.entry(named: run.model)!.build(channels: 1, classes: 10)
             let optimizer = run.recipe.makeOptimizer(for: model.parameters)
-            try TrainingCheckpointFile.resume(from: path, model: model, modelName: run.model, recipe: run.recipe,
-                                              data: CheckpointTarget.data, optimizer: optimizer, seed: 0)
+            try TrainingCheckpoint.resume(from: path, model: model, modelName: run.model, recipe: run.recipe,
+                                          data: CheckpointTarget.data, optimizer: optimizer, seed: 0)
         }
     }
 }

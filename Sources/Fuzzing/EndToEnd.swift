@@ -20,7 +20,8 @@ public enum EndToEnd {
         let lenet = folder + "/safetensors-seed-lenet.safetensors"
         let labelsName = FashionMNIST.testLabels.name + ".gz"
         let realLabels = try SeedFiles.read(FashionMNIST.path(of: FashionMNIST.testLabels, in: data)!)
-        let labelSeeds = Mutator(seeds: [realLabels, try gunzip(contentsOf: FashionMNIST.path(of: FashionMNIST.testLabels, in: data)!)])
+        let labelSeeds = Mutator(seeds: [realLabels, try gunzip(contentsOf: FashionMNIST.path(of: FashionMNIST.testLabels, in: data)!,
+                                                                            maximumBytes: FashionMNIST.testLabels.size)])
 
         var weightsReport = ParserReport(parser: "zoo eval --weights"), labelsReport = ParserReport(parser: "zoo eval labels")
         for index in 0..<count {

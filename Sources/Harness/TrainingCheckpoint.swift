@@ -7,9 +7,9 @@ import Zoo
 /// "model."), the optimizer's state ("optimizer."), and as metadata the model name, the recipe, the
 /// training data, the seed, the global random generator, the finished epochs' metrics and, inside an
 /// epoch, where it stands.
-enum TrainingCheckpoint {
+public enum TrainingCheckpoint {
     /// `data` names the training examples and their order ("fashion-mnist, 60000 examples, shuffled").
-    static func write(to path: String, model: Module, modelName: String, recipe: Recipe, data: String,
+    public static func write(to path: String, model: Module, modelName: String, recipe: Recipe, data: String,
                       optimizer: Optimizer, seed: UInt64, history: [EpochMetrics], progress: EpochProgress? = nil) throws {
         let tensors = model.stateDictionary().map { ("model." + $0.0, $0.1) } + optimizer.state.map { ("optimizer." + $0.0, $0.1) }
         var metadata = [
@@ -26,7 +26,8 @@ enum TrainingCheckpoint {
     /// for a checkpoint written inside an epoch, where that epoch stands.
     /// The run must be the checkpoint's: same model, recipe (every training flag; --epochs may grow
     /// unless the schedule spans the run), training data and seed.
-    static func resume(from path: String, model: Module, modelName: String, recipe: Recipe, data: String,
+    @discardableResult
+    public static func resume(from path: String, model: Module, modelName: String, recipe: Recipe, data: String,
                        optimizer: Optimizer, seed: UInt64) throws -> (history: [EpochMetrics], progress: EpochProgress?) {
         let (tensors, metadata, dtypes) = try SafeTensors.read(path)
         guard metadata["format"] == "zoo-training-checkpoint", let history = metadata["history"] else {
@@ -71,7 +72,11 @@ enum TrainingCheckpoint {
             throw RunError.badCheckpoint(path: path, reason: "its random generator state is missing or damaged")
         }
         try model.load(stateDictionary: part("model.", of: tensors), dtypes: part("model.", of: dtypes), source: path)
-        try optimizer.load(state: part("optimizer.", of: tensors))
+        do {
+            try optimizer.load(state: part("optimizer.", of: tensors))
+        } catch {
+            throw RunError.badCheckpoint(path: path, reason: "\(error)")
+        }
         Random.global = RandomGenerator(state: words.map { $0! })
         return (done, progress)
     }

@@ -50,6 +50,18 @@ func requirePositive<T: Comparable & ExpressibleByIntegerLiteral>(_ value: T?, _
     if let value, value <= 0 { throw ValidationError("\(flag) must be positive.") }
 }
 
+/// Fails validation unless `value` (when given) lies in `range`.
+func requireInRange(_ value: Int?, _ flag: String, _ range: ClosedRange<Int>) throws {
+    if let value, !range.contains(value) {
+        throw ValidationError("\(flag) must be \(range.lowerBound == 1 ? "positive" : "at least \(range.lowerBound)") "
+                              + "and at most \(range.upperBound).")
+    }
+}
+
+/// The largest --resize side: 1024 x 1024 is already 21 times the pixels of d2l's largest input (224 x 224),
+/// and a batch of such images takes gigabytes.
+let maximumSide = 1024
+
 /// Runs `body`; an error it throws is printed to standard error as one clear message and the
 /// command exits with status 1, or 128 + the signal for a run a signal stopped (instead of
 /// ArgumentParser's usage text).
@@ -78,7 +90,7 @@ struct DataOptions: ParsableArguments {
     var dataDir: String?
 
     func validate() throws {
-        try requirePositive(resize, "--resize")
+        try requireInRange(resize, "--resize", 1...maximumSide)
         try requirePositive(testLimit, "--test-limit")
         if let dataDir, !FileManager.default.isFolder(dataDir) {
             throw ValidationError("--data-dir \(dataDir) is not a folder. Create it (Zoo downloads the dataset into it) "

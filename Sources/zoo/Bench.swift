@@ -36,9 +36,9 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         try requirePositive(batchSize, "--batch-size")
-        try requirePositive(sgemmSize, "--sgemm-size")
+        try requireInRange(sgemmSize, "--sgemm-size", 1...8192)
         try requirePositive(samples, "--samples")
-        try requirePositive(resize, "--resize")
+        try requireInRange(resize, "--resize", 1...maximumSide)
     }
 
     func run() throws {

@@ -38,6 +38,7 @@ import Testing
         (["--limit", "abc"], "abc"),
         (["--data-dir", "/nonexistent/zoo-data"], "is not a folder"),
         (["--resize=0"], "--resize must be positive"),
+        (["--resize=100000"], "--resize must be positive and at most 1024"),
     ])
     func badFlagValuesAreRejected(flags: [String], expected: String) throws {
         let message = try #require(parseError(["run", "lenet"] + flags))

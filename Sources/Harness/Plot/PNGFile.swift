@@ -18,11 +18,11 @@ enum PNGFile {
         let stride = Int32(canvas.width * 3)
         var size = 0
         guard png_image_write_to_memory(&image, nil, &size, 0, canvas.pixels, stride, nil) != 0 else {
-            throw Failure(description: "cannot encode a PNG: \(String(cString: &image.message.0))")
+            throw Failure(description: "cannot encode a PNG: \(reason(image))")
         }
         var bytes = [UInt8](repeating: 0, count: size)
         guard png_image_write_to_memory(&image, &bytes, &size, 0, canvas.pixels, stride, nil) != 0 else {
-            throw Failure(description: "cannot encode a PNG: \(String(cString: &image.message.0))")
+            throw Failure(description: "cannot encode a PNG: \(reason(image))")
         }
         try AtomicFile.write(Data(bytes.prefix(size)), to: path)
     }
@@ -32,13 +32,18 @@ enum PNGFile {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, path) != 0 else {
-            throw Failure(description: "\(path) is not a readable PNG: \(String(cString: &image.message.0))")
+            throw Failure(description: "\(path) is not a readable PNG: \(reason(image))")
         }
         image.format = png_uint_32(PNG_FORMAT_RGB)
         var pixels = [UInt8](repeating: 0, count: Int(image.width * image.height) * 3)
         guard png_image_finish_read(&image, nil, &pixels, 0, nil) != 0 else {
-            throw Failure(description: "\(path) is a damaged PNG: \(String(cString: &image.message.0))")
+            throw Failure(description: "\(path) is a damaged PNG: \(reason(image))")
         }
         return (Int(image.width), Int(image.height), pixels)
+    }
+
+    /// libpng's message in `image` (a fixed-size C array, read up to its terminator).
+    private static func reason(_ image: png_image) -> String {
+        withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }
