@@ -4,8 +4,9 @@
 MODEL ?= lenet
 ARGS ?=
 SWIFT_RELEASE := swift build -c release
-# The fuzzer is built with the test suite's flags, so that it reuses the modules `swift test` built.
-FUZZ_BUILD := swift build -c release -Xswiftc -enable-testing
+# Tests, the zoo binary they run and the fuzzer are built in one release build with testing enabled.
+TEST_FLAGS := -c release -Xswiftc -enable-testing
+FUZZ_BUILD := swift build $(TEST_FLAGS)
 FUZZ_COUNT ?= 100000
 
 .PHONY: run test fuzz fuzz-asan libfuzzer build dependencies bench clean
@@ -14,8 +15,8 @@ run: build
 	.build/release/zoo run $(MODEL) --dataset fashion-mnist $(ARGS)
 
 test: dependencies
-	swift test -c release -Xswiftc -enable-testing
-	$(FUZZ_BUILD)
+	swift build $(TEST_FLAGS) --build-tests
+	swift test $(TEST_FLAGS) --skip-build
 	.build/release/zoo-fuzz --count 1000
 
 fuzz: dependencies

@@ -58,10 +58,19 @@ public enum RunComparison {
         }
     }
 
+    /// A folder of records that cannot be listed.
+    public struct UnlistableFolder: Error, CustomStringConvertible {
+        public let path: String
+        public var description: String { "cannot list the records in \(path): check its permissions." }
+    }
+
     /// The records (`*.json`) in `folder`, by file name.
     static func entries(in folder: String) throws -> [(file: String, entry: Entry)] {
         guard FileManager.default.isFolder(folder) else { throw MissingFolder(path: folder) }
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw UnlistableFolder(path: folder)
+        }
+        let files = names.filter { $0.hasSuffix(".json") }.sorted()
         return try files.map { file in (file, try entry(at: (folder as NSString).appendingPathComponent(file))) }
     }
 
