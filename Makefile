@@ -9,7 +9,7 @@ TEST_FLAGS := -c release -Xswiftc -enable-testing
 FUZZ_BUILD := swift build $(TEST_FLAGS)
 FUZZ_COUNT ?= 100000
 
-.PHONY: run test fuzz fuzz-asan libfuzzer build dependencies bench clean
+.PHONY: run test test-debug fuzz fuzz-asan libfuzzer build dependencies bench clean
 
 run: build
 	.build/release/zoo run $(MODEL) --dataset fashion-mnist $(ARGS)
@@ -18,6 +18,13 @@ test: dependencies
 	swift build $(TEST_FLAGS) --build-tests
 	swift test $(TEST_FLAGS) --skip-build
 	.build/release/zoo-fuzz --count 1000
+
+# The test suite in a debug build, where every precondition, bounds and overflow check is on (release
+# builds compile the engine with -Ounchecked). The regression and kill tests, which train for seconds in
+# release, would take many minutes here: they run in release only.
+test-debug: dependencies
+	swift build --build-tests
+	swift test --skip-build --skip RegressionTests --skip RunSurvivalTests
 
 fuzz: dependencies
 	$(FUZZ_BUILD)
