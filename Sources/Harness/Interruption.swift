@@ -19,12 +19,6 @@ public enum Interruption {
 
     /// The signal that asked the process to stop, or nil.
     public static var requested: Int32? { receivedSignal == 0 ? nil : receivedSignal }
-
-    /// Forgets a request to stop (for tests).
-    static func reset() { receivedSignal = 0 }
-
-    /// Asks to stop as `signal` does (for tests).
-    static func simulate(_ signal: Int32) { receivedSignal = signal }
 }
 
 nonisolated(unsafe) private var receivedSignal: Int32 = 0

@@ -48,4 +48,14 @@ import Testing
         let cut = try #require(throws: DatasetError.self) { try IDXArray.parse(Array(idx([4, 4]).prefix(9)), path: "/data/cut.idx") }
         #expect(cut.description.contains("/data/cut.idx"))
     }
+
+    /// A set cut to no examples (`zoo eval` once reported accuracy 0.0000 on one) is an error naming the file.
+    @Test func setsWithoutExamplesAreRefused() throws {
+        let empty = try IDXArray.parse(idx([0, 28, 28]), path: "/data/empty.idx", rank: 3)
+        #expect(empty.dimensions == [0, 28, 28] && empty.bytes.isEmpty)
+        let error = try #require(throws: DatasetError.self) {
+            try ImageClassificationSet(images: [], labels: [], channels: 1, height: 28, width: 28, classNames: ["a"], source: "/data/empty.idx")
+        }
+        #expect(error.description.contains("/data/empty.idx") && error.description.contains("holds no examples"))
+    }
 }
