@@ -13,8 +13,8 @@ final class ZooProcess {
     init(_ arguments: [String], in folder: String, limits: [String] = []) throws {
         output = folder + "/stdout-\(UUID().uuidString)"
         errors = folder + "/stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: output, contents: nil)
-        FileManager.default.createFile(atPath: errors, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
         if limits.isEmpty {
             process.executableURL = URL(fileURLWithPath: zooBinary!)
             process.arguments = arguments

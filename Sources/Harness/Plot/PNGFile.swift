@@ -27,6 +27,9 @@ enum PNGFile {
         try AtomicFile.write(Data(bytes.prefix(size)), to: path)
     }
 
+    /// The most pixels an image may declare: 2^26, 8192 x 8192.
+    static let maximumPixels = 1 << 26
+
     /// Reads an image file as 8-bit RGB: (width, height, row-major bytes).
     static func readRGB(_ path: String) throws -> (width: Int, height: Int, pixels: [UInt8]) {
         var image = png_image()
@@ -35,11 +38,17 @@ enum PNGFile {
             throw Failure(description: "\(path) is not a readable PNG: \(reason(image))")
         }
         image.format = png_uint_32(PNG_FORMAT_RGB)
-        var pixels = [UInt8](repeating: 0, count: Int(image.width * image.height) * 3)
+        // The header's size is checked before the pixels' memory is taken (2^32 x 2^32 fits in 32 bits each).
+        let (width, height) = (Int(image.width), Int(image.height))
+        guard width * height <= maximumPixels else {
+            png_image_free(&image)
+            throw Failure(description: "\(path) declares \(width)x\(height) pixels, more than the \(maximumPixels) Zoo reads")
+        }
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
         guard png_image_finish_read(&image, nil, &pixels, 0, nil) != 0 else {
             throw Failure(description: "\(path) is a damaged PNG: \(reason(image))")
         }
-        return (Int(image.width), Int(image.height), pixels)
+        return (width, height, pixels)
     }
 
     /// libpng's message in `image` (a fixed-size C array, read up to its terminator).
