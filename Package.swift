@@ -41,7 +41,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: kernels),
-        .target(name: "Datasets", dependencies: ["Engine", "CZlib"], path: "Datasets", swiftSettings: cpu),
+        .target(name: "Datasets", dependencies: ["Engine", "CZlib"], path: "Datasets", exclude: ["Corpora"], swiftSettings: cpu),
         .target(name: "Zoo", dependencies: ["Engine"], path: "Zoo", swiftSettings: cpu),
         .target(name: "Harness", dependencies: ["Engine", "Datasets", "Zoo", "CPNG"], swiftSettings: cpu),
         .executableTarget(name: "zoo", dependencies: [

@@ -17,6 +17,14 @@ public enum DatasetError: Error, CustomStringConvertible {
     case invalidLabel(path: String, index: Int, label: Int, classCount: Int)
     /// The decompressed file's SHA-1 differs from the published one.
     case checksumMismatch(path: String, expected: String, actual: String)
+    /// No searched folder holds the text corpus `name`, and it could not be downloaded.
+    case corpusNotFound(name: String, searched: [String], reason: String?)
+    /// The file is not UTF-8 text.
+    case notText(path: String)
+    /// A text file's line cannot be read as what it should hold.
+    case badLine(path: String, line: Int, reason: String)
+    /// A vocabulary (stored with a model) is unusable.
+    case badVocabulary(source: String, reason: String)
     /// Fetching `url` failed.
     case downloadFailed(url: String, reason: String)
     /// No searched directory holds the dataset, and it could not be downloaded.
@@ -38,6 +46,16 @@ public enum DatasetError: Error, CustomStringConvertible {
             return "\(path) holds label \(label) at index \(index), outside the valid range 0..<\(classCount). The file is damaged or belongs to another dataset."
         case .checksumMismatch(let path, let expected, let actual):
             return "\(path) failed its SHA-1 check: expected \(expected), got \(actual). The file is damaged or not the published version; delete it and download it again."
+        case .corpusNotFound(let name, let searched, let reason):
+            return "\(name) was not found in any of: \(searched.joined(separator: ", "))"
+                + (reason.map { ", and \($0)" } ?? "")
+                + ". Zoo ships it in Datasets/Corpora/: restore that folder (`git checkout Datasets/Corpora`), or pass --data-dir DIR holding \(name)."
+        case .notText(let path):
+            return "\(path) is not UTF-8 text. It is damaged or not the expected file; delete it and Zoo reads its own copy."
+        case .badLine(let path, let line, let reason):
+            return "\(path), line \(line): \(reason). The file is damaged or not the expected one."
+        case .badVocabulary(let source, let reason):
+            return "the vocabulary in \(source) is unusable: \(reason). Save the model again with `zoo run --save`."
         case .downloadFailed(let url, let reason):
             return "Downloading \(url) failed: \(reason). Check the network connection, or install the files locally instead."
         case .filesNotFound(let dataset, let searched, let reason):

@@ -32,9 +32,7 @@ public enum FashionMNIST {
 
     /// The per-user download cache: `$XDG_CACHE_HOME/zoo/fashion-mnist`, else `~/.cache/zoo/fashion-mnist`.
     public static func cacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/zoo/fashion-mnist" }
-        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return home + "/.cache/zoo/fashion-mnist"
+        zooCacheDirectory("fashion-mnist", environment: environment)
     }
 
     /// The directories searched, in order: `dataDir` (`--data-dir`), `$ZOO_DATA`, the system directory, the user cache.

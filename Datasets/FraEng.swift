@@ -1,0 +1,57 @@
+/// English-French sentence pairs (Tatoeba via manythings.org, CC-BY 2.0 FR), prepared as d2l v1.0's
+/// `MTFraEng` prepares them: U+202F and U+00A0 become spaces, the text is lower-cased, a space goes
+/// before each `,` `.` `!` `?` not preceded by one; tokens are split on spaces and end with `<eos>`.
+public enum FraEng {
+    /// d2l's `fra-eng/fra.txt`, the manythings.org export of 2019-04-07: 167,130 pairs.
+    public static let file = TextCorpusFile(
+        name: "fra.txt", shippedName: "fra-eng.txt.gz", size: 11_669_748,
+        sha1: "c43f99dce27311d3afd4d3e0716848194cfcc103",
+        url: nil, cacheName: "fra-eng")  // d2l's download is fra-eng.zip (SHA-1 94646ad1...): not unpacked yet
+
+    /// The reserved tokens of both vocabularies (d2l v1.0), besides `<unk>`.
+    public static let reserved = ["<pad>", "<bos>", "<eos>"]
+
+    /// One pair's source and target tokens, each ending with `<eos>`.
+    public struct Pair: Sendable, Equatable {
+        public let source: [String], target: [String]
+    }
+
+    /// d2l's `_preprocess`, code point by code point as Python does it (lower-casing first, which
+    /// changes no space or punctuation).
+    public static func preprocess(_ text: String) -> String {
+        var output = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in text.lowercased().unicodeScalars {
+            let character: Unicode.Scalar = scalar == "\u{202F}" || scalar == "\u{A0}" ? " " : scalar
+            if ",.!?".unicodeScalars.contains(character), let previous, previous != " " { output.append(" ") }
+            output.append(character)
+            previous = character
+        }
+        return String(output)
+    }
+
+    /// Every pair of `text` (one per line: English, a tab, French, and maybe an attribution column,
+    /// which is ignored); empty lines are skipped. `path` names the file in errors.
+    public static func pairs(of text: String, path: String) throws -> [Pair] {
+        var pairs: [Pair] = []
+        for (index, line) in preprocess(text).split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard columns.count >= 2 else {
+                throw DatasetError.badLine(path: path, line: index + 1, reason: "no tab between the English and the French sentence")
+            }
+            func tokens(_ sentence: Substring) -> [String] { sentence.split(separator: " ").map(String.init) + ["<eos>"] }
+            pairs.append(Pair(source: tokens(columns[0]), target: tokens(columns[1])))
+        }
+        guard !pairs.isEmpty else { throw DatasetError.badLine(path: path, line: 1, reason: "the file holds no sentence pairs") }
+        return pairs
+    }
+
+    /// Whether the pair at `index` (0-based) is held out: every 20th pair.
+    public static func isHeldOut(_ index: Int) -> Bool { index % 20 == 19 }
+
+    /// The source and target vocabularies of `pairs` (min frequency 2, d2l's reserved tokens).
+    public static func vocabularies(of pairs: [Pair]) -> (source: Vocabulary, target: Vocabulary) {
+        (Vocabulary(counting: pairs.lazy.flatMap(\.source), minimumFrequency: 2, reserved: reserved),
+         Vocabulary(counting: pairs.lazy.flatMap(\.target), minimumFrequency: 2, reserved: reserved))
+    }
+}

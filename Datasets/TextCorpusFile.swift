@@ -1,0 +1,72 @@
+import Foundation
+
+/// A text corpus that no Debian package holds, so the repository ships it (gzip-compressed, in
+/// `Datasets/Corpora/`, with its provenance and licence): found in `--data-dir`, `$ZOO_DATA`, the shipped
+/// copy, or the user's cache, else downloaded from d2l's address into the cache. Whatever is read must
+/// have the published SHA-1 and be UTF-8 text.
+public struct TextCorpusFile: Sendable {
+    /// The file's name in a data folder (plain, or with `.gz`), its shipped name, size and SHA-1 (uncompressed).
+    public let name: String, shippedName: String, size: Int, sha1: String
+    /// Where d2l downloads it from, when d2l publishes the file itself (not inside an archive).
+    public let url: String?
+    /// The cache folder's name, `~/.cache/zoo/<cacheName>`.
+    public let cacheName: String
+
+    /// The folders searched, in order.
+    public func searchDirectories(dataDir: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        var directories: [String] = []
+        for case let directory? in [dataDir, environment["ZOO_DATA"], Self.shippedDirectory, zooCacheDirectory(cacheName, environment: environment)]
+        where !directory.isEmpty && !directories.contains(directory) {
+            directories.append(directory)
+        }
+        return directories
+    }
+
+    /// The text, from the first folder that holds the file, else downloaded into the cache.
+    public func text(dataDir: String?, download: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment,
+                     timeout: TimeInterval = 30) throws -> String {
+        let searched = searchDirectories(dataDir: dataDir, environment: environment)
+        for directory in searched {
+            for candidate in [name, name + ".gz", shippedName] {
+                let path = (directory as NSString).appendingPathComponent(candidate)
+                if FileManager.default.isReadableFile(atPath: path) { return try read(path) }
+            }
+        }
+        let cache = zooCacheDirectory(cacheName, environment: environment)
+        guard download, let url, (try? FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)) != nil else {
+            throw DatasetError.corpusNotFound(name: name, searched: searched, reason: url == nil ? "d2l publishes it only inside a zip archive, which Zoo does not unpack" : nil)
+        }
+        let path = (cache as NSString).appendingPathComponent(name)
+        do {
+            let data = try fetch(url, timeout: timeout)
+            guard sha1Hex([UInt8](data)) == sha1 else {
+                throw DatasetError.checksumMismatch(path: url, expected: sha1, actual: sha1Hex([UInt8](data)))
+            }
+            guard FileManager.default.createFile(atPath: path, contents: data) else {
+                throw DatasetError.downloadFailed(url: url, reason: "cannot write \(path)")
+            }
+        } catch DatasetError.downloadFailed(let url, let reason) {
+            throw DatasetError.corpusNotFound(name: name, searched: searched, reason: "downloading \(url) failed: \(reason)")
+        }
+        return try read(path)
+    }
+
+    /// The checked text of the file at `path` (gzip-compressed or not).
+    public func read(_ path: String) throws -> String {
+        let bytes = try gunzip(contentsOf: path, maximumBytes: size)
+        let actual = sha1Hex(bytes)
+        guard actual == sha1 else { throw DatasetError.checksumMismatch(path: path, expected: sha1, actual: actual) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw DatasetError.notText(path: path) }
+        return text
+    }
+
+    /// `Datasets/Corpora` of the source tree this was built from.
+    static let shippedDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Corpora").path
+}
+
+/// The per-user download cache for `dataset`: `$XDG_CACHE_HOME/zoo/<dataset>`, else `~/.cache/zoo/<dataset>`.
+func zooCacheDirectory(_ dataset: String, environment: [String: String]) -> String {
+    if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/zoo/" + dataset }
+    let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    return home + "/.cache/zoo/" + dataset
+}

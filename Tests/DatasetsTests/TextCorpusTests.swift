@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import Datasets
+
+/// The text corpora as d2l v1.0 prepares them, on the real files in ../shared/data.
+@Suite struct TextCorpusTests {
+    static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/data").standardized.path
+
+    @Test func vocabulariesSortAsD2LAndMapUnknownTokens() throws {
+        let vocabulary = Vocabulary(counting: TimeMachine.characters(of: "The Time Machine, by H. G. Wells [1898]"))
+        #expect(vocabulary.tokens.prefix(3) == [" ", "<unk>", "a"])
+        #expect(Vocabulary(counting: ["b", "a", "b", "é", "z"], minimumFrequency: 1, reserved: ["<pad>"]).tokens
+                == ["<pad>", "<unk>", "a", "b", "z", "é"])  // code point order, as Python sorts
+        #expect(Vocabulary(counting: ["b", "a", "b"], minimumFrequency: 2).tokens == ["<unk>", "b"])
+        #expect(vocabulary.index(of: "Q") == vocabulary.unknownIndex)
+        #expect(throws: DatasetError.self) { try Vocabulary(tokens: ["a", "a", "<unk>"], source: "w.safetensors") }
+        #expect { try Vocabulary(tokens: ["a"], source: "w.safetensors") } throws: { "\($0)".contains("lacks <unk>") }
+        #expect(try Vocabulary(tokens: ["z", "<unk>"], source: "w").index(of: "z") == 0)
+    }
+
+    @Test func theTimeMachineHasD2LsTokens() throws {
+        let path = Self.sharedData + "/timemachine.txt"
+        let text = try TimeMachine.file.read(path)
+        #expect(text.hasPrefix("The Time Machine, by H. G. Wells [1898]\n\n\n\n\nI\n\n\nThe Time Tra"))
+        let (tokens, vocabulary) = try TimeMachine.corpus(of: text, path: path)
+        #expect(tokens.count == 173_428 && vocabulary.count == 28)
+        #expect(vocabulary.tokens == [" ", "<unk>"] + "abcdefghijklmnopqrstuvwxyz".map(String.init))
+        #expect(tokens.prefix(10) == [21, 9, 6, 0, 21, 10, 14, 6, 0, 14])  // "the time m"
+        // The copy the repository ships is the same text.
+        #expect(try TimeMachine.file.text(dataDir: nil, download: false, environment: [:]) == text)
+    }
+
+    @Test func englishFrenchPairsHaveD2LsVocabularies() throws {
+        let path = Self.sharedData + "/fra-eng/fra.txt"
+        let text = try FraEng.file.read(path)
+        #expect(text.unicodeScalars.prefix(75).map(String.init).joined()
+                == "Go.\tVa !\nHi.\tSalut !\nRun!\tCours\u{202F}!\nRun!\tCourez\u{202F}!\nWho?\tQui ?\nWow!\tÇa alors\u{202F}!\n")
+        let pairs = try FraEng.pairs(of: text, path: path)
+        #expect(pairs.count == 167_130)
+        #expect(pairs[0] == FraEng.Pair(source: ["go", ".", "<eos>"], target: ["va", "!", "<eos>"]))
+        #expect(pairs[2] == FraEng.Pair(source: ["run", "!", "<eos>"], target: ["cours", "!", "<eos>"]))
+        let (source, target) = FraEng.vocabularies(of: pairs)
+        // d2l v1.0 drops empty tokens (double spaces); the classic pipeline keeps "" and counts 17,851 targets.
+        #expect(source.count == 10_012 && target.count == 17_850, "\(source.count) \(target.count)")
+        #expect(pairs.indices.filter(FraEng.isHeldOut).count == 8_356)
+        #expect(try FraEng.file.text(dataDir: nil, download: false, environment: [:]) == text)
+    }
+
+    @Test func badCorporaAreNamed() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("fra.txt")
+        try Data("Go.\tVa !\nHi. Salut !\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect { try FraEng.pairs(of: String(contentsOfFile: path, encoding: .utf8), path: path) }
+            throws: { "\($0)".contains("\(path), line 2: no tab") }
+        #expect { try FraEng.pairs(of: "\n\n", path: path) } throws: { "\($0)".contains("no sentence pairs") }
+        #expect { try TimeMachine.corpus(of: "1898 -- 1899\n", path: path) } throws: { "\($0)".contains("no letters") }
+        // A copy that is not d2l's (here: damaged) is refused by its SHA-1; bytes that are not UTF-8 too.
+        #expect { try TimeMachine.file.read(path) } throws: { "\($0)".contains("failed its SHA-1 check") && "\($0)".contains(path) }
+        // A --data-dir copy comes first, and is checked the same way.
+        try Data("not the book".utf8).write(to: URL(fileURLWithPath: directory.file("timemachine.txt")))
+        #expect { try TimeMachine.file.text(dataDir: directory.path, download: false, environment: [:]) }
+            throws: { "\($0)".contains(directory.file("timemachine.txt")) }
+        let latin1 = TextCorpusFile(name: "x.txt", shippedName: "x.txt.gz", size: 3, sha1: sha1Hex([0x61, 0xE9, 0x0A]),
+                                    url: nil, cacheName: "x")
+        try Data([0x61, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: directory.file("x.txt")))
+        #expect { try latin1.read(directory.file("x.txt")) } throws: { "\($0)".contains("is not UTF-8 text") }
+        #expect { try latin1.text(dataDir: nil, download: true, environment: ["HOME": directory.path]) }
+            throws: { "\($0)".contains("x.txt was not found") && "\($0)".contains("only inside a zip archive") }
+    }
+}
