@@ -56,6 +56,11 @@ public struct TextCorpusFile: Sendable {
         let bytes = try gunzip(contentsOf: path, maximumBytes: size)
         let actual = sha1Hex(bytes)
         guard actual == sha1 else { throw DatasetError.checksumMismatch(path: path, expected: sha1, actual: actual) }
+        return try Self.text(of: bytes, path: path)
+    }
+
+    /// `bytes` as text; bytes that are not UTF-8 throw `DatasetError.notText` naming `path`.
+    public static func text(of bytes: [UInt8], path: String) throws -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw DatasetError.notText(path: path) }
         return text
     }

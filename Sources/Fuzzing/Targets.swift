@@ -1,6 +1,6 @@
 /// Every fuzz target by name, in the order runs report them (and the hidden `selftest`).
 public enum Targets {
-    public static let names = ["idx", "fashion-mnist", "safetensors", "checkpoint", "record"]
+    public static let names = ["idx", "fashion-mnist", "safetensors", "checkpoint", "record", "timemachine", "fra-eng"]
 
     /// The target `name`, its seed files written into `folder`.
     public static func make(_ name: String, folder: String) throws -> FuzzTarget {
@@ -10,6 +10,8 @@ public enum Targets {
         case "safetensors": try SafeTensorsTarget(folder: folder)
         case "checkpoint": try CheckpointTarget(folder: folder)
         case "record": RecordTarget()
+        case "timemachine": try TextCorpusTarget(.timeMachine)
+        case "fra-eng": try TextCorpusTarget(.fraEng)
         case "selftest": SelfTestTarget()
         default: throw SeedFiles.WriteFailure(description: "zoo-fuzz: no parser \(name); the parsers are \(names.joined(separator: ", "))")
         }

@@ -83,7 +83,7 @@ public enum RunComparison {
         do {
             entry = try JSONDecoder().decode(Entry.self, from: data)
         } catch {
-            throw UnreadableRecord(path: path, reason: "\(error)".prefix(200).description)
+            throw UnreadableRecord(path: path, reason: describe(error))
         }
         if let shape = entry.inputShape, shape.count != 3 || shape.contains(where: { $0 <= 0 }) {
             throw UnreadableRecord(path: path, reason: "its inputShape \(shape) is not [channels, height, width]")

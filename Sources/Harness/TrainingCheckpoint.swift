@@ -55,7 +55,7 @@ public enum TrainingCheckpoint {
             done = try JSONDecoder().decode([EpochMetrics].self, from: Data(history.utf8))
             progress = try metadata["progress"].map { try JSONDecoder().decode(EpochProgress.self, from: Data($0.utf8)) }
         } catch {
-            throw RunError.badCheckpoint(path: path, reason: "its history or progress is damaged (\("\(error)".prefix(200)))")
+            throw RunError.badCheckpoint(path: path, reason: "its history or progress is damaged: \(describe(error))")
         }
         guard done.count <= recipe.epochs else {
             throw RunError.badCheckpoint(path: path, reason: "it has \(done.count) epochs done, more than --epochs \(recipe.epochs)")

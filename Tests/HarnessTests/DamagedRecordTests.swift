@@ -33,4 +33,18 @@ import Testing
         #expect(table.contains("| 28x28 |") && table.contains("1e+300"), "\(table)")
         #expect(try RunComparison.writeMissingPlots(folder: folder) == [folder + "/bad.png"])
     }
+
+    /// Records that do not decode are named with what is wrong, in one line.
+    @Test func undecodableRecordsSayWhatIsWrong() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-records-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (json, reason) in [("{\"model\": 3}", "model has the wrong type or value"), ("{}", "the field model is missing"),
+                               ("{\"model", "it is not valid JSON")] {
+            try Data(json.utf8).write(to: URL(fileURLWithPath: folder + "/r.json"))
+            #expect { try RunComparison.table(folder: folder) } throws: {
+                "\($0)" == "\(folder)/r.json is not a zoo run record (\(reason)); move it out of the folder or delete it."
+            }
+        }
+    }
 }
