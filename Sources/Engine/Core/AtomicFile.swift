@@ -27,13 +27,22 @@ public enum AtomicFile {
         let suffix = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
         for attempt in 1...10_000 {
             let candidate = attempt == 1 ? path : "\(stem)-\(attempt)\(suffix)"
-            if link(temporary, candidate) == 0 {
+            if link(temporary, candidate) == 0 || (errno != EEXIST && reserve(candidate) && rename(temporary, candidate) == 0) {
                 syncFolder(of: path)
                 return candidate
             }
             guard errno == EEXIST else { throw failure(candidate, removing: temporary) }
         }
         throw Failure(path: path, reason: "10,000 files of that name exist already")
+    }
+
+    /// Creates `path` empty unless it exists (a name taken for a rename, where the file system has no hard
+    /// links); false with errno set otherwise.
+    private static func reserve(_ path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { return false }
+        close(descriptor)
+        return true
     }
 
     /// Throws unless a file can be written at `path`: its folder exists or can be made, and takes a file.
