@@ -18,6 +18,9 @@ struct RunSurvivalTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".partial") }
     }
 
+    /// The temporary files of writes by process `pid`.
+    func partialFiles(of pid: pid_t) -> [String] { partialFiles().filter { $0.contains(".\(pid)-") } }
+
     func tensors(_ name: String) throws -> [String: [Float]] {
         try SafeTensors.read(folder + "/" + name).tensors.mapValues(\.scalars)
     }
@@ -37,19 +40,26 @@ struct RunSurvivalTests {
             let process = try ZooProcess(run + ["--record", "b.json", "--save", "b.safetensors", "--checkpoint-every", "1",
                                                 resuming ? "--resume" : "--checkpoint", "b.ckpt"], in: folder)
             let signal = attempt % 5 == 4 ? (attempt % 2 == 0 ? SIGINT : SIGTERM) : SIGKILL
-            usleep(UInt32(300_000 + Double(generator.nextUniform()) * (attempt % 2 == 1 ? 300_000 : 900_000)))
-            // Every other kill waits for a checkpoint write to be under way (its temporary file to appear).
+            usleep(UInt32(250_000 + Double(generator.nextUniform()) * (attempt % 2 == 1 ? 200_000 : 450_000)))
+            // Every other kill lands inside a checkpoint write: the process is stopped the moment a temporary
+            // file appears, and killed if its write is still under way, else let go on to the next write.
+            let pid = process.process.processIdentifier
             if signal == SIGKILL && attempt % 2 == 1 {
-                for _ in 0..<4000 where process.process.isRunning && partialFiles().isEmpty { usleep(500) }
+                let watch = FolderWatch(folder)
+                for _ in 0..<50 where process.process.isRunning && watch.waitForFile(endingWith: ".partial", timeout: 1) {
+                    kill(pid, SIGSTOP)
+                    if !partialFiles(of: pid).isEmpty { break }
+                    kill(pid, SIGCONT)
+                }
             }
             guard process.process.isRunning else { finished = process.wait() == 0; continue }
-            kill(process.process.processIdentifier, signal)
+            kill(pid, signal)
             let status = process.wait()
             if status == 0 { finished = true; continue }
             if signal == SIGKILL {
                 #expect(status == 128 + SIGKILL)
                 kills += 1
-                if !partialFiles().isEmpty { insideWrites += 1 }  // the next write removes it
+                if !partialFiles(of: pid).isEmpty { insideWrites += 1 }  // the next write removes it
             } else if process.standardOutput.contains("resuming") || process.standardOutput.contains("epoch 1/2") || resuming {
                 // Stopped in training (not while loading data): the exit status says which signal, and the
                 // message gives the command that continues.
@@ -67,7 +77,7 @@ struct RunSurvivalTests {
             #expect(last.status == 0, "\(last.process.standardError)")
         }
         print("kill test: \(kills) SIGKILLs (\(insideWrites) inside a checkpoint write), \(stops) SIGINT/SIGTERM stops")
-        #expect(kills >= 5 && insideWrites >= 2)
+        #expect(kills >= 5 && insideWrites >= 3, "\(kills) kills, \(insideWrites) inside writes")
         #expect(try tensors("b.safetensors") == tensors("a.safetensors"))
         let (a, b) = try [folder + "/a.json", folder + "/b.json"].map {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: $0))) as! [String: Any]

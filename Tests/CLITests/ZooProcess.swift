@@ -44,3 +44,36 @@ final class ZooProcess {
         return (process.wait(), process)
     }
 }
+
+/// New files in a folder, seen the moment they are created (inotify), to act inside a short window such
+/// as a checkpoint write.
+final class FolderWatch {
+    private let descriptor: Int32
+
+    init(_ folder: String) {
+        descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        _ = inotify_add_watch(descriptor, folder, UInt32(IN_CREATE))
+    }
+
+    deinit { close(descriptor) }
+
+    /// Waits up to `timeout` seconds for a file whose name ends with `suffix` to be created; whether one was.
+    func waitForFile(endingWith suffix: String, timeout: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var watched = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&watched, 1, 10) > 0 else { continue }
+            let count = read(descriptor, &buffer, buffer.count)
+            var offset = 0
+            // Each event: wd, mask, cookie, name length (4 bytes each), then the name, zero-padded.
+            while offset + 16 <= count {
+                let length = buffer[(offset + 12)..<(offset + 16)].reversed().reduce(0) { $0 << 8 | Int($1) }
+                let name = buffer[(offset + 16)..<min(count, offset + 16 + length)].prefix { $0 != 0 }
+                if String(decoding: name, as: UTF8.self).hasSuffix(suffix) { return true }
+                offset += 16 + length
+            }
+        }
+        return false
+    }
+}
