@@ -24,6 +24,8 @@ public struct RunOptions: Sendable {
     public var checkpointEvery: Int?
     /// A training checkpoint to continue from (its epochs are not trained again).
     public var resumePath: String?
+    /// Where the run writes its checkpoints: --checkpoint, else the file it resumed from.
+    var checkpointDestination: String? { checkpointPath ?? resumePath }
     /// Keep the training examples in file order instead of reshuffling each epoch.
     public var shuffle = true
     public var commandLine: String = CommandLine.arguments.joined(separator: " ")
@@ -43,7 +45,8 @@ public enum ClassifierRun {
     public static func execute(_ options: RunOptions) throws -> (record: RunRecord, path: String) {
         do {
             return try Random.withGenerator(seed: options.seed) { try run(options) }
-        } catch TrainingError.interrupted(let signal, let epoch, let batch, let checkpoint) {
+        } catch TrainingError.interrupted(let signal, let epoch, let batch, let saved) {
+            let checkpoint = saved ? options.checkpointDestination : nil
             throw RunError.stopped(signal: signal, epoch: epoch, batch: batch,
                                    resume: checkpoint.map { resumeCommand(options.commandLine, checkpoint: $0) })
         }
@@ -52,7 +55,7 @@ public enum ClassifierRun {
     private static func run(_ options: RunOptions) throws -> (record: RunRecord, path: String) {
         let total = Stopwatch()
         let entry = options.model, recipe = options.recipe
-        let checkpointPath = options.checkpointPath ?? options.resumePath
+        let checkpointPath = options.checkpointDestination
         let recordPath = options.recordPath ?? RunRecord.defaultPath(model: entry.name, dataset: options.dataset.rawValue)
         // Every destination is checked before the training, not after it.
         for path in [recordPath, CurvePlot.path(forRecordAt: recordPath), options.savePath, checkpointPath].compactMap({ $0 }) {
@@ -89,7 +92,6 @@ public enum ClassifierRun {
         trainer.onEpoch = display.epoch
         trainer.checkpointEvery = options.checkpointEvery
         if let checkpointPath {
-            trainer.checkpointPath = checkpointPath
             trainer.checkpoint = { history, progress, optimizer in
                 try TrainingCheckpoint.write(to: checkpointPath, model: model, modelName: entry.name, recipe: recipe, data: data,
                                              optimizer: optimizer, seed: options.seed, history: history, progress: progress)
@@ -158,7 +160,7 @@ public enum RunError: Error, CustomStringConvertible {
                 + "nothing to cover), not \(got)x\(got): use --resize \(minimum) or more."
         case let .badCheckpoint(path, reason): "cannot resume from \(path): \(reason)."
         case let .stopped(signal, epoch, batch, resume):
-            "\(TrainingError.interrupted(signal: signal, epoch: epoch, batch: batch, checkpoint: nil).stopSummary); "
+            "\(TrainingError.interrupted(signal: signal, epoch: epoch, batch: batch, saved: resume != nil).stopSummary); "
                 + (resume.map { "to continue, run:\n  \($0)" } ?? "nothing was saved (pass --checkpoint FILE to make a run resumable)")
         }
     }

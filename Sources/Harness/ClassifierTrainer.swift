@@ -13,8 +13,6 @@ public struct ClassifierTrainer {
     public var checkpoint: ((_ history: [EpochMetrics], _ progress: EpochProgress?, _ optimizer: Optimizer) throws -> Void)?
     /// Steps between checkpoints inside an epoch; nil for epoch ends only.
     public var checkpointEvery: Int?
-    /// Where checkpoints go, named in the error of an interrupted run.
-    public var checkpointPath: String?
     /// Asked after every step: a signal makes training save its state and throw `TrainingError.interrupted`.
     public var stopSignal: () -> Int32? = { Interruption.requested }
     /// Called after each training batch with (epoch, batch index, batches, running tally).
@@ -66,7 +64,7 @@ public struct ClassifierTrainer {
                 }
                 if let signal {
                     throw TrainingError.interrupted(signal: signal, epoch: epoch, batch: progress.batches,
-                                                    checkpoint: checkpoint == nil ? nil : checkpointPath)
+                                                    saved: checkpoint != nil)
                 }
             }
             let evaluation = Stopwatch()
@@ -81,7 +79,7 @@ public struct ClassifierTrainer {
             try checkpoint?(history, nil, optimizer)
             if let signal = stopSignal() {
                 throw TrainingError.interrupted(signal: signal, epoch: epoch, batch: progress.batches,
-                                                checkpoint: checkpoint == nil ? nil : checkpointPath)
+                                                saved: checkpoint != nil)
             }
         }
         return history

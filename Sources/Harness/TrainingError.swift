@@ -3,17 +3,17 @@ import Foundation
 /// A training run that cannot go on.
 public enum TrainingError: Error, CustomStringConvertible {
     case nonFiniteLoss(epoch: Int, batch: Int, learningRate: Float)
-    /// A signal (Ctrl-C, SIGTERM) stopped the run after `batch` of epoch `epoch`; `checkpoint` holds its state.
-    case interrupted(signal: Int32, epoch: Int, batch: Int, checkpoint: String?)
+    /// A signal (Ctrl-C, SIGTERM) stopped the run after `batch` of epoch `epoch`, its state `saved` in a checkpoint or not.
+    case interrupted(signal: Int32, epoch: Int, batch: Int, saved: Bool)
 
     public var description: String {
         switch self {
         case let .nonFiniteLoss(epoch, batch, learningRate):
             "The training loss became NaN or infinite in epoch \(epoch), batch \(batch), so training stopped. "
                 + "The learning rate (\(learningRate)) is probably too high for this model: try a smaller --lr."
-        case let .interrupted(_, _, _, checkpoint):
-            stopSummary + "; " + (checkpoint.map { "its state is saved in \($0)" }
-                                  ?? "nothing was saved (pass --checkpoint FILE to make a run resumable)")
+        case let .interrupted(_, _, _, saved):
+            stopSummary + "; " + (saved ? "its state is saved in its checkpoint"
+                                        : "nothing was saved (pass --checkpoint FILE to make a run resumable)")
         }
     }
 
