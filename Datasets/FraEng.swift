@@ -54,4 +54,15 @@ public enum FraEng {
         (Vocabulary(counting: pairs.lazy.flatMap(\.source), minimumFrequency: 2, reserved: reserved),
          Vocabulary(counting: pairs.lazy.flatMap(\.target), minimumFrequency: 2, reserved: reserved))
     }
+
+    /// A sentence's token indices as d2l v1.0's `_build_array` makes them: cut or padded with `<pad>` to
+    /// `steps`, then `<bos>` in front for a target (`steps + 1` long); with the count of tokens that are
+    /// not `<pad>` (its valid length).
+    public static func encode(_ tokens: [String], vocabulary: Vocabulary, steps: Int, target: Bool)
+        -> (indices: [Int32], validLength: Int) {
+        let fitted = tokens.count > steps ? Array(tokens.prefix(steps)) : tokens + Array(repeating: "<pad>", count: steps - tokens.count)
+        let indices = ((target ? ["<bos>"] : []) + fitted).map { Int32(vocabulary.index(of: $0)) }
+        let pad = Int32(vocabulary.index(of: "<pad>"))
+        return (indices, indices.filter { $0 != pad }.count)
+    }
 }

@@ -69,4 +69,31 @@ import Testing
         #expect { try latin1.text(dataDir: nil, download: true, environment: ["HOME": directory.path]) }
             throws: { "\($0)".contains("x.txt was not found") && "\($0)".contains("only inside a zip archive") }
     }
+
+    /// d2l v1.0's windows: every offset, the target shifted by one, 10,000 training then 5,000 held out.
+    @Test func languageModelWindowsShiftByOne() throws {
+        let (tokens, _) = try TimeMachine.corpus(of: try TimeMachine.file.read(Self.sharedData + "/timemachine.txt"), path: "tm")
+        let windows = try LanguageModelWindows(tokens: tokens, source: "tm")
+        #expect(windows.window(0).input.elementsEqual(tokens[0..<32]) && windows.window(0).target.elementsEqual(tokens[1..<33]))
+        #expect(windows.heldOutIndices == 10_000..<15_000)
+        #expect(windows.window(14_999).target.last == tokens[15_031])
+        #expect { try LanguageModelWindows(tokens: Array(tokens.prefix(100)), source: "tm") }
+            throws: { "\($0)".contains("100 tokens make 68 windows of 32") }
+    }
+
+    /// d2l v1.0's `build(['hi .'], ['salut .'])` example.
+    @Test func pairsArePaddedAsD2LPadsThem() throws {
+        let pairs = try FraEng.pairs(of: "Hi.\tSalut.\nHi.\tSalut.\nGo.\tVa !\n", path: "p")
+        let (source, target) = FraEng.vocabularies(of: pairs)
+        let encodedSource = FraEng.encode(pairs[0].source, vocabulary: source, steps: 9, target: false)
+        #expect(encodedSource.indices.map { source.tokens[Int($0)] } == ["hi", ".", "<eos>"] + Array(repeating: "<pad>", count: 6))
+        #expect(encodedSource.validLength == 3)
+        let encodedTarget = FraEng.encode(pairs[0].target, vocabulary: target, steps: 9, target: true)
+        #expect(encodedTarget.indices.map { target.tokens[Int($0)] }
+                == ["<bos>", "salut", ".", "<eos>"] + Array(repeating: "<pad>", count: 6))
+        #expect(encodedTarget.validLength == 4)
+        // Cut to the steps; tokens seen once are <unk> (min frequency 2).
+        #expect(FraEng.encode(pairs[2].source, vocabulary: source, steps: 2, target: false).indices.map { source.tokens[Int($0)] }
+                == ["<unk>", "."])
+    }
 }
