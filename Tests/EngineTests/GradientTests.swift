@@ -87,6 +87,14 @@ import Testing
         let logits = randomTensor([4, 5], seed: 16, low: -3, high: 3)
         expectGradientsMatch([logits]) { logSoftmax($0[0]) }
         expectGradientsMatch([logits]) { crossEntropy(logits: $0[0], targets: [0, 4, 2, 2]) }
+        // Masked (d2l's sequence loss): the mean over the rows kept, zero gradient for the others.
+        let mask = [true, false, true, false]
+        expectGradientsMatch([logits]) { crossEntropy(logits: $0[0], targets: [0, 4, 2, 2], mask: mask) }
+        let kept = Tensor(shape: [2, logits.shape[1]], scalars: Array(logits.scalars[0..<5]) + Array(logits.scalars[10..<15]))
+        #expect(crossEntropy(logits: logits, targets: [0, 4, 2, 2], mask: mask).item == crossEntropy(logits: kept, targets: [0, 2]).item)
+        logits.grad = nil
+        crossEntropy(logits: logits, targets: [0, 4, 2, 2], mask: mask).backward()
+        #expect(logits.grad!.scalars[5..<10].allSatisfy { $0 == 0 } && logits.grad!.scalars[15..<20].allSatisfy { $0 == 0 })
         let target = randomTensor([4, 5], seed: 17, requiresGrad: false)
         expectGradientsMatch([logits]) { mseLoss($0[0], target) }
     }

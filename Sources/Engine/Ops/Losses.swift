@@ -33,24 +33,27 @@ func logSumExp(_ row: UnsafePointer<Float>, _ count: Int) -> Float {
 }
 
 /// Mean cross-entropy of `logits` [batch, classes] against class indices `targets` (PyTorch's
-/// `F.cross_entropy`), fused with the softmax: the gradient is (softmax - one-hot) / batch.
-public func crossEntropy(logits: Tensor, targets: [Int]) -> Tensor {
+/// `F.cross_entropy`), fused with the softmax: the gradient is (softmax - one-hot) / batch. With a
+/// `mask`, rows where it is false (padded positions) count zero and the mean is over the others, as d2l
+/// v1.0's sequence loss `(l * mask).sum() / mask.sum()`.
+public func crossEntropy(logits: Tensor, targets: [Int], mask: [Bool]? = nil) -> Tensor {
     precondition(logits.rank == 2, "crossEntropy expects logits [batch, classes], got \(logits.shape)")
     let (batch, classes) = (logits.shape[0], logits.shape[1])
-    precondition(targets.count == batch, "\(targets.count) targets for a batch of \(batch)")
-    precondition(batch > 0, "crossEntropy of an empty batch")
+    precondition(targets.count == batch && (mask?.count ?? batch) == batch, "\(targets.count) targets for a batch of \(batch)")
+    let included = mask.map { $0.filter { $0 }.count } ?? batch
+    precondition(included > 0, "crossEntropy of an empty batch (or every row masked)")
     var total: Float = 0
     var logTotals = [Float](repeating: 0, count: batch)
-    for n in 0..<batch {
+    for n in 0..<batch where mask?[n] ?? true {
         precondition(targets[n] >= 0 && targets[n] < classes, "target \(targets[n]) outside 0..<\(classes)")
         let row = logits.data + n * classes
         logTotals[n] = logSumExp(row, classes)
         total += logTotals[n] - row[targets[n]]
     }
-    return Tensor(total / Float(batch)).recording([logits]) { g, _ in
-        let scale = g.item / Float(batch)
-        let dx = Tensor(uninitialized: logits.shape)
-        for n in 0..<batch {
+    return Tensor(total / Float(included)).recording([logits]) { g, _ in
+        let scale = g.item / Float(included)
+        let dx = Tensor.zeros(logits.shape)
+        for n in 0..<batch where mask?[n] ?? true {
             let row = logits.data + n * classes, out = dx.data + n * classes
             for c in 0..<classes { out[c] = Foundation.exp(row[c] - logTotals[n]) * scale }
             out[targets[n]] -= scale
