@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// A text corpus that no Debian package holds, so the repository ships it (gzip-compressed, in
@@ -32,23 +33,20 @@ public struct TextCorpusFile: Sendable {
                 if FileManager.default.isReadableFile(atPath: path) { return try read(path) }
             }
         }
-        let cache = zooCacheDirectory(cacheName, environment: environment)
-        guard download, let url, (try? FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)) != nil else {
+        guard download, let url else {
             throw DatasetError.corpusNotFound(name: name, searched: searched, reason: url == nil ? "d2l publishes it only inside a zip archive, which Zoo does not unpack" : nil)
         }
-        let path = (cache as NSString).appendingPathComponent(name)
+        let path = (zooCacheDirectory(cacheName, environment: environment) as NSString).appendingPathComponent(name)
+        let bytes: [UInt8]
         do {
-            let data = try fetch(url, timeout: timeout)
-            guard sha1Hex([UInt8](data)) == sha1 else {
-                throw DatasetError.checksumMismatch(path: url, expected: sha1, actual: sha1Hex([UInt8](data)))
-            }
-            guard FileManager.default.createFile(atPath: path, contents: data) else {
-                throw DatasetError.downloadFailed(url: url, reason: "cannot write \(path)")
-            }
+            bytes = [UInt8](try fetch(url, timeout: timeout))
         } catch DatasetError.downloadFailed(let url, let reason) {
             throw DatasetError.corpusNotFound(name: name, searched: searched, reason: "downloading \(url) failed: \(reason)")
         }
-        return try read(path)
+        let actual = sha1Hex(bytes)
+        guard actual == sha1 else { throw DatasetError.checksumMismatch(path: url, expected: sha1, actual: actual) }
+        try AtomicFile.write(Data(bytes), to: path)
+        return try Self.text(of: bytes, path: path)
     }
 
     /// The checked text of the file at `path` (gzip-compressed or not).

@@ -66,6 +66,12 @@ import Testing
                                     url: nil, cacheName: "x")
         try Data([0x61, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: directory.file("x.txt")))
         #expect { try latin1.read(directory.file("x.txt")) } throws: { "\($0)".contains("is not UTF-8 text") }
+        // The last resort downloads (here from a file:// address), checks and keeps the file in the cache.
+        let remote = TextCorpusFile(name: "tm-copy.txt", shippedName: "none", size: 178_979, sha1: TimeMachine.file.sha1,
+                                    url: URL(fileURLWithPath: Self.sharedData + "/timemachine.txt").absoluteString, cacheName: "tm")
+        let downloaded = try remote.text(dataDir: nil, environment: ["HOME": directory.path])
+        #expect(try downloaded == remote.read(directory.path + "/.cache/zoo/tm/tm-copy.txt"))
+        #expect(downloaded.hasPrefix("The Time Machine, by H. G. Wells"))
         #expect { try latin1.text(dataDir: nil, download: true, environment: ["HOME": directory.path]) }
             throws: { "\($0)".contains("x.txt was not found") && "\($0)".contains("only inside a zip archive") }
     }
