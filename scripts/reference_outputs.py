@@ -1,4 +1,4 @@
-"""Prints PyTorch's outputs for d2l's models with deterministic weights, for Tests/ZooTests/ReferenceOutputTests.swift.
+"""Prints PyTorch's outputs for d2l's models and the recurrent layers with deterministic weights, for Tests/ZooTests/ReferenceOutputTests.swift.
 
 Every state_dict tensor k (in state_dict order) gets element i = 0.2 * sin(0.37 i + 1.3 k), except running
 variances (1 + 0.5 sin(...)^2) and num_batches_tracked (0); the input is x_i = sin(0.11 i) * (1 + 3 i / n). Models run in
@@ -6,6 +6,7 @@ eval mode. Run with a PyTorch install outside the repository:
     ~/.venvs/torch/bin/python scripts/reference_outputs.py
 """
 import torch
+from torch import nn
 from pytorch_models import densenet, lenet, lenet_bn, resnet18
 
 
@@ -30,3 +31,16 @@ if __name__ == '__main__':
         with torch.no_grad():
             y = net(x)
         print(f'"{name}": [' + ', '.join(f'{v:.6g}' for v in y.flatten().tolist()) + '],')
+    # Recurrent layers: input [5, 2, 3] x_i = sin(0.11 i) (1 + 3 i / n), initial states 0.3 cos(0.5 i);
+    # printed: the outputs, then h_n (then c_n), flattened.
+    for name, layer in [('gru', nn.GRU(3, 4)), ('lstm', nn.LSTM(3, 4)), ('rnn', nn.RNN(3, 4)),
+                        ('gru-2-bidirectional', nn.GRU(3, 4, num_layers=2, bidirectional=True))]:
+        net = deterministic(layer)
+        i = torch.arange(30, dtype=torch.float64)
+        x = (torch.sin(0.11 * i) * (1 + 3 * i / 30)).reshape(5, 2, 3).float()
+        states = layer.num_layers * (2 if layer.bidirectional else 1)
+        h0 = (0.3 * torch.cos(0.5 * torch.arange(states * 8, dtype=torch.float64))).reshape(states, 2, 4).float()
+        with torch.no_grad():
+            y, state = net(x, (h0, -h0) if isinstance(layer, nn.LSTM) else h0)
+        parts = [y] + (list(state) if isinstance(state, tuple) else [state])
+        print(f'"{name}": [' + ', '.join(f'{v:.6g}' for v in torch.cat([p.flatten() for p in parts]).tolist()) + '],')

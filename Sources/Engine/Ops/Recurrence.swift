@@ -1,0 +1,135 @@
+/// A recurrent layer over a whole sequence as one operation of the tape: the input projections of all
+/// steps in one GEMM, then per step one GEMM for the hidden projection and one fused pass over the
+/// gates (`RecurrentCells.swift`); backward through time the same way, with the weight gradients of
+/// all steps as one GEMM each.
+
+/// The recurrent cells, with PyTorch's equations and gate order.
+public enum RecurrentCell: String, Sendable, CaseIterable {
+    /// h = tanh(W_ih x + b_ih + W_hh h' + b_hh): `nn.RNN`.
+    case rnn
+    /// Gates r, z, n: `nn.GRU`.
+    case gru
+    /// Gates i, f, g, o and a cell state: `nn.LSTM`.
+    case lstm
+
+    /// Rows of W_ih and W_hh per hidden unit.
+    public var gateCount: Int {
+        switch self {
+        case .rnn: 1
+        case .gru: 3
+        case .lstm: 4
+        }
+    }
+}
+
+/// One recurrent layer in one direction over `x` [steps, batch, inputs] (time-major, as PyTorch's default),
+/// from `hidden` [batch, size] (and, for the LSTM, `cell` [batch, size]), with PyTorch's weights:
+/// W_ih [gates * size, inputs], W_hh [gates * size, size], biases [gates * size].
+///
+/// Returns [steps, batch, size]: the hidden state at every position, where for `reverse` position t holds
+/// the state after reading positions steps-1 down to t (PyTorch's backward direction). The LSTM's result
+/// has one more row, [steps], holding the final cell state.
+public func recurrence(_ kind: RecurrentCell, _ x: Tensor, hidden h0: Tensor, cell c0: Tensor? = nil,
+                       weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor,
+                       reverse: Bool = false) -> Tensor {
+    precondition(x.rank == 3, "a recurrent layer takes [steps, batch, features], got \(x.shape)")
+    let (steps, batch, inputs) = (x.shape[0], x.shape[1], x.shape[2])
+    let size = weightHH.shape[1], width = kind.gateCount * size
+    precondition(weightIH.shape == [width, inputs] && weightHH.shape == [width, size]
+                    && biasIH.shape == [width] && biasHH.shape == [width],
+                 "\(kind) weights for \(inputs) inputs: W_ih \(weightIH.shape), W_hh \(weightHH.shape)")
+    precondition(h0.shape == [batch, size], "initial hidden state must be [\(batch), \(size)], got \(h0.shape)")
+    precondition((kind == .lstm) == (c0 != nil), "an initial cell state is the LSTM's, and the LSTM needs one")
+    if let c0 { precondition(c0.shape == [batch, size], "initial cell state must be [\(batch), \(size)], got \(c0.shape)") }
+    precondition(steps > 0, "a recurrent layer needs at least one step")
+
+    let stepElements = batch * size, gateElements = batch * width
+    let result = Tensor(uninitialized: [steps + (kind == .lstm ? 1 : 0), batch, size])
+
+    // x W_ih^T plus every bias that is added outside a gate product (all but the GRU's b_hn) in one GEMM.
+    let projected = Tensor(uninitialized: [steps * batch, width])
+    var bias = biasIH.scalars
+    for j in 0..<(kind == .gru ? 2 * size : width) { bias[j] += biasHH.data[j] }
+    for row in 0..<(steps * batch) { (projected.data + row * width).update(from: bias, count: width) }
+    gemm(transposeB: true, m: steps * batch, n: width, k: inputs, x.data, weightIH.data, beta: 1, projected.data)
+
+    let gates = Tensor(uninitialized: [steps, batch, width])
+    let extra = kind == .rnn ? nil : Tensor(uninitialized: [steps, batch, size])
+    let cells = kind == .lstm ? Tensor(uninitialized: [steps, batch, size]) : nil
+    let order = reverse ? Array((0..<steps).reversed()) : Array(0..<steps)
+    /// The position whose state a step starts from, nil for the initial state.
+    func previous(_ t: Int) -> Int? { reverse ? (t + 1 < steps ? t + 1 : nil) : (t > 0 ? t - 1 : nil) }
+    /// Step `t`'s pointers into `states` (the result: backward gets it as its output, so that the
+    /// recorded closure does not hold the result it belongs to).
+    func step(_ t: Int, states: Tensor, recurrent: UnsafePointer<Float>) -> CellStep {
+        let before = previous(t)
+        return CellStep(input: projected.data + t * gateElements, recurrent: recurrent, hiddenBias: biasHH.data + 2 * size,
+                        previousHidden: before.map { states.data + $0 * stepElements } ?? h0.data,
+                        previousCell: cells.map { cells in before.map { cells.data + $0 * stepElements } ?? c0!.data },
+                        gates: gates.data + t * gateElements, extra: extra.map { $0.data + t * stepElements },
+                        hidden: states.data + t * stepElements, cell: cells.map { $0.data + t * stepElements })
+    }
+    let cost = width * 8
+    let recurrent = Tensor(uninitialized: [batch, width])
+    for t in order {
+        let s = step(t, states: result, recurrent: recurrent.data)
+        gemm(transposeB: true, m: batch, n: width, k: size, s.previousHidden, weightHH.data, recurrent.data)
+        parallelChunks(batch, costPerItem: cost) { rows in
+            switch kind {
+            case .rnn: rnnForward(s, rows: rows, size: size)
+            case .gru: gruForward(s, rows: rows, size: size)
+            case .lstm: lstmForward(s, rows: rows, size: size)
+            }
+        }
+    }
+    if let cells { (result.data + steps * stepElements).update(from: cells.data + order.last! * stepElements, count: stepElements) }
+
+    let operands = [x, h0] + (c0.map { [$0] } ?? []) + [weightIH, weightHH, biasIH, biasHH]
+    return result.recording(operands) { g, y in
+        let dPre = Tensor(uninitialized: [steps * batch, width])
+        let dRecurrent = kind == .gru ? Tensor(uninitialized: [steps * batch, width]) : dPre
+        let dHidden = Tensor.zeros([batch, size]), dStep = Tensor(uninitialized: [batch, size])
+        let dCell = kind == .lstm ? Tensor(uninitialized: [batch, size]) : nil
+        if let dCell { dCell.data.update(from: g.data + steps * stepElements, count: stepElements) }
+        let direct = kind == .gru ? Tensor(uninitialized: [batch, size]) : nil
+        for t in order.reversed() {
+            zipElements(AddKernel.self, g.data + t * stepElements, dHidden.data, dStep.data, count: stepElements)
+            let s = step(t, states: y, recurrent: recurrent.data)  // `recurrent` is not read backward
+            let d = CellGradientStep(hiddenGradient: dStep.data, cellGradient: dCell?.data,
+                                     inputGradient: dPre.data + t * gateElements,
+                                     recurrentGradient: dRecurrent.data + t * gateElements,
+                                     directHiddenGradient: direct?.data)
+            parallelChunks(batch, costPerItem: cost) { rows in
+                switch kind {
+                case .rnn: rnnBackward(s, d, rows: rows, size: size)
+                case .gru: gruBackward(s, d, rows: rows, size: size)
+                case .lstm: lstmBackward(s, d, rows: rows, size: size)
+                }
+            }
+            // dL/dh' = dRecurrent W_hh (+ the GRU's z * dL/dh).
+            if let direct { dHidden.data.update(from: direct.data, count: stepElements) }
+            gemm(m: batch, n: size, k: width, d.recurrentGradient, weightHH.data, beta: kind == .gru ? 1 : 0, dHidden.data)
+        }
+
+        var grads: [Tensor?] = [nil, h0.requiresGrad ? dHidden : nil]
+        if kind == .lstm { grads.append(c0!.requiresGrad ? dCell : nil) }
+        if x.requiresGrad {  // dX = dPre W_ih
+            let dx = Tensor(uninitialized: x.shape)
+            gemm(m: steps * batch, n: inputs, k: width, dPre.data, weightIH.data, dx.data)
+            grads[0] = dx
+        }
+        let dWeightIH = Tensor(uninitialized: weightIH.shape)
+        gemm(transposeA: true, m: width, n: inputs, k: steps * batch, dPre.data, x.data, dWeightIH.data)
+        // dW_hh = sum over steps of dRecurrent_t^T h'_t: the steps whose h' is an output row in one GEMM,
+        // the first step (from the initial state) in another.
+        let dWeightHH = Tensor(uninitialized: weightHH.shape)
+        let first = order[0], rest = steps - 1
+        let restGradients = dRecurrent.data + (reverse ? 0 : gateElements)
+        let restStates = y.data + (reverse ? stepElements : 0)
+        gemm(transposeA: true, m: width, n: size, k: rest * batch, restGradients, restStates, dWeightHH.data)
+        gemm(transposeA: true, m: width, n: size, k: batch, dRecurrent.data + first * gateElements, h0.data,
+             beta: 1, dWeightHH.data)
+        grads += [dWeightIH, dWeightHH, dPre.sum(axis: 0), dRecurrent.sum(axis: 0)]
+        return grads
+    }
+}
