@@ -45,9 +45,7 @@ public final class BatchLoader {
 
     /// The order of examples in `epoch` (a permutation fixed by the seed and the epoch number).
     public func order(epoch: Int) -> [Int] {
-        guard shuffle else { return Array(0..<count) }
-        var generator = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
-        return Array(0..<count).shuffled(using: &generator)
+        shuffle ? shuffledOrder(count, seed: seed, epoch: epoch) : Array(0..<count)
     }
 
     /// The batches of one epoch from its batch `first` on (0: all), assembled lazily one at a time.
@@ -72,4 +70,11 @@ public final class BatchLoader {
         }
         return Batch(images: images, labels: indices.map { labels[$0] })
     }
+}
+
+/// `0..<count` in the order of `epoch`: a permutation fixed by the seed and the epoch number, the same
+/// for every loader of the zoo.
+public func shuffledOrder(_ count: Int, seed: UInt64, epoch: Int) -> [Int] {
+    var generator = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+    return Array(0..<count).shuffled(using: &generator)
 }

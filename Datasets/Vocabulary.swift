@@ -1,3 +1,5 @@
+import Foundation
+
 /// Tokens by index and indices by token, as d2l v1.0's `Vocab` builds them: every token seen at least
 /// `minimumFrequency` times, the reserved tokens and `<unk>`, sorted (by Unicode code points, as Python
 /// sorts strings). A token outside the vocabulary maps to `<unk>`.
@@ -40,4 +42,22 @@ public struct Vocabulary: Sendable, Equatable {
 
     /// Whether the vocabulary holds `token` itself.
     public func contains(_ token: String) -> Bool { indices[token] != nil }
+}
+
+extension Vocabulary {
+    /// The tokens in index order as a JSON list: how a weights file's metadata carries a model's vocabulary
+    /// (`safe_open(...).metadata()["vocab"]` in PyTorch).
+    public var json: String {
+        let data = try! JSONSerialization.data(withJSONObject: tokens, options: [.withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The vocabulary stored as `json` (a JSON list of distinct strings holding `<unk>`); `source` names it in errors.
+    public init(json: String, source: String) throws {
+        guard let list = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any],
+              let tokens = list as? [String] else {
+            throw DatasetError.badVocabulary(source: source, reason: "it is not a JSON list of strings")
+        }
+        try self.init(tokens: tokens, source: source)
+    }
 }

@@ -143,10 +143,48 @@ public enum ModelRegistry {
     static let fullWidthVGGRecipe = Recipe(learningRate: 0.01, momentum: 0.9, epochs: 10, batchSize: 128,
                                             initialization: .kaimingNormal(), resize: 32)
 
-    /// The entry called `name` (case-insensitive), or nil.
+    /// The image classifier called `name` (case-insensitive), or nil.
     public static func entry(named name: String) -> ModelEntry? {
         all.first { $0.name == name.lowercased() }
     }
 
-    public static var names: [String] { all.map(\.name) }
+    /// The language models: d2l's RNNLM with each recurrent cell.
+    public static let languageModels = LanguageModelEntry.all
+
+    /// The model called `name` (case-insensitive) of any family, or nil.
+    public static func model(named name: String) -> ZooModel? {
+        if let entry = entry(named: name) { return .classifier(entry) }
+        return languageModels.first { $0.name == name.lowercased() }.map(ZooModel.languageModel)
+    }
+
+    /// Every model's name: image classifiers, then language models.
+    public static var names: [String] { all.map(\.name) + languageModels.map(\.name) }
+}
+
+/// A model of the zoo, by family: what `zoo run` trains decides how it is trained and measured.
+public enum ZooModel: Sendable {
+    case classifier(ModelEntry)
+    case languageModel(LanguageModelEntry)
+
+    public var name: String {
+        switch self {
+        case let .classifier(entry): entry.name
+        case let .languageModel(entry): entry.name
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case let .classifier(entry): entry.summary
+        case let .languageModel(entry): entry.summary
+        }
+    }
+
+    /// The default recipe (for classifiers, at their default input size).
+    public var recipe: Recipe {
+        switch self {
+        case let .classifier(entry): entry.recipe
+        case let .languageModel(entry): entry.recipe
+        }
+    }
 }

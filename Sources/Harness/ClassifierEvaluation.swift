@@ -17,7 +17,7 @@ public enum ClassifierEvaluation {
         let test = BatchLoader(testSet, batchSize: 256, shuffle: false, limit: testLimit,
                                resize: side == testSet.height ? nil : side)
         let clock = Stopwatch()
-        let accuracy = ClassifierTrainer.accuracy(of: model, on: test)
+        let accuracy = ClassificationTask.accuracy(of: model, on: test)
         let seconds = clock.seconds
         var table = TextTable(header: ["model", "weights", "dataset", "test examples", "test acc", "eval ex/s"])
         table.add([entry.name, weights, dataset.rawValue, test.count.formatted(), fixed(accuracy, 4),

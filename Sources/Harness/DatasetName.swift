@@ -1,13 +1,16 @@
 import Datasets
+import Zoo
 
 /// The datasets `zoo run` can train on.
 public enum DatasetName: String, CaseIterable, Sendable {
     case fashionMNIST = "fashion-mnist"
+    case timeMachine = "timemachine"
 
     /// A one-line description for `zoo list`.
     public var summary: String {
         switch self {
         case .fashionMNIST: "Fashion-MNIST: 60,000 training / 10,000 test grayscale 28x28 images, 10 classes"
+        case .timeMachine: "The Time Machine (H. G. Wells), characters: 10,000 training / 5,000 held-out windows of 32 (d2l v1.0)"
         }
     }
 
@@ -15,13 +18,29 @@ public enum DatasetName: String, CaseIterable, Sendable {
     public var storedSide: Int? {
         switch self {
         case .fashionMNIST: 28
+        case .timeMachine: nil
         }
     }
 
-    /// Loads one split of the dataset.
-    func load(split: FashionMNIST.Split, dataDir: String?) throws -> ImageClassificationSet {
-        switch self {
-        case .fashionMNIST: try FashionMNIST.load(split: split, dataDir: dataDir)
+    /// The dataset a model of this family trains on when none is named.
+    public static func `default`(for model: ZooModel) -> DatasetName {
+        switch model {
+        case .classifier: .fashionMNIST
+        case .languageModel: .timeMachine
         }
+    }
+
+    /// Whether `model` trains on this dataset; an error naming both, and what would do, if not.
+    func requireSuitable(for model: ZooModel) throws {
+        let suitable: [DatasetName] = switch model {
+        case .classifier: [.fashionMNIST]
+        case .languageModel: [.timeMachine]
+        }
+        guard suitable.contains(self) else { throw RunError.unsuitableDataset(model: model.name, dataset: rawValue, suitable: suitable.map(\.rawValue)) }
+    }
+
+    /// Loads one split of an image dataset.
+    func load(split: FashionMNIST.Split, dataDir: String?) throws -> ImageClassificationSet {
+        try FashionMNIST.load(split: split, dataDir: dataDir)
     }
 }

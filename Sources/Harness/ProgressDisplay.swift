@@ -5,9 +5,11 @@ final class ProgressDisplay {
     private let live: Bool
     private var lastDraw = Stopwatch()
     private let totalEpochs: Int
+    private let kind: TaskKind
 
-    init(totalEpochs: Int, live: Bool = isatty(fileno(stdout)) != 0) {
+    init(totalEpochs: Int, kind: TaskKind = .classification, live: Bool = isatty(fileno(stdout)) != 0) {
         self.totalEpochs = totalEpochs
+        self.kind = kind
         self.live = live
     }
 
@@ -17,16 +19,16 @@ final class ProgressDisplay {
         let width = 24, filled = width * batch / max(batches, 1)
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let line = "epoch \(epoch)/\(totalEpochs) [\(bar)] \(batch)/\(batches)  loss \(fixed(loss, 3))  "
-            + "train acc \(fixed(accuracy, 3))  \(whole(examplesPerSecond)) ex/s"
+            + "\(kind.trainingMetric(loss: loss, accuracy: accuracy))  \(whole(examplesPerSecond)) \(kind.unit)"
         print("\r\u{1B}[2K" + line, terminator: "")
         fflush(stdout)
     }
 
     func epoch(_ m: EpochMetrics) {
         if live { print("\r\u{1B}[2K", terminator: "") }
-        print("epoch \(m.epoch)/\(totalEpochs)  loss \(fixed(m.trainLoss, 3))  train acc \(fixed(m.trainAccuracy, 3))  "
-            + "test acc \(fixed(m.testAccuracy, 3))  \(whole(m.trainExamplesPerSecond)) ex/s train  "
-            + "\(whole(m.evalExamplesPerSecond)) ex/s eval  \(fixed(m.wallSeconds, 1)) s")
+        print("epoch \(m.epoch)/\(totalEpochs)  loss \(fixed(m.trainLoss, 3))  \(kind.trainingMetric(loss: m.trainLoss, accuracy: m.trainAccuracy))  "
+            + "\(kind.heldOutMetric(m))  \(whole(m.trainExamplesPerSecond)) \(kind.unit) train  "
+            + "\(whole(m.evalExamplesPerSecond)) \(kind.unit) eval  \(fixed(m.wallSeconds, 1)) s")
         fflush(stdout)
     }
 }

@@ -5,10 +5,12 @@ import Zoo
 /// The JSON record of one training run: what was run, how, where, and what it measured.
 public struct RunRecord: Encodable {
     public var model: String
+    /// What the model does (records from before language models have none: classification).
+    public var task: TaskKind?
     public var dataset: String
     public var parameters: Int
     public var recipe: Recipe
-    /// The [channels, height, width] of the images the model trained on (after any resize).
+    /// Image classifiers: the [channels, height, width] of the images the model trained on (after any resize).
     public var inputShape: [Int]?
     public var seed: UInt64
     public var trainExamples: Int

@@ -9,11 +9,19 @@ extension Recipe.OptimizerKind: ExpressibleByArgument {}
 
 /// A model name on the command line, checked against the registry.
 struct ModelName: ExpressibleByArgument {
-    let entry: ModelEntry
+    let model: ZooModel
 
     init?(argument: String) {
-        guard let entry = ModelRegistry.entry(named: argument) else { return nil }
-        self.entry = entry
+        guard let model = ModelRegistry.model(named: argument) else { return nil }
+        self.model = model
+    }
+
+    /// The image classifier of that name, or a validation error saying the command takes classifiers only.
+    func classifier(for command: String) throws -> ModelEntry {
+        guard case let .classifier(entry) = model else {
+            throw ValidationError("`zoo \(command)` takes image classifiers; \(model.name) is a language model.")
+        }
+        return entry
     }
 
     static var allValueStrings: [String] { ModelRegistry.names }
@@ -77,8 +85,8 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 
 /// The data flags `run` and `eval` share.
 struct DataOptions: ParsableArguments {
-    @Option(help: "The dataset to use.")
-    var dataset: DatasetName = .fashionMNIST
+    @Option(help: "The dataset to use (default: fashion-mnist for image classifiers, timemachine for language models).")
+    var dataset: DatasetName?
 
     @Option(help: "Resize images (bilinear) to N x N (default: the recipe's; see `zoo list`).")
     var resize: Int?

@@ -42,7 +42,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let entries = models.isEmpty ? ModelRegistry.all : models.map(\.entry)
+        let entries = models.isEmpty ? ModelRegistry.all : try models.map { try $0.classifier(for: "bench") }
         let report = try reportingErrors {
             try Benchmark.run(models: entries, batchSize: batchSize, resize: resize, sgemmSize: sgemmSize, dataDir: dataDir, samples: samples,
                               profile: profile)

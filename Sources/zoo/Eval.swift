@@ -14,7 +14,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try ClassifierEvaluation.execute(model.entry, weights: weights, dataset: data.dataset, resize: data.resize,
+            try ClassifierEvaluation.execute(try model.classifier(for: "eval"), weights: weights, dataset: data.dataset ?? .fashionMNIST, resize: data.resize,
                                              testLimit: data.testLimit, dataDir: data.dataDir)
         }
     }

@@ -74,11 +74,32 @@ struct Run: ParsableCommand {
     @Flag(help: "Keep the training examples in file order instead of reshuffling every epoch.")
     var noShuffle = false
 
+    @Option(help: "Language models: hidden units per layer (default: the model's).")
+    var hidden: Int?
+
+    @Option(help: "Language models: recurrent layers (default: the model's).")
+    var layers: Int?
+
+    @Option(help: "Language models: the text the sample at the end continues.")
+    var prefix = "time traveller"
+
+    @Option(help: "Language models: tokens the sample adds to the prefix.")
+    var length = 50
+
     func validate() throws {
         try requirePositive(epochs, "--epochs")
         try requirePositive(batchSize, "--batch-size")
         try requirePositive(limit, "--limit")
         try requirePositive(checkpointEvery, "--checkpoint-every")
+        try requireInRange(hidden, "--hidden", 1...4096)
+        try requireInRange(layers, "--layers", 1...16)
+        try requireInRange(length, "--length", 0...100_000)
+        if case .classifier = model.model, hidden != nil || layers != nil {
+            throw ValidationError("--hidden and --layers size language models; \(model.model.name) is an image classifier.")
+        }
+        if case .languageModel = model.model, data.resize != nil {
+            throw ValidationError("--resize applies to images; \(model.model.name) is a language model.")
+        }
         if checkpointEvery != nil && checkpoint == nil && resume == nil {
             throw ValidationError("--checkpoint-every needs --checkpoint FILE (or --resume FILE) to write to.")
         }
@@ -93,11 +114,11 @@ struct Run: ParsableCommand {
         }
         if let clip, !(clip > 0 && clip.isFinite) { throw ValidationError("--clip must be a positive number.") }
         if warmup < 0 { throw ValidationError("--warmup must be zero or positive.") }
-        if (optimizer ?? model.entry.recipe.optimizer) != .sgd && (momentum != nil || nesterov) {
+        if (optimizer ?? model.model.recipe.optimizer) != .sgd && (momentum != nil || nesterov) {
             throw ValidationError("--momentum and --nesterov apply to SGD; Adam keeps its own moment estimates "
                                   + "(betas 0.9, 0.999). Leave them out or use --optimizer sgd.")
         }
-        if nesterov && (momentum ?? model.entry.recipe.momentum) == 0 {
+        if nesterov && (momentum ?? model.model.recipe.momentum) == 0 {
             throw ValidationError("--nesterov needs --momentum above 0.")
         }
         _ = try recipe()
@@ -106,12 +127,15 @@ struct Run: ParsableCommand {
     func run() throws {
         let options = try options()
         Interruption.install()
-        try reportingErrors { try ClassifierRun.execute(options) }
+        try reportingErrors { try TrainingRun.execute(options) }
     }
 
     /// The model's recipe with these flags applied.
     func recipe() throws -> Recipe {
-        var recipe = model.entry.recipe(resize: data.resize)
+        var recipe = switch model.model {
+        case let .classifier(entry): entry.recipe(resize: data.resize)
+        case let .languageModel(entry): entry.recipe
+        }
         recipe.epochs = epochs ?? recipe.epochs
         recipe.batchSize = batchSize ?? recipe.batchSize
         recipe.learningRate = learningRate ?? recipe.learningRate
@@ -134,7 +158,11 @@ struct Run: ParsableCommand {
 
     /// The run these flags ask for.
     func options() throws -> RunOptions {
-        var options = RunOptions(model: model.entry, dataset: data.dataset, recipe: try recipe())
+        var options = RunOptions(model: model.model, dataset: data.dataset ?? .default(for: model.model), recipe: try recipe())
+        options.hidden = hidden
+        options.layers = layers
+        options.prefix = prefix
+        options.sampleLength = length
         options.seed = seed
         options.limit = limit
         options.testLimit = data.testLimit

@@ -151,7 +151,7 @@ import Testing
         let run = try #require(try ZooCommand.parseAsRoot([
             "run", "mlp", "--epochs", "1", "--limit", "1000", "--test-limit", "500", "--record", folder + "/runs/mlp-1.json",
         ]) as? Run)
-        let (record, _) = try ClassifierRun.execute(try run.options())
+        let (record, _) = try TrainingRun.execute(try run.options())
         try #require(try ZooCommand.parseAsRoot(["compare", "--runs", folder + "/runs", "--output", folder + "/README.md"]) as? Compare).run()
         let page = try String(contentsOfFile: folder + "/README.md", encoding: .utf8)
         let row = try #require(page.split(separator: "\n").first { $0.hasPrefix("| mlp |") })
@@ -174,7 +174,7 @@ import Testing
             "run", "lenet-bn", "--epochs", "1", "--limit", "2000", "--test-limit", "1000",
             "--record", folder + "/record.json", "--save", folder + "/weights.safetensors",
         ]) as? Run)
-        let (record, _) = try ClassifierRun.execute(try run.options())
+        let (record, _) = try TrainingRun.execute(try run.options())
         let entry = try #require(ModelRegistry.entry(named: "lenet-bn"))
         let accuracy = try ClassifierEvaluation.execute(entry, weights: folder + "/weights.safetensors", dataset: .fashionMNIST,
                                                         resize: nil, testLimit: 1000, dataDir: nil)
@@ -183,7 +183,7 @@ import Testing
         var options = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--epochs", "1", "--limit", "100"]) as? Run).options()
         options.weightsPath = folder + "/weights.safetensors"
         options.recordPath = folder + "/other.json"
-        #expect { try ClassifierRun.execute(options) } throws: { String(describing: $0).contains("missing keys") }
+        #expect { try TrainingRun.execute(options) } throws: { String(describing: $0).contains("missing keys") }
     }
 
     /// A run stopped after epoch 2 and resumed from its checkpoint ends exactly where an uninterrupted
@@ -195,7 +195,7 @@ import Testing
         func run(_ flags: [String]) throws -> RunRecord {
             let command = try #require(try ZooCommand.parseAsRoot(["run", "lenet-bn", "--limit", "1500", "--test-limit", "500",
                                                                    "--momentum", "0.9", "--lr", "0.1", "--seed", "5"] + flags) as? Run)
-            return try ClassifierRun.execute(try command.options()).record
+            return try TrainingRun.execute(try command.options()).record
         }
         let straight = try run(["--epochs", "3", "--record", folder + "/a.json", "--save", folder + "/a.safetensors"])
         _ = try run(["--epochs", "2", "--record", folder + "/b.json", "--checkpoint", folder + "/b.ckpt"])
@@ -234,7 +234,7 @@ import Testing
         }
         var options = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--data-dir", empty]) as? Run).options()
         options.recordPath = empty + "/record.json"
-        #expect { try ClassifierRun.execute(options) } throws: { error in
+        #expect { try TrainingRun.execute(options) } throws: { error in
             String(describing: error).contains("train-images-idx3-ubyte")
         }
     }

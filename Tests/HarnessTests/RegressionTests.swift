@@ -22,7 +22,7 @@ struct RegressionTests {
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
         let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: true, seed: seed, limit: examples)
         let test = BatchLoader(testSet, batchSize: 500, shuffle: false, limit: 2000)
-        return try ClassifierTrainer(recipe: recipe).train(model, on: training, evaluatingOn: test)
+        return try Trainer(recipe: recipe).train(model, on: training, evaluatingOn: test)
     }
 
     @Test func mlpLearnsFashionMNIST() throws {

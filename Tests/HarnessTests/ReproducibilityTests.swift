@@ -41,7 +41,7 @@ import Zoo
             let network = model()
             network.initializeWeights(recipe.initialization!)
             let loader = BatchLoader(images, batchSize: recipe.batchSize, shuffle: true, seed: seed)
-            let history = try ClassifierTrainer(recipe: recipe).train(network, on: loader, evaluatingOn: loader)
+            let history = try Trainer(recipe: recipe).train(network, on: loader, evaluatingOn: loader)
             return (history, network.stateDictionary().map(\.1.scalars))
         }
     }
@@ -67,8 +67,8 @@ import Zoo
         let (straight, straightWeights) = try train(seed: 5)
         let loader = BatchLoader(images, batchSize: recipe.batchSize, shuffle: true, seed: 5)
         var saved: [Saved] = []
-        func trainer(for network: Module, stopAt stop: (epoch: Int, batch: Int)?) -> ClassifierTrainer {
-            var trainer = ClassifierTrainer(recipe: recipe)
+        func trainer(for network: Module, stopAt stop: (epoch: Int, batch: Int)?) -> Trainer {
+            var trainer = Trainer(recipe: recipe)
             trainer.checkpointEvery = 4
             var step = (epoch: 1, batch: 0)
             trainer.onBatch = { epoch, batch, _, _, _, _ in step = (epoch, batch) }

@@ -113,7 +113,26 @@ import Testing
         #expect(ModelRegistry.entry(named: "mlp")?.recipe.learningRate == 0.1)
         #expect(ModelRegistry.entry(named: "resnet-9000") == nil)
         #expect(ModelRegistry.entry(named: "resnet18")?.trainingSize == 28)
-        #expect(Set(ModelRegistry.names).count == ModelRegistry.all.count)
+        #expect(Set(ModelRegistry.names).count == ModelRegistry.all.count + ModelRegistry.languageModels.count)
+    }
+
+    /// d2l v1.0's language-model recipes; each model is RNNLM's `rnn` + `linear` with PyTorch's keys, and
+    /// its parameter count that of `nn.GRU(28, 32)` + `nn.Linear(32, 28)` and the like.
+    @Test func languageModelsHaveD2LsRecipesAndPyTorchsShapes() throws {
+        let recipes = Dictionary(uniqueKeysWithValues: ModelRegistry.languageModels.map { ($0.name, $0.recipe) })
+        #expect(recipes.mapValues { "\($0.learningRate) \($0.epochs) \($0.batchSize) \($0.gradientClip ?? 0)" }
+                    == ["rnn": "1.0 100 1024 1.0", "gru": "4.0 50 1024 1.0", "lstm": "4.0 50 1024 1.0", "deep-gru": "2.0 100 1024 1.0"])
+        // PyTorch: sum(p.numel() for p in RNNLM(nn.GRU(28, 32), 28).parameters()) and so on.
+        let counts = ["rnn": 2_908, "gru": 6_876, "lstm": 8_860, "deep-gru": 13_212]
+        for entry in ModelRegistry.languageModels {
+            let model = entry.build(vocabularySize: 28)
+            #expect(model.parameterCount == counts[entry.name] && entry.parameterCount(vocabularySize: 28) == counts[entry.name])
+            let keys = model.stateDictionary().map(\.0)
+            #expect(keys.first == "rnn.weight_ih_l0" && keys.suffix(2) == ["linear.weight", "linear.bias"])
+            #expect(keys.contains("rnn.bias_hh_l1") == (entry.layers == 2))
+        }
+        guard case .languageModel(let gru)? = ModelRegistry.model(named: "GRU") else { Issue.record("gru is not a language model"); return }
+        #expect(gru.cell == .gru && gru.d2lPerplexity == 6.55)
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The training curves of a run as d2l draws them: training loss, training accuracy and test
-/// accuracy per epoch on one set of axes, written as a PNG next to the run's record.
+/// The training curves of a run as d2l draws them, per epoch on one set of axes, written as a PNG next
+/// to the run's record: training loss, training accuracy and test accuracy for classifiers; training and
+/// held-out perplexity for language models.
 struct CurvePlot {
     struct Series {
         let name: String
@@ -19,7 +20,10 @@ struct CurvePlot {
     let valueMax: Double, valueStep: Double
 
     init(_ history: [EpochMetrics]) {
-        series = [
+        series = history.first?.perplexity != nil ? [
+            Series(name: "train ppl", color: Canvas.Color(red: 31, green: 119, blue: 180), values: history.map { perplexity($0.trainLoss) }),
+            Series(name: "held-out ppl", color: Canvas.Color(red: 44, green: 160, blue: 44), values: history.map { $0.perplexity ?? .nan }),
+        ] : [
             Series(name: "train loss", color: Canvas.Color(red: 31, green: 119, blue: 180), values: history.map(\.trainLoss)),
             Series(name: "train acc", color: Canvas.Color(red: 148, green: 103, blue: 189), values: history.map(\.trainAccuracy)),
             Series(name: "test acc", color: Canvas.Color(red: 44, green: 160, blue: 44), values: history.map(\.testAccuracy)),
@@ -96,7 +100,7 @@ extension CurvePlot {
 
     /// Draws the curves of `model`'s run on `dataset` and writes them to `path` as a PNG (atomically).
     static func write(_ history: [EpochMetrics], model: String, dataset: String, to path: String) throws {
-        let accuracy = history.last.map { ", test acc " + fixed($0.testAccuracy, 3) } ?? ""
-        try PNGFile.write(CurvePlot(history).draw(title: "\(model) on \(dataset)\(accuracy)"), to: path)
+        let metric = history.last.map { last in last.perplexity.map { ", held-out ppl " + fixed($0, 2) } ?? ", test acc " + fixed(last.testAccuracy, 3) }
+        try PNGFile.write(CurvePlot(history).draw(title: "\(model) on \(dataset)\(metric ?? "")"), to: path)
     }
 }

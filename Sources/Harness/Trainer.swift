@@ -2,9 +2,10 @@ import Datasets
 import Engine
 import Zoo
 
-/// The training loop for image classifiers: SGD on cross-entropy, then evaluation on the test set,
-/// once per epoch (d2l's `train_ch6`).
-public struct ClassifierTrainer {
+/// The training loop of every task: per epoch, optimizer steps over the task's training batches
+/// (gradients clipped when the recipe says so), then the task's held-out evaluation; checkpoints at
+/// epoch ends and inside epochs, a clean stop on a signal, and an error on a loss that is not a number.
+public struct Trainer {
     public let recipe: Recipe
     /// Called with each finished epoch's metrics.
     public var onEpoch: (EpochMetrics) -> Void = { _ in }
@@ -20,12 +21,11 @@ public struct ClassifierTrainer {
 
     public init(recipe: Recipe) { self.recipe = recipe }
 
-    /// Trains `model` for the recipe's epochs and returns each epoch's metrics. To resume, pass the
-    /// optimizer (with its restored state), the epochs already done and, for a checkpoint written inside
-    /// an epoch, where that epoch stood: training goes on from there.
-    public func train(_ model: Module, optimizer: Optimizer? = nil, on training: BatchLoader,
-                      evaluatingOn test: BatchLoader, after done: [EpochMetrics] = [],
-                      resuming partial: EpochProgress? = nil) throws -> [EpochMetrics] {
+    /// Trains `model` on `task` for the recipe's epochs and returns each epoch's metrics. To resume, pass
+    /// the optimizer (with its restored state), the epochs already done and, for a checkpoint written
+    /// inside an epoch, where that epoch stood: training goes on from there.
+    public func train<Task: TrainingTask>(_ model: Module, task: Task, optimizer: Optimizer? = nil, after done: [EpochMetrics] = [],
+                                          resuming partial: EpochProgress? = nil) throws -> [EpochMetrics] {
         let parameters = model.parameters
         let optimizer = optimizer ?? recipe.makeOptimizer(for: parameters)
         var plateau = recipe.plateau
@@ -39,11 +39,10 @@ public struct ClassifierTrainer {
             model.train()
             var progress = partial?.epoch == epoch ? partial! : EpochProgress(epoch: epoch)
             let earlierWallSeconds = progress.wallSeconds
-            for batch in training.epoch(epoch, from: progress.batches) {
+            for batch in task.trainingBatches(epoch: epoch, from: progress.batches) {
                 let step = Stopwatch()
                 optimizer.zeroGrad()
-                let logits = model(batch.images)
-                let loss = crossEntropy(logits: logits, targets: batch.labels)
+                let loss = task.loss(of: model, on: batch, tally: &progress.tally)
                 guard loss.item.isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate)
                 }
@@ -52,12 +51,11 @@ public struct ClassifierTrainer {
                 optimizer.step()
                 progress.trainSeconds += step.seconds
                 progress.batches += 1
-                progress.tally.add(predictions: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
-                onBatch(epoch, progress.batches, training.batchCount, progress.tally.meanLoss, progress.tally.accuracy,
+                onBatch(epoch, progress.batches, task.trainingBatchCount, progress.tally.meanLoss, progress.tally.accuracy,
                         Double(progress.tally.examples) / progress.trainSeconds)
                 let signal = stopSignal()
                 // The epoch's end writes a checkpoint of its own.
-                let due = checkpointEvery.map { progress.batches % $0 == 0 && progress.batches < training.batchCount } ?? false
+                let due = checkpointEvery.map { progress.batches % $0 == 0 && progress.batches < task.trainingBatchCount } ?? false
                 if let checkpoint, signal != nil || due {
                     progress.wallSeconds = earlierWallSeconds + wall.seconds
                     try checkpoint(history, progress, optimizer)
@@ -68,11 +66,11 @@ public struct ClassifierTrainer {
                 }
             }
             let evaluation = Stopwatch()
-            let testAccuracy = ClassifierTrainer.accuracy(of: model, on: test)
+            let (heldOut, evaluated) = task.evaluate(model)
             let metrics = EpochMetrics(
-                epoch: epoch, trainLoss: progress.tally.meanLoss, trainAccuracy: progress.tally.accuracy, testAccuracy: testAccuracy,
+                epoch: epoch, trainLoss: progress.tally.meanLoss, trainAccuracy: progress.tally.accuracy, heldOut: heldOut,
                 trainExamplesPerSecond: Double(progress.tally.examples) / progress.trainSeconds,
-                evalExamplesPerSecond: Double(test.count) / evaluation.seconds, wallSeconds: earlierWallSeconds + wall.seconds)
+                evalExamplesPerSecond: Double(evaluated) / evaluation.seconds, wallSeconds: earlierWallSeconds + wall.seconds)
             history.append(metrics)
             onEpoch(metrics)
             if plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
@@ -85,17 +83,10 @@ public struct ClassifierTrainer {
         return history
     }
 
-    /// Fraction of `data` that `model` classifies correctly, in evaluation mode without gradients.
-    public static func accuracy(of model: Module, on data: BatchLoader) -> Double {
-        model.eval()
-        defer { model.train() }
-        var tally = ClassificationTally()
-        withoutGradients {
-            for batch in data.epoch(0) {
-                tally.add(predictions: model(batch.images).argmax(axis: 1), labels: batch.labels)
-            }
-        }
-        return tally.accuracy
+    /// Trains an image classifier on `training`, evaluating on `test` (a `ClassificationTask`).
+    public func train(_ model: Module, optimizer: Optimizer? = nil, on training: BatchLoader, evaluatingOn test: BatchLoader,
+                      after done: [EpochMetrics] = [], resuming partial: EpochProgress? = nil) throws -> [EpochMetrics] {
+        try train(model, task: ClassificationTask(training: training, test: test), optimizer: optimizer, after: done, resuming: partial)
     }
 }
 
@@ -105,7 +96,7 @@ public struct EpochProgress: Codable, Equatable, Sendable {
     /// Training batches done in this epoch.
     public var batches = 0
     /// Their examples, correct predictions and summed loss.
-    var tally = ClassificationTally()
+    var tally = TrainingTally()
     /// Seconds spent in training steps, and in the epoch as a whole, so far.
     var trainSeconds = 0.0, wallSeconds = 0.0
 

@@ -5,7 +5,7 @@ import Testing
 import Zoo
 
 /// The training loop's bookkeeping, on a tiny in-memory set.
-@Suite struct ClassifierTrainerTests {
+@Suite struct TrainerTests {
     let images = try! ImageClassificationSet(images: (0..<8 * 16).map { UInt8($0 % 251) }, labels: [0, 1, 0, 1, 0, 1, 0, 1],
                                              channels: 1, height: 4, width: 4, classNames: ["a", "b"])
 
@@ -31,7 +31,7 @@ import Zoo
         let model = Random.withGenerator(seed: 0) { Sequential(Flatten(), Linear(16, 2)) }
         let optimizer = recipe.makeOptimizer(for: model.parameters)
         let loader = BatchLoader(images, batchSize: 4, shuffle: false)
-        let history = try ClassifierTrainer(recipe: recipe).train(model, optimizer: optimizer, on: loader,
+        let history = try Trainer(recipe: recipe).train(model, optimizer: optimizer, on: loader,
                                                                   evaluatingOn: loader, after: done)
         #expect(history.count == 4 && history.last?.epoch == 4)
         #expect(optimizer.learningRate == 0.025)

@@ -1,0 +1,42 @@
+import Datasets
+import Engine
+
+/// Image classification (d2l's `train_ch6`): cross-entropy on the training images, accuracy on the test set.
+public struct ClassificationTask: TrainingTask {
+    public let training: BatchLoader, test: BatchLoader
+
+    public init(training: BatchLoader, test: BatchLoader) {
+        self.training = training
+        self.test = test
+    }
+
+    public var trainingBatchCount: Int { training.batchCount }
+
+    public func trainingBatches(epoch: Int, from first: Int) -> AnySequence<Batch> {
+        AnySequence(training.epoch(epoch, from: first))
+    }
+
+    public func loss(of model: Module, on batch: Batch, tally: inout TrainingTally) -> Tensor {
+        let logits = model(batch.images)
+        let loss = crossEntropy(logits: logits, targets: batch.labels)
+        tally.add(predictions: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
+        return loss
+    }
+
+    public func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int) {
+        (["testAccuracy": Self.accuracy(of: model, on: test)], test.count)
+    }
+
+    /// Fraction of `data` that `model` classifies correctly, in evaluation mode without gradients.
+    public static func accuracy(of model: Module, on data: BatchLoader) -> Double {
+        model.eval()
+        defer { model.train() }
+        var tally = TrainingTally()
+        withoutGradients {
+            for batch in data.epoch(0) {
+                tally.add(predictions: model(batch.images).argmax(axis: 1), labels: batch.labels)
+            }
+        }
+        return tally.accuracy
+    }
+}

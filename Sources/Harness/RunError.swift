@@ -1,0 +1,29 @@
+/// A run that cannot start as asked.
+public enum RunError: Error, CustomStringConvertible {
+    case fixedInputSize(model: String, size: Int, got: Int)
+    case inputTooSmall(model: String, minimum: Int, got: Int)
+    case badCheckpoint(path: String, reason: String)
+    case unsuitableDataset(model: String, dataset: String, suitable: [String])
+    /// A weights file that belongs to another model or vocabulary.
+    case mismatchedWeights(path: String, reason: String)
+    /// A signal stopped the run; `resume` continues it from its checkpoint, when there is one.
+    case stopped(signal: Int32, epoch: Int, batch: Int, resume: String?)
+
+    public var description: String {
+        switch self {
+        case let .fixedInputSize(model, size, got):
+            "\(model) takes \(size)x\(size) inputs (its classifier has a fixed width), not \(got)x\(got): "
+                + "use --resize \(size) or leave --resize out."
+        case let .inputTooSmall(model, minimum, got):
+            "\(model) needs inputs of at least \(minimum)x\(minimum) (smaller maps leave its last pooling window "
+                + "nothing to cover), not \(got)x\(got): use --resize \(minimum) or more."
+        case let .badCheckpoint(path, reason): "cannot resume from \(path): \(reason)."
+        case let .unsuitableDataset(model, dataset, suitable):
+            "\(model) does not train on \(dataset): use --dataset \(suitable.joined(separator: " or ")) (or leave --dataset out)."
+        case let .mismatchedWeights(path, reason): "cannot use the weights in \(path): \(reason)."
+        case let .stopped(signal, epoch, batch, resume):
+            "\(TrainingError.interrupted(signal: signal, epoch: epoch, batch: batch, saved: resume != nil).stopSummary); "
+                + (resume.map { "to continue, run:\n  \($0)" } ?? "nothing was saved (pass --checkpoint FILE to make a run resumable)")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Zoo
+
+/// Everything `zoo run` needs to train one model.
+public struct RunOptions: Sendable {
+    public var model: ZooModel
+    public var dataset: DatasetName
+    public var recipe: Recipe
+    public var seed: UInt64 = 0
+    public var limit: Int?
+    public var testLimit: Int?
+    public var dataDir: String?
+    /// Where the JSON record goes; nil for Results/runs/<model>-<dataset>-<time>.json.
+    public var recordPath: String?
+    /// A safetensors file of weights to start from (PyTorch state_dict keys).
+    public var weightsPath: String?
+    /// Where to save the trained weights (safetensors, PyTorch state_dict keys).
+    public var savePath: String?
+    /// Where to write the full training state after every epoch.
+    public var checkpointPath: String?
+    /// Also write it every N training steps inside an epoch.
+    public var checkpointEvery: Int?
+    /// A training checkpoint to continue from (its epochs are not trained again).
+    public var resumePath: String?
+    /// Where the run writes its checkpoints: --checkpoint, else the file it resumed from.
+    var checkpointDestination: String? { checkpointPath ?? resumePath }
+    /// Keep the training examples in file order instead of reshuffling each epoch.
+    public var shuffle = true
+    /// Language models: the hidden size and layer count (default: the model's).
+    public var hidden: Int?, layers: Int?
+    /// Language models: the text the sample at the end continues, and how many tokens it adds.
+    public var prefix = "time traveller", sampleLength = 50
+    public var commandLine: String = CommandLine.arguments.joined(separator: " ")
+
+    public init(model: ZooModel, dataset: DatasetName, recipe: Recipe) {
+        self.model = model
+        self.dataset = dataset
+        self.recipe = recipe
+    }
+}

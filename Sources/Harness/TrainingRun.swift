@@ -1,0 +1,116 @@
+import Datasets
+import Engine
+import Foundation
+import Zoo
+
+/// A run ready to train: the model, its task, and what the record, the summary and the weights file
+/// say about them. Each family's `prepare` makes one; `TrainingRun` does the rest alike for all.
+struct PreparedRun<Task: TrainingTask> {
+    var model: Module
+    var task: Task
+    var kind: TaskKind
+    /// The training examples and their order ("fashion-mnist, 60000 examples, shuffled"): a checkpoint
+    /// resumes only on the same.
+    var data: String
+    /// The line printed before training.
+    var headline: String
+    var trainExamples: Int, testExamples: Int
+    /// Images: [channels, height, width] after any resize.
+    var inputShape: [Int]? = nil
+    /// Saved with the weights beside "format", "model" and "dataset" (language models: the vocabulary).
+    var weightsMetadata: [String: String] = [:]
+    /// The table printed at the end.
+    var summary: (RunRecord) -> String
+    /// Printed after the summary (a language model's sample continuation).
+    var epilogue: () -> String? = { nil }
+}
+
+/// `zoo run`: trains a model end to end (data, model, training, evaluation, record, plot, summary).
+public enum TrainingRun {
+    /// Runs `options`, printing progress and a summary to standard output, and returns the record
+    /// together with the path it was written to.
+    @discardableResult
+    public static func execute(_ options: RunOptions) throws -> (record: RunRecord, path: String) {
+        do {
+            return try Random.withGenerator(seed: options.seed) {
+                try options.dataset.requireSuitable(for: options.model)
+                let recordPath = options.recordPath ?? RunRecord.defaultPath(model: options.model.name, dataset: options.dataset.rawValue)
+                // Every destination is checked before the training, not after it.
+                for path in [recordPath, CurvePlot.path(forRecordAt: recordPath), options.savePath, options.checkpointDestination].compactMap({ $0 }) {
+                    try AtomicFile.checkWritable(path)
+                }
+                let total = Stopwatch()
+                switch options.model {
+                case let .classifier(entry): return try train(ClassifierRun.prepare(entry, options), options, recordPath, total)
+                case let .languageModel(entry): return try train(LanguageModelRun.prepare(entry, options), options, recordPath, total)
+                }
+            }
+        } catch TrainingError.interrupted(let signal, let epoch, let batch, let saved) {
+            let checkpoint = saved ? options.checkpointDestination : nil
+            throw RunError.stopped(signal: signal, epoch: epoch, batch: batch,
+                                   resume: checkpoint.map { resumeCommand(options.commandLine, checkpoint: $0) })
+        }
+    }
+
+    private static func train<Task: TrainingTask>(_ run: PreparedRun<Task>, _ options: RunOptions, _ recordPath: String,
+                                                  _ total: Stopwatch) throws -> (record: RunRecord, path: String) {
+        let name = options.model.name, recipe = options.recipe, model = run.model
+        let checkpointPath = options.checkpointDestination
+        print(run.headline)
+        print("recipe: \(recipe), seed \(options.seed)")
+        let optimizer = recipe.makeOptimizer(for: model.parameters)
+        var done: [EpochMetrics] = [], progress: EpochProgress?
+        if let resume = options.resumePath {
+            (done, progress) = try TrainingCheckpoint.resume(from: resume, model: model, modelName: name, recipe: recipe,
+                                                             data: run.data, optimizer: optimizer, seed: options.seed)
+            print("resuming from \(resume) " + (progress.map { "at batch \($0.batches) of epoch \($0.epoch)" } ?? "after epoch \(done.count)"))
+        }
+        let display = ProgressDisplay(totalEpochs: recipe.epochs, kind: run.kind)
+        var trainer = Trainer(recipe: recipe)
+        trainer.onBatch = display.batch
+        trainer.onEpoch = display.epoch
+        trainer.checkpointEvery = options.checkpointEvery
+        if let checkpointPath {
+            trainer.checkpoint = { history, progress, optimizer in
+                try TrainingCheckpoint.write(to: checkpointPath, model: model, modelName: name, recipe: recipe, data: run.data,
+                                             optimizer: optimizer, seed: options.seed, history: history, progress: progress)
+            }
+        }
+        let history = try trainer.train(model, task: run.task, optimizer: optimizer, after: done, resuming: progress)
+
+        let record = RunRecord(
+            model: name, task: run.kind, dataset: options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
+            inputShape: run.inputShape, seed: options.seed, trainExamples: run.trainExamples, testExamples: run.testExamples,
+            epochs: history, final: history.last,
+            totalWallSeconds: total.seconds + done.reduce(0) { $0 + $1.wallSeconds } + (progress?.wallSeconds ?? 0),
+            commandLine: options.commandLine,
+            machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,
+            date: ISO8601DateFormatter().string(from: Date()))
+        let path = try record.write(to: recordPath, replacing: options.recordPath != nil)
+        let plot = CurvePlot.path(forRecordAt: path)
+        try CurvePlot.write(history, model: name, dataset: options.dataset.rawValue, to: plot)
+        if let save = options.savePath {
+            let metadata = run.weightsMetadata.merging(["format": "pt", "model": name, "dataset": options.dataset.rawValue]) { $1 }
+            try SafeTensors.write(model.stateDictionary(), metadata: metadata, to: save)
+        }
+        print()
+        print(run.summary(record))
+        if let epilogue = run.epilogue() { print(epilogue) }
+        print("record: \(path)\nplot: \(plot)" + (options.savePath.map { "\nweights: \($0)" } ?? ""))
+        return (record, path)
+    }
+
+    /// `commandLine` continuing from `checkpoint`: its --checkpoint or --resume flag becomes `--resume checkpoint`.
+    static func resumeCommand(_ commandLine: String, checkpoint: String) -> String {
+        (CommandLineWords.removing(["--checkpoint", "--resume"], from: commandLine) + ["--resume", Substring(checkpoint)]).joined(separator: " ")
+    }
+}
+
+extension Array where Element == Double {
+    /// The middle value (mean of the two middle ones for even counts); 0 when empty.
+    var median: Double {
+        guard !isEmpty else { return 0 }
+        let sorted = sorted()
+        return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2
+    }
+}
