@@ -151,25 +151,31 @@ public enum ModelRegistry {
     /// The language models: d2l's RNNLM with each recurrent cell.
     public static let languageModels = LanguageModelEntry.all
 
+    /// The translators: d2l's encoder-decoder, without and with attention.
+    public static let translators = TranslatorEntry.all
+
     /// The model called `name` (case-insensitive) of any family, or nil.
     public static func model(named name: String) -> ZooModel? {
         if let entry = entry(named: name) { return .classifier(entry) }
-        return languageModels.first { $0.name == name.lowercased() }.map(ZooModel.languageModel)
+        if let entry = languageModels.first(where: { $0.name == name.lowercased() }) { return .languageModel(entry) }
+        return translators.first { $0.name == name.lowercased() }.map(ZooModel.translator)
     }
 
-    /// Every model's name: image classifiers, then language models.
-    public static var names: [String] { all.map(\.name) + languageModels.map(\.name) }
+    /// Every model's name: image classifiers, language models, translators.
+    public static var names: [String] { all.map(\.name) + languageModels.map(\.name) + translators.map(\.name) }
 }
 
 /// A model of the zoo, by family: what `zoo run` trains decides how it is trained and measured.
 public enum ZooModel: Sendable {
     case classifier(ModelEntry)
     case languageModel(LanguageModelEntry)
+    case translator(TranslatorEntry)
 
     public var name: String {
         switch self {
         case let .classifier(entry): entry.name
         case let .languageModel(entry): entry.name
+        case let .translator(entry): entry.name
         }
     }
 
@@ -177,6 +183,7 @@ public enum ZooModel: Sendable {
         switch self {
         case let .classifier(entry): entry.summary
         case let .languageModel(entry): entry.summary
+        case let .translator(entry): entry.summary
         }
     }
 
@@ -185,6 +192,7 @@ public enum ZooModel: Sendable {
         switch self {
         case let .classifier(entry): entry.recipe
         case let .languageModel(entry): entry.recipe
+        case let .translator(entry): entry.recipe
         }
     }
 }

@@ -142,6 +142,74 @@ def torchvision_model(name):
     return net
 
 
+class RNNLM(nn.Module):  # d2l v1.0 9.6 / 10.1-10.3, concise; keys rnn.*, linear.*
+    def __init__(self, cell=nn.GRU, vocab=28, hidden=32, layers=1):
+        super().__init__()
+        self.vocab, self.rnn, self.linear = vocab, cell(vocab, hidden, layers), nn.Linear(hidden, vocab)
+
+    def forward(self, tokens, state=None):  # tokens [batch, steps] -> logits [steps, batch, vocab]
+        outputs, state = self.rnn(F.one_hot(tokens.T, self.vocab).float(), state)
+        return self.linear(outputs), state
+
+
+class Seq2SeqEncoder(nn.Module):  # d2l v1.0 10.7
+    def __init__(self, vocab, embed, hidden, layers, dropout=0.0):
+        super().__init__()
+        self.embedding, self.rnn = nn.Embedding(vocab, embed), nn.GRU(embed, hidden, layers, dropout=dropout)
+
+    def forward(self, X):  # X [batch, steps] -> outputs [steps, batch, hidden], state [layers, batch, hidden]
+        return self.rnn(self.embedding(X.t()))
+
+
+class AdditiveAttention(nn.Module):  # d2l v1.0 11.3
+    def __init__(self, key, query, hidden, dropout=0.0):
+        super().__init__()
+        self.W_k, self.W_q = nn.Linear(key, hidden, bias=False), nn.Linear(query, hidden, bias=False)
+        self.w_v, self.dropout = nn.Linear(hidden, 1, bias=False), nn.Dropout(dropout)
+
+    def forward(self, queries, keys, values, valid_lens):
+        features = torch.tanh(self.W_q(queries).unsqueeze(2) + self.W_k(keys).unsqueeze(1))
+        scores = self.w_v(features).squeeze(-1)
+        mask = torch.arange(scores.shape[-1])[None, None, :] < valid_lens[:, None, None]
+        weights = torch.softmax(scores.masked_fill(~mask, -1e6), dim=-1)  # d2l's masked_softmax
+        return torch.bmm(self.dropout(weights), values)
+
+
+class Seq2SeqDecoder(nn.Module):  # d2l v1.0 10.7, and with attention 11.4
+    def __init__(self, vocab, embed, hidden, layers, dropout=0.0, attention=False):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, embed)
+        if attention:
+            self.attention = AdditiveAttention(hidden, hidden, hidden, dropout)
+        self.rnn = nn.GRU(embed + hidden, hidden, layers, dropout=dropout)
+        self.dense = nn.Linear(hidden, vocab)
+
+    def forward(self, X, enc_outputs, state, valid_lens):  # X [batch, steps] -> logits [steps, batch, vocab]
+        embs = self.embedding(X.t())
+        if not hasattr(self, 'attention'):
+            context = enc_outputs[-1].repeat(embs.shape[0], 1, 1)
+            outputs, state = self.rnn(torch.cat((embs, context), -1), state)
+        else:
+            keys, outputs = enc_outputs.permute(1, 0, 2), []
+            for x in embs:
+                context = self.attention(state[-1].unsqueeze(1), keys, keys, valid_lens)
+                out, state = self.rnn(torch.cat((context, x.unsqueeze(1)), -1).permute(1, 0, 2), state)
+                outputs.append(out)
+            outputs = torch.cat(outputs, 0)
+        return self.dense(outputs), state
+
+
+class Seq2Seq(nn.Module):  # keys encoder.*, decoder.*
+    def __init__(self, src_vocab, tgt_vocab, embed=256, hidden=256, layers=2, dropout=0.2, attention=False):
+        super().__init__()
+        self.encoder = Seq2SeqEncoder(src_vocab, embed, hidden, layers, dropout)
+        self.decoder = Seq2SeqDecoder(tgt_vocab, embed, hidden, layers, dropout, attention)
+
+    def forward(self, src, dec_X, valid_lens):  # teacher-forced logits [steps, batch, tgt_vocab]
+        enc_outputs, state = self.encoder(src)
+        return self.decoder(dec_X, enc_outputs, state, valid_lens)[0]
+
+
 MODELS = {
     'lenet': lenet, 'lenet-bn': lenet_bn, 'alexnet': alexnet, 'vgg11': vgg11, 'nin': nin, 'googlenet': googlenet,
     'resnet18': resnet18, 'densenet': densenet,

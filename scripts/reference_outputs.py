@@ -7,7 +7,7 @@ eval mode. Run with a PyTorch install outside the repository:
 """
 import torch
 from torch import nn
-from pytorch_models import densenet, lenet, lenet_bn, resnet18
+from pytorch_models import Seq2Seq, densenet, lenet, lenet_bn, resnet18
 
 
 def deterministic(net):
@@ -44,3 +44,11 @@ if __name__ == '__main__':
             y, state = net(x, (h0, -h0) if isinstance(layer, nn.LSTM) else h0)
         parts = [y] + (list(state) if isinstance(state, tuple) else [state])
         print(f'"{name}": [' + ', '.join(f'{v:.6g}' for v in torch.cat([p.flatten() for p in parts]).tolist()) + '],')
+    # Encoder-decoders (source vocabulary 7, target 6, embedding 4, hidden 5, 2 layers, eval mode) on sources
+    # [[1, 2, 3, 4], [5, 6, 0, 0]] with valid lengths [4, 2] and decoder inputs [[1, 2, 3], [4, 5, 1]]: the
+    # teacher-forced logits [steps, batch, vocabulary], flattened.
+    for name, attention in [('seq2seq', False), ('seq2seq-attention', True)]:
+        net = deterministic(Seq2Seq(7, 6, embed=4, hidden=5, layers=2, attention=attention))
+        with torch.no_grad():
+            y = net(torch.tensor([[1, 2, 3, 4], [5, 6, 0, 0]]), torch.tensor([[1, 2, 3], [4, 5, 1]]), torch.tensor([4, 2]))
+        print(f'"{name}": [' + ', '.join(f'{v:.6g}' for v in y.flatten().tolist()) + '],')

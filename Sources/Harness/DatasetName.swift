@@ -5,12 +5,14 @@ import Zoo
 public enum DatasetName: String, CaseIterable, Sendable {
     case fashionMNIST = "fashion-mnist"
     case timeMachine = "timemachine"
+    case fraEng = "fra-eng"
 
     /// A one-line description for `zoo list`.
     public var summary: String {
         switch self {
         case .fashionMNIST: "Fashion-MNIST: 60,000 training / 10,000 test grayscale 28x28 images, 10 classes"
         case .timeMachine: "The Time Machine (H. G. Wells), characters: 10,000 training / 5,000 held-out windows of 32 (d2l v1.0)"
+        case .fraEng: "English-French sentence pairs (Tatoeba): 158,774 training / 8,356 held-out (every 20th) pairs"
         }
     }
 
@@ -18,7 +20,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
     public var storedSide: Int? {
         switch self {
         case .fashionMNIST: 28
-        case .timeMachine: nil
+        case .timeMachine, .fraEng: nil
         }
     }
 
@@ -27,6 +29,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
         switch model {
         case .classifier: .fashionMNIST
         case .languageModel: .timeMachine
+        case .translator: .fraEng
         }
     }
 
@@ -35,6 +38,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
         let suitable: [DatasetName] = switch model {
         case .classifier: [.fashionMNIST]
         case .languageModel: [.timeMachine]
+        case .translator: [.fraEng]
         }
         guard suitable.contains(self) else { throw RunError.unsuitableDataset(model: model.name, dataset: rawValue, suitable: suitable.map(\.rawValue)) }
     }

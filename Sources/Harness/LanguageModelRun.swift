@@ -14,7 +14,7 @@ enum LanguageModelRun {
                                      seed: options.seed, limit: options.limit, testLimit: options.testLimit)
         let model = entry.build(vocabularySize: vocabulary.count, hidden: options.hidden, layers: options.layers)
         if let initializer = options.recipe.initialization { model.initializeWeights(initializer) }
-        if let weights = options.weightsPath { _ = try loadWeights(weights, into: model, expecting: vocabulary) }
+        if let weights = options.weightsPath { try SavedWeights.load(weights, into: model, expecting: ["vocab": vocabulary]) }
         let dataset = options.dataset.rawValue
         let trainTokens = task.training.count * windows.steps, testTokens = task.heldOut.count * windows.steps
         return PreparedRun(
@@ -26,11 +26,11 @@ enum LanguageModelRun {
             trainExamples: trainTokens, testExamples: testTokens,
             weightsMetadata: ["vocab": vocabulary.json, "steps": String(windows.steps)],
             summary: { summary(of: $0, d2l: entry.d2lPerplexity) },
-            epilogue: {
+            conclusion: {
                 let prefix = prefixTokens(options.prefix, vocabulary: vocabulary)
                 var generator = RandomGenerator(seed: options.seed)
                 let text = continuation(of: prefix.tokens, by: options.sampleLength, model: model, using: &generator)
-                return "sample: " + (prefix.text + text.map { vocabulary.tokens[Int($0)] }.joined()).debugDescription
+                return Conclusion(text: "sample: " + (prefix.text + text.map { vocabulary.tokens[Int($0)] }.joined()).debugDescription)
             })
     }
 
@@ -45,28 +45,5 @@ enum LanguageModelRun {
                        whole(record.epochs.map(\.evalExamplesPerSecond).median), fixed(record.totalWallSeconds, 1)])
         }
         return table.rendered
-    }
-
-    /// `text` as The Time Machine's preprocessing leaves it, and its character tokens (unknown ones as `<unk>`).
-    static func prefixTokens(_ text: String, vocabulary: Vocabulary) -> (text: String, tokens: [Int32]) {
-        let characters = TimeMachine.characters(of: text)
-        return (characters.joined(), characters.map { Int32(vocabulary.index(of: $0)) })
-    }
-
-    /// Loads a language model's weights from `path`; its stored vocabulary, when it has one, must be
-    /// `expected` (when given). Returns the stored vocabulary.
-    static func loadWeights(_ path: String, into model: LanguageModel, expecting expected: Vocabulary?) throws -> Vocabulary? {
-        let file = try SafeTensors.read(path)
-        let stored = try file.metadata["vocab"].map { try Vocabulary(json: $0, source: "the vocab of \(path)") }
-        if let stored, let expected, stored != expected {
-            throw RunError.mismatchedWeights(path: path, reason: "its vocabulary (\(stored.count) tokens: \(preview(stored))) is not "
-                                             + "the dataset's (\(expected.count) tokens: \(preview(expected)))")
-        }
-        try model.load(file, source: path)
-        return stored
-    }
-
-    static func preview(_ vocabulary: Vocabulary) -> String {
-        vocabulary.tokens.prefix(6).map(\.debugDescription).joined(separator: " ") + (vocabulary.count > 6 ? " ..." : "")
     }
 }

@@ -6,7 +6,7 @@ import Zoo
 /// Language modelling as d2l v1.0 trains it (9.5-9.6): windows of a token corpus in shuffled minibatches,
 /// each from a zero state; the loss is the mean cross-entropy of every next token, and the held-out
 /// metric the perplexity (exp of the mean cross-entropy) over every held-out window, also from a zero state.
-public struct LanguageModelTask: TrainingTask {
+public struct LanguageModelTask: NumberedExamplesTask {
     /// Windows laid out time-major: token (step t, window b) at t * batch + b.
     public struct Batch {
         public let inputs: [Int32]
@@ -31,16 +31,6 @@ public struct LanguageModelTask: TrainingTask {
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed
-    }
-
-    public var trainingBatchCount: Int { (training.count + batchSize - 1) / batchSize }
-
-    public func trainingBatches(epoch: Int, from first: Int) -> AnySequence<Batch> {
-        let order = shuffle ? shuffledOrder(training.count, seed: seed, epoch: epoch) : Array(training.indices)
-        let starts = stride(from: min(first, trainingBatchCount) * batchSize, to: training.count, by: batchSize)
-        return AnySequence(starts.lazy.map { start in
-            self.batch(order[start..<min(start + self.batchSize, self.training.count)].map { self.training[$0] })
-        })
     }
 
     /// The windows at `indices`, time-major.

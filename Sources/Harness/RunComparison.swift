@@ -17,6 +17,7 @@ public enum RunComparison {
             var initialization: String?
             var schedule: String?
             var resize: Int?
+            var gradientClip: Double?
 
             /// "SGD lr 0.05, momentum 0.9, cosine, batch 256, xavier-uniform".
             var summary: String {
@@ -24,6 +25,7 @@ public enum RunComparison {
                 if let momentum, momentum > 0 { parts.append("momentum \(momentum.formatted())\(nesterov == true ? " (Nesterov)" : "")") }
                 if let weightDecay, weightDecay > 0 { parts.append("wd \(weightDecay.formatted())") }
                 if let schedule, schedule != "constant" { parts.append(schedule) }
+                if let gradientClip { parts.append("clip \(gradientClip.formatted())") }
                 parts.append("batch \(batchSize)")
                 if let initialization { parts.append(initialization) }
                 return parts.joined(separator: ", ")
@@ -31,6 +33,8 @@ public enum RunComparison {
         }
 
         var model: String
+        /// Absent from records made before language models: classification.
+        var task: TaskKind?
         var dataset: String
         var parameters: Int
         var recipe: RecordedRecipe
@@ -41,6 +45,12 @@ public enum RunComparison {
         var totalWallSeconds: Double
         var commandLine: String
         var date: String
+
+        /// "28x28", or the stored side, or "as stored".
+        var inputDescription: String {
+            let side = recipe.resize ?? DatasetName(rawValue: dataset)?.storedSide
+            return inputShape.map { "\($0[1])x\($0[2])" } ?? side.map { "\($0)x\($0)" } ?? "as stored"
+        }
     }
 
     /// A record that cannot be read.
@@ -91,28 +101,53 @@ public enum RunComparison {
         return entry
     }
 
-    /// The Markdown table of the records in `folder`, one row per run: models in the registry's order,
-    /// runs of a model by date. Links point to `linkPrefix` + file name.
+    /// The Markdown tables of the records in `folder`, one per task (image classification, language
+    /// modelling, translation) with a heading each, one row per run: models in the registry's order, runs
+    /// of a model by date. Links point to `linkPrefix` + file name.
     public static func table(folder: String, linkPrefix: String = "") throws -> String {
         let order = Dictionary(uniqueKeysWithValues: ModelRegistry.names.enumerated().map { ($1, $0) })
         let rows = try entries(in: folder).sorted {
             (order[$0.entry.model] ?? .max, $0.entry.date) < (order[$1.entry.model] ?? .max, $1.entry.date)
         }
-        var table = TextTable(header: ["model", "params", "input", "recipe", "epochs", "train examples", "test acc",
-                                       "d2l test acc", "train loss / acc", "train ex/s", "wall", "command", "record", "plot"])
-        for (file, run) in rows {
-            guard let last = run.epochs.last else { continue }
-            let side = run.recipe.resize ?? DatasetName(rawValue: run.dataset)?.storedSide
-            let input = run.inputShape.map { "\($0[1])x\($0[2])" } ?? side.map { "\($0)x\($0)" } ?? "as stored"
-            let command = "`" + reproducingCommand(run.commandLine) + "`"
-            table.add([run.model, run.parameters.formatted(), input, run.recipe.summary, String(run.epochs.count),
-                       run.trainExamples.formatted(), fixed(last.testAccuracy, 3),
-                       ModelRegistry.entry(named: run.model)?.d2lTestAccuracy.map { fixed($0, 3) } ?? "",
-                       fixed(last.trainLoss, 3) + " / " + fixed(last.trainAccuracy, 3),
-                       whole(run.epochs.map(\.trainExamplesPerSecond).median), duration(wallSeconds(of: run)),
-                       command, "[\(file)](\(linkPrefix)\(file))", "[png](\(linkPrefix)\(CurvePlot.path(forRecordAt: file)))"])
+        var sections: [String] = []
+        for kind in [TaskKind.classification, .languageModel, .translation] {
+            let runs = rows.filter { ($0.entry.task ?? .classification) == kind }
+            guard !runs.isEmpty || kind == .classification else { continue }
+            sections.append("### \(kind.title)\n\n" + table(kind, runs, linkPrefix: linkPrefix).markdown)
         }
-        return table.markdown
+        return sections.joined(separator: "\n\n")
+    }
+
+    /// One task's table.
+    static func table(_ kind: TaskKind, _ runs: [(file: String, entry: Entry)], linkPrefix: String) -> TextTable {
+        let metrics: [String] = switch kind {
+        case .classification: ["input", "recipe", "epochs", "train examples", "test acc", "d2l test acc", "train loss / acc", "train ex/s"]
+        case .languageModel: ["recipe", "epochs", "train windows", "held-out ppl", "d2l held-out ppl", "train ppl", "train tok/s"]
+        case .translation: ["recipe", "epochs", "train pairs", "BLEU greedy", "beam 2", "beam 4", "held-out loss", "train tok/s"]
+        }
+        var table = TextTable(header: ["model", "params"] + metrics + ["wall", "command", "record", "plot"])
+        for (file, run) in runs {
+            guard let last = run.epochs.last else { continue }
+            let trainRate = whole(run.epochs.map(\.trainExamplesPerSecond).median)
+            func metric(_ name: String, _ digits: Int) -> String { last.heldOut[name].map { fixed($0, digits) } ?? "" }
+            let values: [String] = switch kind {
+            case .classification:
+                [run.inputDescription, run.recipe.summary, String(run.epochs.count), run.trainExamples.formatted(),
+                 fixed(last.testAccuracy, 3), ModelRegistry.entry(named: run.model)?.d2lTestAccuracy.map { fixed($0, 3) } ?? "",
+                 fixed(last.trainLoss, 3) + " / " + fixed(last.trainAccuracy, 3), trainRate]
+            case .languageModel:
+                [run.recipe.summary, String(run.epochs.count), (run.trainExamples / 32).formatted(), metric("perplexity", 2),
+                 ModelRegistry.languageModels.first { $0.name == run.model }?.d2lPerplexity.map { fixed($0, 2) } ?? "",
+                 fixed(perplexity(last.trainLoss), 2), trainRate]
+            case .translation:
+                [run.recipe.summary, String(run.epochs.count), run.trainExamples.formatted(), metric("bleu", 2), metric("bleuBeam2", 2),
+                 metric("bleuBeam4", 2), metric("testLoss", 3), trainRate]
+            }
+            table.add([run.model, run.parameters.formatted()] + values
+                      + [duration(wallSeconds(of: run)), "`" + reproducingCommand(run.commandLine) + "`",
+                         "[\(file)](\(linkPrefix)\(file))", "[png](\(linkPrefix)\(CurvePlot.path(forRecordAt: file)))"])
+        }
+        return table
     }
 
     /// The recorded command as `zoo ...`, without the flags that only name local files and leave the
@@ -161,8 +196,11 @@ extension RunComparison {
             full recipe, per-epoch metrics, the machine (CPU, cores, OpenBLAS build) and git commit; the
             command column reruns it. Test accuracy is on the full 10,000-image Fashion-MNIST test set,
             after the last epoch; d2l's is what d2l reports after 10 epochs of its recipe (one GPU run;
-            its own reruns differ by 0.03-0.13). Train ex/s is the median over epochs of the training
-            steps alone.
+            its own reruns differ by 0.03-0.13). Held-out perplexity is over d2l v1.0's 5,000 held-out
+            windows of The Time Machine, each from a zero state, beside the figure d2l v1.0 reports for the
+            same recipe. BLEU is corpus BLEU-4 (0-100, sacrebleu's definition) of the held-out English-French
+            pairs (every 20th) against their full references. Train ex/s and tok/s are medians over epochs
+            of the training steps alone.
             Throughput figures come from a shared 2-core machine: compare them within a row's run, and see
             `bench/` for side-by-side benchmarks.
 

@@ -29,9 +29,7 @@ public struct RunRecord: Encodable {
     /// the path written: unless `replacing`, a taken name becomes `NAME-2.json`, `NAME-3.json`, ...
     @discardableResult
     public func write(to path: String, replacing: Bool = true) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let json = try encoder.encode(self)
+        let json = try recordJSON(self)
         guard replacing else { return try AtomicFile.writeNew(json, to: path) }
         try AtomicFile.write(json, to: path)
         return path
@@ -45,6 +43,13 @@ public struct RunRecord: Encodable {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         return "\(root)/\(model)-\(dataset)-\(formatter.string(from: date)).json"
     }
+}
+
+/// `value` as the records' JSON: pretty, keys sorted, slashes as they are.
+func recordJSON<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value)
 }
 
 /// The version this build of Zoo reports.

@@ -2,19 +2,29 @@
 public enum TaskKind: String, Codable, Sendable {
     case classification
     case languageModel = "language-model"
+    case translation
+
+    /// The heading of the task's table in Results/README.md.
+    var title: String {
+        switch self {
+        case .classification: "Image classification (Fashion-MNIST)"
+        case .languageModel: "Language models (The Time Machine, characters)"
+        case .translation: "Translation (English to French)"
+        }
+    }
 
     /// What the throughput counts.
     var unit: String {
         switch self {
         case .classification: "ex/s"
-        case .languageModel: "tok/s"
+        case .languageModel, .translation: "tok/s"
         }
     }
 
     /// The running training metric: accuracy, or perplexity from the mean loss.
     func trainingMetric(loss: Double, accuracy: Double) -> String {
         switch self {
-        case .classification: "train acc \(fixed(accuracy, 3))"
+        case .classification, .translation: "train acc \(fixed(accuracy, 3))"
         case .languageModel: "train ppl \(fixed(perplexity(loss), 2))"
         }
     }
@@ -24,6 +34,7 @@ public enum TaskKind: String, Codable, Sendable {
         switch self {
         case .classification: "test acc \(fixed(metrics.testAccuracy, 3))"
         case .languageModel: "held-out ppl \(fixed(metrics.perplexity ?? .nan, 2))"
+        case .translation: "held-out loss \(fixed(metrics.heldOut["testLoss"] ?? .nan, 3))  BLEU \(fixed(metrics.heldOut["bleu"] ?? .nan, 2))"
         }
     }
 }

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Datasets
 import Zoo
 
 /// Continues `prefix` by `length` tokens, as d2l's `predict`: the prefix warms the state up, then each
@@ -33,4 +34,10 @@ func sample(_ logits: [Float], temperature: Float, using generator: inout Random
         if target < 0 { return index }
     }
     return weights.lastIndex { $0 > 0 }!
+}
+
+/// `text` as The Time Machine's preprocessing leaves it, and its character tokens (unknown ones as `<unk>`).
+public func prefixTokens(_ text: String, vocabulary: Vocabulary) -> (text: String, tokens: [Int32]) {
+    let characters = TimeMachine.characters(of: text)
+    return (characters.joined(), characters.map { Int32(vocabulary.index(of: $0)) })
 }

@@ -21,8 +21,16 @@ struct PreparedRun<Task: TrainingTask> {
     var weightsMetadata: [String: String] = [:]
     /// The table printed at the end.
     var summary: (RunRecord) -> String
-    /// Printed after the summary (a language model's sample continuation).
-    var epilogue: () -> String? = { nil }
+    /// Run once training is done: what to print after the summary (a sample continuation, example
+    /// translations) and held-out metrics measured only at the end (BLEU with beam search), which join the
+    /// record's final metrics.
+    var conclusion: () -> Conclusion = { Conclusion() }
+}
+
+/// What a run adds at its end.
+struct Conclusion {
+    var text: String?
+    var metrics: [String: Double] = [:]
 }
 
 /// `zoo run`: trains a model end to end (data, model, training, evaluation, record, plot, summary).
@@ -43,6 +51,7 @@ public enum TrainingRun {
                 switch options.model {
                 case let .classifier(entry): return try train(ClassifierRun.prepare(entry, options), options, recordPath, total)
                 case let .languageModel(entry): return try train(LanguageModelRun.prepare(entry, options), options, recordPath, total)
+                case let .translator(entry): return try train(TranslatorRun.prepare(entry, options), options, recordPath, total)
                 }
             }
         } catch TrainingError.interrupted(let signal, let epoch, let batch, let saved) {
@@ -77,8 +86,9 @@ public enum TrainingRun {
             }
         }
         let history = try trainer.train(model, task: run.task, optimizer: optimizer, after: done, resuming: progress)
+        let conclusion = run.conclusion()
 
-        let record = RunRecord(
+        var record = RunRecord(
             model: name, task: run.kind, dataset: options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
             inputShape: run.inputShape, seed: options.seed, trainExamples: run.trainExamples, testExamples: run.testExamples,
             epochs: history, final: history.last,
@@ -86,6 +96,7 @@ public enum TrainingRun {
             commandLine: options.commandLine,
             machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,
             date: ISO8601DateFormatter().string(from: Date()))
+        record.final?.heldOut.merge(conclusion.metrics) { $1 }
         let path = try record.write(to: recordPath, replacing: options.recordPath != nil)
         let plot = CurvePlot.path(forRecordAt: path)
         try CurvePlot.write(history, model: name, dataset: options.dataset.rawValue, to: plot)
@@ -95,7 +106,7 @@ public enum TrainingRun {
         }
         print()
         print(run.summary(record))
-        if let epilogue = run.epilogue() { print(epilogue) }
+        if let text = conclusion.text { print(text) }
         print("record: \(path)\nplot: \(plot)" + (options.savePath.map { "\nweights: \($0)" } ?? ""))
         return (record, path)
     }

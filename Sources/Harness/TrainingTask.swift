@@ -1,3 +1,4 @@
+import Datasets
 import Engine
 
 /// What one kind of model (classifier, language model, translator) brings to the training loop: its
@@ -14,4 +15,28 @@ public protocol TrainingTask {
     /// Held-out metrics by name, in evaluation mode without gradients, and how many examples (or tokens)
     /// they covered.
     func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int)
+}
+
+/// A task whose training examples are numbered (windows, sentence pairs): batches are its `training`
+/// examples in the epoch's order (shuffled from the seed unless `shuffle` is off), `batchSize` at a time.
+public protocol NumberedExamplesTask: TrainingTask {
+    /// The numbers of the training examples in use.
+    var training: [Int] { get }
+    var batchSize: Int { get }
+    var shuffle: Bool { get }
+    var seed: UInt64 { get }
+    /// The examples numbered `indices` as one batch.
+    func batch(_ indices: [Int]) -> Batch
+}
+
+extension NumberedExamplesTask {
+    public var trainingBatchCount: Int { (training.count + batchSize - 1) / batchSize }
+
+    public func trainingBatches(epoch: Int, from first: Int) -> AnySequence<Batch> {
+        let order = shuffle ? shuffledOrder(training.count, seed: seed, epoch: epoch) : Array(training.indices)
+        let starts = stride(from: min(first, trainingBatchCount) * batchSize, to: training.count, by: batchSize)
+        return AnySequence(starts.lazy.map { start in
+            self.batch(order[start..<min(start + self.batchSize, self.training.count)].map { self.training[$0] })
+        })
+    }
 }

@@ -11,7 +11,18 @@ struct List: ParsableCommand {
             models.add([entry.name, entry.parameterCount.formatted(), entry.inputShape.map(String.init).joined(separator: "x"),
                         entry.recipe.description, entry.summary])
         }
-        print("Models:\n" + models.rendered)
+        print("Image classifiers (default dataset fashion-mnist):\n" + models.rendered)
+        var languageModels = TextTable(header: ["model", "params", "window", "default recipe", "d2l held-out ppl", "description"])
+        for entry in ModelRegistry.languageModels {
+            languageModels.add([entry.name, entry.parameterCount(vocabularySize: 28).formatted(), "\(entry.steps) characters",
+                                entry.recipe.description, entry.d2lPerplexity.map { String($0) } ?? "", entry.summary])
+        }
+        print("\nLanguage models (default dataset timemachine; params for its 28 characters):\n" + languageModels.rendered)
+        var translators = TextTable(header: ["model", "sentence length", "default recipe", "description"])
+        for entry in ModelRegistry.translators {
+            translators.add([entry.name, "\(entry.steps) tokens", entry.recipe.description, entry.summary])
+        }
+        print("\nTranslators (default dataset fra-eng; parameters depend on the vocabularies of the pairs used):\n" + translators.rendered)
         var datasets = TextTable(header: ["dataset", "description"])
         for dataset in DatasetName.allCases { datasets.add([dataset.rawValue, dataset.summary]) }
         print("\nDatasets:\n" + datasets.rendered)

@@ -94,11 +94,15 @@ struct Run: ParsableCommand {
         try requireInRange(hidden, "--hidden", 1...4096)
         try requireInRange(layers, "--layers", 1...16)
         try requireInRange(length, "--length", 0...100_000)
-        if case .classifier = model.model, hidden != nil || layers != nil {
-            throw ValidationError("--hidden and --layers size language models; \(model.model.name) is an image classifier.")
+        switch model.model {
+        case .classifier, .translator:
+            if hidden != nil || layers != nil {
+                throw ValidationError("--hidden and --layers size language models; \(model.model.name) is not one.")
+            }
+        case .languageModel: break
         }
-        if case .languageModel = model.model, data.resize != nil {
-            throw ValidationError("--resize applies to images; \(model.model.name) is a language model.")
+        if case .classifier = model.model {} else if data.resize != nil {
+            throw ValidationError("--resize applies to images; \(model.model.name) is not an image classifier.")
         }
         if checkpointEvery != nil && checkpoint == nil && resume == nil {
             throw ValidationError("--checkpoint-every needs --checkpoint FILE (or --resume FILE) to write to.")
@@ -135,6 +139,7 @@ struct Run: ParsableCommand {
         var recipe = switch model.model {
         case let .classifier(entry): entry.recipe(resize: data.resize)
         case let .languageModel(entry): entry.recipe
+        case let .translator(entry): entry.recipe
         }
         recipe.epochs = epochs ?? recipe.epochs
         recipe.batchSize = batchSize ?? recipe.batchSize

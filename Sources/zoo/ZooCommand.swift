@@ -7,9 +7,9 @@ import Harness
 struct ZooCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zoo",
-        abstract: "Train, evaluate and benchmark the classic CNNs of Dive into Deep Learning on the CPU.",
+        abstract: "Train, evaluate and benchmark the classic CNNs and RNNs of Dive into Deep Learning on the CPU.",
         version: zooVersion,
-        subcommands: [Run.self, Eval.self, List.self, Bench.self, Compare.self])
+        subcommands: [Run.self, Eval.self, Generate.self, Translate.self, Bleu.self, List.self, Bench.self, Compare.self])
 
     static func main() {
         restartWithShortOpenBLASSpin()

@@ -176,9 +176,12 @@ import Testing
         ]) as? Run)
         let (record, _) = try TrainingRun.execute(try run.options())
         let entry = try #require(ModelRegistry.entry(named: "lenet-bn"))
-        let accuracy = try ClassifierEvaluation.execute(entry, weights: folder + "/weights.safetensors", dataset: .fashionMNIST,
-                                                        resize: nil, testLimit: 1000, dataDir: nil)
-        #expect(accuracy == record.final?.testAccuracy)
+        let evaluation = try Evaluation.execute(.classifier(entry), weights: folder + "/weights.safetensors", dataset: .fashionMNIST,
+                                                resize: nil, testLimit: 1000, dataDir: nil, recordPath: folder + "/eval.json")
+        #expect(evaluation.metrics["testAccuracy"] == record.final?.testAccuracy)
+        // --record wrote the same figure.
+        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/eval.json"))) as? [String: Any]
+        #expect((written?["metrics"] as? [String: Double])?["testAccuracy"] == record.final?.testAccuracy)
         // Starting another run from them works; weights of another model are refused with the reason.
         var options = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--epochs", "1", "--limit", "100"]) as? Run).options()
         options.weightsPath = folder + "/weights.safetensors"

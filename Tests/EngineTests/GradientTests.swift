@@ -119,3 +119,39 @@ func distinct(_ shape: [Int]) -> Tensor {
     x.requiresGrad = true
     return x
 }
+
+/// The pieces of attention against finite differences.
+@Suite struct AttentionGradientTests {
+    @Test func maskedSoftmaxIgnoresPaddedPositions() {
+        let x = randomTensor([3, 5], seed: 21, low: -2, high: 2)
+        let y = maskedSoftmax(x, validLengths: [5, 2, 0])
+        let rows = (0..<3).map { Array(y.scalars[($0 * 5)..<($0 * 5 + 5)]) }
+        #expect(abs(rows[0].reduce(0, +) - 1) < 1e-6 && abs(rows[1].reduce(0, +) - 1) < 1e-6)
+        #expect(rows[1][2...].allSatisfy { $0 == 0 } && rows[2].allSatisfy { $0 == 0 })
+        expectGradientsMatch([x]) { maskedSoftmax($0[0], validLengths: [5, 2, 3]) }
+    }
+
+    @Test func weightedSumsAndAxisSwaps() {
+        let weights = randomTensor([2, 3], seed: 22), values = randomTensor([2, 3, 4], seed: 23)
+        expectGradientsMatch([weights, values]) { weightedSum($0[0], $0[1]) }
+        let y = weightedSum(weights, values).scalars, w = weights.scalars, v = values.scalars
+        for b in 0..<2 {
+            for f in 0..<4 {
+                var expected: Float = 0
+                for t in 0..<3 { expected += w[b * 3 + t] * v[b * 12 + t * 4 + f] }
+                #expect(abs(y[b * 4 + f] - expected) < 1e-6)
+            }
+        }
+        expectGradientsMatch([values]) { $0[0].swappingFirstAxes() }
+        #expect(values.swappingFirstAxes().swappingFirstAxes().scalars == values.scalars)
+        #expect(values.swappingFirstAxes().slice(axis: 0, from: 1, count: 1).scalars == values.slice(axis: 1, from: 1, count: 1).scalars)
+    }
+
+    @Test func additiveAttentionMatchesFiniteDifferences() {
+        let attention = Random.withGenerator(seed: 4) { AdditiveAttention(keySize: 3, querySize: 2, hidden: 4) }
+        let query = randomTensor([2, 2], seed: 24), keys = randomTensor([2, 5, 3], seed: 25), values = randomTensor([2, 5, 6], seed: 26)
+        expectGradientsMatch([query, keys, values] + attention.parameters) {
+            attention(query: $0[0], keys: $0[1], values: $0[2], validLengths: [5, 3])
+        }
+    }
+}

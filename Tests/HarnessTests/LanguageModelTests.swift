@@ -65,7 +65,7 @@ import Testing
     @Test func continuationsAreGreedyOrSampled() {
         let model = Random.withGenerator(seed: 2) { LanguageModel(.lstm, vocabularySize: 28, hidden: 16) }
         var generator = RandomGenerator(seed: 1)
-        let prefix = LanguageModelRun.prefixTokens("Time Traveller!", vocabulary: Self.corpus.vocabulary)
+        let prefix = prefixTokens("Time Traveller!", vocabulary: Self.corpus.vocabulary)
         #expect(prefix.text == "time traveller ")
         let greedy = continuation(of: prefix.tokens, by: 20, model: model, using: &generator)
         #expect(greedy.count == 20 && greedy == continuation(of: prefix.tokens, by: 20, model: model, using: &generator))
@@ -84,12 +84,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let vocabulary = Self.corpus.vocabulary
         let model = Random.withGenerator(seed: 3) { LanguageModel(.gru, vocabularySize: 28, hidden: 8) }
-        try SafeTensors.write(model.stateDictionary(), metadata: ["vocab": vocabulary.json], to: folder + "/w.safetensors")
-        let loaded = LanguageModel(.gru, vocabularySize: 28, hidden: 8)
-        let stored = try LanguageModelRun.loadWeights(folder + "/w.safetensors", into: loaded, expecting: vocabulary)
-        #expect(stored == vocabulary && loaded.linear.weight.scalars == model.linear.weight.scalars)
+        let path = folder + "/w.safetensors"
+        try SafeTensors.write(model.stateDictionary(), metadata: ["vocab": vocabulary.json, "model": "gru"], to: path)
+        // The hidden size comes from the tensors, the vocabulary from the metadata.
+        let gru = ModelRegistry.languageModels.first { $0.name == "gru" }!
+        let (loaded, stored) = try SavedWeights.languageModel(gru, from: path)
+        #expect(stored == vocabulary && loaded.rnn.hiddenSize == 8 && loaded.linear.weight.scalars == model.linear.weight.scalars)
         let other = Vocabulary(counting: (vocabulary.tokens.dropFirst(2) + ["é"]).map { $0 })
-        #expect(throws: RunError.self) { try LanguageModelRun.loadWeights(folder + "/w.safetensors", into: loaded, expecting: other) }
+        #expect(throws: RunError.self) { try SavedWeights.load(path, into: loaded, expecting: ["vocab": other]) }
+        let lstm = ModelRegistry.languageModels.first { $0.name == "lstm" }!
+        #expect(throws: RunError.self) { try SavedWeights.languageModel(lstm, from: path) }  // saved from gru
+        try SafeTensors.write(model.stateDictionary(), metadata: [:], to: path)
+        #expect(throws: RunError.self) { try SavedWeights.languageModel(gru, from: path) }  // no vocabulary
         #expect(throws: DatasetError.self) { try Vocabulary(json: "[\"a\", 3]", source: "test") }
         #expect(throws: DatasetError.self) { try Vocabulary(json: "[\"a\", \"<unk>\", \"a\"]", source: "test") }
         #expect(try Vocabulary(json: vocabulary.json, source: "test") == vocabulary)

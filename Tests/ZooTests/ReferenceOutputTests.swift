@@ -24,6 +24,13 @@ import Testing
         "gru-2-bidirectional": [0.00328652, -0.311094, -0.202135, -0.345521, 0.197677, -0.0816895, 0.000371836, -0.177196, -0.131323, -0.257535, -0.0661829, -0.16011, 0.138628, 0.0128299, -0.159305, -0.114245, 0.0351025, -0.37351, -0.173815, -0.359171, 0.155466, -0.0289124, -0.0100537, -0.11633, -0.0538332, -0.325504, -0.116535, -0.266927, 0.12548, 0.0166349, -0.169152, -0.126784, 0.0403336, -0.381277, -0.187163, -0.336132, 0.110245, 0.0414541, -0.0104289, -0.0380888, -0.0187819, -0.342765, -0.170564, -0.281323, 0.094482, 0.036917, -0.199547, -0.127417, 0.029535, -0.360624, -0.222568, -0.293509, 0.0852403, 0.11581, 0.0199716, 0.0473905, -0.0144058, -0.325897, -0.229335, -0.252109, 0.0669186, 0.0365409, -0.225517, -0.148105, 0.0104803, -0.328328, -0.264683, -0.245548, 0.113256, 0.193434, 0.107257, 0.124324, -0.0571043, -0.272049, -0.300972, -0.202184, 0.0563379, -0.0163836, -0.221866, -0.217566, 0.0319724, -0.62162, -0.475796, 0.141468, -0.0411084, -0.366749, -0.247005, 0.120448, 0.0398477, -0.264438, -0.383883, -0.25649, 0.232708, -0.236232, -0.51319, -0.42577, 0.0104803, -0.328328, -0.264683, -0.245548, -0.0571043, -0.272049, -0.300972, -0.202184, 0.197677, -0.0816895, 0.000371836, -0.177196, 0.138628, 0.0128299, -0.159305, -0.114245],
     ]
 
+    /// Encoder-decoders with deterministic weights (vocabularies 7 and 6, embedding 4, hidden 5, 2 layers):
+    /// teacher-forced logits for two sources and their decoder inputs, printed by PyTorch 2.13.
+    static let encoderDecoders: [String: [Float]] = [
+        "seq2seq": [-0.186487, 0.113733, 0.0935051, -0.0191387, 0.219825, 0.316425, -0.187646, 0.114717, 0.0941214, -0.0204628, 0.219938, 0.317687, -0.164179, 0.104076, 0.0765197, -0.000119954, 0.226327, 0.293822, -0.165022, 0.104791, 0.0769682, -0.00108209, 0.226409, 0.294739, -0.154665, 0.0996077, 0.069469, 0.00823475, 0.228773, 0.28412, -0.154354, 0.0994292, 0.0692558, 0.00853075, 0.228823, 0.283796],
+        "seq2seq-attention": [-0.0487087, -0.13767, -0.18507, -0.183147, -0.192745, -0.180517, -0.0485787, -0.138463, -0.184763, -0.182524, -0.193395, -0.180782, -0.0649671, -0.0482901, -0.218077, -0.254335, -0.120501, -0.149148, -0.064848, -0.0492854, -0.217647, -0.253577, -0.121349, -0.14944, -0.0747418, -0.00638857, -0.231397, -0.288895, -0.0881319, -0.13243, -0.0745165, -0.00724125, -0.231153, -0.288177, -0.0887723, -0.132795],
+    ]
+
     func deterministic(_ model: Module) -> Module {
         for (k, (name, tensor)) in model.stateDictionary().enumerated() where !name.hasSuffix("num_batches_tracked") {
             for i in 0..<tensor.count {
@@ -65,5 +72,19 @@ import Testing
         let expected = try #require(Self.recurrent[name])
         #expect(got.count == expected.count)
         for (a, b) in zip(got, expected) { #expect(abs(a - b) <= 1e-5, "\(name): \(a) vs PyTorch \(b)") }
+    }
+
+    @Test(arguments: ["seq2seq", "seq2seq-attention"])
+    func encoderDecodersMatchPyTorch(name: String) throws {
+        let model = EncoderDecoder(sourceVocabularySize: 7, targetVocabularySize: 6, embedding: 4, hidden: 5, layers: 2,
+                                   attention: name.hasSuffix("attention"))
+        _ = deterministic(model)
+        // Sources [[1, 2, 3, 4], [5, 6, 0, 0]] and decoder inputs [[1, 2, 3], [4, 5, 1]], laid out time-major.
+        let logits = withoutGradients {
+            model(source: [1, 5, 2, 6, 3, 0, 4, 0], sourceSteps: 4, validLengths: [4, 2], decoderInputs: [1, 4, 2, 5, 3, 1], targetSteps: 3)
+        }
+        let expected = try #require(Self.encoderDecoders[name])
+        #expect(logits.shape == [6, 6] && logits.count == expected.count)
+        for (a, b) in zip(logits.scalars, expected) { #expect(abs(a - b) <= 1e-5, "\(name): \(a) vs PyTorch \(b)") }
     }
 }

@@ -15,12 +15,21 @@ extension WeightedLayer {
 }
 
 extension Module {
-    /// Re-initializes the weights of every Linear and Conv2d in the tree with `initializer`; biases
-    /// keep their values (d2l's `init_cnn` / `init_weights`).
+    /// Re-initializes the weights of every Linear, Conv2d and recurrent layer in the tree with
+    /// `initializer` (W_ih and W_hh of a recurrent layer each as one matrix, as `nn.init` sees them);
+    /// biases keep their values (d2l's `init_cnn`, `init_weights`, `init_seq2seq`).
     public func initializeWeights(_ initializer: Initializer, zeroBiases: Bool = false) {
-        for case let layer as WeightedLayer in modules {
-            initializer.fill(layer.weight)
-            if zeroBiases, let bias = layer.bias { bias.data.update(repeating: 0, count: bias.count) }
+        for module in modules {
+            let weights: [Tensor], biases: [Tensor]
+            if let layer = module as? WeightedLayer {
+                (weights, biases) = ([layer.weight], layer.bias.map { [$0] } ?? [])
+            } else if let layer = module as? RecurrentLayer {
+                (weights, biases) = (layer.weights.flatMap { $0.prefix(2) }, layer.weights.flatMap { $0.suffix(2) })
+            } else {
+                continue
+            }
+            weights.forEach { initializer.fill($0) }
+            if zeroBiases { biases.forEach { $0.data.update(repeating: 0, count: $0.count) } }
         }
     }
 }

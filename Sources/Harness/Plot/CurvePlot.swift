@@ -2,7 +2,7 @@ import Foundation
 
 /// The training curves of a run as d2l draws them, per epoch on one set of axes, written as a PNG next
 /// to the run's record: training loss, training accuracy and test accuracy for classifiers; training and
-/// held-out perplexity for language models.
+/// held-out perplexity for language models; held-out BLEU for translators.
 struct CurvePlot {
     struct Series {
         let name: String
@@ -20,7 +20,9 @@ struct CurvePlot {
     let valueMax: Double, valueStep: Double
 
     init(_ history: [EpochMetrics]) {
-        series = history.first?.perplexity != nil ? [
+        series = history.first?.heldOut["bleu"] != nil ? [
+            Series(name: "held-out BLEU (greedy)", color: Canvas.Color(red: 44, green: 160, blue: 44), values: history.map { $0.heldOut["bleu"] ?? .nan }),
+        ] : history.first?.perplexity != nil ? [
             Series(name: "train ppl", color: Canvas.Color(red: 31, green: 119, blue: 180), values: history.map { perplexity($0.trainLoss) }),
             Series(name: "held-out ppl", color: Canvas.Color(red: 44, green: 160, blue: 44), values: history.map { $0.perplexity ?? .nan }),
         ] : [
@@ -100,7 +102,10 @@ extension CurvePlot {
 
     /// Draws the curves of `model`'s run on `dataset` and writes them to `path` as a PNG (atomically).
     static func write(_ history: [EpochMetrics], model: String, dataset: String, to path: String) throws {
-        let metric = history.last.map { last in last.perplexity.map { ", held-out ppl " + fixed($0, 2) } ?? ", test acc " + fixed(last.testAccuracy, 3) }
+        let metric = history.last.map { last in
+            last.heldOut["bleu"].map { ", BLEU " + fixed($0, 2) } ?? last.perplexity.map { ", held-out ppl " + fixed($0, 2) }
+                ?? ", test acc " + fixed(last.testAccuracy, 3)
+        }
         try PNGFile.write(CurvePlot(history).draw(title: "\(model) on \(dataset)\(metric ?? "")"), to: path)
     }
 }

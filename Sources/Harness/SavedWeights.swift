@@ -1,0 +1,76 @@
+import Datasets
+import Engine
+import Zoo
+
+/// Text models rebuilt from their weights file alone: the vocabularies from its metadata (`vocab`;
+/// `src_vocab` and `tgt_vocab`), the sizes from its tensors' shapes, so `zoo generate`, `zoo translate`
+/// and `zoo eval` need no corpus and no size flags.
+public enum SavedWeights {
+    /// A language model and its vocabulary.
+    public static func languageModel(_ entry: LanguageModelEntry, from path: String) throws -> (model: LanguageModel, vocabulary: Vocabulary) {
+        let file = try SafeTensors.read(path)
+        try requireOwner(file.metadata, path: path, entry.name) {
+            if case .languageModel(let saved) = $0 { return saved.cell == entry.cell }
+            return false
+        }
+        let vocabulary = try self.vocabulary("vocab", of: file.metadata, path: path, writer: "zoo run \(entry.name) --save FILE")
+        guard let recurrent = file.tensors["rnn.weight_hh_l0"], recurrent.rank == 2, recurrent.shape[1] > 0 else {
+            throw RunError.mismatchedWeights(path: path, reason: "it holds no rnn.weight_hh_l0 of shape [gates x hidden, hidden]: "
+                                             + "it is not a language model's weights file")
+        }
+        let layers = (0..<64).prefix { file.tensors["rnn.weight_ih_l\($0)"] != nil }.count
+        let model = entry.build(vocabularySize: vocabulary.count, hidden: recurrent.shape[1], layers: max(layers, 1))
+        try model.load(file, source: path)
+        return (model, vocabulary)
+    }
+
+    /// A translator and its source and target vocabularies.
+    public static func translator(_ entry: TranslatorEntry, from path: String) throws -> Translator {
+        let file = try SafeTensors.read(path)
+        try requireOwner(file.metadata, path: path, entry.name) {
+            if case .translator(let saved) = $0 { return saved.attention == entry.attention }
+            return false
+        }
+        let writer = "zoo run \(entry.name) --save FILE"
+        let source = try vocabulary("src_vocab", of: file.metadata, path: path, writer: writer)
+        let target = try vocabulary("tgt_vocab", of: file.metadata, path: path, writer: writer)
+        let model = entry.build(sourceVocabularySize: source.count, targetVocabularySize: target.count)
+        try model.load(file, source: path)
+        return Translator(model: model, source: source, target: target, steps: entry.steps)
+    }
+
+    /// Loads `path` into `model` for a run whose dataset gives `expected` vocabularies: stored ones must equal them.
+    static func load(_ path: String, into model: Module, expecting expected: [String: Vocabulary]) throws {
+        let file = try SafeTensors.read(path)
+        for (key, vocabulary) in expected.sorted(by: { $0.key < $1.key }) {
+            guard let json = file.metadata[key] else { continue }
+            let stored = try Vocabulary(json: json, source: "the \(key) of \(path)")
+            if stored != vocabulary { throw mismatch(path, key: key, stored: stored, expected: vocabulary) }
+        }
+        try model.load(file, source: path)
+    }
+
+    static func mismatch(_ path: String, key: String, stored: Vocabulary, expected: Vocabulary) -> RunError {
+        .mismatchedWeights(path: path, reason: "its \(key) (\(stored.count) tokens: \(preview(stored))) is not "
+                           + "the dataset's (\(expected.count) tokens: \(preview(expected)))")
+    }
+
+    static func preview(_ vocabulary: Vocabulary) -> String {
+        vocabulary.tokens.prefix(6).map(\.debugDescription).joined(separator: " ") + (vocabulary.count > 6 ? " ..." : "")
+    }
+
+    /// The vocabulary stored under `key`, or an error saying how such a file is made.
+    static func vocabulary(_ key: String, of metadata: [String: String], path: String, writer: String) throws -> Vocabulary {
+        guard let json = metadata[key] else {
+            throw RunError.mismatchedWeights(path: path, reason: "the file has no vocabulary (key \"\(key)\" of its metadata); "
+                                             + "weights saved by `\(writer)` carry it")
+        }
+        return try Vocabulary(json: json, source: "the \(key) of \(path)")
+    }
+
+    /// When the file names the zoo model it was saved from, that model must be one `fits` accepts.
+    static func requireOwner(_ metadata: [String: String], path: String, _ name: String, fits: (ZooModel) -> Bool) throws {
+        guard let owner = metadata["model"], let stored = ModelRegistry.model(named: owner) else { return }
+        guard fits(stored) else { throw RunError.mismatchedWeights(path: path, reason: "they are \(owner)'s, not \(name)'s") }
+    }
+}

@@ -1,0 +1,123 @@
+import Datasets
+import Engine
+import Foundation
+import Zoo
+
+/// Translates preprocessed sentences with a trained encoder-decoder: greedy decoding (d2l's
+/// `predict_step`) or beam search (d2l 10.8).
+public struct Translator {
+    public let model: EncoderDecoder
+    public let source: Vocabulary, target: Vocabulary
+    /// The sentence length the model was trained at: sources are cut or padded to it, as in training.
+    public let steps: Int
+
+    public init(model: EncoderDecoder, source: Vocabulary, target: Vocabulary, steps: Int) {
+        self.model = model
+        self.source = source
+        self.target = target
+        self.steps = steps
+    }
+
+    /// One translation and its score under the model: log P of its tokens (`<eos>` included when it ended
+    /// with one), and that divided by length^0.75 (the rule beam search picks by).
+    public struct Hypothesis: Equatable {
+        /// Output tokens up to, not including, `<eos>`.
+        public var words: [String]
+        public var logProbability: Double
+        /// Tokens scored: the words, plus `<eos>` when the hypothesis finished.
+        public var length: Int
+        public var score: Double { length == 0 ? -.infinity : logProbability / Foundation.pow(Double(length), 0.75) }
+    }
+
+    /// The encoder inputs of `sentences` (token lists ending with `<eos>`), time-major, with valid lengths.
+    func encodeSources(_ sentences: [[String]]) -> (tokens: [Int32], validLengths: [Int]) {
+        let encoded = sentences.map { FraEng.encode($0, vocabulary: source, steps: steps, target: false) }
+        var tokens = [Int32](repeating: 0, count: steps * sentences.count)
+        for (b, sentence) in encoded.enumerated() {
+            for t in 0..<steps { tokens[t * sentences.count + b] = sentence.indices[t] }
+        }
+        return (tokens, encoded.map(\.validLength))
+    }
+
+    /// Greedy translations of `sentences` (token lists ending with `<eos>`), at most `maxLength` tokens each.
+    public func greedy(_ sentences: [[String]], maxLength: Int? = nil, batchSize: Int = 256) -> [Hypothesis] {
+        model.eval()
+        defer { model.train() }
+        let eos = Int32(target.index(of: "<eos>")), bos = Int32(target.index(of: "<bos>"))
+        return withoutGradients {
+            stride(from: 0, to: sentences.count, by: batchSize).flatMap { start -> [Hypothesis] in
+                let chunk = Array(sentences[start..<min(start + batchSize, sentences.count)])
+                let (tokens, validLengths) = encodeSources(chunk)
+                var state = model.encode(tokens, steps: steps, validLengths: validLengths)
+                var inputs = [Int32](repeating: bos, count: chunk.count)
+                var results = [Hypothesis](repeating: Hypothesis(words: [], logProbability: 0, length: 0), count: chunk.count)
+                var open = Array(repeating: true, count: chunk.count)
+                for _ in 0..<(maxLength ?? steps) where open.contains(true) {
+                    let (logits, next) = model.decoder(inputs, steps: 1, state: state)
+                    state = next
+                    let logProbabilities = logSoftmax(logits)
+                    for b in 0..<chunk.count where open[b] {
+                        let row = UnsafeBufferPointer(start: logProbabilities.data + b * target.count, count: target.count)
+                        let best = row.indices.max { row[$0] < row[$1] }!
+                        results[b].logProbability += Double(row[best])
+                        results[b].length += 1
+                        inputs[b] = Int32(best)
+                        if Int32(best) == eos { open[b] = false } else { results[b].words.append(target.tokens[best]) }
+                    }
+                }
+                return results
+            }
+        }
+    }
+
+    /// Beam search over `sentence` (tokens ending with `<eos>`) keeping `width` prefixes each step: a
+    /// hypothesis that emits `<eos>` leaves the beam finished; after `maxLength` steps the open ones join
+    /// the finished, and the best score log P / length^0.75 among them all wins.
+    public func beam(_ sentence: [String], width: Int, maxLength: Int? = nil) -> Hypothesis {
+        precondition(width > 0, "a beam needs a width of at least 1")
+        model.eval()
+        defer { model.train() }
+        let eos = target.index(of: "<eos>"), bos = Int32(target.index(of: "<bos>"))
+        return withoutGradients {
+            let (tokens, validLengths) = encodeSources([sentence])
+            var state = model.encode(tokens, steps: steps, validLengths: validLengths)
+            var open = [(tokens: [Int32](), logProbability: 0.0)]
+            var finished: [Hypothesis] = []
+            for _ in 0..<(maxLength ?? steps) {
+                let (logits, next) = model.decoder(open.map { $0.tokens.last ?? bos }, steps: 1, state: state)
+                let logProbabilities = logSoftmax(logits)
+                // The `width` best extensions of every open prefix by every token, best first.
+                var best: [(score: Double, prefix: Int, token: Int)] = []
+                for (i, prefix) in open.enumerated() {
+                    let row = logProbabilities.data + i * target.count
+                    for v in 0..<target.count {
+                        let score = prefix.logProbability + Double(row[v])
+                        guard best.count < width || score > best[best.count - 1].score else { continue }
+                        let at = best.firstIndex { $0.score < score } ?? best.count
+                        best.insert((score, i, v), at: at)
+                        if best.count > width { best.removeLast() }
+                    }
+                }
+                var kept: [(tokens: [Int32], logProbability: Double)] = [], rows: [Int] = []
+                for choice in best {
+                    let tokens = open[choice.prefix].tokens + [Int32(choice.token)]
+                    if choice.token == eos {
+                        finished.append(Hypothesis(words: words(tokens.dropLast()), logProbability: choice.score, length: tokens.count))
+                    } else {
+                        kept.append((tokens, choice.score))
+                        rows.append(choice.prefix)
+                    }
+                }
+                open = kept
+                if open.isEmpty { break }
+                state = next.selecting(rows)
+            }
+            finished += open.map { Hypothesis(words: words($0.tokens), logProbability: $0.logProbability, length: $0.tokens.count) }
+            return finished.max { $0.score < $1.score }!
+        }
+    }
+
+    func words<Tokens: Sequence>(_ tokens: Tokens) -> [String] where Tokens.Element == Int32 {
+        tokens.map { target.tokens[Int($0)] }
+    }
+}
