@@ -72,7 +72,9 @@ public struct Translator {
 
     /// Beam search over `sentence` (tokens ending with `<eos>`) keeping `width` prefixes each step: a
     /// hypothesis that emits `<eos>` leaves the beam finished; after `maxLength` steps the open ones join
-    /// the finished, and the best score log P / length^0.75 among them all wins.
+    /// the finished, and the best score log P / length^0.75 among them all wins. The greedy translation is
+    /// always a candidate too: plain beam search can prune the greedy path and end with a worse score
+    /// (here 1 of 60 sentences at width 2), and one greedy pass costs less than a beam step's top-k.
     public func beam(_ sentence: [String], width: Int, maxLength: Int? = nil) -> Hypothesis {
         precondition(width > 0, "a beam needs a width of at least 1")
         model.eval()
@@ -113,6 +115,7 @@ public struct Translator {
                 state = next.selecting(rows)
             }
             finished += open.map { Hypothesis(words: words($0.tokens), logProbability: $0.logProbability, length: $0.tokens.count) }
+            if width > 1 { finished += greedy([sentence], maxLength: maxLength) }
             return finished.max { $0.score < $1.score }!
         }
     }
