@@ -3,16 +3,21 @@ import Engine
 import Foundation
 import Zoo
 
-/// Training throughput of zoo models, set against OpenBLAS sgemm measured in the same run.
+/// Training and inference throughput of zoo models, set against OpenBLAS sgemm measured in the same run.
 ///
 /// Absolute times drift on shared machines; the figure to compare is each model's achieved GEMM
-/// FLOP/s as a fraction of square sgemm, and examples/s side by side in one run.
+/// FLOP/s as a fraction of square sgemm, and examples (or tokens) per second side by side in one run.
 public enum Benchmark {
     public struct ModelResult: Codable, Sendable {
         public var model: String
+        /// The image side, or the tokens per sequence.
         public var inputSize: Int
         public var batchSize: Int
+        /// "ex" (images) or "tok" (tokens): what the per-second figures count (absent in older reports: "ex").
+        public var unit: String?
         public var trainExamplesPerSecond: Double
+        /// Evaluation-mode forward passes without gradients.
+        public var inferExamplesPerSecond: Double?
         /// Multiply-add FLOPs (GEMM and direct convolution) of one training step per example.
         public var flopsPerExample: Double
         public var gflops: Double
@@ -39,45 +44,31 @@ public enum Benchmark {
         return rates.median / 1e9
     }
 
-    /// Training examples/s of `entry` on a fixed batch (one full optimizer step per iteration).
-    public static func training(_ entry: ModelEntry, batch: Batch, samples: Int = 5, seconds: Double = 0.5) -> (examplesPerSecond: Double, flopsPerExample: Double) {
-        let step = trainingStep(entry, batch: batch)
-        for _ in 0..<3 { step() }
+    /// Training and inference rates of `item` (items per second) and the FLOPs of a training step per item.
+    static func measure(_ item: BenchmarkCase, samples: Int = 5, seconds: Double = 0.5)
+        -> (train: Double, infer: Double, flopsPerItem: Double) {
+        for _ in 0..<3 { item.train() }
         let before = FLOPCounter.count
-        step()
-        let flopsPerExample = Double(FLOPCounter.count - before) / Double(batch.labels.count)
-        let rates = (0..<samples).map { _ in rate(seconds: seconds) { step(); return Double(batch.labels.count) } }
-        return (rates.median, flopsPerExample)
+        item.train()
+        let flops = Double(FLOPCounter.count - before) / Double(item.itemsPerStep)
+        let train = (0..<samples).map { _ in rate(seconds: seconds) { item.train(); return Double(item.itemsPerStep) } }.median
+        item.infer()
+        let infer = (0..<samples).map { _ in rate(seconds: seconds) { item.infer(); return Double(item.itemsPerStep) } }.median
+        return (train, infer, flops)
     }
 
-    /// One full optimizer step of a freshly initialized `entry` on `batch`, as a closure to repeat.
-    static func trainingStep(_ entry: ModelEntry, batch: Batch) -> () -> Void {
-        let model = Random.withGenerator(seed: 0) {
-            let model = entry.build(channels: batch.images.shape[1], classes: 10)
-            if let initializer = entry.recipe.initialization { model.initializeWeights(initializer) }
-            return model
-        }
-        let optimizer = SGD(model.parameters, learningRate: 0.01)
-        return {
-            optimizer.zeroGrad()
-            crossEntropy(logits: model(batch.images), targets: batch.labels).backward()
-            Profiler.measure("optimizer step") { optimizer.step() }
-        }
-    }
-
-    /// Where one training step of `entry` spends its time, per layer (forward) and operation (backward).
-    static func profileTable(_ entry: ModelEntry, batch: Batch, steps: Int = 20) -> String {
-        let step = trainingStep(entry, batch: batch)
-        step()
+    /// Where one training step of `item` spends its time, per layer (forward) and operation (backward).
+    static func profileTable(_ item: BenchmarkCase, steps: Int = 20) -> String {
+        item.train()
         Profiler.reset()
         Profiler.isEnabled = true
         let clock = Stopwatch()
-        for _ in 0..<steps { step() }
+        for _ in 0..<steps { item.train() }
         let total = clock.seconds
         Profiler.isEnabled = false
-        var table = TextTable(header: ["\(entry.name): where a step goes", "ms/step", "share"])
-        for item in Profiler.entries {
-            table.add([item.name, fixed(item.seconds * 1000 / Double(steps), 2), fixed(item.seconds / total * 100, 1) + "%"])
+        var table = TextTable(header: ["\(item.name): where a step goes", "ms/step", "share"])
+        for entry in Profiler.entries {
+            table.add([entry.name, fixed(entry.seconds * 1000 / Double(steps), 2), fixed(entry.seconds / total * 100, 1) + "%"])
         }
         table.add(["whole step", fixed(total * 1000 / Double(steps), 2), "100.0%"])
         return table.rendered
@@ -91,40 +82,56 @@ public enum Benchmark {
         return units / clock.seconds
     }
 
-    /// Benchmarks `models` at `batchSize` on real training images (resized to `resize`, or to each
-    /// model's training size), with sgemm measured before and after them (the two are averaged), and
-    /// prints a table.
-    public static func run(models: [ModelEntry], batchSize: Int, resize: Int? = nil, sgemmSize: Int = 512, dataDir: String?,
-                           samples: Int = 5, profile: Bool = false) throws -> Report {
-        let data = try FashionMNIST.load(split: .train, dataDir: dataDir)
-        func batch(side: Int) -> Batch {
-            BatchLoader(data, batchSize: batchSize, shuffle: false, resize: side).batch(Array(0..<batchSize))
-        }
+    /// What `zoo bench` measures besides the models: sizes of the text models' cases.
+    public struct TextSizes: Sendable {
+        /// Language models: hidden units and tokens per window (the reference script's gru-lm: 256, 35).
+        public var hidden = 256, steps = 35
+        public init() {}
+    }
+
+    /// Benchmarks `models` (image classifiers on real training images resized to `resize` or each model's
+    /// training size; text models on random tokens) with sgemm measured before and after them (the two are
+    /// averaged), and prints a table. `batchSize` nil: 256 images, 32 windows, 128 sentence pairs.
+    public static func run(models: [ZooModel], batchSize: Int?, resize: Int? = nil, text: TextSizes = TextSizes(), sgemmSize: Int = 512,
+                           dataDir: String?, samples: Int = 5, profile: Bool = false) throws -> Report {
+        let images = models.contains { if case .classifier = $0 { true } else { false } } ? try FashionMNIST.load(split: .train, dataDir: dataDir) : nil
         let before = sgemm(size: sgemmSize, samples: samples)
         var results: [ModelResult] = []
         var profiles: [String] = []
-        for entry in models {
-            let side = resize ?? entry.trainingSize
-            try entry.requireInputSize(side)
-            let batch = batch(side: side)
-            let (examplesPerSecond, flops) = training(entry, batch: batch, samples: samples)
-            if profile { profiles.append(profileTable(entry, batch: batch)) }
-            results.append(ModelResult(model: entry.name, inputSize: side, batchSize: batchSize, trainExamplesPerSecond: examplesPerSecond,
-                                       flopsPerExample: flops, gflops: flops * examplesPerSecond / 1e9,
-                                       fractionOfSgemm: 0))
+        for model in models {
+            let item: BenchmarkCase
+            switch model {
+            case let .classifier(entry):
+                let side = resize ?? entry.trainingSize, batch = batchSize ?? 256
+                try entry.requireInputSize(side)
+                item = .classifier(entry, batch: BatchLoader(images!, batchSize: batch, shuffle: false, resize: side).batch(Array(0..<batch)))
+            case let .languageModel(entry):
+                item = .languageModel(entry, hidden: text.hidden, steps: text.steps, batch: batchSize ?? 32)
+            case let .translator(entry):
+                item = .translator(entry, batch: batchSize ?? 128)
+            }
+            let (train, infer, flops) = measure(item, samples: samples)
+            if profile { profiles.append(profileTable(item)) }
+            results.append(ModelResult(model: item.name, inputSize: item.inputSize, batchSize: item.batchSize, unit: item.unit,
+                                       trainExamplesPerSecond: train, inferExamplesPerSecond: infer, flopsPerExample: flops,
+                                       gflops: flops * train / 1e9, fractionOfSgemm: 0))
         }
         let after = sgemm(size: sgemmSize, samples: samples)
         let reference = (before + after) / 2
         for i in results.indices { results[i].fractionOfSgemm = results[i].gflops / reference }
 
-        var table = TextTable(header: ["model", "input", "batch", "train ex/s", "MFLOP/ex", "GFLOP/s", "of sgemm"])
+        var table = TextTable(header: ["model", "input", "batch", "unit", "train /s", "infer /s", "MFLOP/unit", "GFLOP/s", "of sgemm"])
         for r in results {
-            table.add([r.model, "\(r.inputSize)x\(r.inputSize)", String(r.batchSize), whole(r.trainExamplesPerSecond),
+            let input = r.unit == "tok" ? "\(r.inputSize) tokens" : "\(r.inputSize)x\(r.inputSize)"
+            table.add([r.model, input, String(r.batchSize), r.unit ?? "ex", whole(r.trainExamplesPerSecond), r.inferExamplesPerSecond.map(whole) ?? "",
                        fixed(r.flopsPerExample / 1e6, 2), fixed(r.gflops, 1), fixed(r.fractionOfSgemm * 100, 1) + "%"])
         }
         print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "
             + "(\(BLAS.threads) threads, \(BLAS.coreName))")
         print(table.rendered)
+        if models.contains(where: { if case .languageModel = $0 { true } else { false } }) {
+            print("language models: hidden \(text.hidden), vocabulary 28, SGD lr 1, clip 1; translators: vocabularies 9,794 / 17,386, Adam, clip 1")
+        }
         for profile in profiles { print("\n" + profile) }
         return Report(sgemmSize: sgemmSize, sgemmGFLOPS: reference, models: results, machine: .current(),
                       commandLine: CommandLine.arguments.joined(separator: " "))

@@ -6,15 +6,21 @@ import Zoo
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure training throughput of models against OpenBLAS sgemm in the same run.",
-        discussion: "Each model takes full optimizer steps on a fixed batch of Fashion-MNIST images. "
-            + "Compare the 'of sgemm' column and ratios within one run: absolute speeds drift on shared machines.")
+        abstract: "Measure training and inference throughput of models against OpenBLAS sgemm in the same run.",
+        discussion: "Image classifiers take full optimizer steps on a fixed batch of Fashion-MNIST images, text models on random "
+            + "tokens. Compare the 'of sgemm' column and ratios within one run: absolute speeds drift on shared machines.")
 
     @Argument(help: "Models to measure (default: all).")
     var models: [ModelName] = []
 
-    @Option(help: "Batch size of each training step.")
-    var batchSize: Int = 256
+    @Option(help: "Batch size of each step (default: 256 images, 32 windows, 128 sentence pairs).")
+    var batchSize: Int?
+
+    @Option(help: "Language models: hidden units (default 256, as the reference script's gru-lm).")
+    var hidden: Int = 256
+
+    @Option(help: "Language models: tokens per window (default 35, as the reference script's gru-lm).")
+    var steps: Int = 35
 
     @Option(help: "Resize images to N x N for every model (default: each model's training size; see `zoo list`).")
     var resize: Int?
@@ -36,16 +42,21 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         try requirePositive(batchSize, "--batch-size")
+        try requireInRange(hidden, "--hidden", 1...4096)
+        try requireInRange(steps, "--steps", 1...10_000)
         try requireInRange(sgemmSize, "--sgemm-size", 1...8192)
         try requirePositive(samples, "--samples")
         try requireInRange(resize, "--resize", 1...maximumSide)
     }
 
     func run() throws {
-        let entries = models.isEmpty ? ModelRegistry.all : try models.map { try $0.classifier(for: "bench") }
+        let chosen = models.isEmpty ? ModelRegistry.names.compactMap(ModelRegistry.model(named:)) : models.map(\.model)
+        var text = Benchmark.TextSizes()
+        text.hidden = hidden
+        text.steps = steps
         let report = try reportingErrors {
-            try Benchmark.run(models: entries, batchSize: batchSize, resize: resize, sgemmSize: sgemmSize, dataDir: dataDir, samples: samples,
-                              profile: profile)
+            try Benchmark.run(models: chosen, batchSize: batchSize, resize: resize, text: text, sgemmSize: sgemmSize, dataDir: dataDir,
+                              samples: samples, profile: profile)
         }
         if let json {
             let encoder = JSONEncoder()

@@ -7,7 +7,9 @@ typealias Vector = SIMD8<Float>
 func vexp(_ x: Vector) -> Vector {
     // Only +, -, *, min/max and bit casts: the generic SIMD rounding and conversion initializers
     // are not lowered to vector instructions and cost ten times the whole computation.
-    let x = pointwiseMin(pointwiseMax(x, Vector(repeating: -87.33654)), Vector(repeating: 88.72283))
+    // (pointwiseMin/Max are generic and were left as calls here: a compare and blend each instead.)
+    let low: Float = -87.33654, high: Float = 88.72283
+    let x = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     // Adding 1.5 * 2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
     let shifted = x * 1.44269504088896341 + 12_582_912
     let n = shifted - 12_582_912

@@ -27,7 +27,11 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
 func logSumExp(_ row: UnsafePointer<Float>, _ count: Int) -> Float {
     var peaks = Vector(repeating: -.infinity)
     var c = 0
-    while c + 8 <= count { peaks = pointwiseMax(peaks, loadVector(row + c)); c += 8 }
+    while c + 8 <= count {
+        let v = loadVector(row + c)
+        peaks.replace(with: v, where: v .> peaks)
+        c += 8
+    }
     var peak = peaks.max()
     while c < count { peak = max(peak, row[c]); c += 1 }
     var totals = Vector(repeating: 0)

@@ -69,12 +69,16 @@ public func recurrence(_ kind: RecurrentCell, _ x: Tensor, hidden h0: Tensor, ce
                         gates: gates.data + t * gateElements, extra: extra.map { $0.data + t * stepElements },
                         hidden: states.data + t * stepElements, cell: cells.map { $0.data + t * stepElements })
     }
-    let cost = width * 8
+    let cost = width * (8 + 2 * size)  // the gates' pass and a row of the hidden product
     let recurrent = Tensor(uninitialized: [batch, width])
+    // W_hh^T laid out once for the steps' small products (see PackedMatrix).
+    let packedTransposed = PackedMatrix(weightHH.data, k: size, n: width, transposed: true)
+    // Each thread takes its rows of the batch through the step's product and gates (one parallel region a step).
     for t in order {
         let s = step(t, states: result, recurrent: recurrent.data)
-        gemm(transposeB: true, m: batch, n: width, k: size, s.previousHidden, weightHH.data, recurrent.data)
         parallelChunks(batch, costPerItem: cost) { rows in
+            packedTransposed.multiply(s.previousHidden + rows.lowerBound * size, m: rows.count,
+                                      into: recurrent.data + rows.lowerBound * width, parallel: false)
             switch kind {
             case .rnn: rnnForward(s, rows: rows, size: size)
             case .gru: gruForward(s, rows: rows, size: size)
@@ -92,6 +96,7 @@ public func recurrence(_ kind: RecurrentCell, _ x: Tensor, hidden h0: Tensor, ce
         let dCell = kind == .lstm ? Tensor(uninitialized: [batch, size]) : nil
         if let dCell { dCell.data.update(from: g.data + steps * stepElements, count: stepElements) }
         let direct = kind == .gru ? Tensor(uninitialized: [batch, size]) : nil
+        let packed = PackedMatrix(weightHH.data, k: width, n: size, transposed: false)
         for t in order.reversed() {
             zipElements(AddKernel.self, g.data + t * stepElements, dHidden.data, dStep.data, count: stepElements)
             let s = step(t, states: y, recurrent: recurrent.data)  // `recurrent` is not read backward
@@ -105,10 +110,12 @@ public func recurrence(_ kind: RecurrentCell, _ x: Tensor, hidden h0: Tensor, ce
                 case .gru: gruBackward(s, d, rows: rows, size: size)
                 case .lstm: lstmBackward(s, d, rows: rows, size: size)
                 }
+                // dL/dh' = dRecurrent W_hh (+ the GRU's z * dL/dh), for these rows.
+                let offset = rows.lowerBound * size
+                if let direct { (dHidden.data + offset).update(from: direct.data + offset, count: rows.count * size) }
+                packed.multiply(d.recurrentGradient + rows.lowerBound * width, m: rows.count, into: dHidden.data + offset,
+                                accumulating: kind == .gru, parallel: false)
             }
-            // dL/dh' = dRecurrent W_hh (+ the GRU's z * dL/dh).
-            if let direct { dHidden.data.update(from: direct.data, count: stepElements) }
-            gemm(m: batch, n: size, k: width, d.recurrentGradient, weightHH.data, beta: kind == .gru ? 1 : 0, dHidden.data)
         }
 
         var grads: [Tensor?] = [nil, h0.requiresGrad ? dHidden : nil]

@@ -48,36 +48,36 @@ public func log(_ x: Tensor) -> Tensor {
 }
 
 enum ReLUKernel: UnaryKernel {
-    static func apply(_ x: Vector) -> Vector { x.replacing(with: 0, where: x .< 0) }
+    @inline(__always) static func apply(_ x: Vector) -> Vector { x.replacing(with: 0, where: x .< 0) }
 }
 
 /// g where the input was positive, else 0.
 enum ReLUGradient: BinaryKernel {
-    static func apply(_ g: Vector, _ x: Vector) -> Vector { g.replacing(with: 0, where: x .<= 0) }
+    @inline(__always) static func apply(_ g: Vector, _ x: Vector) -> Vector { g.replacing(with: 0, where: x .<= 0) }
 }
 
 enum SigmoidKernel: UnaryKernel {
-    static func apply(_ x: Vector) -> Vector { 1 / (1 + vexp(-x)) }
+    @inline(__always) static func apply(_ x: Vector) -> Vector { 1 / (1 + vexp(-x)) }
 }
 
 /// g * y * (1 - y) from the output y.
 enum SigmoidGradient: BinaryKernel {
-    static func apply(_ g: Vector, _ y: Vector) -> Vector { g * y * (1 - y) }
+    @inline(__always) static func apply(_ g: Vector, _ y: Vector) -> Vector { g * y * (1 - y) }
 }
 
 enum TanhKernel: UnaryKernel {
-    static func apply(_ x: Vector) -> Vector { 1 - 2 / (vexp(x + x) + 1) }
+    @inline(__always) static func apply(_ x: Vector) -> Vector { 1 - 2 / (vexp(x + x) + 1) }
 }
 
 /// g * (1 - y^2) from the output y.
 enum TanhGradient: BinaryKernel {
-    static func apply(_ g: Vector, _ y: Vector) -> Vector { g * (1 - y * y) }
+    @inline(__always) static func apply(_ g: Vector, _ y: Vector) -> Vector { g * (1 - y * y) }
 }
 
 enum ExpKernel: UnaryKernel {
-    static func apply(_ x: Vector) -> Vector { vexp(x) }
+    @inline(__always) static func apply(_ x: Vector) -> Vector { vexp(x) }
 }
 
 enum NegateKernel: UnaryKernel {
-    static func apply(_ x: Vector) -> Vector { -x }
+    @inline(__always) static func apply(_ x: Vector) -> Vector { -x }
 }
