@@ -18,8 +18,13 @@ public enum SavedWeights {
             throw RunError.mismatchedWeights(path: path, reason: "it holds no rnn.weight_hh_l0 of shape [gates x hidden, hidden]: "
                                              + "it is not a language model's weights file")
         }
-        let layers = (0..<64).prefix { file.tensors["rnn.weight_ih_l\($0)"] != nil }.count
-        let model = entry.build(vocabularySize: vocabulary.count, hidden: recurrent.shape[1], layers: max(layers, 1))
+        let hidden = recurrent.shape[1], width = entry.cell.gateCount * hidden
+        let layers = max(1, (0..<64).prefix { file.tensors["rnn.weight_ih_l\($0)"] != nil }.count)
+        // The sizes read from the file must be the file's own before a model of them is allocated.
+        var shapes = ["linear.weight": [vocabulary.count, hidden], "rnn.weight_ih_l0": [width, vocabulary.count]]
+        for layer in 0..<layers { shapes["rnn.weight_hh_l\(layer)"] = [width, hidden] }
+        try requireShapes(shapes, in: file.tensors, path: path)
+        let model = entry.build(vocabularySize: vocabulary.count, hidden: hidden, layers: layers)
         try model.load(file, source: path)
         return (model, vocabulary)
     }
@@ -34,9 +39,33 @@ public enum SavedWeights {
         let writer = "zoo run \(entry.name) --save FILE"
         let source = try vocabulary("src_vocab", of: file.metadata, path: path, writer: writer)
         let target = try vocabulary("tgt_vocab", of: file.metadata, path: path, writer: writer)
-        let model = entry.build(sourceVocabularySize: source.count, targetVocabularySize: target.count)
+        // Sizes from the shapes (the zoo's translators are 256 wide, 2 layers), checked before allocating.
+        guard let embedding = file.tensors["encoder.embedding.weight"], embedding.rank == 2,
+              let recurrent = file.tensors["encoder.rnn.weight_hh_l0"], recurrent.rank == 2 else {
+            throw RunError.mismatchedWeights(path: path, reason: "it holds no encoder.embedding.weight and encoder.rnn.weight_hh_l0: "
+                                             + "it is not a translator's weights file")
+        }
+        let (width, hidden) = (embedding.shape[1], recurrent.shape[1])
+        let layers = max(1, (0..<64).prefix { file.tensors["encoder.rnn.weight_ih_l\($0)"] != nil }.count)
+        var shapes = ["encoder.embedding.weight": [source.count, width], "decoder.embedding.weight": [target.count, width],
+                      "decoder.dense.weight": [target.count, hidden]]
+        for layer in 0..<layers {
+            shapes["encoder.rnn.weight_hh_l\(layer)"] = [3 * hidden, hidden]
+            shapes["decoder.rnn.weight_hh_l\(layer)"] = [3 * hidden, hidden]
+        }
+        try requireShapes(shapes, in: file.tensors, path: path)
+        let model = EncoderDecoder(sourceVocabularySize: source.count, targetVocabularySize: target.count, embedding: width,
+                                   hidden: hidden, layers: layers, dropout: entry.dropout, attention: entry.attention)
         try model.load(file, source: path)
         return Translator(model: model, source: source, target: target, steps: entry.steps)
+    }
+
+    /// Throws unless every key of `shapes` is a tensor of that shape in `tensors`.
+    static func requireShapes(_ shapes: [String: [Int]], in tensors: [String: Tensor], path: String) throws {
+        for (key, shape) in shapes.sorted(by: { $0.key < $1.key }) where tensors[key]?.shape != shape {
+            let found = tensors[key].map { "has shape \($0.shape)" } ?? "is missing"
+            throw RunError.mismatchedWeights(path: path, reason: "\(key) \(found), where its vocabulary and sizes need \(shape)")
+        }
     }
 
     /// Loads `path` into `model` for a run whose dataset gives `expected` vocabularies: stored ones must equal them.
