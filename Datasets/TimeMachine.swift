@@ -22,16 +22,30 @@ public enum TimeMachine {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// What a token is: a character (d2l v1.0's language models) or a word (the text split on spaces).
+    public enum Tokens: String, CaseIterable, Sendable {
+        case character = "char"
+        case word
+    }
+
     /// The character tokens of `text` after preprocessing.
     public static func characters(of text: String) -> [String] { preprocess(text).map(String.init) }
 
-    /// The corpus as token indices and its vocabulary; `path` names the text in errors.
-    public static func corpus(of text: String, path: String) throws -> (tokens: [Int32], vocabulary: Vocabulary) {
-        let characters = characters(of: text)
-        guard characters.contains(where: { $0 != " " }) else {
+    /// The word tokens of `text` after preprocessing.
+    public static func words(of text: String) -> [String] { preprocess(text).split(separator: " ").map(String.init) }
+
+    /// The tokens of `text` after preprocessing.
+    public static func tokens(of text: String, _ kind: Tokens) -> [String] {
+        kind == .character ? characters(of: text) : words(of: text)
+    }
+
+    /// The corpus as token indices and its vocabulary (every token that occurs); `path` names the text in errors.
+    public static func corpus(of text: String, path: String, tokens kind: Tokens = .character) throws -> (tokens: [Int32], vocabulary: Vocabulary) {
+        let tokens = tokens(of: text, kind)
+        guard tokens.contains(where: { $0 != " " }) else {
             throw DatasetError.badLine(path: path, line: 1, reason: "the text holds no letters")
         }
-        let vocabulary = Vocabulary(counting: characters)
-        return (characters.map { Int32(vocabulary.index(of: $0)) }, vocabulary)
+        let vocabulary = Vocabulary(counting: tokens)
+        return (tokens.map { Int32(vocabulary.index(of: $0)) }, vocabulary)
     }
 }

@@ -1,7 +1,8 @@
 import Engine
 
 /// d2l v1.0's concise `RNNLM` (9.6, 10.1-10.3): tokens one-hot encoded, a recurrent layer, then a linear
-/// map of every hidden state to next-token logits.
+/// map of every hidden state to next-token logits. (The one-hot vectors are never built: the first layer
+/// reads each token's column of W_ih, which is what the product with a one-hot vector computes.)
 ///
 /// PyTorch equivalent (same state_dict keys `rnn.weight_ih_l0`, ..., `linear.weight`, `linear.bias`):
 /// ```
@@ -31,13 +32,7 @@ public final class LanguageModel: Module {
     /// Next-token logits [steps * batch, vocabulary] (rows time-major: step 0's batch first) for `tokens`
     /// laid out time-major [steps, batch], from `state` (zeros when nil), and the final state.
     public func callAsFunction(tokens: [Int32], steps: Int, batch: Int, state: RecurrentState?) -> (logits: Tensor, state: RecurrentState) {
-        precondition(tokens.count == steps * batch, "\(tokens.count) tokens for \(steps) steps of \(batch)")
-        let oneHot = Tensor.zeros([steps, batch, vocabularySize])
-        for (position, token) in tokens.enumerated() {
-            precondition(token >= 0 && Int(token) < vocabularySize, "token \(token) outside the vocabulary of \(vocabularySize)")
-            oneHot.data[position * vocabularySize + Int(token)] = 1
-        }
-        let (outputs, final) = rnn(oneHot, state: state)
+        let (outputs, final) = rnn(.oneHot(tokens: tokens, steps: steps, batch: batch), state: state)
         return (linear(outputs.reshaped([steps * batch, rnn.hiddenSize])), final)
     }
 }

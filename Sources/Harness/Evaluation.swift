@@ -49,8 +49,8 @@ public enum Evaluation {
     static func languageModel(_ entry: LanguageModelEntry, weights: String, dataset: DatasetName, testLimit: Int?,
                               dataDir: String?) throws -> EvaluationRecord {
         let file = TimeMachine.file
-        let (tokens, vocabulary) = try TimeMachine.corpus(of: try file.text(dataDir: dataDir), path: file.name)
-        let (model, stored) = try SavedWeights.languageModel(entry, from: weights)
+        let (model, stored, kind) = try SavedWeights.languageModel(entry, from: weights)
+        let (tokens, vocabulary) = try TimeMachine.corpus(of: try file.text(dataDir: dataDir), path: file.name, tokens: kind)
         guard stored == vocabulary else { throw SavedWeights.mismatch(weights, key: "vocab", stored: stored, expected: vocabulary) }
         let task = LanguageModelTask(windows: try LanguageModelWindows(tokens: tokens, steps: entry.steps, source: file.name),
                                      batchSize: 1024, testLimit: testLimit)

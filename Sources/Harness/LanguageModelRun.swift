@@ -8,14 +8,14 @@ import Zoo
 enum LanguageModelRun {
     static func prepare(_ entry: LanguageModelEntry, _ options: RunOptions) throws -> PreparedRun<LanguageModelTask> {
         let file = TimeMachine.file
-        let (tokens, vocabulary) = try TimeMachine.corpus(of: try file.text(dataDir: options.dataDir), path: file.name)
+        let (tokens, vocabulary) = try TimeMachine.corpus(of: try file.text(dataDir: options.dataDir), path: file.name, tokens: options.tokens)
         let windows = try LanguageModelWindows(tokens: tokens, steps: entry.steps, source: file.name)
         let task = LanguageModelTask(windows: windows, batchSize: options.recipe.batchSize, shuffle: options.shuffle,
                                      seed: options.seed, limit: options.limit, testLimit: options.testLimit)
         let model = entry.build(vocabularySize: vocabulary.count, hidden: options.hidden, layers: options.layers)
         if let initializer = options.recipe.initialization { model.initializeWeights(initializer) }
         if let weights = options.weightsPath { try SavedWeights.load(weights, into: model, expecting: ["vocab": vocabulary]) }
-        let dataset = options.dataset.rawValue
+        let dataset = options.dataset.rawValue + (options.tokens == .word ? " (words)" : "")
         let trainTokens = task.training.count * windows.steps, testTokens = task.heldOut.count * windows.steps
         return PreparedRun(
             model: model, task: task, kind: .languageModel,
@@ -24,13 +24,14 @@ enum LanguageModelRun {
                 + "\(vocabulary.count), \(task.training.count.formatted()) training / \(task.heldOut.count.formatted()) held-out windows of "
                 + "\(windows.steps) tokens",
             trainExamples: trainTokens, testExamples: testTokens,
-            weightsMetadata: ["vocab": vocabulary.json, "steps": String(windows.steps)],
-            summary: { summary(of: $0, d2l: entry.d2lPerplexity) },
+            weightsMetadata: ["vocab": vocabulary.json, "steps": String(windows.steps), "tokens": options.tokens.rawValue],
+            summary: { summary(of: $0, d2l: options.tokens == .character ? entry.d2lPerplexity : nil) },
             conclusion: {
-                let prefix = prefixTokens(options.prefix, vocabulary: vocabulary)
+                let prefix = prefixTokens(options.prefix, vocabulary: vocabulary, options.tokens)
+                guard !prefix.tokens.isEmpty else { return Conclusion(text: "sample: none (the prefix has no letters)") }
                 var generator = RandomGenerator(seed: options.seed)
                 let text = continuation(of: prefix.tokens, by: options.sampleLength, model: model, using: &generator)
-                return Conclusion(text: "sample: " + (prefix.text + text.map { vocabulary.tokens[Int($0)] }.joined()).debugDescription)
+                return Conclusion(text: "sample: " + (prefix.text + joined(text, vocabulary, options.tokens)).debugDescription)
             })
     }
 

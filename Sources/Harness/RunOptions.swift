@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Zoo
 
@@ -28,6 +29,8 @@ public struct RunOptions: Sendable {
     public var shuffle = true
     /// Language models: the hidden size and layer count (default: the model's).
     public var hidden: Int?, layers: Int?
+    /// Language models: characters or words.
+    public var tokens: TimeMachine.Tokens = .character
     /// Language models: the text the sample at the end continues, and how many tokens it adds.
     public var prefix = "time traveller", sampleLength = 50
     public var commandLine: String = CommandLine.arguments.joined(separator: " ")

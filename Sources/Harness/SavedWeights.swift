@@ -6,8 +6,9 @@ import Zoo
 /// `src_vocab` and `tgt_vocab`), the sizes from its tensors' shapes, so `zoo generate`, `zoo translate`
 /// and `zoo eval` need no corpus and no size flags.
 public enum SavedWeights {
-    /// A language model and its vocabulary.
-    public static func languageModel(_ entry: LanguageModelEntry, from path: String) throws -> (model: LanguageModel, vocabulary: Vocabulary) {
+    /// A language model, its vocabulary, and what its tokens are (characters unless the file says "words").
+    public static func languageModel(_ entry: LanguageModelEntry, from path: String)
+        throws -> (model: LanguageModel, vocabulary: Vocabulary, tokens: TimeMachine.Tokens) {
         let file = try SafeTensors.read(path)
         try requireOwner(file.metadata, path: path, entry.name) {
             if case .languageModel(let saved) = $0 { return saved.cell == entry.cell }
@@ -26,7 +27,7 @@ public enum SavedWeights {
         try requireShapes(shapes, in: file.tensors, path: path)
         let model = entry.build(vocabularySize: vocabulary.count, hidden: hidden, layers: layers)
         try model.load(file, source: path)
-        return (model, vocabulary)
+        return (model, vocabulary, TimeMachine.Tokens(rawValue: file.metadata["tokens"] ?? "") ?? .character)
     }
 
     /// A translator and its source and target vocabularies.

@@ -36,8 +36,14 @@ func sample(_ logits: [Float], temperature: Float, using generator: inout Random
     return weights.lastIndex { $0 > 0 }!
 }
 
-/// `text` as The Time Machine's preprocessing leaves it, and its character tokens (unknown ones as `<unk>`).
-public func prefixTokens(_ text: String, vocabulary: Vocabulary) -> (text: String, tokens: [Int32]) {
-    let characters = TimeMachine.characters(of: text)
-    return (characters.joined(), characters.map { Int32(vocabulary.index(of: $0)) })
+/// `text` as The Time Machine's preprocessing leaves it (words end with a space), and its tokens
+/// (unknown ones as `<unk>`).
+public func prefixTokens(_ text: String, vocabulary: Vocabulary, _ kind: TimeMachine.Tokens = .character) -> (text: String, tokens: [Int32]) {
+    let tokens = TimeMachine.tokens(of: text, kind)
+    return (kind == .character ? tokens.joined() : tokens.map { $0 + " " }.joined(), tokens.map { Int32(vocabulary.index(of: $0)) })
+}
+
+/// Generated tokens as text: characters run together, words separated by spaces.
+public func joined(_ tokens: [Int32], _ vocabulary: Vocabulary, _ kind: TimeMachine.Tokens) -> String {
+    tokens.map { vocabulary.tokens[Int($0)] }.joined(separator: kind == .character ? "" : " ")
 }

@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import Datasets
 import Engine
 import Harness
 import Zoo
 
 extension DatasetName: ExpressibleByArgument {}
 extension Recipe.OptimizerKind: ExpressibleByArgument {}
+extension TimeMachine.Tokens: ExpressibleByArgument {}
 
 /// A model name on the command line, checked against the registry.
 struct ModelName: ExpressibleByArgument {

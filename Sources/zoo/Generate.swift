@@ -8,7 +8,8 @@ import Zoo
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Continue a text with a trained language model; the continuation goes to standard output.",
-        discussion: "The prefix goes through the corpus's preprocessing (lower case, every run of non-letters one space).")
+        discussion: "The prefix goes through the corpus's preprocessing (lower case, every run of non-letters one space). "
+            + "A model trained on words continues with words, separated by spaces.")
 
     @Argument(help: "The language model the weights belong to (see `zoo list`).")
     var model: ModelName
@@ -39,16 +40,16 @@ struct Generate: ParsableCommand {
     func run() throws {
         guard case let .languageModel(entry) = model.model else { return }
         try reportingErrors {
-            let (network, vocabulary) = try SavedWeights.languageModel(entry, from: weights)
-            let (text, tokens) = prefixTokens(prefix, vocabulary: vocabulary)
+            let (network, vocabulary, kind) = try SavedWeights.languageModel(entry, from: weights)
+            let tokens = prefixTokens(prefix, vocabulary: vocabulary, kind).tokens
             guard !tokens.isEmpty else { throw ValidationError("--prefix \(prefix.debugDescription) has no letters to start from.") }
-            let unknown = zip(text, tokens).filter { $0.1 == vocabulary.unknownIndex && String($0.0) != Vocabulary.unknown }.map { String($0.0) }
+            let unknown = TimeMachine.tokens(of: prefix, kind).filter { !vocabulary.contains($0) }
             if !unknown.isEmpty {
                 FileHandle.standardError.write(Data("note: \(Set(unknown).sorted().joined(separator: " ")) not in the vocabulary: read as <unk>\n".utf8))
             }
             var generator = RandomGenerator(seed: seed)
             let output = continuation(of: tokens, by: length, model: network, temperature: temperature, using: &generator)
-            print(output.map { vocabulary.tokens[Int($0)] }.joined())
+            print(joined(output, vocabulary, kind))
         }
     }
 }

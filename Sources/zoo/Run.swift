@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import Harness
 import Zoo
@@ -80,6 +81,9 @@ struct Run: ParsableCommand {
     @Option(help: "Language models: recurrent layers (default: the model's).")
     var layers: Int?
 
+    @Option(help: "Language models: what a token is, a character (d2l's) or a word.")
+    var tokens: TimeMachine.Tokens = .character
+
     @Option(help: "Language models: the text the sample at the end continues.")
     var prefix = "time traveller"
 
@@ -96,8 +100,8 @@ struct Run: ParsableCommand {
         try requireInRange(length, "--length", 0...100_000)
         switch model.model {
         case .classifier, .translator:
-            if hidden != nil || layers != nil {
-                throw ValidationError("--hidden and --layers size language models; \(model.model.name) is not one.")
+            if hidden != nil || layers != nil || tokens != .character {
+                throw ValidationError("--hidden, --layers and --tokens apply to language models; \(model.model.name) is not one.")
             }
         case .languageModel: break
         }
@@ -166,6 +170,7 @@ struct Run: ParsableCommand {
         var options = RunOptions(model: model.model, dataset: data.dataset ?? .default(for: model.model), recipe: try recipe())
         options.hidden = hidden
         options.layers = layers
+        options.tokens = tokens
         options.prefix = prefix
         options.sampleLength = length
         options.seed = seed

@@ -27,7 +27,7 @@ import Testing
 
     @Test(arguments: [
         (["run", "gru", "--resize", "28"], "--resize applies to images"),
-        (["run", "lenet", "--hidden", "8"], "--hidden and --layers size language models"),
+        (["run", "lenet", "--hidden", "8"], "--hidden, --layers and --tokens apply to language models"),
         (["run", "gru", "--length=-1"], "--length must be at least 0"),
         (["run", "gru", "--hidden", "0"], "--hidden must be positive"),
         (["generate", "seq2seq", "--weights", "w"], "takes language models"),

@@ -29,6 +29,12 @@ import Testing
         #expect(tokens.prefix(10) == [21, 9, 6, 0, 21, 10, 14, 6, 0, 14])  // "the time m"
         // The copy the repository ships is the same text.
         #expect(try TimeMachine.file.text(dataDir: nil, download: false, environment: [:]) == text)
+        // Words (--tokens word): Python's re.sub('[^A-Za-z]+', ' ', text).lower().split() gives 32,775
+        // words, 4,579 distinct, "the" the most frequent (2,261 times).
+        let words = try TimeMachine.corpus(of: text, path: path, tokens: .word)
+        #expect(words.tokens.count == 32_775 && words.vocabulary.count == 4_580)
+        let the = Int32(words.vocabulary.index(of: "the"))
+        #expect(words.tokens.filter { $0 == the }.count == 2_261 && words.tokens.prefix(2) == [the, Int32(words.vocabulary.index(of: "time"))])
     }
 
     @Test func englishFrenchPairsHaveD2LsVocabularies() throws {

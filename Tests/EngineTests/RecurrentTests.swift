@@ -113,6 +113,25 @@ import Testing
         #expect(state.hidden.slice(axis: 0, from: 1, count: 1).scalars == output.slice(axis: 0, from: 0, count: 1).slice(axis: 2, from: 4, count: 4).scalars)
     }
 
+    /// Tokens read as one-hot vectors give what the one-hot tensor gives: outputs and every gradient.
+    @Test(arguments: RecurrentCell.allCases)
+    func oneHotInputEqualsTheOneHotTensor(kind: RecurrentCell) {
+        let layer = Random.withGenerator(seed: 8) { RecurrentLayer(kind, 6, 5, layers: 2, bidirectional: true, dropout: 0) }
+        let tokens: [Int32] = [0, 3, 5, 3, 2, 2, 1, 4]  // 4 steps of 2
+        let oneHot = Tensor.zeros([4, 2, 6])
+        for (position, token) in tokens.enumerated() { oneHot.data[position * 6 + Int(token)] = 1 }
+        let projection = randomTensor([4, 2, 10], seed: 9, requiresGrad: false)
+        func run(_ input: RecurrentInput) -> (values: [Float], gradients: [[Float]]) {
+            layer.parameters.forEach { $0.grad = nil }
+            let output = layer(input, state: nil).output
+            (output * projection).sum().backward()
+            return (output.scalars, layer.parameters.map { $0.grad!.scalars })
+        }
+        let sparse = run(.oneHot(tokens: tokens, steps: 4, batch: 2)), dense = run(.dense(oneHot))
+        #expect(maximumDifference(sparse.values, dense.values) < 1e-6)
+        for (a, b) in zip(sparse.gradients, dense.gradients) { #expect(maximumDifference(a, b) < 1e-5) }
+    }
+
     /// Running a sequence in two halves, the second from the first's final state, gives the whole run's outputs.
     @Test func stateCarriesAcrossCalls() {
         let lstm = Random.withGenerator(seed: 3) { LSTM(3, 9, layers: 2) }

@@ -88,7 +88,8 @@ import Testing
         try SafeTensors.write(model.stateDictionary(), metadata: ["vocab": vocabulary.json, "model": "gru"], to: path)
         // The hidden size comes from the tensors, the vocabulary from the metadata.
         let gru = ModelRegistry.languageModels.first { $0.name == "gru" }!
-        let (loaded, stored) = try SavedWeights.languageModel(gru, from: path)
+        let (loaded, stored, kind) = try SavedWeights.languageModel(gru, from: path)
+        #expect(kind == .character)
         #expect(stored == vocabulary && loaded.rnn.hiddenSize == 8 && loaded.linear.weight.scalars == model.linear.weight.scalars)
         let other = Vocabulary(counting: (vocabulary.tokens.dropFirst(2) + ["é"]).map { $0 })
         #expect(throws: RunError.self) { try SavedWeights.load(path, into: loaded, expecting: ["vocab": other]) }

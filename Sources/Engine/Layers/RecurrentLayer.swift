@@ -58,7 +58,15 @@ public class RecurrentLayer: Module {
     public func callAsFunction(_ x: Tensor, state: RecurrentState?) -> (output: Tensor, state: RecurrentState) {
         precondition(x.rank == 3 && x.shape[2] == inputSize,
                      "\(kind) expects [steps, batch, \(inputSize)], got \(x.shape)")
-        let (steps, batch) = (x.shape[0], x.shape[1])
+        return self(.dense(x), state: state)
+    }
+
+    /// The same for tokens read as one-hot vectors over the `inputSize` columns (see `RecurrentInput`).
+    public func callAsFunction(_ input: RecurrentInput, state: RecurrentState?) -> (output: Tensor, state: RecurrentState) {
+        let (steps, batch): (Int, Int) = switch input {
+        case let .dense(x): (x.shape[0], x.shape[1])
+        case let .oneHot(_, steps, batch): (steps, batch)
+        }
         let stateShape = [layers * directions, batch, hiddenSize]
         if let state {
             precondition(state.hidden.shape == stateShape && (state.cell?.shape ?? stateShape) == stateShape
@@ -68,11 +76,11 @@ public class RecurrentLayer: Module {
             tensor.map { $0.slice(axis: 0, from: index, count: 1).reshaped([batch, hiddenSize]) }
                 ?? Tensor.zeros([batch, hiddenSize])
         }
-        var input = x
+        var input = input
         var hiddens: [Tensor] = [], cells: [Tensor] = []
         for layer in 0..<layers {
-            if layer > 0 && dropout > 0 && isTraining {
-                input = Engine.dropout(input, probability: dropout, using: &Random.global)
+            if layer > 0 && dropout > 0 && isTraining, case let .dense(x) = input {
+                input = .dense(Engine.dropout(x, probability: dropout, using: &Random.global))
             }
             var outputs: [Tensor] = []
             for direction in 0..<directions {
@@ -84,10 +92,11 @@ public class RecurrentLayer: Module {
                 hiddens.append(packed.slice(axis: 0, from: direction == 1 ? 0 : steps - 1, count: 1))
                 if kind == .lstm { cells.append(packed.slice(axis: 0, from: steps, count: 1)) }
             }
-            input = outputs.count == 1 ? outputs[0] : concatenate(outputs, axis: 2)
+            input = .dense(outputs.count == 1 ? outputs[0] : concatenate(outputs, axis: 2))
         }
         func stacked(_ parts: [Tensor]) -> Tensor { parts.count == 1 ? parts[0] : concatenate(parts, axis: 0) }
-        return (input, RecurrentState(hidden: stacked(hiddens), cell: cells.isEmpty ? nil : stacked(cells)))
+        guard case let .dense(output) = input else { preconditionFailure("a recurrent layer's output is dense") }
+        return (output, RecurrentState(hidden: stacked(hiddens), cell: cells.isEmpty ? nil : stacked(cells)))
     }
 
     /// The top layer's outputs from a zero state.

@@ -22,6 +22,16 @@ public enum RecurrentCell: String, Sendable, CaseIterable {
     }
 }
 
+/// What a recurrent layer reads at each step: vectors, or tokens that stand for their one-hot vectors.
+public enum RecurrentInput {
+    /// [steps, batch, features], time-major.
+    case dense(Tensor)
+    /// Token ids laid out time-major ([steps, batch]), read as one-hot vectors over W_ih's columns: the
+    /// same results as `.dense` of the one-hot tensor, without building it (at a vocabulary of 4,580 words,
+    /// d2l's batch would be 600 MB of one-hot floats) and without its GEMM (a column of W_ih per token).
+    case oneHot(tokens: [Int32], steps: Int, batch: Int)
+}
+
 /// One recurrent layer in one direction over `x` [steps, batch, inputs] (time-major, as PyTorch's default),
 /// from `hidden` [batch, size] (and, for the LSTM, `cell` [batch, size]), with PyTorch's weights:
 /// W_ih [gates * size, inputs], W_hh [gates * size, size], biases [gates * size].
@@ -32,8 +42,26 @@ public enum RecurrentCell: String, Sendable, CaseIterable {
 public func recurrence(_ kind: RecurrentCell, _ x: Tensor, hidden h0: Tensor, cell c0: Tensor? = nil,
                        weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor,
                        reverse: Bool = false) -> Tensor {
-    precondition(x.rank == 3, "a recurrent layer takes [steps, batch, features], got \(x.shape)")
-    let (steps, batch, inputs) = (x.shape[0], x.shape[1], x.shape[2])
+    recurrence(kind, .dense(x), hidden: h0, cell: c0, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH,
+               reverse: reverse)
+}
+
+/// `recurrence` over dense or one-hot input.
+public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0: Tensor, cell c0: Tensor? = nil,
+                       weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor,
+                       reverse: Bool = false) -> Tensor {
+    let x: Tensor?, steps: Int, batch: Int, tokens: [Int32]?
+    switch input {
+    case let .dense(tensor):
+        precondition(tensor.rank == 3, "a recurrent layer takes [steps, batch, features], got \(tensor.shape)")
+        (x, steps, batch, tokens) = (tensor, tensor.shape[0], tensor.shape[1], nil)
+    case let .oneHot(ids, length, count):
+        precondition(ids.count == length * count, "\(ids.count) tokens for \(length) steps of \(count)")
+        (x, steps, batch, tokens) = (nil, length, count, ids)
+    }
+    let inputs = weightIH.shape.last ?? 0
+    if let x { precondition(x.shape[2] == inputs, "\(kind) expects \(inputs) features, got \(x.shape)") }
+    if let tokens { precondition(tokens.allSatisfy { $0 >= 0 && Int($0) < inputs }, "a token lies outside 0..<\(inputs)") }
     let size = weightHH.shape[1], width = kind.gateCount * size
     precondition(weightIH.shape == [width, inputs] && weightHH.shape == [width, size]
                     && biasIH.shape == [width] && biasHH.shape == [width],
@@ -51,7 +79,15 @@ public func recurrence(_ kind: RecurrentCell, _ x: Tensor, hidden h0: Tensor, ce
     var bias = biasIH.scalars
     for j in 0..<(kind == .gru ? 2 * size : width) { bias[j] += biasHH.data[j] }
     for row in 0..<(steps * batch) { (projected.data + row * width).update(from: bias, count: width) }
-    gemm(transposeB: true, m: steps * batch, n: width, k: inputs, x.data, weightIH.data, beta: 1, projected.data)
+    if let x {
+        gemm(transposeB: true, m: steps * batch, n: width, k: inputs, x.data, weightIH.data, beta: 1, projected.data)
+    } else if let tokens {  // + the token's column of W_ih, read as a row of W_ih^T
+        let columns = Tensor(uninitialized: [inputs, width])
+        transpose(weightIH.data, rows: width, columns: inputs, into: columns.data)
+        for (row, token) in tokens.enumerated() {
+            addElements(columns.data + Int(token) * width, into: projected.data + row * width, count: width)
+        }
+    }
 
     let gates = Tensor(uninitialized: [steps, batch, width])
     let extra = kind == .rnn ? nil : Tensor(uninitialized: [steps, batch, size])
@@ -88,7 +124,7 @@ public func recurrence(_ kind: RecurrentCell, _ x: Tensor, hidden h0: Tensor, ce
     }
     if let cells { (result.data + steps * stepElements).update(from: cells.data + order.last! * stepElements, count: stepElements) }
 
-    let operands = [x, h0] + (c0.map { [$0] } ?? []) + [weightIH, weightHH, biasIH, biasHH]
+    let operands = (x.map { [$0] } ?? []) + [h0] + (c0.map { [$0] } ?? []) + [weightIH, weightHH, biasIH, biasHH]
     return result.recording(operands) { g, y in
         let dPre = Tensor(uninitialized: [steps * batch, width])
         let dRecurrent = kind == .gru ? Tensor(uninitialized: [steps * batch, width]) : dPre
@@ -118,15 +154,24 @@ public func recurrence(_ kind: RecurrentCell, _ x: Tensor, hidden h0: Tensor, ce
             }
         }
 
-        var grads: [Tensor?] = [nil, h0.requiresGrad ? dHidden : nil]
-        if kind == .lstm { grads.append(c0!.requiresGrad ? dCell : nil) }
-        if x.requiresGrad {  // dX = dPre W_ih
-            let dx = Tensor(uninitialized: x.shape)
-            gemm(m: steps * batch, n: inputs, k: width, dPre.data, weightIH.data, dx.data)
-            grads[0] = dx
+        var grads: [Tensor?] = []
+        if let x {  // dX = dPre W_ih
+            let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
+            if let dx { gemm(m: steps * batch, n: inputs, k: width, dPre.data, weightIH.data, dx.data) }
+            grads.append(dx)
         }
+        grads.append(h0.requiresGrad ? dHidden : nil)
+        if kind == .lstm { grads.append(c0!.requiresGrad ? dCell : nil) }
         let dWeightIH = Tensor(uninitialized: weightIH.shape)
-        gemm(transposeA: true, m: width, n: inputs, k: steps * batch, dPre.data, x.data, dWeightIH.data)
+        if let x {
+            gemm(transposeA: true, m: width, n: inputs, k: steps * batch, dPre.data, x.data, dWeightIH.data)
+        } else if let tokens {  // each token's column gathers the gradients of the rows that read it
+            let columns = Tensor.zeros([inputs, width])
+            for (row, token) in tokens.enumerated() {
+                addElements(dPre.data + row * width, into: columns.data + Int(token) * width, count: width)
+            }
+            transpose(columns.data, rows: inputs, columns: width, into: dWeightIH.data)
+        }
         // dW_hh = sum over steps of dRecurrent_t^T h'_t: the steps whose h' is an output row in one GEMM,
         // the first step (from the initial state) in another.
         let dWeightHH = Tensor(uninitialized: weightHH.shape)
