@@ -8,8 +8,11 @@ import Foundation
 public struct TextCorpusFile: Sendable {
     /// The file's name in a data folder (plain, or with `.gz`), its shipped name, size and SHA-1 (uncompressed).
     public let name: String, shippedName: String, size: Int, sha1: String
-    /// Where d2l downloads it from, when d2l publishes the file itself (not inside an archive).
+    /// Where d2l downloads it from: the file itself, or a ZIP archive holding it (`archive`).
     public let url: String?
+    /// The ZIP archive d2l publishes the file in (`fra-eng.zip`), when it does: found in a data folder
+    /// or downloaded, the file is read out of it (and the SHA-1 of the file checked).
+    public var archive: String? = nil
     /// The cache folder's name, `~/.cache/zoo/<cacheName>`.
     public let cacheName: String
 
@@ -32,10 +35,13 @@ public struct TextCorpusFile: Sendable {
                 let path = (directory as NSString).appendingPathComponent(candidate)
                 if FileManager.default.isReadableFile(atPath: path) { return try read(path) }
             }
+            if let archive, case let path = (directory as NSString).appendingPathComponent(archive),
+               FileManager.default.isReadableFile(atPath: path) {
+                return try checked(try ZipArchive.member(name, of: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), path: path,
+                                                         maximumBytes: size), path: path)
+            }
         }
-        guard download, let url else {
-            throw DatasetError.corpusNotFound(name: name, searched: searched, reason: url == nil ? "d2l publishes it only inside a zip archive, which Zoo does not unpack" : nil)
-        }
+        guard download, let url else { throw DatasetError.corpusNotFound(name: name, searched: searched, reason: nil) }
         let path = (zooCacheDirectory(cacheName, environment: environment) as NSString).appendingPathComponent(name)
         let bytes: [UInt8]
         do {
@@ -43,18 +49,22 @@ public struct TextCorpusFile: Sendable {
         } catch DatasetError.downloadFailed(let url, let reason) {
             throw DatasetError.corpusNotFound(name: name, searched: searched, reason: "downloading \(url) failed: \(reason)")
         }
+        let content = archive == nil ? bytes : try ZipArchive.member(name, of: bytes, path: url, maximumBytes: size)
+        let text = try checked(content, path: url)
+        try AtomicFile.write(Data(content), to: path)
+        return text
+    }
+
+    /// `bytes` as text, if they have the file's SHA-1 and are UTF-8.
+    private func checked(_ bytes: [UInt8], path: String) throws -> String {
         let actual = sha1Hex(bytes)
-        guard actual == sha1 else { throw DatasetError.checksumMismatch(path: url, expected: sha1, actual: actual) }
-        try AtomicFile.write(Data(bytes), to: path)
+        guard actual == sha1 else { throw DatasetError.checksumMismatch(path: path, expected: sha1, actual: actual) }
         return try Self.text(of: bytes, path: path)
     }
 
     /// The checked text of the file at `path` (gzip-compressed or not).
     public func read(_ path: String) throws -> String {
-        let bytes = try gunzip(contentsOf: path, maximumBytes: size)
-        let actual = sha1Hex(bytes)
-        guard actual == sha1 else { throw DatasetError.checksumMismatch(path: path, expected: sha1, actual: actual) }
-        return try Self.text(of: bytes, path: path)
+        try checked(try gunzip(contentsOf: path, maximumBytes: size), path: path)
     }
 
     /// `bytes` as text; bytes that are not UTF-8 throw `DatasetError.notText` naming `path`.

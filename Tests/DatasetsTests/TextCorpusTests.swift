@@ -79,7 +79,33 @@ import Testing
         #expect(try downloaded == remote.read(directory.path + "/.cache/zoo/tm/tm-copy.txt"))
         #expect(downloaded.hasPrefix("The Time Machine, by H. G. Wells"))
         #expect { try latin1.text(dataDir: nil, download: true, environment: ["HOME": directory.path]) }
-            throws: { "\($0)".contains("x.txt was not found") && "\($0)".contains("only inside a zip archive") }
+            throws: { "\($0)".contains("x.txt was not found") }
+    }
+
+    /// d2l ships the pairs inside fra-eng.zip: a copy in a data folder is read out of the archive, and the
+    /// download route (here a file:// address) unpacks it into the cache; the SHA-1 checked is fra.txt's.
+    @Test func thePairsAreReadOutOfAZipArchive() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let zip = Self.sharedData + "/fra-eng-manythings.zip"  // fra.txt and _about.txt at the top level
+        let expected = try FraEng.file.read(Self.sharedData + "/fra-eng/fra.txt")
+        try FileManager.default.copyItem(atPath: zip, toPath: directory.file("fra-eng.zip"))
+        #expect(try FraEng.file.text(dataDir: directory.path, download: false, environment: [:]) == expected)
+
+        var remote = FraEng.file
+        remote = TextCorpusFile(name: remote.name, shippedName: "none", size: remote.size, sha1: remote.sha1,
+                                url: URL(fileURLWithPath: zip).absoluteString, archive: "none.zip", cacheName: "pairs")
+        #expect(try remote.text(dataDir: nil, environment: ["HOME": directory.path]) == expected)
+        #expect(try remote.read(directory.path + "/.cache/zoo/pairs/fra.txt") == expected)
+
+        // Damaged archives are named with what is wrong.
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: zip)))
+        #expect { try ZipArchive.member("fra.txt", of: Array(bytes.prefix(1000)), path: "z.zip", maximumBytes: 1 << 24) }
+            throws: { "\($0)".contains("z.zip") && "\($0)".contains("no end-of-central-directory record") }
+        #expect { try ZipArchive.member("de.txt", of: bytes, path: "z.zip", maximumBytes: 1 << 24) } throws: { "\($0)".contains("holds no de.txt") }
+        #expect { try ZipArchive.member("fra.txt", of: bytes, path: "z.zip", maximumBytes: 1000) } throws: { "\($0)".contains("z.zip:fra.txt") }
+        for i in 2_000..<2_100 { bytes[i] ^= 0x5A }  // inside the deflated fra.txt
+        #expect { try ZipArchive.member("fra.txt", of: bytes, path: "z.zip", maximumBytes: 1 << 24) } throws: { "\($0)".contains("z.zip:fra.txt") }
     }
 
     /// d2l v1.0's windows: every offset, the target shifted by one, 10,000 training then 5,000 held out.
