@@ -69,9 +69,18 @@ public enum SavedWeights {
         }
     }
 
-    /// Loads `path` into `model` for a run whose dataset gives `expected` vocabularies: stored ones must equal them.
-    static func load(_ path: String, into model: Module, expecting expected: [String: Vocabulary]) throws {
+    /// Loads `path` into `model` (the zoo model `name`) for a run whose dataset gives `expected` vocabularies:
+    /// a file saved from another model, or with other vocabularies, is refused naming both.
+    static func load(_ path: String, into model: Module, name: String, expecting expected: [String: Vocabulary]) throws {
         let file = try SafeTensors.read(path)
+        try requireOwner(file.metadata, path: path, name) { stored in
+            guard let own = ModelRegistry.model(named: name) else { return true }
+            switch (stored, own) {
+            case let (.languageModel(a), .languageModel(b)): return a.cell == b.cell
+            case let (.translator(a), .translator(b)): return a.attention == b.attention
+            default: return false
+            }
+        }
         for (key, vocabulary) in expected.sorted(by: { $0.key < $1.key }) {
             guard let json = file.metadata[key] else { continue }
             let stored = try Vocabulary(json: json, source: "the \(key) of \(path)")

@@ -17,7 +17,7 @@ enum TranslatorRun {
         let (source, target) = task.vocabularies
         let model = entry.build(sourceVocabularySize: source.count, targetVocabularySize: target.count)
         if let initializer = options.recipe.initialization { model.initializeWeights(initializer) }
-        if let weights = options.weightsPath { try SavedWeights.load(weights, into: model, expecting: ["src_vocab": source, "tgt_vocab": target]) }
+        if let weights = options.weightsPath { try SavedWeights.load(weights, into: model, name: entry.name, expecting: ["src_vocab": source, "tgt_vocab": target]) }
         let dataset = options.dataset.rawValue
         return PreparedRun(
             model: model, task: task, kind: .translation,

@@ -92,7 +92,11 @@ import Testing
         #expect(kind == .character)
         #expect(stored == vocabulary && loaded.rnn.hiddenSize == 8 && loaded.linear.weight.scalars == model.linear.weight.scalars)
         let other = Vocabulary(counting: (vocabulary.tokens.dropFirst(2) + ["é"]).map { $0 })
-        #expect(throws: RunError.self) { try SavedWeights.load(path, into: loaded, expecting: ["vocab": other]) }
+        #expect(throws: RunError.self) { try SavedWeights.load(path, into: loaded, name: "gru", expecting: ["vocab": other]) }
+        // A file saved from another model is named as such.
+        try SafeTensors.write(model.stateDictionary(), metadata: ["vocab": vocabulary.json, "model": "lenet"], to: folder + "/lenet.safetensors")
+        #expect { try SavedWeights.load(folder + "/lenet.safetensors", into: loaded, name: "gru", expecting: ["vocab": vocabulary]) }
+            throws: { "\($0)".contains("they are lenet's, not gru's") }
         let lstm = ModelRegistry.languageModels.first { $0.name == "lstm" }!
         #expect(throws: RunError.self) { try SavedWeights.languageModel(lstm, from: path) }  // saved from gru
         try SafeTensors.write(model.stateDictionary(), metadata: [:], to: path)
