@@ -5,7 +5,7 @@ import Testing
 @testable import zoo
 @testable import Zoo
 
-/// The text models' commands end to end: run, eval, generate, translate, bleu, and their bad input.
+/// The text models' commands: their bad input.
 @Suite struct TextCommandTests {
     static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../shared/data").standardized.path
@@ -17,12 +17,6 @@ import Testing
         } catch {
             return ZooCommand.message(for: error)
         }
-    }
-
-    func temporaryFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-text-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return folder
     }
 
     @Test(arguments: [
@@ -49,6 +43,18 @@ import Testing
         #expect { try TrainingRun.execute(try run.options()) } throws: { "\($0)".contains("gru does not train on fashion-mnist: use --dataset timemachine") }
         let defaults = try #require(try ZooCommand.parseAsRoot(["run", "seq2seq"]) as? Run).options()
         #expect(defaults.dataset == .fraEng && defaults.recipe.optimizer == .adam)
+    }
+}
+
+/// The text models' commands end to end on small runs that train: run, eval, generate, resume, translate,
+/// bleu. Release builds only (see the Makefile's test-debug).
+@Suite struct TextRunRegressionTests {
+    static var sharedData: String { TextCommandTests.sharedData }
+
+    func temporaryFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-text-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
     }
 
     /// run -> saved weights -> eval (the same perplexity, in a record) -> generate (prefix continued), and a

@@ -49,19 +49,6 @@ import Testing
         #expect(abs(metrics["perplexity"]! - 28) < 1e-3 && tokens == 700 * 32, "\(metrics)")
     }
 
-    /// A small GRU language model learns in seconds: held-out perplexity well below the unigram level.
-    @Test func aSmallGRULearnsTheTimeMachine() throws {
-        var recipe = ModelRegistry.languageModels.first { $0.name == "gru" }!.recipe
-        recipe.epochs = 4
-        recipe.batchSize = 128
-        let task = LanguageModelTask(windows: Self.windows, batchSize: recipe.batchSize, seed: 1, testLimit: 1000)
-        let model = Random.withGenerator(seed: 1) { LanguageModel(.gru, vocabularySize: 28, hidden: 32) }
-        let history = try Trainer(recipe: recipe).train(model, task: task)
-        let perplexity = try #require(history.last?.perplexity)
-        #expect(perplexity < 7.5, "held-out perplexity \(perplexity)")
-        #expect(history.map(\.trainLoss) == history.map(\.trainLoss).sorted(by: >))
-    }
-
     @Test func continuationsAreGreedyOrSampled() {
         let model = Random.withGenerator(seed: 2) { LanguageModel(.lstm, vocabularySize: 28, hidden: 16) }
         var generator = RandomGenerator(seed: 1)
@@ -104,5 +91,21 @@ import Testing
         #expect(throws: DatasetError.self) { try Vocabulary(json: "[\"a\", 3]", source: "test") }
         #expect(throws: DatasetError.self) { try Vocabulary(json: "[\"a\", \"<unk>\", \"a\"]", source: "test") }
         #expect(try Vocabulary(json: vocabulary.json, source: "test") == vocabulary)
+    }
+}
+
+/// Language-model training that takes seconds in release builds (skipped by the Makefile's test-debug).
+@Suite struct LanguageModelRegressionTests {
+    /// A small GRU language model learns in seconds: held-out perplexity well below the unigram level.
+    @Test func aSmallGRULearnsTheTimeMachine() throws {
+        var recipe = ModelRegistry.languageModels.first { $0.name == "gru" }!.recipe
+        recipe.epochs = 4
+        recipe.batchSize = 128
+        let task = LanguageModelTask(windows: LanguageModelTests.windows, batchSize: recipe.batchSize, seed: 1, testLimit: 1000)
+        let model = Random.withGenerator(seed: 1) { LanguageModel(.gru, vocabularySize: 28, hidden: 32) }
+        let history = try Trainer(recipe: recipe).train(model, task: task)
+        let perplexity = try #require(history.last?.perplexity)
+        #expect(perplexity < 7.5, "held-out perplexity \(perplexity)")
+        #expect(history.map(\.trainLoss) == history.map(\.trainLoss).sorted(by: >))
     }
 }

@@ -5,13 +5,12 @@ import Testing
 @testable import Harness
 @testable import Zoo
 
-/// Translation on the English-French pairs (the copy in ../shared/data): batches, decoding, and a small
-/// encoder-decoder trained for seconds. Serialized: decoding switches the shared model to evaluation mode
-/// and back, which a concurrent test would see.
-@Suite(.serialized) struct TranslationTests {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../../shared/data/fra-eng/fra.txt").standardized.path
-    static let pairs = try! FraEng.pairs(of: try! FraEng.file.read(path), path: path)
+/// Translation with a small encoder-decoder trained for seconds on the English-French pairs (the copy in
+/// ../shared/data): what it learns and how it decodes. Release builds only (see the Makefile's test-debug).
+/// Serialized: decoding switches the shared model to evaluation mode and back, which a concurrent test
+/// would see.
+@Suite(.serialized) struct TranslationRegressionTests {
+    static var pairs: [FraEng.Pair] { TranslationTests.pairs }
 
     /// d2l's toy setting at a smaller width: the first 512 training pairs, 30 epochs, Adam lr 0.005, clip 1.
     static let trained: (model: EncoderDecoder, task: TranslationTask) = {
@@ -28,23 +27,6 @@ import Testing
 
     static var translator: Translator {
         Translator(model: trained.model, source: trained.task.vocabularies.source, target: trained.task.vocabularies.target, steps: 9)
-    }
-
-    /// Sources cut or padded to 9 with valid lengths, decoder inputs `<bos>` + target, labels the target,
-    /// the mask off exactly where the label is `<pad>`; every 20th pair is held out.
-    @Test func batchesFollowD2L() {
-        let task = TranslationTask(pairs: Self.pairs, steps: 9, batchSize: 4, shuffle: false, limit: 100, testLimit: 10)
-        #expect(task.training.count == 100 && task.heldOut == [19, 39, 59, 79, 99, 119, 139, 159, 179, 199])
-        #expect(!task.training.contains(19) && task.training.last == 104)
-        let batch = Array(task.trainingBatches(epoch: 1, from: 0))[0]
-        let (source, target) = task.vocabularies
-        func column(_ tokens: [Int32], _ b: Int) -> [String] { (0..<9).map { source.tokens[Int(tokens[$0 * 4 + b])] } }
-        #expect(column(batch.source, 0) == ["go", ".", "<eos>", "<pad>", "<pad>", "<pad>", "<pad>", "<pad>", "<pad>"])
-        #expect(batch.validLengths[0] == 3)
-        let inputs = (0..<9).map { target.tokens[Int(batch.decoderInputs[$0 * 4])] }
-        let labels = (0..<9).map { target.tokens[batch.labels[$0 * 4]] }
-        #expect(inputs.prefix(4) == ["<bos>", "va", "!", "<eos>"] && labels.prefix(4) == ["va", "!", "<eos>", "<pad>"])
-        #expect(zip(batch.labels, batch.mask).allSatisfy { ($0.0 != target.index(of: "<pad>")) == $0.1 })
     }
 
     /// After training on the first pairs, d2l's first two examples come out exactly (as in d2l's run).
@@ -72,5 +54,29 @@ import Testing
         let result = Self.translator.greedy([["i", "lost", ".", "<eos>"]], maxLength: 2)[0]
         #expect(result.words == ["j'ai", "perdu"] && result.length == 2)
         #expect(Self.translator.beam(["i", "lost", ".", "<eos>"], width: 3, maxLength: 1).length == 1)
+    }
+}
+
+/// The English-French pairs as translation batches (the copy in ../shared/data).
+@Suite struct TranslationTests {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/data/fra-eng/fra.txt").standardized.path
+    static let pairs = try! FraEng.pairs(of: try! FraEng.file.read(path), path: path)
+
+    /// Sources cut or padded to 9 with valid lengths, decoder inputs `<bos>` + target, labels the target,
+    /// the mask off exactly where the label is `<pad>`; every 20th pair is held out.
+    @Test func batchesFollowD2L() {
+        let task = TranslationTask(pairs: Self.pairs, steps: 9, batchSize: 4, shuffle: false, limit: 100, testLimit: 10)
+        #expect(task.training.count == 100 && task.heldOut == [19, 39, 59, 79, 99, 119, 139, 159, 179, 199])
+        #expect(!task.training.contains(19) && task.training.last == 104)
+        let batch = Array(task.trainingBatches(epoch: 1, from: 0))[0]
+        let (source, target) = task.vocabularies
+        func column(_ tokens: [Int32], _ b: Int) -> [String] { (0..<9).map { source.tokens[Int(tokens[$0 * 4 + b])] } }
+        #expect(column(batch.source, 0) == ["go", ".", "<eos>", "<pad>", "<pad>", "<pad>", "<pad>", "<pad>", "<pad>"])
+        #expect(batch.validLengths[0] == 3)
+        let inputs = (0..<9).map { target.tokens[Int(batch.decoderInputs[$0 * 4])] }
+        let labels = (0..<9).map { target.tokens[batch.labels[$0 * 4]] }
+        #expect(inputs.prefix(4) == ["<bos>", "va", "!", "<eos>"] && labels.prefix(4) == ["va", "!", "<eos>", "<pad>"])
+        #expect(zip(batch.labels, batch.mask).allSatisfy { ($0.0 != target.index(of: "<pad>")) == $0.1 })
     }
 }
