@@ -40,18 +40,24 @@ final class PackedMatrix {
         FLOPCounter.count &+= 2 * m * n * k
         let chunks = parallel ? panels : 1
         parallelChunks(chunks, costPerItem: parallel ? m * k * 2 : .max / chunks) { range in
-            for p in parallel ? range : 0..<panels {
-                let panel = storage + p * k * 16
-                let columns = min(16, n - p * 16)
-                var row = 0
-                while row + 4 <= m {
-                    block4(a + row * lda, lda: lda, panel, c + row * ldc + p * 16, ldc: ldc, columns: columns, accumulating: accumulating)
-                    row += 4
-                }
-                while row < m {
-                    block1(a + row * lda, panel, c + row * ldc + p * 16, columns: columns, accumulating: accumulating)
-                    row += 1
-                }
+            multiply(a, m: m, lda: lda, into: c, ldc: ldc, accumulating: accumulating, panels: parallel ? range : 0..<panels)
+        }
+    }
+
+    /// `multiply` restricted to the columns of `panels` (16 each), on the calling thread.
+    func multiply(_ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int,
+                  accumulating: Bool, panels: Range<Int>) {
+        for p in panels {
+            let panel = storage + p * k * 16
+            let columns = min(16, n - p * 16)
+            var row = 0
+            while row + 4 <= m {
+                block4(a + row * lda, lda: lda, panel, c + row * ldc + p * 16, ldc: ldc, columns: columns, accumulating: accumulating)
+                row += 4
+            }
+            while row < m {
+                block1(a + row * lda, panel, c + row * ldc + p * 16, columns: columns, accumulating: accumulating)
+                row += 1
             }
         }
     }
