@@ -150,3 +150,15 @@ func maximumDifference(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count, "\(a.count) vs \(b.count) values")
     return zip(a, b).map { abs($0 - $1) }.max() ?? 0
 }
+
+/// A few rows times a large transposed matrix (decoding) skips OpenBLAS's packing; the result is OpenBLAS's.
+@Suite struct FewRowsProductTests {
+    @Test(arguments: [1, 3, 8, 9])
+    func matchesTheGeneralProduct(rows: Int) {
+        let x = randomTensor([rows, 37], seed: 31, requiresGrad: false), weight = randomTensor([300, 37], seed: 32, requiresGrad: false)
+        let bias = randomTensor([300], seed: 33, requiresGrad: false)
+        let fast = linear(x, weight: weight, bias: bias)  // x W^T: the few-rows path up to 8 rows
+        let general = matmul(x, weight.transposed()) + bias  // x (W^T) through OpenBLAS
+        #expect(maximumDifference(fast.scalars, general.scalars) < 1e-5)
+    }
+}

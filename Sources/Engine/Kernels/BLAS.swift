@@ -9,6 +9,11 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
           _ b: UnsafePointer<Float>, ldb: Int? = nil,
           beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
     guard m > 0, n > 0 else { return }
+    if m <= 8, !transposeA, transposeB, lda == nil, ldb == nil, ldc == nil, k >= 8 {
+        // A few rows times a large matrix (decoding one token, one sentence at a time): OpenBLAS would
+        // copy all of B into its packed layout on every call (17 MB for a 17,386-word output layer).
+        return fewRowsTimesTransposed(m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c)
+    }
     guard k > 0 else {
         // An empty sum: C = beta * C (BLAS would read nothing).
         for i in 0..<(m * (ldc ?? n)) { c[i] = beta == 0 ? 0 : c[i] * beta }
@@ -21,6 +26,31 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
                 a, Int32(lda ?? (transposeA ? m : k)),
                 b, Int32(ldb ?? (transposeB ? k : n)),
                 beta, c, Int32(ldc ?? n))
+}
+
+/// C [m x n] = alpha A [m x k] B^T + beta C for B [n x k] row-major and a small m: B is read once, row by
+/// row, each row's m dot products taken while it is in cache; the rows of B are split across threads.
+func fewRowsTimesTransposed(m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                            beta: Float, _ c: UnsafeMutablePointer<Float>) {
+    FLOPCounter.count &+= 2 * m * n * k
+    parallelChunks(n, costPerItem: m * k * 2) { columns in
+        for j in columns {
+            let row = b + j * k
+            for r in 0..<m {
+                let x = a + r * k
+                var sums = Vector(repeating: 0)
+                var p = 0
+                while p + 8 <= k {
+                    sums.addProduct(loadVector(x + p), loadVector(row + p))
+                    p += 8
+                }
+                var total = sums.sum()
+                while p < k { total += x[p] * row[p]; p += 1 }
+                let out = c + r * n + j
+                out.pointee = beta == 0 ? alpha * total : alpha * total + beta * out.pointee
+            }
+        }
+    }
 }
 
 /// OpenBLAS's own facts and settings.

@@ -107,8 +107,10 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     }
     let cost = width * (8 + 2 * size)  // the gates' pass and a row of the hidden product
     let recurrent = Tensor(uninitialized: [batch, width])
-    // W_hh^T laid out once for the steps' small products (see PackedMatrix).
-    let packedTransposed = PackedMatrix(weightHH.data, k: size, n: width, transposed: true)
+    // W_hh^T laid out once for the steps' small products (see PackedMatrix), unless a single step of a
+    // few rows (decoding) reads W_hh once anyway.
+    let decoding = steps == 1 && batch <= 8
+    let packedTransposed = decoding ? nil : PackedMatrix(weightHH.data, k: size, n: width, transposed: true)
     // One parallel region a step. When the hidden units split into whole 16-column panels, each thread
     // takes its units through every gate's product and the gates, for the whole batch: its part of the
     // packed W_hh (half of it on two cores: 512 kB at hidden 256) stays in its core's cache from step to
@@ -118,7 +120,10 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     let splitUnits = threads > 1 && size % threads == 0 && unitsPerThread % 16 == 0
     for t in order {
         let s = step(t, states: result, recurrent: recurrent.data)
-        if splitUnits {
+        if decoding {
+            gemm(transposeB: true, m: batch, n: width, k: size, s.previousHidden, weightHH.data, recurrent.data)
+            cellForward(kind, s, rows: 0..<batch, units: nil, size: size)
+        } else if let packedTransposed, splitUnits {
             parallelChunks(threads, costPerItem: .max / threads) { chunk, _ in
                 let units = (chunk * unitsPerThread)..<((chunk + 1) * unitsPerThread)
                 for gate in 0..<kind.gateCount {
@@ -130,7 +135,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
             }
         } else {
             parallelChunks(batch, costPerItem: cost) { rows in
-                packedTransposed.multiply(s.previousHidden + rows.lowerBound * size, m: rows.count,
+                packedTransposed!.multiply(s.previousHidden + rows.lowerBound * size, m: rows.count,
                                           into: recurrent.data + rows.lowerBound * width, parallel: false)
                 cellForward(kind, s, rows: rows, units: nil, size: size)
             }
