@@ -23,7 +23,7 @@ enum LanguageModelRun {
             headline: "zoo run \(entry.name) on \(dataset): \(model.parameterCount.formatted()) parameters, vocabulary "
                 + "\(vocabulary.count), \(task.training.count.formatted()) training / \(task.heldOut.count.formatted()) held-out windows of "
                 + "\(windows.steps) tokens",
-            trainExamples: trainTokens, testExamples: testTokens,
+            dataLabel: dataset, trainExamples: trainTokens, testExamples: testTokens,
             weightsMetadata: ["vocab": vocabulary.json, "steps": String(windows.steps), "tokens": options.tokens.rawValue],
             summary: { summary(of: $0, d2l: options.tokens == .character ? entry.d2lPerplexity : nil) },
             conclusion: {

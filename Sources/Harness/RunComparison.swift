@@ -42,6 +42,8 @@ public enum RunComparison {
         var seed: UInt64
         var trainExamples: Int
         var epochs: [EpochMetrics]
+        /// The last epoch's metrics and those measured only at the end (BLEU with beam search).
+        var final: EpochMetrics?
         var totalWallSeconds: Double
         var commandLine: String
         var date: String
@@ -127,7 +129,7 @@ public enum RunComparison {
         }
         var table = TextTable(header: ["model", "params"] + metrics + ["wall", "command", "record", "plot"])
         for (file, run) in runs {
-            guard let last = run.epochs.last else { continue }
+            guard let last = run.final ?? run.epochs.last else { continue }
             let trainRate = whole(run.epochs.map(\.trainExamplesPerSecond).median)
             func metric(_ name: String, _ digits: Int) -> String { last.heldOut[name].map { fixed($0, digits) } ?? "" }
             let values: [String] = switch kind {
@@ -137,7 +139,7 @@ public enum RunComparison {
                  fixed(last.trainLoss, 3) + " / " + fixed(last.trainAccuracy, 3), trainRate]
             case .languageModel:
                 [run.recipe.summary, String(run.epochs.count), (run.trainExamples / 32).formatted(), metric("perplexity", 2),
-                 ModelRegistry.languageModels.first { $0.name == run.model }?.d2lPerplexity.map { fixed($0, 2) } ?? "",
+                 d2lPerplexity(of: run).map { fixed($0, 2) } ?? "",
                  fixed(perplexity(last.trainLoss), 2), trainRate]
             case .translation:
                 [run.recipe.summary, String(run.epochs.count), run.trainExamples.formatted(), metric("bleu", 2), metric("bleuBeam2", 2),
@@ -148,6 +150,14 @@ public enum RunComparison {
                          "[\(file)](\(linkPrefix)\(file))", "[png](\(linkPrefix)\(CurvePlot.path(forRecordAt: file)))"])
         }
         return table
+    }
+
+    /// d2l's held-out perplexity for a language-model run at d2l's size on characters, nil otherwise.
+    static func d2lPerplexity(of run: Entry) -> Double? {
+        guard run.dataset == DatasetName.timeMachine.rawValue,
+              let entry = ModelRegistry.languageModels.first(where: { $0.name == run.model }),
+              run.parameters == entry.parameterCount(vocabularySize: 28) else { return nil }
+        return entry.d2lPerplexity
     }
 
     /// The recorded command as `zoo ...`, without the flags that only name local files and leave the

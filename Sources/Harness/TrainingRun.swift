@@ -14,6 +14,8 @@ struct PreparedRun<Task: TrainingTask> {
     var data: String
     /// The line printed before training.
     var headline: String
+    /// What the record and plot call the data, when it is more than the dataset's name ("timemachine (words)").
+    var dataLabel: String? = nil
     var trainExamples: Int, testExamples: Int
     /// Images: [channels, height, width] after any resize.
     var inputShape: [Int]? = nil
@@ -89,7 +91,7 @@ public enum TrainingRun {
         let conclusion = run.conclusion()
 
         var record = RunRecord(
-            model: name, task: run.kind, dataset: options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
+            model: name, task: run.kind, dataset: run.dataLabel ?? options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
             inputShape: run.inputShape, seed: options.seed, trainExamples: run.trainExamples, testExamples: run.testExamples,
             epochs: history, final: history.last,
             totalWallSeconds: total.seconds + done.reduce(0) { $0 + $1.wallSeconds } + (progress?.wallSeconds ?? 0),
@@ -99,7 +101,7 @@ public enum TrainingRun {
         record.final?.heldOut.merge(conclusion.metrics) { $1 }
         let path = try record.write(to: recordPath, replacing: options.recordPath != nil)
         let plot = CurvePlot.path(forRecordAt: path)
-        try CurvePlot.write(history, model: name, dataset: options.dataset.rawValue, to: plot)
+        try CurvePlot.write(history, model: name, dataset: run.dataLabel ?? options.dataset.rawValue, to: plot)
         if let save = options.savePath {
             let metadata = run.weightsMetadata.merging(["format": "pt", "model": name, "dataset": options.dataset.rawValue]) { $1 }
             try SafeTensors.write(model.stateDictionary(), metadata: metadata, to: save)
