@@ -8,7 +8,7 @@ public enum TaskKind: String, Codable, Sendable {
     var title: String {
         switch self {
         case .classification: "Image classification (Fashion-MNIST)"
-        case .languageModel: "Language models (The Time Machine, characters)"
+        case .languageModel: "Language models (The Time Machine)"
         case .translation: "Translation (English to French)"
         }
     }
