@@ -78,10 +78,6 @@ struct BenchmarkCase {
     }
 
     static func inference(_ model: Module, _ forward: @escaping () -> Void) -> () -> Void {
-        {
-            model.eval()
-            withoutGradients(forward)
-            model.train()
-        }
+        { model.evaluating(forward) }
     }
 }

@@ -29,10 +29,8 @@ public struct ClassificationTask: TrainingTask {
 
     /// Fraction of `data` that `model` classifies correctly, in evaluation mode without gradients.
     public static func accuracy(of model: Module, on data: BatchLoader) -> Double {
-        model.eval()
-        defer { model.train() }
         var tally = TrainingTally()
-        withoutGradients {
+        model.evaluating {
             for batch in data.epoch(0) {
                 tally.add(predictions: model(batch.images).argmax(axis: 1), labels: batch.labels)
             }

@@ -70,7 +70,7 @@ public enum Evaluation {
         let clock = Stopwatch()
         var (metrics, count) = TranslationTask(task, vocabularies: (translator.source, translator.target)).evaluate(translator.model)
         if beam > 1 {
-            metrics["bleuBeam\(beam)"] = task.heldOutBLEU(task.heldOut.map { translator.beam(pairs[$0].source, width: beam).words })
+            metrics["bleuBeam\(beam)"] = task.heldOutBLEU(translator.beam(task.heldOut.map { pairs[$0].source }, width: beam).map(\.words))
         }
         return EvaluationRecord(model: entry.name, task: .translation, weights: weights, dataset: dataset.rawValue,
                                 testExamples: count, metrics: metrics, seconds: clock.seconds)

@@ -61,10 +61,8 @@ public struct LanguageModelTask: NumberedExamplesTask {
 
     /// The mean next-token cross-entropy of `model` over the windows at `indices`, in evaluation mode.
     static func meanLoss(of model: LanguageModel, on indices: [Int], task: LanguageModelTask) -> Double {
-        model.eval()
-        defer { model.train() }
         var tally = TrainingTally()
-        withoutGradients {
+        model.evaluating {
             for start in stride(from: 0, to: indices.count, by: task.batchSize) {
                 let batch = task.batch(Array(indices[start..<min(start + task.batchSize, indices.count)]))
                 let logits = model(tokens: batch.inputs, steps: task.windows.steps, batch: batch.windows, state: nil).logits

@@ -9,9 +9,7 @@ import Zoo
 public func continuation(of prefix: [Int32], by length: Int, model: LanguageModel, temperature: Float = 0,
                          using generator: inout RandomGenerator) -> [Int32] {
     precondition(!prefix.isEmpty && length >= 0, "a continuation needs a prefix and a length of zero or more")
-    model.eval()
-    defer { model.train() }
-    return withoutGradients {
+    return model.evaluating {
         var (logits, state) = model(tokens: prefix, steps: prefix.count, batch: 1, state: nil)
         var output: [Int32] = []
         for _ in 0..<length {

@@ -73,10 +73,8 @@ public struct TranslationTask: NumberedExamplesTask {
 
     public func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int) {
         let model = Self.translator(model)
-        model.eval()
-        defer { model.train() }
         var tally = TrainingTally()
-        withoutGradients {
+        model.evaluating {
             for start in stride(from: 0, to: heldOut.count, by: batchSize) {
                 let batch = batch(Array(heldOut[start..<min(start + batchSize, heldOut.count)]))
                 let logits = model(source: batch.source, sourceSteps: steps, validLengths: batch.validLengths,

@@ -41,10 +41,8 @@ public struct Translator {
 
     /// Greedy translations of `sentences` (token lists ending with `<eos>`), at most `maxLength` tokens each.
     public func greedy(_ sentences: [[String]], maxLength: Int? = nil, batchSize: Int = 256) -> [Hypothesis] {
-        model.eval()
-        defer { model.train() }
         let eos = Int32(target.index(of: "<eos>")), bos = Int32(target.index(of: "<bos>"))
-        return withoutGradients {
+        return model.evaluating {
             stride(from: 0, to: sentences.count, by: batchSize).flatMap { start -> [Hypothesis] in
                 let chunk = Array(sentences[start..<min(start + batchSize, sentences.count)])
                 let (tokens, validLengths) = encodeSources(chunk)
@@ -76,47 +74,64 @@ public struct Translator {
     /// always a candidate too: plain beam search can prune the greedy path and end with a worse score
     /// (here 1 of 60 sentences at width 2), and one greedy pass costs less than a beam step's top-k.
     public func beam(_ sentence: [String], width: Int, maxLength: Int? = nil) -> Hypothesis {
+        beam([sentence], width: width, maxLength: maxLength)[0]
+    }
+
+    /// `beam` for many sentences, `batchSize` at a time: the open prefixes of all of them go through the
+    /// decoder together, so each step reads the output layer once for the batch, not once per sentence.
+    public func beam(_ sentences: [[String]], width: Int, maxLength: Int? = nil, batchSize: Int = 64) -> [Hypothesis] {
         precondition(width > 0, "a beam needs a width of at least 1")
-        model.eval()
-        defer { model.train() }
         let eos = target.index(of: "<eos>"), bos = Int32(target.index(of: "<bos>"))
-        return withoutGradients {
-            let (tokens, validLengths) = encodeSources([sentence])
-            var state = model.encode(tokens, steps: steps, validLengths: validLengths)
-            var open = [(tokens: [Int32](), logProbability: 0.0)]
-            var finished: [Hypothesis] = []
-            for _ in 0..<(maxLength ?? steps) {
-                let (logits, next) = model.decoder(open.map { $0.tokens.last ?? bos }, steps: 1, state: state)
-                let logProbabilities = logSoftmax(logits)
-                // The `width` best extensions of every open prefix by every token, best first.
-                var best: [(score: Double, prefix: Int, token: Int)] = []
-                for (i, prefix) in open.enumerated() {
-                    let row = logProbabilities.data + i * target.count
-                    for v in 0..<target.count {
-                        let score = prefix.logProbability + Double(row[v])
-                        guard best.count < width || score > best[best.count - 1].score else { continue }
-                        let at = best.firstIndex { $0.score < score } ?? best.count
-                        best.insert((score, i, v), at: at)
-                        if best.count > width { best.removeLast() }
+        return model.evaluating {
+            stride(from: 0, to: sentences.count, by: batchSize).flatMap { start -> [Hypothesis] in
+                let chunk = Array(sentences[start..<min(start + batchSize, sentences.count)])
+                let (tokens, validLengths) = encodeSources(chunk)
+                var state = model.encode(tokens, steps: steps, validLengths: validLengths)
+                // The open prefixes, each with its sentence; row r of `state` is open[r].
+                var open = chunk.indices.map { (sentence: $0, tokens: [Int32](), logProbability: 0.0) }
+                var finished = [[Hypothesis]](repeating: [], count: chunk.count)
+                for _ in 0..<(maxLength ?? steps) where !open.isEmpty {
+                    let (logits, next) = model.decoder(open.map { $0.tokens.last ?? bos }, steps: 1, state: state)
+                    let logProbabilities = logSoftmax(logits)
+                    var kept: [(sentence: Int, tokens: [Int32], logProbability: Double)] = [], rows: [Int] = []
+                    var row = 0
+                    while row < open.count {
+                        // The rows of one sentence are adjacent: its `width` best extensions, best first.
+                        let sentence = open[row].sentence
+                        var best: [(score: Double, row: Int, token: Int)] = []
+                        while row < open.count && open[row].sentence == sentence {
+                            let values = logProbabilities.data + row * target.count
+                            for v in 0..<target.count {
+                                let score = open[row].logProbability + Double(values[v])
+                                guard best.count < width || score > best[best.count - 1].score else { continue }
+                                best.insert((score, row, v), at: best.firstIndex { $0.score < score } ?? best.count)
+                                if best.count > width { best.removeLast() }
+                            }
+                            row += 1
+                        }
+                        for choice in best {
+                            let tokens = open[choice.row].tokens + [Int32(choice.token)]
+                            if choice.token == eos {
+                                finished[sentence].append(Hypothesis(words: words(tokens.dropLast()), logProbability: choice.score,
+                                                                     length: tokens.count))
+                            } else {
+                                kept.append((sentence, tokens, choice.score))
+                                rows.append(choice.row)
+                            }
+                        }
                     }
+                    open = kept
+                    if !open.isEmpty { state = next.selecting(rows) }
                 }
-                var kept: [(tokens: [Int32], logProbability: Double)] = [], rows: [Int] = []
-                for choice in best {
-                    let tokens = open[choice.prefix].tokens + [Int32(choice.token)]
-                    if choice.token == eos {
-                        finished.append(Hypothesis(words: words(tokens.dropLast()), logProbability: choice.score, length: tokens.count))
-                    } else {
-                        kept.append((tokens, choice.score))
-                        rows.append(choice.prefix)
-                    }
+                for prefix in open {
+                    finished[prefix.sentence].append(Hypothesis(words: words(prefix.tokens), logProbability: prefix.logProbability,
+                                                                length: prefix.tokens.count))
                 }
-                open = kept
-                if open.isEmpty { break }
-                state = next.selecting(rows)
+                if width > 1 {
+                    for (sentence, hypothesis) in greedy(chunk, maxLength: maxLength).enumerated() { finished[sentence].append(hypothesis) }
+                }
+                return finished.map { $0.max { $0.score < $1.score }! }
             }
-            finished += open.map { Hypothesis(words: words($0.tokens), logProbability: $0.logProbability, length: $0.tokens.count) }
-            if width > 1 { finished += greedy([sentence], maxLength: maxLength) }
-            return finished.max { $0.score < $1.score }!
         }
     }
 

@@ -38,7 +38,7 @@ enum TranslatorRun {
                 }
                 var metrics: [String: Double] = [:]
                 for width in [2, 4] {
-                    let translations = task.heldOut.map { translator.beam(pairs[$0].source, width: width).words }
+                    let translations = translator.beam(task.heldOut.map { pairs[$0].source }, width: width).map(\.words)
                     metrics["bleuBeam\(width)"] = task.heldOutBLEU(translations)
                 }
                 lines.append("held-out corpus BLEU with beam 2: \(fixed(metrics["bleuBeam2"]!, 2)), beam 4: \(fixed(metrics["bleuBeam4"]!, 2))")

@@ -108,4 +108,18 @@ import Testing
         #expect(abs(model.weight.item - 2) < 1e-2)
         #expect(abs(model.bias!.item + 1) < 1e-2)
     }
+
+    /// Evaluations nest: an inner one leaves the outer one's evaluation mode in place, the outer one
+    /// restores training mode; a model already in evaluation mode stays in it.
+    @Test func evaluationModeNestsAndRestores() {
+        let model = Sequential(Linear(2, 2), Dropout(0.5))
+        model.evaluating {
+            model.evaluating { #expect(!model.isTraining) }
+            #expect(!model.isTraining && model.modules.allSatisfy { !$0.isTraining })
+        }
+        #expect(model.isTraining && model.modules.allSatisfy(\.isTraining))
+        model.eval()
+        model.evaluating {}
+        #expect(!model.isTraining)
+    }
 }

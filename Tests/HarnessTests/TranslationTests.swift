@@ -50,6 +50,17 @@ import Testing
         }
     }
 
+    /// Beam search over many sentences at once gives each sentence what searching it alone gives.
+    @Test func batchedBeamsEqualSingleOnes() {
+        let translator = Self.translator
+        let sentences = Self.trained.task.heldOut.prefix(24).map { Self.pairs[$0].source }
+        let batched = translator.beam(sentences, width: 3, batchSize: 10)
+        for (sentence, hypothesis) in zip(sentences, batched) {
+            let alone = translator.beam(sentence, width: 3)
+            #expect(hypothesis.words == alone.words && abs(hypothesis.logProbability - alone.logProbability) < 1e-4, "\(sentence) \(hypothesis) \(alone)")
+        }
+    }
+
     @Test func decodingStopsAtTheLengthLimit() {
         let result = Self.translator.greedy([["i", "lost", ".", "<eos>"]], maxLength: 2)[0]
         #expect(result.words == ["j'ai", "perdu"] && result.length == 2)

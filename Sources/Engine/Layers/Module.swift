@@ -67,6 +67,15 @@ open class Module {
 
     /// Puts the whole tree in evaluation mode.
     public func eval() { modules.forEach { $0.isTraining = false } }
+
+    /// Runs `body` with the tree in evaluation mode and without recording gradients, then puts back the
+    /// mode it had (so evaluations may nest: a beam search that runs a greedy search inside).
+    public func evaluating<T>(_ body: () throws -> T) rethrows -> T {
+        let wasTraining = isTraining
+        eval()
+        defer { if wasTraining { train() } }
+        return try withoutGradients(body)
+    }
 }
 
 extension Mirror {
