@@ -8,16 +8,6 @@ import Testing
 
 /// The command line: flags reach the recipe, bad input gets a clear message, a run writes its record.
 @Suite struct CommandLineTests {
-    /// The message ArgumentParser would print for `arguments`, or nil if they parse.
-    func parseError(_ arguments: [String]) -> String? {
-        do {
-            _ = try ZooCommand.parseAsRoot(arguments)
-            return nil
-        } catch {
-            return ZooCommand.message(for: error)
-        }
-    }
-
     @Test func unknownModelListsTheValidOnes() throws {
         let message = try #require(parseError(["run", "resnet9000"]))
         #expect(message.contains("resnet9000"))

@@ -10,15 +10,6 @@ import Testing
     static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../shared/data").standardized.path
 
-    func parseError(_ arguments: [String]) -> String? {
-        do {
-            _ = try ZooCommand.parseAsRoot(arguments)
-            return nil
-        } catch {
-            return ZooCommand.message(for: error)
-        }
-    }
-
     @Test(arguments: [
         (["run", "gru", "--resize", "28"], "--resize applies to images"),
         (["run", "lenet", "--hidden", "8"], "--hidden, --layers and --tokens apply to language models"),
