@@ -44,11 +44,15 @@ public enum FraEng {
             guard columns.count >= 2 else {
                 throw DatasetError.badLine(path: path, line: index + 1, reason: "no tab between the English and the French sentence")
             }
-            func tokens(_ sentence: Substring) -> [String] { sentence.split(separator: " ").map(String.init) + ["<eos>"] }
-            pairs.append(Pair(source: tokens(columns[0]), target: tokens(columns[1])))
+            pairs.append(Pair(source: tokens(ofPreprocessed: columns[0]), target: tokens(ofPreprocessed: columns[1])))
         }
         guard !pairs.isEmpty else { throw DatasetError.badLine(path: path, line: 1, reason: "the file holds no sentence pairs") }
         return pairs
+    }
+
+    /// The tokens of a sentence `preprocess` has prepared: its words, then `<eos>`.
+    public static func tokens(ofPreprocessed sentence: Substring) -> [String] {
+        sentence.split(separator: " ").map(String.init) + ["<eos>"]
     }
 
     /// Whether the pair at `index` (0-based) is held out: every 20th pair.

@@ -30,4 +30,11 @@ public struct Mutator: Sendable {
         }
         return (result, applied)
     }
+
+    /// A damaged copy of a seed drawn at random: the input of targets that need nothing more.
+    func input(text: Bool, rng: inout RandomGenerator) -> FuzzInput {
+        let seed = rng.below(seeds.count)
+        let (bytes, applied) = mutate(seeds[seed], text: text, rng: &rng)
+        return FuzzInput(bytes: bytes, seedIndex: seed, applied: applied)
+    }
 }

@@ -9,9 +9,7 @@ final class RecordTarget: FuzzTarget {
     let mutator = Mutator(seeds: RecordSeeds.files.map { Array($0.json.utf8) })
 
     func input(rng: inout RandomGenerator) -> FuzzInput {
-        let seed = rng.below(mutator.seeds.count)
-        let (bytes, applied) = mutator.mutate(mutator.seeds[seed], text: true, rng: &rng)
-        return FuzzInput(bytes: bytes, seedIndex: seed, applied: applied)
+        mutator.input(text: true, rng: &rng)
     }
 
     /// The record `<stem>/<stem>.json`, alone in its folder.

@@ -31,9 +31,7 @@ final class TextCorpusTarget: FuzzTarget {
     }
 
     func input(rng: inout RandomGenerator) -> FuzzInput {
-        let seed = rng.below(mutator.seeds.count)
-        let (bytes, applied) = mutator.mutate(mutator.seeds[seed], text: true, rng: &rng)
-        return FuzzInput(bytes: bytes, seedIndex: seed, applied: applied)
+        mutator.input(text: true, rng: &rng)
     }
 
     func place(_ input: FuzzInput, stem: String, in folder: String) throws -> (path: String, remove: String) {

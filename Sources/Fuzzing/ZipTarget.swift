@@ -53,9 +53,7 @@ final class ZipTarget: FuzzTarget {
     }
 
     func input(rng: inout RandomGenerator) -> FuzzInput {
-        let seed = rng.below(mutator.seeds.count)
-        let (bytes, applied) = mutator.mutate(mutator.seeds[seed], text: false, rng: &rng)
-        return FuzzInput(bytes: bytes, seedIndex: seed, applied: applied)
+        mutator.input(text: false, rng: &rng)
     }
 
     func place(_ input: FuzzInput, stem: String, in folder: String) throws -> (path: String, remove: String) {

@@ -66,9 +66,10 @@ public enum Evaluation {
         let pairs = try FraEng.pairs(of: try file.text(dataDir: dataDir), path: file.name)
         let translator = try SavedWeights.translator(entry, from: weights)
         // The held-out pairs of the full split; the saved vocabularies stand, whatever pairs built them.
-        let task = TranslationTask(pairs: pairs, steps: entry.steps, batchSize: 128, testLimit: testLimit)
+        let task = TranslationTask(pairs: pairs, steps: entry.steps, batchSize: 128, testLimit: testLimit,
+                                   vocabularies: (translator.source, translator.target))
         let clock = Stopwatch()
-        var (metrics, count) = TranslationTask(task, vocabularies: (translator.source, translator.target)).evaluate(translator.model)
+        var (metrics, count) = task.evaluate(translator.model)
         if beam > 1 {
             metrics["bleuBeam\(beam)"] = task.heldOutBLEU(translator.beam(task.heldOut.map { pairs[$0].source }, width: beam).map(\.words))
         }

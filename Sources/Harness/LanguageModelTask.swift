@@ -55,7 +55,7 @@ public struct LanguageModelTask: NumberedExamplesTask {
     }
 
     public func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int) {
-        let loss = Self.meanLoss(of: Self.languageModel(model), on: heldOut.map { $0 }, task: self)
+        let loss = Self.meanLoss(of: Self.languageModel(model), on: heldOut, task: self)
         return (["perplexity": perplexity(loss), "testLoss": loss], heldOut.count * windows.steps)
     }
 

@@ -10,10 +10,7 @@ public enum SavedWeights {
     public static func languageModel(_ entry: LanguageModelEntry, from path: String)
         throws -> (model: LanguageModel, vocabulary: Vocabulary, tokens: TimeMachine.Tokens) {
         let file = try SafeTensors.read(path)
-        try requireOwner(file.metadata, path: path, entry.name) {
-            if case .languageModel(let saved) = $0 { return saved.cell == entry.cell }
-            return false
-        }
+        try requireOwner(file.metadata, path: path, .languageModel(entry))
         let vocabulary = try self.vocabulary("vocab", of: file.metadata, path: path, writer: "zoo run \(entry.name) --save FILE")
         guard let recurrent = file.tensors["rnn.weight_hh_l0"], recurrent.rank == 2, recurrent.shape[1] > 0 else {
             throw RunError.mismatchedWeights(path: path, reason: "it holds no rnn.weight_hh_l0 of shape [gates x hidden, hidden]: "
@@ -33,10 +30,7 @@ public enum SavedWeights {
     /// A translator and its source and target vocabularies.
     public static func translator(_ entry: TranslatorEntry, from path: String) throws -> Translator {
         let file = try SafeTensors.read(path)
-        try requireOwner(file.metadata, path: path, entry.name) {
-            if case .translator(let saved) = $0 { return saved.attention == entry.attention }
-            return false
-        }
+        try requireOwner(file.metadata, path: path, .translator(entry))
         let writer = "zoo run \(entry.name) --save FILE"
         let source = try vocabulary("src_vocab", of: file.metadata, path: path, writer: writer)
         let target = try vocabulary("tgt_vocab", of: file.metadata, path: path, writer: writer)
@@ -73,14 +67,7 @@ public enum SavedWeights {
     /// a file saved from another model, or with other vocabularies, is refused naming both.
     static func load(_ path: String, into model: Module, name: String, expecting expected: [String: Vocabulary]) throws {
         let file = try SafeTensors.read(path)
-        try requireOwner(file.metadata, path: path, name) { stored in
-            guard let own = ModelRegistry.model(named: name) else { return true }
-            switch (stored, own) {
-            case let (.languageModel(a), .languageModel(b)): return a.cell == b.cell
-            case let (.translator(a), .translator(b)): return a.attention == b.attention
-            default: return false
-            }
-        }
+        if let own = ModelRegistry.model(named: name) { try requireOwner(file.metadata, path: path, own) }
         for (key, vocabulary) in expected.sorted(by: { $0.key < $1.key }) {
             guard let json = file.metadata[key] else { continue }
             let stored = try Vocabulary(json: json, source: "the \(key) of \(path)")
@@ -107,9 +94,21 @@ public enum SavedWeights {
         return try Vocabulary(json: json, source: "the \(key) of \(path)")
     }
 
-    /// When the file names the zoo model it was saved from, that model must be one `fits` accepts.
-    static func requireOwner(_ metadata: [String: String], path: String, _ name: String, fits: (ZooModel) -> Bool) throws {
+    /// When the file names the zoo model it was saved from, that model's weights must fit `own`.
+    static func requireOwner(_ metadata: [String: String], path: String, _ own: ZooModel) throws {
         guard let owner = metadata["model"], let stored = ModelRegistry.model(named: owner) else { return }
-        guard fits(stored) else { throw RunError.mismatchedWeights(path: path, reason: "they are \(owner)'s, not \(name)'s") }
+        guard interchangeable(stored, own) else {
+            throw RunError.mismatchedWeights(path: path, reason: "they are \(owner)'s, not \(own.name)'s")
+        }
+    }
+
+    /// Whether weights saved from `a` can fit `b`: language models with the same cell (`gru` and
+    /// `deep-gru`; the shapes are checked when loading), translators both with attention or both without.
+    static func interchangeable(_ a: ZooModel, _ b: ZooModel) -> Bool {
+        switch (a, b) {
+        case let (.languageModel(x), .languageModel(y)): x.cell == y.cell
+        case let (.translator(x), .translator(y)): x.attention == y.attention
+        default: false
+        }
     }
 }

@@ -17,31 +17,25 @@ public struct TranslationTask: NumberedExamplesTask {
     public let pairs: [FraEng.Pair]
     /// Indices into `pairs` of the training pairs in use and of the held-out pairs.
     public let training: [Int], heldOut: [Int]
-    public private(set) var vocabularies: (source: Vocabulary, target: Vocabulary)
+    public let vocabularies: (source: Vocabulary, target: Vocabulary)
     public let steps: Int
     public let batchSize: Int
     public let shuffle: Bool
     public let seed: UInt64
 
     /// Every 20th pair is held out; `limit` takes the first N training pairs and `testLimit` the first N
-    /// held-out ones; the vocabularies come from the training pairs in use.
+    /// held-out ones; the vocabularies come from the training pairs in use, unless given (a saved model's).
     public init(pairs: [FraEng.Pair], steps: Int, batchSize: Int, shuffle: Bool = true, seed: UInt64 = 0,
-                limit: Int? = nil, testLimit: Int? = nil) {
+                limit: Int? = nil, testLimit: Int? = nil, vocabularies: (source: Vocabulary, target: Vocabulary)? = nil) {
         precondition(batchSize > 0, "batch size must be positive")
         self.pairs = pairs
         training = Array(pairs.indices.lazy.filter { !FraEng.isHeldOut($0) }.prefix(limit ?? .max))
         heldOut = Array(pairs.indices.lazy.filter(FraEng.isHeldOut).prefix(testLimit ?? .max))
-        vocabularies = FraEng.vocabularies(of: training.map { pairs[$0] })
+        self.vocabularies = vocabularies ?? FraEng.vocabularies(of: training.map { pairs[$0] })
         self.steps = steps
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed
-    }
-
-    /// `task` with other vocabularies (a saved model's).
-    init(_ task: TranslationTask, vocabularies: (source: Vocabulary, target: Vocabulary)) {
-        self = task
-        self.vocabularies = vocabularies
     }
 
     /// The pairs at `indices`, encoded as d2l's `_build_array` does.

@@ -32,7 +32,7 @@ enum TranslatorRun {
                 let translator = Translator(model: model, source: source, target: target, steps: entry.steps)
                 var lines = ["d2l's examples (greedy, sentence BLEU k=2):"]
                 for (english, french) in examples {
-                    let words = translator.greedy([BLEU.tokens(english) + ["<eos>"]])[0].words
+                    let words = translator.greedy([FraEng.tokens(ofPreprocessed: english[...])])[0].words
                     let bleu = BLEU.sentence(words, reference: BLEU.tokens(french), k: 2)
                     lines.append("  \(english) => \(words.joined(separator: " ")), bleu \(fixed(bleu, 3))")
                 }

@@ -38,7 +38,7 @@ struct Translate: ParsableCommand {
         try reportingErrors {
             let translator = try SavedWeights.translator(entry, from: weights)
             for sentence in sentences {
-                let tokens = FraEng.preprocess(sentence).split(separator: " ").map(String.init) + ["<eos>"]
+                let tokens = FraEng.tokens(ofPreprocessed: FraEng.preprocess(sentence)[...])
                 let unknown = tokens.filter { !translator.source.contains($0) }
                 if !unknown.isEmpty {
                     FileHandle.standardError.write(Data("note: \(unknown.joined(separator: " ")) not in the English vocabulary: read as <unk>\n".utf8))

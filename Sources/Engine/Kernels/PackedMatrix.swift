@@ -31,23 +31,14 @@ final class PackedMatrix {
 
     deinit { BufferPool.shared.release(storage, count: panels * k * 16) }
 
-    /// C [m x n] = A [m x k] B, or C += A B when `accumulating`; A and C row-major with leading dimensions
-    /// `lda` and `ldc`. Panels are split across the engine's threads unless the caller has split the work
-    /// already (`parallel` false: a thread computing its own rows).
+    /// C [m x n] = A [m x k] B, or C += A B when `accumulating`, on the calling thread: A and C row-major
+    /// with leading dimensions `lda` and `ldc` (default: packed rows), only the columns of `panels` (16
+    /// each; default: all). Callers split rows or panels across their threads, and count the FLOPs
+    /// (`FLOPCounter`) outside their parallel regions.
     func multiply(_ a: UnsafePointer<Float>, m: Int, lda: Int? = nil, into c: UnsafeMutablePointer<Float>, ldc: Int? = nil,
-                  accumulating: Bool = false, parallel: Bool = true) {
+                  accumulating: Bool = false, panels: Range<Int>? = nil) {
         let lda = lda ?? k, ldc = ldc ?? n
-        FLOPCounter.count &+= 2 * m * n * k
-        let chunks = parallel ? panels : 1
-        parallelChunks(chunks, costPerItem: parallel ? m * k * 2 : .max / chunks) { range in
-            multiply(a, m: m, lda: lda, into: c, ldc: ldc, accumulating: accumulating, panels: parallel ? range : 0..<panels)
-        }
-    }
-
-    /// `multiply` restricted to the columns of `panels` (16 each), on the calling thread.
-    func multiply(_ a: UnsafePointer<Float>, m: Int, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int,
-                  accumulating: Bool, panels: Range<Int>) {
-        for p in panels {
+        for p in panels ?? 0..<self.panels {
             let panel = storage + p * k * 16
             let columns = min(16, n - p * 16)
             var row = 0

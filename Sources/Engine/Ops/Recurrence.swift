@@ -120,6 +120,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     let splitUnits = threads > 1 && size % threads == 0 && unitsPerThread % 16 == 0
     for t in order {
         let s = step(t, states: result, recurrent: recurrent.data)
+        if !decoding { FLOPCounter.count &+= 2 * batch * width * size }  // the packed product (gemm counts its own)
         if decoding {
             gemm(transposeB: true, m: batch, n: width, k: size, s.previousHidden, weightHH.data, recurrent.data)
             cellForward(kind, s, rows: 0..<batch, units: nil, size: size)
@@ -136,7 +137,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
         } else {
             parallelChunks(batch, costPerItem: cost) { rows in
                 packedTransposed!.multiply(s.previousHidden + rows.lowerBound * size, m: rows.count,
-                                          into: recurrent.data + rows.lowerBound * width, parallel: false)
+                                          into: recurrent.data + rows.lowerBound * width)
                 cellForward(kind, s, rows: rows, units: nil, size: size)
             }
         }
@@ -153,6 +154,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
         let direct = kind == .gru ? Tensor(uninitialized: [batch, size]) : nil
         let packed = PackedMatrix(weightHH.data, k: width, n: size, transposed: false)
         for t in order.reversed() {
+            FLOPCounter.count &+= 2 * batch * size * width  // dL/dh' from the packed W_hh, below
             zipElements(AddKernel.self, g.data + t * stepElements, dHidden.data, dStep.data, count: stepElements)
             let s = step(t, states: y, recurrent: recurrent.data)  // `recurrent` is not read backward
             let d = CellGradientStep(hiddenGradient: dStep.data, cellGradient: dCell?.data,
@@ -169,7 +171,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
                 let offset = rows.lowerBound * size
                 if let direct { (dHidden.data + offset).update(from: direct.data + offset, count: rows.count * size) }
                 packed.multiply(d.recurrentGradient + rows.lowerBound * width, m: rows.count, into: dHidden.data + offset,
-                                accumulating: kind == .gru, parallel: false)
+                                accumulating: kind == .gru)
             }
         }
 
