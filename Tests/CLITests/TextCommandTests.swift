@@ -9,6 +9,10 @@ import Testing
 @Suite struct TextCommandTests {
     static let sharedData = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../shared/data").standardized.path
+    /// `--data-dir` for the workplace's copies beside the repository; without them the shipped corpora serve.
+    static func dataDir(_ folder: String = "") -> [String] {
+        FileManager.default.fileExists(atPath: sharedData + "/timemachine.txt") ? ["--data-dir", sharedData + folder] : []
+    }
 
     @Test(arguments: [
         (["run", "gru", "--resize", "28"], "--resize applies to images"),
@@ -40,7 +44,6 @@ import Testing
 /// The text models' commands end to end on small runs that train: run, eval, generate, resume, translate,
 /// bleu. Release builds only (see the Makefile's test-debug).
 @Suite struct TextRunRegressionTests {
-    static var sharedData: String { TextCommandTests.sharedData }
 
     func temporaryFolder() throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-text-\(UUID().uuidString)").path
@@ -53,7 +56,7 @@ import Testing
     @Test func aLanguageModelRunsEvaluatesGeneratesAndResumes() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let flags = ["--hidden", "16", "--limit", "2048", "--test-limit", "256", "--batch-size", "256", "--data-dir", Self.sharedData]
+        let flags = ["--hidden", "16", "--limit", "2048", "--test-limit", "256", "--batch-size", "256"] + TextCommandTests.dataDir()
         func run(_ extra: [String]) throws -> RunRecord {
             let command = try #require(try ZooCommand.parseAsRoot(["run", "gru"] + flags + extra) as? Run)
             return try TrainingRun.execute(try command.options()).record
@@ -67,7 +70,7 @@ import Testing
         #expect(resumed.final?.perplexity == perplexity && resumed.epochs.map(\.trainLoss) == straight.epochs.map(\.trainLoss))
 
         let evaluation = try Evaluation.execute(.languageModel(ModelRegistry.languageModels[1]), weights: folder + "/w.safetensors",
-                                                dataset: .timeMachine, resize: nil, testLimit: 256, dataDir: Self.sharedData,
+                                                dataset: .timeMachine, resize: nil, testLimit: 256, dataDir: TextCommandTests.dataDir().last,
                                                 recordPath: folder + "/eval.json")
         #expect(abs(evaluation.metrics["perplexity"]! - perplexity) < 1e-4 * perplexity)
         #expect(FileManager.default.fileExists(atPath: folder + "/eval.json"))
@@ -85,7 +88,7 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = try ZooProcess(["run", "seq2seq", "--limit", "256", "--test-limit", "16", "--epochs", "1", "--batch-size", "64",
-                                  "--data-dir", Self.sharedData + "/fra-eng", "--record", folder + "/r.json", "--save", folder + "/w.safetensors"],
+                                 ] + TextCommandTests.dataDir("/fra-eng") + ["--record", folder + "/r.json", "--save", folder + "/w.safetensors"],
                                  in: folder)
         #expect(run.wait() == 0, "\(run.standardError)")
         #expect(run.standardOutput.contains("d2l's examples") && run.standardOutput.contains("held-out corpus BLEU with beam 2"))
