@@ -41,7 +41,7 @@ func fewRowsTimesTransposed(m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePoi
                 var sums = Vector(repeating: 0)
                 var p = 0
                 while p + 8 <= k {
-                    sums.addProduct(loadVector(x + p), loadVector(row + p))
+                    sums = multiplyAdd(loadVector(x + p), loadVector(row + p), sums)
                     p += 8
                 }
                 var total = sums.sum()

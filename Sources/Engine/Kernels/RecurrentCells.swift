@@ -1,8 +1,7 @@
 /// The elementwise halves of one time step of the recurrent cells, forward and backward, in PyTorch's
 /// gate layout: each row of a pre-activation holds the gates one after another, `hidden` values each
 /// (RNN: one; GRU: r, z, n; LSTM: i, f, g, o). The matrix products around them are the caller's
-/// (`recurrence`). Rows and hidden units are independent, so callers split either across threads
-/// (forward kernels take a range of units; nil: all of them).
+/// (`recurrence`). Rows are independent, so callers split them across threads.
 ///
 /// Values move eight lanes at a time; a hidden size that is not a multiple of eight ends with a
 /// partial vector, loaded into and stored from zero-padded lanes.
@@ -24,14 +23,16 @@ private func store(_ vector: Vector, _ pointer: UnsafeMutablePointer<Float>, _ l
 @inline(__always) private func sigmoid(_ x: Vector) -> Vector { SigmoidKernel.apply(x) }
 @inline(__always) private func tanh(_ x: Vector) -> Vector { TanhKernel.apply(x) }
 
-/// Calls `body(offset, lanes)` for the vectors covering `units`.
+/// Calls `body(offset, lanes)` for the vectors covering `0..<size`: whole vectors with `lanes` the
+/// constant 8 (so that the inlined body's loads and stores need no test), then a partial one.
 @inline(__always)
-private func forEachVector(_ units: Range<Int>, _ body: (_ offset: Int, _ lanes: Int) -> Void) {
-    var offset = units.lowerBound
-    while offset < units.upperBound {
-        body(offset, min(8, units.upperBound - offset))
+private func forEachVector(_ size: Int, _ body: (_ offset: Int, _ lanes: Int) -> Void) {
+    var offset = 0
+    while offset + 8 <= size {
+        body(offset, 8)
         offset += 8
     }
+    if offset < size { body(offset, size - offset) }
 }
 
 /// The pointers of one time step. `input` is the input projection with its biases (x W_ih^T + b),
@@ -52,10 +53,10 @@ struct CellStep {
 
 /// h = tanh(x W_ih^T + b_ih + h' W_hh^T + b_hh), for rows `rows` of width `size`.
 @inline(__always)
-func rnnForward(_ s: CellStep, rows: Range<Int>, units: Range<Int>? = nil, size: Int) {
+func rnnForward(_ s: CellStep, rows: Range<Int>, size: Int) {
     for row in rows {
         let base = row * size
-        forEachVector(units ?? 0..<size) { j, lanes in
+        forEachVector(size) { j, lanes in
             let a = load(s.input + base + j, lanes) + load(s.recurrent + base + j, lanes)
             store(tanh(a), s.hidden + base + j, lanes)
         }
@@ -65,11 +66,11 @@ func rnnForward(_ s: CellStep, rows: Range<Int>, units: Range<Int>? = nil, size:
 /// PyTorch's GRU: r = σ(..), z = σ(..), n = tanh(x W_in^T + b_in + r * (h' W_hn^T + b_hn)),
 /// h = (1 - z) * n + z * h'.
 @inline(__always)
-func gruForward(_ s: CellStep, rows: Range<Int>, units: Range<Int>? = nil, size: Int) {
+func gruForward(_ s: CellStep, rows: Range<Int>, size: Int) {
     let extra = s.extra!
     for row in rows {
         let gateBase = row * 3 * size, base = row * size
-        forEachVector(units ?? 0..<size) { j, lanes in
+        forEachVector(size) { j, lanes in
             let r = sigmoid(load(s.input + gateBase + j, lanes) + load(s.recurrent + gateBase + j, lanes))
             let z = sigmoid(load(s.input + gateBase + size + j, lanes) + load(s.recurrent + gateBase + size + j, lanes))
             let hn = load(s.recurrent + gateBase + 2 * size + j, lanes) + load(s.hiddenBias + j, lanes)
@@ -86,11 +87,11 @@ func gruForward(_ s: CellStep, rows: Range<Int>, units: Range<Int>? = nil, size:
 
 /// PyTorch's LSTM: i, f, o = σ(..), g = tanh(..), c = f * c' + i * g, h = o * tanh(c).
 @inline(__always)
-func lstmForward(_ s: CellStep, rows: Range<Int>, units: Range<Int>? = nil, size: Int) {
+func lstmForward(_ s: CellStep, rows: Range<Int>, size: Int) {
     let previousCell = s.previousCell!, cell = s.cell!, tanhCell = s.extra!
     for row in rows {
         let gateBase = row * 4 * size, base = row * size
-        forEachVector(units ?? 0..<size) { j, lanes in
+        forEachVector(size) { j, lanes in
             func pre(_ gate: Int) -> Vector {
                 load(s.input + gateBase + gate * size + j, lanes) + load(s.recurrent + gateBase + gate * size + j, lanes)
             }
@@ -125,10 +126,9 @@ struct CellGradientStep {
 
 @inline(__always)
 func rnnBackward(_ s: CellStep, _ d: CellGradientStep, rows: Range<Int>, size: Int) {
-    let units: Range<Int>? = nil
     for row in rows {
         let base = row * size
-        forEachVector(units ?? 0..<size) { j, lanes in
+        forEachVector(size) { j, lanes in
             let h = load(s.hidden + base + j, lanes)
             store(load(d.hiddenGradient + base + j, lanes) * (1 - h * h), d.inputGradient + base + j, lanes)
         }
@@ -137,11 +137,10 @@ func rnnBackward(_ s: CellStep, _ d: CellGradientStep, rows: Range<Int>, size: I
 
 @inline(__always)
 func gruBackward(_ s: CellStep, _ d: CellGradientStep, rows: Range<Int>, size: Int) {
-    let units: Range<Int>? = nil
     let extra = s.extra!, direct = d.directHiddenGradient!
     for row in rows {
         let gateBase = row * 3 * size, base = row * size
-        forEachVector(units ?? 0..<size) { j, lanes in
+        forEachVector(size) { j, lanes in
             let r = load(s.gates + gateBase + j, lanes), z = load(s.gates + gateBase + size + j, lanes)
             let n = load(s.gates + gateBase + 2 * size + j, lanes)
             let dh = load(d.hiddenGradient + base + j, lanes)
@@ -162,11 +161,10 @@ func gruBackward(_ s: CellStep, _ d: CellGradientStep, rows: Range<Int>, size: I
 
 @inline(__always)
 func lstmBackward(_ s: CellStep, _ d: CellGradientStep, rows: Range<Int>, size: Int) {
-    let units: Range<Int>? = nil
     let previousCell = s.previousCell!, tanhCell = s.extra!, dcCarry = d.cellGradient!
     for row in rows {
         let gateBase = row * 4 * size, base = row * size
-        forEachVector(units ?? 0..<size) { j, lanes in
+        forEachVector(size) { j, lanes in
             let i = load(s.gates + gateBase + j, lanes), f = load(s.gates + gateBase + size + j, lanes)
             let g = load(s.gates + gateBase + 2 * size + j, lanes), o = load(s.gates + gateBase + 3 * size + j, lanes)
             let tc = load(tanhCell + base + j, lanes)

@@ -1,7 +1,7 @@
 /// A recurrent layer over a whole sequence as one operation of the tape: the input projections of all
-/// steps in one GEMM, then per step one GEMM for the hidden projection and one fused pass over the
-/// gates (`RecurrentCells.swift`); backward through time the same way, with the weight gradients of
-/// all steps as one GEMM each.
+/// steps in one GEMM, then per step one product with W_hh (packed once, `PackedMatrix`) and one fused
+/// pass over the gates (`RecurrentCells.swift`), each thread taking its rows of the batch through all
+/// the steps; backward through time the same way, with the weight gradients of all steps as one GEMM each.
 
 /// The recurrent cells, with PyTorch's equations and gate order.
 public enum RecurrentCell: String, Sendable, CaseIterable {
@@ -74,18 +74,28 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     let stepElements = batch * size, gateElements = batch * width
     let result = Tensor(uninitialized: [steps + (kind == .lstm ? 1 : 0), batch, size])
 
-    // x W_ih^T plus every bias that is added outside a gate product (all but the GRU's b_hn) in one GEMM.
+    // x W_ih^T plus every bias that is added outside a gate product (all but the GRU's b_hn). For vectors,
+    // one GEMM over all steps; for tokens, the token's column of W_ih (a row of W_ih^T) plus the biases,
+    // added by the thread that takes the row through the steps, just before it reads it.
     let projected = Tensor(uninitialized: [steps * batch, width])
-    var bias = biasIH.scalars
-    for j in 0..<(kind == .gru ? 2 * size : width) { bias[j] += biasHH.data[j] }
-    for row in 0..<(steps * batch) { (projected.data + row * width).update(from: bias, count: width) }
+    let bias = Tensor(shape: [width], scalars: biasIH.scalars)
+    for j in 0..<(kind == .gru ? 2 * size : width) { bias.data[j] += biasHH.data[j] }
+    let columns = tokens.map { _ in Tensor(uninitialized: [inputs, width]) }
     if let x {
+        parallelChunks(steps * batch, costPerItem: width) { rows in
+            for row in rows { (projected.data + row * width).update(from: bias.data, count: width) }
+        }
         gemm(transposeB: true, m: steps * batch, n: width, k: inputs, x.data, weightIH.data, beta: 1, projected.data)
-    } else if let tokens {  // + the token's column of W_ih, read as a row of W_ih^T
-        let columns = Tensor(uninitialized: [inputs, width])
+    } else if let columns {
         transpose(weightIH.data, rows: width, columns: inputs, into: columns.data)
-        for (row, token) in tokens.enumerated() {
-            addElements(columns.data + Int(token) * width, into: projected.data + row * width, count: width)
+    }
+    /// Builds the rows of step `t`'s projection, for tokens.
+    func projectTokens(_ t: Int, rows: Range<Int>) {
+        guard let tokens, let columns else { return }
+        for row in rows {
+            let index = t * batch + row
+            zipElements(AddKernel.self, bias.data, columns.data + Int(tokens[index]) * width, projected.data + index * width,
+                        count: width)
         }
     }
 
@@ -105,40 +115,26 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
                         gates: gates.data + t * gateElements, extra: extra.map { $0.data + t * stepElements },
                         hidden: states.data + t * stepElements, cell: cells.map { $0.data + t * stepElements })
     }
-    let cost = width * (8 + 2 * size)  // the gates' pass and a row of the hidden product
+    let cost = width * (8 + 2 * size)  // the gates' pass and a row of the hidden product, per step
     let recurrent = Tensor(uninitialized: [batch, width])
-    // W_hh^T laid out once for the steps' small products (see PackedMatrix), unless a single step of a
-    // few rows (decoding) reads W_hh once anyway.
-    let decoding = steps == 1 && batch <= 8
-    let packedTransposed = decoding ? nil : PackedMatrix(weightHH.data, k: size, n: width, transposed: true)
-    // One parallel region a step. When the hidden units split into whole 16-column panels, each thread
-    // takes its units through every gate's product and the gates, for the whole batch: its part of the
-    // packed W_hh (half of it on two cores: 512 kB at hidden 256) stays in its core's cache from step to
-    // step. Otherwise each thread takes its rows of the batch.
-    let threads = chunkCount(batch * width * size * 2 + batch * width * 8, costPerItem: 1)
-    let unitsPerThread = size / max(threads, 1)
-    let splitUnits = threads > 1 && size % threads == 0 && unitsPerThread % 16 == 0
-    for t in order {
-        let s = step(t, states: result, recurrent: recurrent.data)
-        if !decoding { FLOPCounter.count &+= 2 * batch * width * size }  // the packed product (gemm counts its own)
-        if decoding {
-            gemm(transposeB: true, m: batch, n: width, k: size, s.previousHidden, weightHH.data, recurrent.data)
-            cellForward(kind, s, rows: 0..<batch, units: nil, size: size)
-        } else if let packedTransposed, splitUnits {
-            parallelChunks(threads, costPerItem: .max / threads) { chunk, _ in
-                let units = (chunk * unitsPerThread)..<((chunk + 1) * unitsPerThread)
-                for gate in 0..<kind.gateCount {
-                    let first = (gate * size + units.lowerBound) / 16
-                    packedTransposed.multiply(s.previousHidden, m: batch, lda: size, into: recurrent.data, ldc: width, accumulating: false,
-                                              panels: first..<(first + unitsPerThread / 16))
-                }
-                cellForward(kind, s, rows: 0..<batch, units: units, size: size)
-            }
-        } else {
-            parallelChunks(batch, costPerItem: cost) { rows in
-                packedTransposed!.multiply(s.previousHidden + rows.lowerBound * size, m: rows.count,
+    if steps == 1 && batch <= 8 {  // decoding: a single step of a few rows reads W_hh once anyway
+        let s = step(order[0], states: result, recurrent: recurrent.data)
+        projectTokens(order[0], rows: 0..<batch)
+        gemm(transposeB: true, m: batch, n: width, k: size, s.previousHidden, weightHH.data, recurrent.data)
+        cellForward(kind, s, rows: 0..<batch, size: size)
+    } else {
+        // W_hh^T laid out once for the steps' small products (see PackedMatrix). A row of the batch
+        // depends only on the same row of the step before, so each thread takes its rows through all
+        // the steps in one parallel region: no thread waits for another between steps.
+        let packedTransposed = PackedMatrix(weightHH.data, k: size, n: width, transposed: true)
+        FLOPCounter.count &+= steps * 2 * batch * width * size  // the packed products
+        parallelChunks(batch, costPerItem: cost * steps) { rows in
+            for t in order {
+                let s = step(t, states: result, recurrent: recurrent.data)
+                projectTokens(t, rows: rows)
+                packedTransposed.multiply(s.previousHidden + rows.lowerBound * size, m: rows.count,
                                           into: recurrent.data + rows.lowerBound * width)
-                cellForward(kind, s, rows: rows, units: nil, size: size)
+                cellForward(kind, s, rows: rows, size: size)
             }
         }
     }
@@ -153,23 +149,24 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
         if let dCell { dCell.data.update(from: g.data + steps * stepElements, count: stepElements) }
         let direct = kind == .gru ? Tensor(uninitialized: [batch, size]) : nil
         let packed = PackedMatrix(weightHH.data, k: width, n: size, transposed: false)
-        for t in order.reversed() {
-            FLOPCounter.count &+= 2 * batch * size * width  // dL/dh' from the packed W_hh, below
-            zipElements(AddKernel.self, g.data + t * stepElements, dHidden.data, dStep.data, count: stepElements)
-            let s = step(t, states: y, recurrent: recurrent.data)  // `recurrent` is not read backward
-            let d = CellGradientStep(hiddenGradient: dStep.data, cellGradient: dCell?.data,
-                                     inputGradient: dPre.data + t * gateElements,
-                                     recurrentGradient: dRecurrent.data + t * gateElements,
-                                     directHiddenGradient: direct?.data)
-            parallelChunks(batch, costPerItem: cost) { rows in
+        FLOPCounter.count &+= steps * 2 * batch * size * width  // dL/dh' from the packed W_hh, below
+        parallelChunks(batch, costPerItem: cost * steps) { rows in  // rows are independent through time, as forward
+            let offset = rows.lowerBound * size, count = rows.count * size
+            for t in order.reversed() {
+                zipElements(AddKernel.self, g.data + t * stepElements + offset, dHidden.data + offset, dStep.data + offset,
+                            count: count)
+                let s = step(t, states: y, recurrent: recurrent.data)  // `recurrent` is not read backward
+                let d = CellGradientStep(hiddenGradient: dStep.data, cellGradient: dCell?.data,
+                                         inputGradient: dPre.data + t * gateElements,
+                                         recurrentGradient: dRecurrent.data + t * gateElements,
+                                         directHiddenGradient: direct?.data)
                 switch kind {
                 case .rnn: rnnBackward(s, d, rows: rows, size: size)
                 case .gru: gruBackward(s, d, rows: rows, size: size)
                 case .lstm: lstmBackward(s, d, rows: rows, size: size)
                 }
                 // dL/dh' = dRecurrent W_hh (+ the GRU's z * dL/dh), for these rows.
-                let offset = rows.lowerBound * size
-                if let direct { (dHidden.data + offset).update(from: direct.data + offset, count: rows.count * size) }
+                if let direct { (dHidden.data + offset).update(from: direct.data + offset, count: count) }
                 packed.multiply(d.recurrentGradient + rows.lowerBound * width, m: rows.count, into: dHidden.data + offset,
                                 accumulating: kind == .gru)
             }
@@ -207,12 +204,12 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     }
 }
 
-/// The forward kernel of `kind` over `rows` and `units` (nil: all).
+/// The forward kernel of `kind` over `rows`.
 @inline(__always)
-private func cellForward(_ kind: RecurrentCell, _ s: CellStep, rows: Range<Int>, units: Range<Int>?, size: Int) {
+private func cellForward(_ kind: RecurrentCell, _ s: CellStep, rows: Range<Int>, size: Int) {
     switch kind {
-    case .rnn: rnnForward(s, rows: rows, units: units, size: size)
-    case .gru: gruForward(s, rows: rows, units: units, size: size)
-    case .lstm: lstmForward(s, rows: rows, units: units, size: size)
+    case .rnn: rnnForward(s, rows: rows, size: size)
+    case .gru: gruForward(s, rows: rows, size: size)
+    case .lstm: lstmForward(s, rows: rows, size: size)
     }
 }
