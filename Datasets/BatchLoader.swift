@@ -36,7 +36,7 @@ public final class BatchLoader {
         }
         exampleShape = resize.map { [set.channels, $0, $0] } ?? sourceShape
         let size = set.channels * set.height * set.width
-        pixels = set.images[0..<(count * size)].map { Float($0) / 255 }
+        pixels = count == set.count ? set.pixels : Array(set.pixels[0..<(count * size)])
         labels = set.labels[0..<count].map(Int.init)
     }
 

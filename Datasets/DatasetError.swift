@@ -27,6 +27,10 @@ public enum DatasetError: Error, CustomStringConvertible {
     case badVocabulary(source: String, reason: String)
     /// Fetching `url` failed.
     case downloadFailed(url: String, reason: String)
+    /// An image file cannot be decoded; `reason` is libpng's (or the zoo's) explanation.
+    case badImage(path: String, reason: String)
+    /// A folder of images is not laid out as Zoo reads them, or its images disagree.
+    case badImageFolder(path: String, reason: String)
     /// No searched directory holds the dataset, and it could not be downloaded.
     case filesNotFound(dataset: String, searched: [String], reason: String?)
 
@@ -56,6 +60,10 @@ public enum DatasetError: Error, CustomStringConvertible {
             return "\(path), line \(line): \(reason). The file is damaged or not the expected one."
         case .badVocabulary(let source, let reason):
             return "the vocabulary in \(source) is unusable: \(reason). Save the model again with `zoo run --save`."
+        case .badImage(let path, let reason):
+            return "\(path) is not an image Zoo can read: \(reason). Replace or remove the file."
+        case .badImageFolder(let path, let reason):
+            return "\(path): \(reason)."
         case .downloadFailed(let url, let reason):
             return "Downloading \(url) failed: \(reason). Check the network connection, or install the files locally instead."
         case .filesNotFound(let dataset, let searched, let reason):

@@ -101,7 +101,7 @@ public enum FashionMNIST {
         guard images.dimensions[0] == labels.dimensions[0] else {
             throw DatasetError.badDimensions(path: labelPath, details: "\(labels.dimensions[0]) labels for \(images.dimensions[0]) images in \(imagePath)")
         }
-        return try ImageClassificationSet(images: images.bytes, labels: labels.bytes.map { Int32($0) },
+        return try ImageClassificationSet(bytes: images.bytes, labels: labels.bytes.map { Int32($0) },
                                           channels: 1, height: 28, width: 28, classNames: classNames, source: labelPath)
     }
 

@@ -6,9 +6,9 @@ import Zoo
 enum ClassifierRun {
     static func prepare(_ entry: ModelEntry, _ options: RunOptions) throws -> PreparedRun<ClassificationTask> {
         let recipe = options.recipe
-        let trainSet = try options.dataset.load(split: .train, dataDir: options.dataDir)
-        let testSet = try options.dataset.load(split: .test, dataDir: options.dataDir)
-        let side = recipe.resize ?? trainSet.height
+        let (trainSet, testSet, testName) = try options.dataset.classifierSets(dataDir: options.dataDir, valFraction: options.valFraction,
+                                                                               seed: options.seed)
+        let side = entry.inputSide(requested: recipe.resize, images: trainSet.height)
         try entry.requireInputSize(side)
         let resize = side == trainSet.height && side == trainSet.width ? nil : side
         let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: options.shuffle, seed: options.seed,
@@ -18,12 +18,12 @@ enum ClassifierRun {
         let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
         if let weights = options.weightsPath { try model.load(SafeTensors.read(weights), source: weights) }
-        let dataset = options.dataset.rawValue
+        let dataset = options.dataset.name
         return PreparedRun(
             model: model, task: ClassificationTask(training: training, test: test), kind: .classification,
             data: "\(dataset), \(training.count) examples, " + (options.shuffle ? "shuffled" : "in file order"),
             headline: "zoo run \(entry.name) on \(dataset): \(model.parameterCount.formatted()) parameters, "
-                + "\(training.count.formatted()) training / \(test.count.formatted()) test examples",
+                + "\(training.count.formatted()) training / \(test.count.formatted()) \(testName) examples",
             trainExamples: training.count, testExamples: test.count,
             inputShape: resize.map { [trainSet.channels, $0, $0] } ?? [trainSet.channels, trainSet.height, trainSet.width],
             summary: summary)
@@ -45,6 +45,10 @@ enum ClassifierRun {
 }
 
 extension ModelEntry {
+    /// The side images are resized to: the one asked for, else a fixed-width model's own (LeNet's 28 for
+    /// 32x32 CIFAR images), else the images' own.
+    func inputSide(requested: Int?, images: Int) -> Int { requested ?? (minimumSide == nil ? inputShape[1] : images) }
+
     /// Throws unless the model takes `side` x `side` inputs.
     func requireInputSize(_ side: Int) throws {
         guard let minimumSide else {

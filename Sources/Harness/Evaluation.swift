@@ -7,7 +7,7 @@ public enum Evaluation {
     /// Loads `weights` into `model`, evaluates it on the held-out split of `dataset` (images at `resize`,
     /// default the recipe's size), prints the result, and writes it to `recordPath` when given.
     @discardableResult
-    public static func execute(_ model: ZooModel, weights: String, dataset: DatasetName, resize: Int?,
+    public static func execute(_ model: ZooModel, weights: String, dataset: DatasetChoice, resize: Int?,
                                testLimit: Int?, dataDir: String?, beam: Int = 1, recordPath: String? = nil) throws -> EvaluationRecord {
         try dataset.requireSuitable(for: model)
         if let recordPath { try AtomicFile.checkWritable(recordPath) }
@@ -21,7 +21,7 @@ public enum Evaluation {
         }
         var table = TextTable(header: ["model", "weights", "dataset", "test \(record.task == .classification ? "examples" : "tokens")"]
                               + record.metrics.keys.sorted() + ["eval \(record.task.unit)"])
-        table.add([model.name, weights, dataset.rawValue, record.testExamples.formatted()]
+        table.add([model.name, weights, dataset.name, record.testExamples.formatted()]
                   + record.metrics.sorted { $0.key < $1.key }.map { fixed($0.value, 4) } + [whole(record.evalExamplesPerSecond)])
         print(table.rendered)
         if let recordPath {
@@ -31,10 +31,10 @@ public enum Evaluation {
         return record
     }
 
-    static func classifier(_ entry: ModelEntry, weights: String, dataset: DatasetName, resize: Int?, testLimit: Int?,
+    static func classifier(_ entry: ModelEntry, weights: String, dataset: DatasetChoice, resize: Int?, testLimit: Int?,
                            dataDir: String?) throws -> EvaluationRecord {
-        let testSet = try dataset.load(split: .test, dataDir: dataDir)
-        let side = resize ?? entry.recipe.resize ?? testSet.height
+        let testSet = try dataset.evaluationSet(dataDir: dataDir)
+        let side = entry.inputSide(requested: resize ?? entry.recipe.resize, images: testSet.height)
         try entry.requireInputSize(side)
         let model = entry.build(channels: testSet.channels, classes: testSet.classNames.count)
         try model.load(SafeTensors.read(weights), source: weights)
@@ -42,11 +42,11 @@ public enum Evaluation {
                                resize: side == testSet.height ? nil : side)
         let clock = Stopwatch()
         let accuracy = ClassificationTask.accuracy(of: model, on: test)
-        return EvaluationRecord(model: entry.name, task: .classification, weights: weights, dataset: dataset.rawValue,
+        return EvaluationRecord(model: entry.name, task: .classification, weights: weights, dataset: dataset.name,
                                 testExamples: test.count, metrics: ["testAccuracy": accuracy], seconds: clock.seconds)
     }
 
-    static func languageModel(_ entry: LanguageModelEntry, weights: String, dataset: DatasetName, testLimit: Int?,
+    static func languageModel(_ entry: LanguageModelEntry, weights: String, dataset: DatasetChoice, testLimit: Int?,
                               dataDir: String?) throws -> EvaluationRecord {
         let file = TimeMachine.file
         let (model, stored, kind) = try SavedWeights.languageModel(entry, from: weights)
@@ -56,11 +56,11 @@ public enum Evaluation {
                                      batchSize: 1024, testLimit: testLimit)
         let clock = Stopwatch()
         let (metrics, count) = task.evaluate(model)
-        return EvaluationRecord(model: entry.name, task: .languageModel, weights: weights, dataset: dataset.rawValue,
+        return EvaluationRecord(model: entry.name, task: .languageModel, weights: weights, dataset: dataset.name,
                                 testExamples: count, metrics: metrics, seconds: clock.seconds)
     }
 
-    static func translator(_ entry: TranslatorEntry, weights: String, dataset: DatasetName, testLimit: Int?, dataDir: String?,
+    static func translator(_ entry: TranslatorEntry, weights: String, dataset: DatasetChoice, testLimit: Int?, dataDir: String?,
                            beam: Int) throws -> EvaluationRecord {
         let file = FraEng.file
         let pairs = try FraEng.pairs(of: try file.text(dataDir: dataDir), path: file.name)
@@ -73,7 +73,7 @@ public enum Evaluation {
         if beam > 1 {
             metrics["bleuBeam\(beam)"] = task.heldOutBLEU(translator.beam(task.heldOut.map { pairs[$0].source }, width: beam).map(\.words))
         }
-        return EvaluationRecord(model: entry.name, task: .translation, weights: weights, dataset: dataset.rawValue,
+        return EvaluationRecord(model: entry.name, task: .translation, weights: weights, dataset: dataset.name,
                                 testExamples: count, metrics: metrics, seconds: clock.seconds)
     }
 }

@@ -15,7 +15,7 @@ enum LanguageModelRun {
         let model = entry.build(vocabularySize: vocabulary.count, hidden: options.hidden, layers: options.layers)
         if let initializer = options.recipe.initialization { model.initializeWeights(initializer) }
         if let weights = options.weightsPath { try SavedWeights.load(weights, into: model, name: entry.name, expecting: ["vocab": vocabulary]) }
-        let dataset = options.dataset.rawValue + (options.tokens == .word ? " (words)" : "")
+        let dataset = options.dataset.name + (options.tokens == .word ? " (words)" : "")
         let trainTokens = task.training.count * windows.steps, testTokens = task.heldOut.count * windows.steps
         return PreparedRun(
             model: model, task: task, kind: .languageModel,

@@ -4,6 +4,8 @@ public enum RunError: Error, CustomStringConvertible {
     case inputTooSmall(model: String, minimum: Int, got: Int)
     case badCheckpoint(path: String, reason: String)
     case unsuitableDataset(model: String, dataset: String, suitable: [String])
+    /// `--dataset` names neither a dataset nor a folder.
+    case unknownDataset(String)
     /// A weights file that belongs to another model or vocabulary.
     case mismatchedWeights(path: String, reason: String)
     /// A signal stopped the run; `resume` continues it from its checkpoint, when there is one.
@@ -20,6 +22,10 @@ public enum RunError: Error, CustomStringConvertible {
         case let .badCheckpoint(path, reason): "cannot resume from \(path): \(reason)."
         case let .unsuitableDataset(model, dataset, suitable):
             "\(model) does not train on \(dataset): use --dataset \(suitable.joined(separator: " or ")) (or leave --dataset out)."
+        case let .unknownDataset(argument):
+            "--dataset \(argument) is neither a dataset (\(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))) nor a folder: "
+                + "give a dataset's name, or the path of a folder of PNG images (PATH/<class>/*.png, or d2l's Kaggle layout, "
+                + "PATH/trainLabels.csv beside PATH/train/<id>.png)."
         case let .mismatchedWeights(path, reason): "cannot use the weights in \(path): \(reason)."
         case let .stopped(signal, epoch, batch, resume):
             "\(TrainingError.interrupted(signal: signal, epoch: epoch, batch: batch, saved: resume != nil).stopSummary); "

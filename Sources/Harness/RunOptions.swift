@@ -5,7 +5,7 @@ import Zoo
 /// Everything `zoo run` needs to train one model.
 public struct RunOptions: Sendable {
     public var model: ZooModel
-    public var dataset: DatasetName
+    public var dataset: DatasetChoice
     public var recipe: Recipe
     public var seed: UInt64 = 0
     public var limit: Int?
@@ -35,7 +35,10 @@ public struct RunOptions: Sendable {
     public var prefix = "time traveller", sampleLength = 50
     public var commandLine: String = CommandLine.arguments.joined(separator: " ")
 
-    public init(model: ZooModel, dataset: DatasetName, recipe: Recipe) {
+    /// Image folders without a test split: the share of each class held out to measure accuracy on.
+    public var valFraction = 0.1
+
+    public init(model: ZooModel, dataset: DatasetChoice, recipe: Recipe) {
         self.model = model
         self.dataset = dataset
         self.recipe = recipe

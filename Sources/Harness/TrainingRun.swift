@@ -44,7 +44,7 @@ public enum TrainingRun {
         do {
             return try Random.withGenerator(seed: options.seed) {
                 try options.dataset.requireSuitable(for: options.model)
-                let recordPath = options.recordPath ?? RunRecord.defaultPath(model: options.model.name, dataset: options.dataset.rawValue)
+                let recordPath = options.recordPath ?? RunRecord.defaultPath(model: options.model.name, dataset: options.dataset.name)
                 // Every destination is checked before the training, not after it.
                 for path in [recordPath, CurvePlot.path(forRecordAt: recordPath), options.savePath, options.checkpointDestination].compactMap({ $0 }) {
                     try AtomicFile.checkWritable(path)
@@ -91,7 +91,7 @@ public enum TrainingRun {
         let conclusion = run.conclusion()
 
         var record = RunRecord(
-            model: name, task: run.kind, dataset: run.dataLabel ?? options.dataset.rawValue, parameters: model.parameterCount, recipe: recipe,
+            model: name, task: run.kind, dataset: run.dataLabel ?? options.dataset.name, parameters: model.parameterCount, recipe: recipe,
             inputShape: run.inputShape, seed: options.seed, trainExamples: run.trainExamples, testExamples: run.testExamples,
             epochs: history, final: history.last,
             totalWallSeconds: total.seconds + done.reduce(0) { $0 + $1.wallSeconds } + (progress?.wallSeconds ?? 0),
@@ -101,9 +101,9 @@ public enum TrainingRun {
         record.final?.heldOut.merge(conclusion.metrics) { $1 }
         let path = try record.write(to: recordPath, replacing: options.recordPath != nil)
         let plot = CurvePlot.path(forRecordAt: path)
-        try CurvePlot.write(history, model: name, dataset: run.dataLabel ?? options.dataset.rawValue, to: plot)
+        try CurvePlot.write(history, model: name, dataset: run.dataLabel ?? options.dataset.name, to: plot)
         if let save = options.savePath {
-            let metadata = run.weightsMetadata.merging(["format": "pt", "model": name, "dataset": options.dataset.rawValue]) { $1 }
+            let metadata = run.weightsMetadata.merging(["format": "pt", "model": name, "dataset": options.dataset.name]) { $1 }
             try SafeTensors.write(model.stateDictionary(), metadata: metadata, to: save)
         }
         print()

@@ -18,7 +18,7 @@ enum TranslatorRun {
         let model = entry.build(sourceVocabularySize: source.count, targetVocabularySize: target.count)
         if let initializer = options.recipe.initialization { model.initializeWeights(initializer) }
         if let weights = options.weightsPath { try SavedWeights.load(weights, into: model, name: entry.name, expecting: ["src_vocab": source, "tgt_vocab": target]) }
-        let dataset = options.dataset.rawValue
+        let dataset = options.dataset.name
         return PreparedRun(
             model: model, task: task, kind: .translation,
             data: "\(dataset), \(task.training.count) pairs, " + (options.shuffle ? "shuffled" : "in file order"),

@@ -5,7 +5,6 @@ import Engine
 import Harness
 import Zoo
 
-extension DatasetName: ExpressibleByArgument {}
 extension Recipe.OptimizerKind: ExpressibleByArgument {}
 extension TimeMachine.Tokens: ExpressibleByArgument {}
 
@@ -87,8 +86,10 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 
 /// The data flags `run` and `eval` share.
 struct DataOptions: ParsableArguments {
-    @Option(help: "The dataset to use (default: fashion-mnist for image classifiers, timemachine for language models).")
-    var dataset: DatasetName?
+    @Option(help: ArgumentHelp("The dataset: fashion-mnist, timemachine, fra-eng, or a folder of PNG images (default: fashion-mnist for image classifiers, timemachine for language models, fra-eng for translators).",
+                               valueName: "name-or-folder"),
+            transform: { try DatasetChoice.parse($0) })
+    var dataset: DatasetChoice?
 
     @Option(help: "Resize images (bilinear) to N x N (default: the recipe's; see `zoo list`).")
     var resize: Int?

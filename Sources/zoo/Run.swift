@@ -53,6 +53,9 @@ struct Run: ParsableCommand {
     @Option(help: "Train on only the first N training examples.")
     var limit: Int?
 
+    @Option(help: "Image folders without a test/ or val/ folder: the share of each class held out (by --seed) to measure accuracy on (default 0.1).")
+    var valFraction: Double?
+
 
     @Option(help: "Where to write the JSON record (default: Results/runs/<model>-<dataset>-<time>.json).")
     var record: String?
@@ -94,6 +97,10 @@ struct Run: ParsableCommand {
         try requirePositive(epochs, "--epochs")
         try requirePositive(batchSize, "--batch-size")
         try requirePositive(limit, "--limit")
+        if let valFraction {
+            guard case .folder = data.dataset else { throw ValidationError("--val-fraction applies to --dataset FOLDER (a folder of images).") }
+            guard valFraction > 0 && valFraction < 1 else { throw ValidationError("--val-fraction must lie between 0 and 1 (exclusive), e.g. 0.1.") }
+        }
         try requirePositive(checkpointEvery, "--checkpoint-every")
         try requireInRange(hidden, "--hidden", 1...4096)
         try requireInRange(layers, "--layers", 1...16)
@@ -175,6 +182,7 @@ struct Run: ParsableCommand {
         options.sampleLength = length
         options.seed = seed
         options.limit = limit
+        options.valFraction = valFraction ?? options.valFraction
         options.testLimit = data.testLimit
         options.dataDir = data.dataDir
         options.recordPath = record

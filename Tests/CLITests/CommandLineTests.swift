@@ -166,7 +166,7 @@ import Testing
         ]) as? Run)
         let (record, _) = try TrainingRun.execute(try run.options())
         let entry = try #require(ModelRegistry.entry(named: "lenet-bn"))
-        let evaluation = try Evaluation.execute(.classifier(entry), weights: folder + "/weights.safetensors", dataset: .fashionMNIST,
+        let evaluation = try Evaluation.execute(.classifier(entry), weights: folder + "/weights.safetensors", dataset: .named(.fashionMNIST),
                                                 resize: nil, testLimit: 1000, dataDir: nil, recordPath: folder + "/eval.json")
         #expect(evaluation.metrics["testAccuracy"] == record.final?.testAccuracy)
         // --record wrote the same figure.

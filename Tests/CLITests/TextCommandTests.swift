@@ -37,7 +37,7 @@ import Testing
         let run = try #require(try ZooCommand.parseAsRoot(["run", "gru", "--dataset", "fashion-mnist", "--record", "/tmp/unused.json"]) as? Run)
         #expect { try TrainingRun.execute(try run.options()) } throws: { "\($0)".contains("gru does not train on fashion-mnist: use --dataset timemachine") }
         let defaults = try #require(try ZooCommand.parseAsRoot(["run", "seq2seq"]) as? Run).options()
-        #expect(defaults.dataset == .fraEng && defaults.recipe.optimizer == .adam)
+        #expect(defaults.dataset == .named(.fraEng) && defaults.recipe.optimizer == .adam)
     }
 }
 
@@ -70,7 +70,7 @@ import Testing
         #expect(resumed.final?.perplexity == perplexity && resumed.epochs.map(\.trainLoss) == straight.epochs.map(\.trainLoss))
 
         let evaluation = try Evaluation.execute(.languageModel(ModelRegistry.languageModels[1]), weights: folder + "/w.safetensors",
-                                                dataset: .timeMachine, resize: nil, testLimit: 256, dataDir: TextCommandTests.dataDir().last,
+                                                dataset: .named(.timeMachine), resize: nil, testLimit: 256, dataDir: TextCommandTests.dataDir().last,
                                                 recordPath: folder + "/eval.json")
         #expect(abs(evaluation.metrics["perplexity"]! - perplexity) < 1e-4 * perplexity)
         #expect(FileManager.default.fileExists(atPath: folder + "/eval.json"))

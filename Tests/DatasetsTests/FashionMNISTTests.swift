@@ -71,7 +71,7 @@ import Testing
     func loadsInstalledFiles(split: FashionMNIST.Split, count: Int) throws {
         let set = try FashionMNIST.load(split: split, directory: FashionMNIST.systemDirectory)
         #expect(set.count == count && set.channels == 1 && set.height == 28 && set.width == 28)
-        #expect(set.images.count == count * 28 * 28)
+        #expect(set.pixels.count == count * 28 * 28)
         var histogram = [Int](repeating: 0, count: 10)
         for label in set.labels { histogram[Int(label)] += 1 }
         #expect(histogram == [Int](repeating: count / 10, count: 10))

@@ -54,7 +54,7 @@ import Testing
         let empty = try IDXArray.parse(idx([0, 28, 28]), path: "/data/empty.idx", rank: 3)
         #expect(empty.dimensions == [0, 28, 28] && empty.bytes.isEmpty)
         let error = try #require(throws: DatasetError.self) {
-            try ImageClassificationSet(images: [], labels: [], channels: 1, height: 28, width: 28, classNames: ["a"], source: "/data/empty.idx")
+            try ImageClassificationSet(bytes: [], labels: [], channels: 1, height: 28, width: 28, classNames: ["a"], source: "/data/empty.idx")
         }
         #expect(error.description.contains("/data/empty.idx") && error.description.contains("holds no examples"))
     }

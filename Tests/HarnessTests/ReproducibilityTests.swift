@@ -20,7 +20,7 @@ import Zoo
             } }
             labels.append(label)
         }
-        return try! ImageClassificationSet(images: pixels, labels: labels, channels: 1, height: 8, width: 8, classNames: ["l", "r"])
+        return try! ImageClassificationSet(bytes: pixels, labels: labels, channels: 1, height: 8, width: 8, classNames: ["l", "r"])
     }()
 
     /// A CNN with batch norm and dropout: both draw on or keep state that a checkpoint must carry.

@@ -6,7 +6,7 @@ import Zoo
 
 /// The training loop's bookkeeping, on a tiny in-memory set.
 @Suite struct TrainerTests {
-    let images = try! ImageClassificationSet(images: (0..<8 * 16).map { UInt8($0 % 251) }, labels: [0, 1, 0, 1, 0, 1, 0, 1],
+    let images = try! ImageClassificationSet(bytes: (0..<8 * 16).map { UInt8($0 % 251) }, labels: [0, 1, 0, 1, 0, 1, 0, 1],
                                              channels: 1, height: 4, width: 4, classNames: ["a", "b"])
 
     /// `--no-shuffle` order is the file's, every epoch; shuffled orders are permutations that change per epoch.

@@ -1,0 +1,145 @@
+import Dispatch
+import Engine
+import Foundation
+
+/// A folder of labelled PNG images, in either layout people keep them in:
+/// - class folders, `PATH/<class>/...png` (torchvision's `ImageFolder`: classes sorted by name, the
+///   images of a class by path, subfolders included), with `PATH/train/<class>/` and `PATH/test/<class>/`
+///   (or `val/`) as the split when both are there;
+/// - d2l's Kaggle CIFAR-10 layout, `PATH/trainLabels.csv` (`id,label`) beside `PATH/train/<id>.png`;
+///   the classes are the labels, sorted, and `PATH/test/` (unlabelled) is not read.
+///
+/// Finding the files reads no image; `images(_:)` decodes them, in parallel.
+public struct ImageFolder: Sendable {
+    /// An image file and its class.
+    public struct LabelledFile: Sendable, Equatable {
+        public let path: String
+        public let label: Int32
+    }
+
+    public let path: String
+    public let classNames: [String]
+    /// The training images (all of them, when the folder has no split).
+    public let training: [LabelledFile]
+    /// The test (or validation) images, when the folder has its own split.
+    public let test: [LabelledFile]?
+    /// How the folder was read, for the run's description: "class folders", "train/ and test/ class folders"...
+    public let layout: String
+
+    /// Every labelled image under the folder, training and test.
+    public var all: [LabelledFile] { training + (test ?? []) }
+
+    /// Finds the labelled images under `path`; an error says which layout was expected where nothing fits.
+    public init(path: String) throws {
+        let fileManager = FileManager.default
+        self.path = path
+        guard Self.isFolder(path) else { throw DatasetError.fileUnreadable(path: path) }
+        let labels = Self.join(path, "trainLabels.csv"), trainFolder = Self.join(path, "train")
+        if fileManager.fileExists(atPath: labels), Self.isFolder(trainFolder) {
+            guard let data = fileManager.contents(atPath: labels), data.count <= 1 << 30 else { throw DatasetError.fileUnreadable(path: labels) }
+            guard let text = String(data: data, encoding: .utf8) else { throw DatasetError.notText(path: labels) }
+            let rows = try LabelsCSV.parse(text, source: labels)
+            classNames = Array(Set(rows.map(\.label))).sorted()
+            let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, Int32($0)) })
+            training = rows.map { LabelledFile(path: Self.join(trainFolder, $0.id + ".png"), label: index[$0.label]!) }
+            test = nil
+            layout = "trainLabels.csv and train/"
+            return
+        }
+        let testFolder = ["test", "val"].map { Self.join(path, $0) }.first(where: Self.isFolder)
+        if Self.isFolder(trainFolder), let testFolder {
+            let trainClasses = try Self.classFolders(in: trainFolder)
+            classNames = trainClasses
+            training = try Self.images(in: trainFolder, classes: trainClasses)
+            let testClasses = try Self.classFolders(in: testFolder)
+            if let stranger = testClasses.first(where: { !trainClasses.contains($0) }) {
+                throw DatasetError.badImageFolder(path: Self.join(testFolder, stranger),
+                                                  reason: "a test class that \(trainFolder) does not have")
+            }
+            test = try Self.images(in: testFolder, classes: trainClasses, only: testClasses)
+            layout = "train/ and \((testFolder as NSString).lastPathComponent)/ class folders"
+            return
+        }
+        classNames = try Self.classFolders(in: path)
+        training = try Self.images(in: path, classes: classNames)
+        test = nil
+        layout = "class folders"
+    }
+
+    /// The images of `files`, decoded in parallel into one set; they must all have the channels and size of
+    /// the first, else an error naming the first that differs.
+    public func images(_ files: [LabelledFile]) throws -> ImageClassificationSet {
+        guard let first = files.first else {
+            throw DatasetError.badImageFolder(path: path, reason: "it holds no labelled images")
+        }
+        let shape = try PNGImage.shape(of: PNGImage.bytes(of: first.path), source: first.path)
+        let size = shape.channels * shape.height * shape.width
+        guard size > 0, files.count <= Int.max / size else {
+            throw DatasetError.badImageFolder(path: path, reason: "its images are too large to hold together")
+        }
+        var pixels = [Float](repeating: 0, count: files.count * size)
+        var failures = [DatasetError?](repeating: nil, count: files.count)
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            failures.withUnsafeMutableBufferPointer { failures in
+                let (pixels, failures) = (pixels, failures)
+                let chunks = min(files.count, max(1, Parallelism.threads))
+                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                    for index in (files.count * chunk / chunks)..<(files.count * (chunk + 1) / chunks) {
+                        let file = files[index]
+                        do {
+                            let image = try PNGImage(contentsOf: file.path)
+                            guard (image.channels, image.height, image.width) == shape else {
+                                throw DatasetError.badImageFolder(
+                                    path: file.path, reason: "it is \(image.channels)x\(image.height)x\(image.width) (channels x height x width) "
+                                        + "where \(first.path) is \(shape.channels)x\(shape.height)x\(shape.width): all images must agree")
+                            }
+                            (pixels.baseAddress! + index * size).update(from: image.pixels, count: size)
+                        } catch let error as DatasetError {
+                            failures[index] = error
+                        } catch {
+                            failures[index] = .badImage(path: file.path, reason: "\(error)")
+                        }
+                    }
+                }
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return try ImageClassificationSet(pixels: pixels, labels: files.map(\.label), channels: shape.channels,
+                                          height: shape.height, width: shape.width, classNames: classNames, source: path)
+    }
+
+    private static func join(_ folder: String, _ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// The names of the visible subfolders of `folder`, sorted as Python sorts strings (by code point).
+    private static func classFolders(in folder: String) throws -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { throw DatasetError.fileUnreadable(path: folder) }
+        let classes = names.filter { !$0.hasPrefix(".") && isFolder(join(folder, $0)) }.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        guard !classes.isEmpty else {
+            throw DatasetError.badImageFolder(
+                path: folder, reason: "it has no class folders. Zoo reads PATH/<class>/*.png (optionally under PATH/train/ and "
+                    + "PATH/test/), or d2l's Kaggle layout, PATH/trainLabels.csv beside PATH/train/<id>.png")
+        }
+        return classes
+    }
+
+    /// The PNG files under each class folder of `folder` (those in `only`, when given), class by class,
+    /// each class's files sorted by path; a class folder without one is an error.
+    private static func images(in folder: String, classes: [String], only: [String]? = nil) throws -> [LabelledFile] {
+        var files: [LabelledFile] = []
+        for (label, name) in classes.enumerated() where only?.contains(name) ?? true {
+            let classFolder = join(folder, name)
+            guard let enumerator = FileManager.default.enumerator(atPath: classFolder) else { throw DatasetError.fileUnreadable(path: classFolder) }
+            let paths = enumerator.compactMap { $0 as? String }
+                .filter { $0.lowercased().hasSuffix(".png") && !($0 as NSString).lastPathComponent.hasPrefix(".") }
+                .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            guard !paths.isEmpty else { throw DatasetError.badImageFolder(path: classFolder, reason: "the class folder holds no .png file") }
+            files += paths.map { LabelledFile(path: join(classFolder, $0), label: Int32(label)) }
+        }
+        return files
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Fuzzing
+import Testing
+@testable import Harness
+@testable import zoo
+@testable import Zoo
+
+/// `zoo run` and `zoo eval` on a folder of PNG images.
+@Suite struct ImageFolderRunTests {
+    /// Two classes of 8x8 gray images, dark and light (with a little texture), 40 each, as class folders.
+    static func makeFolder() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-folder-\(UUID().uuidString)").path
+        for (name, base) in [("dark", 30), ("light", 200)] {
+            try FileManager.default.createDirectory(atPath: folder + "/images/" + name, withIntermediateDirectories: true)
+            for index in 0..<40 {
+                let samples = (0..<64).map { base + ($0 * 7 + index * 13) % 25 }
+                let png = PNGEncoder(width: 8, height: 8, colorType: .gray, depth: 8, samples: samples).encode()
+                try Data(png).write(to: URL(fileURLWithPath: "\(folder)/images/\(name)/\(index).png"))
+            }
+        }
+        return folder
+    }
+
+    @Test func aRunHoldsOutEachClassesShareAndLearnsTheFolder() throws {
+        let folder = try Self.makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try #require(try ZooCommand.parseAsRoot([
+            "run", "softmax", "--dataset", folder + "/images", "--epochs", "5", "--batch-size", "8", "--val-fraction", "0.2",
+            "--record", folder + "/record.json", "--save", folder + "/weights.safetensors",
+        ]) as? Run)
+        let (record, _) = try TrainingRun.execute(try run.options())
+        // 20% of each class's 40 images held out: 16 of 80; softmax takes 28x28, so the 8x8 images are resized.
+        #expect(record.dataset == "images" && record.trainExamples == 64 && record.testExamples == 16 && record.inputShape == [1, 28, 28])
+        #expect(record.final?.testAccuracy == 1)
+        let entry = try #require(ModelRegistry.entry(named: "softmax"))
+        let evaluation = try Evaluation.execute(.classifier(entry), weights: folder + "/weights.safetensors",
+                                                dataset: .folder(folder + "/images"), resize: nil, testLimit: nil, dataDir: nil)
+        #expect(evaluation.testExamples == 80 && evaluation.metrics["testAccuracy"] == 1)
+    }
+
+    @Test func folderFlagsAreChecked() throws {
+        let folder = try Self.makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(parseError(["run", "lenet", "--dataset", folder + "/nothing"])?.contains("neither a dataset") == true)
+        #expect(parseError(["run", "lenet", "--dataset", folder + "/images", "--val-fraction", "1"])?.contains("between 0 and 1") == true)
+        #expect(parseError(["run", "lenet", "--val-fraction", "0.2"])?.contains("applies to --dataset FOLDER") == true)
+        let options = try #require(try ZooCommand.parseAsRoot(["run", "gru", "--dataset", folder + "/images"]) as? Run).options()
+        #expect { try TrainingRun.execute(options) } throws: { "\($0)".contains("gru does not train on images") }
+    }
+}
