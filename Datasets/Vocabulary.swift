@@ -47,15 +47,11 @@ public struct Vocabulary: Sendable, Equatable {
 extension Vocabulary {
     /// The tokens in index order as a JSON list: how a weights file's metadata carries a model's vocabulary
     /// (`safe_open(...).metadata()["vocab"]` in PyTorch).
-    public var json: String {
-        let data = try! JSONSerialization.data(withJSONObject: tokens, options: [.withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
-    }
+    public var json: String { jsonList(tokens) }
 
     /// The vocabulary stored as `json` (a JSON list of distinct strings holding `<unk>`); `source` names it in errors.
     public init(json: String, source: String) throws {
-        guard let list = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any],
-              let tokens = list as? [String] else {
+        guard let tokens = strings(ofJSONList: json) else {
             throw DatasetError.badVocabulary(source: source, reason: "it is not a JSON list of strings")
         }
         try self.init(tokens: tokens, source: source)

@@ -22,6 +22,8 @@ public struct Recipe: Sendable, Equatable, Encodable {
     public var gradientClip: Float?
     /// Inputs are resized (bilinear) to this side length; nil keeps the dataset's size.
     public var resize: Int?
+    /// Image transforms after the resize, by their names (`ImageTransform`: "flip", "crop:32:4", ...).
+    public var augmentation: [String] = []
 
     public init(optimizer: OptimizerKind = .sgd, learningRate: Float, momentum: Float = 0, weightDecay: Float = 0,
                 epochs: Int, batchSize: Int, initialization: Initializer?, resize: Int? = nil) {
@@ -46,7 +48,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case optimizer, learningRate, momentum, nesterov, weightDecay, epochs, batchSize, initialization, schedule
-        case gradientClip, resize
+        case gradientClip, resize, augmentation
     }
 
     /// Encodes the initializer and schedule by their readable names ("xavier-uniform", "cosine").
@@ -63,6 +65,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
         try container.encode(scheduleDescription, forKey: .schedule)
         try container.encodeIfPresent(gradientClip, forKey: .gradientClip)
         try container.encodeIfPresent(resize, forKey: .resize)
+        if !augmentation.isEmpty { try container.encode(augmentation, forKey: .augmentation) }
     }
 
     var scheduleDescription: String {
@@ -76,7 +79,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
             && a.nesterov == b.nesterov && a.weightDecay == b.weightDecay && a.epochs == b.epochs
             && a.batchSize == b.batchSize && a.initialization == b.initialization && a.schedule == b.schedule
             && a.plateau?.factor == b.plateau?.factor && a.plateau?.patience == b.plateau?.patience
-            && a.gradientClip == b.gradientClip && a.resize == b.resize
+            && a.gradientClip == b.gradientClip && a.resize == b.resize && a.augmentation == b.augmentation
     }
 }
 
@@ -90,6 +93,7 @@ extension Recipe: CustomStringConvertible {
         parts.append("batch \(batchSize)")
         parts.append("\(epochs) epochs")
         if let resize { parts.append("\(resize)x\(resize)") }
+        if !augmentation.isEmpty { parts.append("augment " + augmentation.joined(separator: " ")) }
         parts.append("init \(initialization?.description ?? "pytorch-default")")
         return parts.joined(separator: ", ")
     }

@@ -3,12 +3,6 @@ import Engine
 /// Small draws on the engine's xoshiro256** generator, written out so that a (seed, index) gives the
 /// same input on every machine and Swift version.
 extension RandomGenerator {
-    /// Uniform in 0..<n (n > 0), by Lemire's multiply-shift (the bias is negligible at these sizes).
-    mutating func below(_ n: Int) -> Int {
-        precondition(n > 0, "below(\(n))")
-        return Int(next().multipliedFullWidth(by: UInt64(n)).high)
-    }
-
     /// Uniform in `range` (not empty).
     mutating func within(_ range: ClosedRange<Int>) -> Int { range.lowerBound + below(range.count) }
 

@@ -9,11 +9,16 @@ enum ClassifierRun {
         let (trainSet, testSet, testName) = try options.dataset.classifierSets(dataDir: options.dataDir, valFraction: options.valFraction,
                                                                                seed: options.seed)
         let side = entry.inputSide(requested: recipe.resize, images: trainSet.height)
-        try entry.requireInputSize(side)
         let resize = side == trainSet.height && side == trainSet.width ? nil : side
+        let transforms = try ImageTransform.checked(recipe.augmentation, channels: trainSet.channels)
         let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: options.shuffle, seed: options.seed,
-                                   limit: options.limit, resize: resize)
-        let test = BatchLoader(testSet, batchSize: recipe.batchSize, shuffle: false, limit: options.testLimit, resize: resize)
+                                   limit: options.limit, resize: resize, transforms: transforms)
+        // Test images go straight to the training images' final size, through the transforms that draw nothing.
+        let inputShape = training.exampleShape
+        try entry.requireInputSize(inputShape[1])
+        let testResize = Array(inputShape[1...]) == [testSet.height, testSet.width] ? nil : inputShape[1]
+        let test = BatchLoader(testSet, batchSize: recipe.batchSize, shuffle: false, limit: options.testLimit, resize: testResize,
+                               transforms: transforms.filter { !$0.isRandom })
 
         let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
@@ -25,7 +30,9 @@ enum ClassifierRun {
             headline: "zoo run \(entry.name) on \(dataset): \(model.parameterCount.formatted()) parameters, "
                 + "\(training.count.formatted()) training / \(test.count.formatted()) \(testName) examples",
             trainExamples: training.count, testExamples: test.count,
-            inputShape: resize.map { [trainSet.channels, $0, $0] } ?? [trainSet.channels, trainSet.height, trainSet.width],
+            inputShape: inputShape,
+            weightsMetadata: ["classes": jsonList(trainSet.classNames),
+                              "preprocess": jsonList(transforms.filter { !$0.isRandom }.map(\.description)), "side": String(inputShape[1])],
             summary: summary)
     }
 

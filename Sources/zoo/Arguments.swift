@@ -7,6 +7,7 @@ import Zoo
 
 extension Recipe.OptimizerKind: ExpressibleByArgument {}
 extension TimeMachine.Tokens: ExpressibleByArgument {}
+extension RecipePreset: ExpressibleByArgument {}
 
 /// A model name on the command line, checked against the registry.
 struct ModelName: ExpressibleByArgument {

@@ -14,6 +14,14 @@ struct Run: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    @Option(name: .customLong("recipe"), help: ArgumentHelp("Start from a named recipe instead of the model's: \(RecipePreset.allCases.map(\.rawValue).joined(separator: ", ")) (d2l 14.13's CIFAR-10 recipe).",
+                               valueName: "name"))
+    var recipePreset: RecipePreset?
+
+    @Option(help: ArgumentHelp("Images: a transform after the resize (repeatable, applied in order): flip, crop:SIZE:PAD, resized-crop:SIZE[:SMIN:SMAX[:RMIN:RMAX]], normalize:MEAN,...:STD,... Random ones apply to training images only.",
+                               valueName: "transform"))
+    var augment: [String] = []
+
     @Option(help: "Epochs to train (default: the recipe's).")
     var epochs: Int?
 
@@ -112,8 +120,11 @@ struct Run: ParsableCommand {
             }
         case .languageModel: break
         }
-        if case .classifier = model.model {} else if data.resize != nil {
-            throw ValidationError("--resize applies to images; \(model.model.name) is not an image classifier.")
+        if case .classifier = model.model {} else if data.resize != nil || recipePreset != nil || !augment.isEmpty {
+            throw ValidationError("--resize, --recipe and --augment apply to images; \(model.model.name) is not an image classifier.")
+        }
+        for transform in augment {
+            do { _ = try ImageTransform.parse(transform) } catch { throw ValidationError("\(error)") }
         }
         if checkpointEvery != nil && checkpoint == nil && resume == nil {
             throw ValidationError("--checkpoint-every needs --checkpoint FILE (or --resume FILE) to write to.")
@@ -148,7 +159,7 @@ struct Run: ParsableCommand {
     /// The model's recipe with these flags applied.
     func recipe() throws -> Recipe {
         var recipe = switch model.model {
-        case let .classifier(entry): entry.recipe(resize: data.resize)
+        case let .classifier(entry): recipePreset?.recipe ?? entry.recipe(resize: data.resize)
         case let .languageModel(entry): entry.recipe
         case let .translator(entry): entry.recipe
         }
@@ -160,6 +171,7 @@ struct Run: ParsableCommand {
         recipe.optimizer = optimizer ?? recipe.optimizer
         recipe.nesterov = nesterov || recipe.nesterov
         recipe.gradientClip = clip ?? recipe.gradientClip
+        if !augment.isEmpty { recipe.augmentation = augment }
         recipe.resize = data.resize ?? recipe.resize
         if let initialization { recipe.initialization = initialization.initializer }
         if schedule != nil || warmup > 0 {

@@ -4,6 +4,7 @@ import Testing
 @testable import Harness
 @testable import zoo
 @testable import Zoo
+@testable import Engine
 
 /// `zoo run` and `zoo eval` on a folder of PNG images.
 @Suite struct ImageFolderRunTests {
@@ -36,6 +37,33 @@ import Testing
         let evaluation = try Evaluation.execute(.classifier(entry), weights: folder + "/weights.safetensors",
                                                 dataset: .folder(folder + "/images"), resize: nil, testLimit: nil, dataDir: nil)
         #expect(evaluation.testExamples == 80 && evaluation.metrics["testAccuracy"] == 1)
+    }
+
+    /// A run's normalisation is saved with its weights (beside the class names and input side), and
+    /// `zoo eval` applies it: centred at 0.5 with std 0.1, dark images lie below 0 and light ones above,
+    /// where unnormalised both lie above.
+    @Test func evaluationAppliesTheRunsNormalization() throws {
+        let folder = try Self.makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try #require(try ZooCommand.parseAsRoot([
+            "run", "softmax", "--dataset", folder + "/images", "--epochs", "3", "--batch-size", "8", "--lr", "0.01",
+            "--augment", "flip", "--augment", "normalize:0.5:0.1", "--record", folder + "/record.json", "--save", folder + "/w.safetensors",
+        ]) as? Run)
+        let (record, _) = try TrainingRun.execute(try run.options())
+        #expect(record.final?.testAccuracy == 1)
+        let metadata = try SafeTensors.read(folder + "/w.safetensors").metadata
+        #expect(metadata["classes"] == #"["dark","light"]"# && metadata["preprocess"] == #"["normalize:0.5:0.1"]"# && metadata["side"] == "28")
+        let entry = try #require(ModelRegistry.entry(named: "softmax"))
+        let evaluation = try Evaluation.execute(.classifier(entry), weights: folder + "/w.safetensors", dataset: .folder(folder + "/images"),
+                                                resize: nil, testLimit: nil, dataDir: nil)
+        #expect(evaluation.metrics["testAccuracy"] == 1)
+    }
+
+    @Test func namedRecipesAndTransformsReachTheRecipe() throws {
+        let recipe = try #require(try ZooCommand.parseAsRoot(["run", "resnet18", "--recipe", "kaggle-cifar10", "--epochs", "3"]) as? Run).recipe()
+        #expect(recipe.resize == 40 && recipe.batchSize == 32 && recipe.epochs == 3 && recipe.momentum == 0.9 && recipe.learningRate == 2e-4)
+        #expect(recipe.augmentation.first == "resized-crop:32:0.64:1:1:1" && recipe.schedule == .step(every: 4, gamma: 0.9))
+        #expect(parseError(["run", "lenet", "--augment", "rotate:10"])?.contains("expected flip, crop") == true)
     }
 
     @Test func folderFlagsAreChecked() throws {

@@ -15,7 +15,9 @@ import Testing
     }
 
     @Test(arguments: [
-        (["run", "gru", "--resize", "28"], "--resize applies to images"),
+        (["run", "gru", "--resize", "28"], "--resize, --recipe and --augment apply to images"),
+        (["run", "gru", "--recipe", "kaggle-cifar10"], "apply to images"),
+        (["run", "gru", "--augment", "flip"], "apply to images"),
         (["run", "lenet", "--hidden", "8"], "--hidden, --layers and --tokens apply to language models"),
         (["run", "gru", "--length=-1"], "--length must be at least 0"),
         (["run", "gru", "--hidden", "0"], "--hidden must be positive"),

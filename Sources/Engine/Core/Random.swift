@@ -37,6 +37,17 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     /// Uniform in [0, 1).
     public mutating func nextUniform() -> Float { Float(next() >> 40) * 0x1p-24 }
 
+    /// Uniform in 0..<n (n > 0), by Lemire's multiply-shift (the bias is negligible at these sizes).
+    public mutating func below(_ n: Int) -> Int {
+        precondition(n > 0, "below(\(n))")
+        return Int(next().multipliedFullWidth(by: UInt64(n)).high)
+    }
+
+    /// Uniform in `range`, in double precision.
+    public mutating func uniform(in range: ClosedRange<Double>) -> Double {
+        range.lowerBound + (range.upperBound - range.lowerBound) * Double(next() >> 11) * 0x1p-53
+    }
+
     /// Standard normal (Box-Muller).
     public mutating func nextNormal() -> Float {
         let u1 = Double(next() >> 11) * 0x1p-53, u2 = Double(next() >> 11) * 0x1p-53
