@@ -34,16 +34,9 @@ public enum Evaluation {
     static func classifier(_ entry: ModelEntry, weights: String, dataset: DatasetChoice, resize: Int?, testLimit: Int?,
                            dataDir: String?) throws -> EvaluationRecord {
         let testSet = try dataset.evaluationSet(dataDir: dataDir)
-        // The size and the transforms that draw nothing (normalisation) the run saved with the weights.
-        let file = try SafeTensors.read(weights)
-        let saved = (side: file.metadata["side"].flatMap { Int($0) }, preprocess: file.metadata["preprocess"].flatMap(strings(ofJSONList:)) ?? [])
-        let side = entry.inputSide(requested: resize ?? saved.side ?? entry.recipe.resize, images: testSet.height)
-        try entry.requireInputSize(side)
-        let model = entry.build(channels: testSet.channels, classes: testSet.classNames.count)
-        try model.load(file, source: weights)
-        let test = BatchLoader(testSet, batchSize: 256, shuffle: false, limit: testLimit,
-                               resize: side == testSet.height && side == testSet.width ? nil : side,
-                               transforms: try ImageTransform.checked(saved.preprocess, channels: testSet.channels))
+        let saved = try SavedClassifier(entry, weights: weights)
+        let test = try saved.loader(testSet, resize: resize, limit: testLimit)
+        let model = try saved.model(channels: testSet.channels, classes: testSet.classNames.count)
         let clock = Stopwatch()
         let accuracy = ClassificationTask.accuracy(of: model, on: test)
         return EvaluationRecord(model: entry.name, task: .classification, weights: weights, dataset: dataset.name,

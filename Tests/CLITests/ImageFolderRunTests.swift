@@ -1,4 +1,5 @@
 import Foundation
+import Datasets
 import Fuzzing
 import Testing
 @testable import Harness
@@ -37,6 +38,17 @@ import Testing
         let evaluation = try Evaluation.execute(.classifier(entry), weights: folder + "/weights.safetensors",
                                                 dataset: .folder(folder + "/images"), resize: nil, testLimit: nil, dataDir: nil)
         #expect(evaluation.testExamples == 80 && evaluation.metrics["testAccuracy"] == 1)
+
+        // zoo predict: a grid of 10 images spread over both classes, all right; the top classes of files.
+        let (correct, shown) = try Prediction.grid(entry, weights: folder + "/weights.safetensors", dataset: .folder(folder + "/images"),
+                                                   dataDir: nil, resize: nil, count: 10, out: folder + "/grid.png")
+        #expect(correct == 10 && shown == 10)
+        let grid = try PNGImage(contentsOf: folder + "/grid.png")
+        #expect(grid.channels == 3 && grid.width > 8 * 72 && grid.height > 2 * 72)
+        let top = try Prediction.topClasses(entry, weights: folder + "/weights.safetensors",
+                                            images: [folder + "/images/light/3.png", folder + "/images/dark/5.png"], resize: nil)
+        #expect(top.map { $0.map(\.name) } == [["light", "dark"], ["dark", "light"]])
+        #expect(top.allSatisfy { abs($0.map(\.probability).reduce(0, +) - 1) < 1e-5 && $0[0].probability > 0.5 })
     }
 
     /// A run's normalisation is saved with its weights (beside the class names and input side), and
@@ -72,6 +84,9 @@ import Testing
         #expect(parseError(["run", "lenet", "--dataset", folder + "/nothing"])?.contains("neither a dataset") == true)
         #expect(parseError(["run", "lenet", "--dataset", folder + "/images", "--val-fraction", "1"])?.contains("between 0 and 1") == true)
         #expect(parseError(["run", "lenet", "--val-fraction", "0.2"])?.contains("applies to --dataset FOLDER") == true)
+        #expect(parseError(["predict", "gru", "--weights", "w.safetensors"])?.contains("takes image classifiers") == true)
+        #expect(parseError(["predict", "lenet", "--weights", "w.safetensors", "--count", "0"])?.contains("--count must be positive") == true)
+        #expect(parseError(["predict", "lenet", "--weights", "w", "--dataset", folder + "/images", "a.png"])?.contains("not both") == true)
         let options = try #require(try ZooCommand.parseAsRoot(["run", "gru", "--dataset", folder + "/images"]) as? Run).options()
         #expect { try TrainingRun.execute(options) } throws: { "\($0)".contains("gru does not train on images") }
     }
