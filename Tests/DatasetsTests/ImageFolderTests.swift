@@ -89,6 +89,30 @@ import Fuzzing
         #expect(set.holdingOut(fraction: 0.1, seed: 4).heldOut.pixels != heldOut.pixels)
     }
 
+    /// Fashion-MNIST's first 300 test images written as class-folder PNGs read back as the IDX file holds
+    /// them: the same pixels, labels and classes (folders named so that they sort in label order).
+    @Test(.enabled(if: FashionMNISTTests.installed, "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)"))
+    func pngFoldersReadAsTheIDXFiles() throws {
+        let idx = try FashionMNIST.load(split: .test, directory: FashionMNIST.systemDirectory).subset(Array(0..<300))
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        for index in 0..<idx.count {
+            let label = Int(idx.labels[index])
+            let samples = idx.pixels[(index * 784)..<((index + 1) * 784)].map { Int(($0 * 255).rounded()) }
+            let png = PNGEncoder(width: 28, height: 28, colorType: .gray, depth: 8, samples: samples).encode()
+            let path = folder.file("\(label)-\(FashionMNIST.classNames[label])/\(String(format: "%05d", index)).png")
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(png).write(to: URL(fileURLWithPath: path))
+        }
+        let images = try ImageFolder(path: folder.path)
+        let set = try images.images(images.training)
+        #expect(images.classNames.map { String($0.drop { $0 != "-" }.dropFirst()) } == FashionMNIST.classNames)
+        // The folder lists images class by class; in that order they are the IDX images exactly.
+        let order = idx.labels.indices.sorted { (idx.labels[$0], $0) < (idx.labels[$1], $1) }
+        let reordered = idx.subset(order)
+        #expect(set.labels == reordered.labels && set.pixels == reordered.pixels)
+    }
+
     /// d2l's tiny Kaggle CIFAR-10 copy: 1,000 labelled 32x32 RGB images in 10 classes.
     @Test(.enabled(if: TextCorpusTests.sharedDataAvailable, "../shared/data is not beside this clone"))
     func theTinyKaggleCIFARFolderLoads() throws {
