@@ -18,7 +18,7 @@ def idx(path):
     with gzip.open(path) as f:
         data = f.read()
     magic, count = struct.unpack(">II", data[:8])
-    dims = [struct.unpack(">I", data[8 + 4 * i:12 + 4 * i])[0] for i in range(1, (magic & 0xFF))]
+    dims = [struct.unpack(">I", data[4 + 4 * i:8 + 4 * i])[0] for i in range(1, magic & 0xFF)]
     return count, dims, data[8 + 4 * len(dims):]
 
 

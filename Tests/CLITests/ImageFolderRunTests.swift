@@ -73,7 +73,7 @@ import Testing
 
     @Test func namedRecipesAndTransformsReachTheRecipe() throws {
         let recipe = try #require(try ZooCommand.parseAsRoot(["run", "resnet18", "--recipe", "kaggle-cifar10", "--epochs", "3"]) as? Run).recipe()
-        #expect(recipe.resize == 40 && recipe.batchSize == 32 && recipe.epochs == 3 && recipe.momentum == 0.9 && recipe.learningRate == 2e-4)
+        #expect(recipe.resize == 40 && recipe.batchSize == 32 && recipe.epochs == 3 && recipe.momentum == 0.9 && recipe.learningRate == 2e-4 * 32)
         #expect(recipe.augmentation.first == "resized-crop:32:0.64:1:1:1" && recipe.schedule == .step(every: 4, gamma: 0.9))
         #expect(parseError(["run", "lenet", "--augment", "rotate:10"])?.contains("expected flip, crop") == true)
     }
