@@ -91,9 +91,3 @@ public func crossEntropy(logits: Tensor, targets: [Int], mask: [Bool]? = nil) ->
     }
 }
 
-/// Mean squared error between `prediction` and `target` of the same shape.
-public func mseLoss(_ prediction: Tensor, _ target: Tensor) -> Tensor {
-    precondition(prediction.shape == target.shape, "mseLoss shapes differ: \(prediction.shape) vs \(target.shape)")
-    let difference = prediction - target
-    return (difference * difference).mean()
-}
