@@ -154,15 +154,19 @@ public enum ModelRegistry {
     /// The translators: d2l's encoder-decoder, without and with attention.
     public static let translators = TranslatorEntry.all
 
+    /// The regression models: linear regression.
+    public static let regressions = RegressionEntry.all
+
     /// The model called `name` (case-insensitive) of any family, or nil.
     public static func model(named name: String) -> ZooModel? {
         if let entry = entry(named: name) { return .classifier(entry) }
         if let entry = languageModels.first(where: { $0.name == name.lowercased() }) { return .languageModel(entry) }
+        if let entry = regressions.first(where: { $0.name == name.lowercased() }) { return .regression(entry) }
         return translators.first { $0.name == name.lowercased() }.map(ZooModel.translator)
     }
 
-    /// Every model's name: image classifiers, language models, translators.
-    public static var names: [String] { all.map(\.name) + languageModels.map(\.name) + translators.map(\.name) }
+    /// Every model's name: image classifiers, language models, translators, regressions.
+    public static var names: [String] { all.map(\.name) + languageModels.map(\.name) + translators.map(\.name) + regressions.map(\.name) }
 }
 
 /// A model of the zoo, by family: what `zoo run` trains decides how it is trained and measured.
@@ -170,12 +174,14 @@ public enum ZooModel: Sendable {
     case classifier(ModelEntry)
     case languageModel(LanguageModelEntry)
     case translator(TranslatorEntry)
+    case regression(RegressionEntry)
 
     public var name: String {
         switch self {
         case let .classifier(entry): entry.name
         case let .languageModel(entry): entry.name
         case let .translator(entry): entry.name
+        case let .regression(entry): entry.name
         }
     }
 
@@ -184,6 +190,7 @@ public enum ZooModel: Sendable {
         case let .classifier(entry): entry.summary
         case let .languageModel(entry): entry.summary
         case let .translator(entry): entry.summary
+        case let .regression(entry): entry.summary
         }
     }
 
@@ -193,6 +200,7 @@ public enum ZooModel: Sendable {
         case let .classifier(entry): entry.recipe
         case let .languageModel(entry): entry.recipe
         case let .translator(entry): entry.recipe
+        case let .regression(entry): entry.recipe
         }
     }
 }

@@ -109,6 +109,8 @@ public enum Benchmark {
                 item = .languageModel(entry, hidden: text.hidden, steps: text.steps, batch: batchSize ?? 32)
             case let .translator(entry):
                 item = .translator(entry, batch: batchSize ?? 128)
+            case .regression:
+                continue  // a two-weight model: nothing to measure (Bench refuses it by name)
             }
             let (train, infer, flops) = measure(item, samples: samples)
             if profile { profiles.append(profileTable(item)) }

@@ -6,6 +6,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
     case fashionMNIST = "fashion-mnist"
     case timeMachine = "timemachine"
     case fraEng = "fra-eng"
+    case syntheticLinear = "synthetic-linear"
 
     /// A one-line description for `zoo list`.
     public var summary: String {
@@ -13,6 +14,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
         case .fashionMNIST: "Fashion-MNIST: 60,000 training / 10,000 test grayscale 28x28 images, 10 classes"
         case .timeMachine: "The Time Machine (H. G. Wells), characters: 10,000 training / 5,000 held-out windows of 32 (d2l v1.0)"
         case .fraEng: "English-French sentence pairs (Tatoeba): 158,774 training / 8,356 held-out (every 20th) pairs"
+        case .syntheticLinear: "y = x w + b + noise (w = [2, -3.4], b = 4.2, noise 0.01), x ~ N(0, 1): 1,000 training / 1,000 held-out examples drawn from --seed"
         }
     }
 
@@ -20,7 +22,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
     public var storedSide: Int? {
         switch self {
         case .fashionMNIST: 28
-        case .timeMachine, .fraEng: nil
+        case .timeMachine, .fraEng, .syntheticLinear: nil
         }
     }
 
@@ -30,6 +32,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
         case .classifier: .fashionMNIST
         case .languageModel: .timeMachine
         case .translator: .fraEng
+        case .regression: .syntheticLinear
         }
     }
 
@@ -39,6 +42,7 @@ public enum DatasetName: String, CaseIterable, Sendable {
         case .classifier: [.fashionMNIST]
         case .languageModel: [.timeMachine]
         case .translator: [.fraEng]
+        case .regression: [.syntheticLinear]
         }
         guard suitable.contains(self) else { throw RunError.unsuitableDataset(model: model.name, dataset: rawValue, suitable: suitable.map(\.rawValue)) }
     }

@@ -18,7 +18,7 @@ final class ProgressDisplay {
         lastDraw.restart()
         let width = 24, filled = width * batch / max(batches, 1)
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
-        let line = "epoch \(epoch)/\(totalEpochs) [\(bar)] \(batch)/\(batches)  loss \(fixed(loss, 3))  "
+        let line = "epoch \(epoch)/\(totalEpochs) [\(bar)] \(batch)/\(batches)  "
             + "\(kind.trainingMetric(loss: loss, accuracy: accuracy))  \(whole(examplesPerSecond)) \(kind.unit)"
         print("\r\u{1B}[2K" + line, terminator: "")
         fflush(stdout)
@@ -26,7 +26,7 @@ final class ProgressDisplay {
 
     func epoch(_ m: EpochMetrics) {
         if live { print("\r\u{1B}[2K", terminator: "") }
-        print("epoch \(m.epoch)/\(totalEpochs)  loss \(fixed(m.trainLoss, 3))  \(kind.trainingMetric(loss: m.trainLoss, accuracy: m.trainAccuracy))  "
+        print("epoch \(m.epoch)/\(totalEpochs)  \(kind.trainingMetric(loss: m.trainLoss, accuracy: m.trainAccuracy))  "
             + "\(kind.heldOutMetric(m))  \(whole(m.trainExamplesPerSecond)) \(kind.unit) train  "
             + "\(whole(m.evalExamplesPerSecond)) \(kind.unit) eval  \(fixed(m.wallSeconds, 1)) s")
         fflush(stdout)

@@ -112,7 +112,7 @@ public enum RunComparison {
             (order[$0.entry.model] ?? .max, $0.entry.date) < (order[$1.entry.model] ?? .max, $1.entry.date)
         }
         var sections: [String] = []
-        for kind in [TaskKind.classification, .languageModel, .translation] {
+        for kind in [TaskKind.classification, .languageModel, .translation, .regression] {
             let runs = rows.filter { ($0.entry.task ?? .classification) == kind }
             guard !runs.isEmpty || kind == .classification else { continue }
             sections.append("### \(kind.title)\n\n" + table(kind, runs, linkPrefix: linkPrefix).markdown)
@@ -126,6 +126,7 @@ public enum RunComparison {
         case .classification: ["input", "recipe", "epochs", "train examples", "test acc", "d2l test acc", "train loss / acc", "train ex/s"]
         case .languageModel: ["recipe", "epochs", "train windows", "held-out ppl", "d2l held-out ppl", "train ppl", "train tok/s"]
         case .translation: ["recipe", "epochs", "train pairs", "BLEU greedy", "beam 2", "beam 4", "held-out loss", "train tok/s"]
+        case .regression: ["recipe", "epochs", "train examples", "train loss", "held-out mse", "|w error|", "|b error|"]
         }
         var table = TextTable(header: ["model", "params"] + metrics + ["wall", "command", "record", "plot"])
         for (file, run) in runs {
@@ -144,6 +145,10 @@ public enum RunComparison {
             case .translation:
                 [run.recipe.summary, String(run.epochs.count), run.trainExamples.formatted(), metric("bleu", 2), metric("bleuBeam2", 2),
                  metric("bleuBeam4", 2), metric("testLoss", 3), trainRate]
+            case .regression:
+                [run.recipe.summary, String(run.epochs.count), run.trainExamples.formatted(), String(format: "%.3g", last.trainLoss),
+                 last.heldOut["testLoss"].map { String(format: "%.3g", $0) } ?? "", last.heldOut["weightError"].map { String(format: "%.2g", $0) } ?? "",
+                 last.heldOut["biasError"].map { String(format: "%.2g", $0) } ?? ""]
             }
             table.add([run.model, run.parameters.formatted()] + values
                       + [duration(wallSeconds(of: run)), "`" + reproducingCommand(run.commandLine) + "`",

@@ -35,6 +35,8 @@ public struct RunOptions: Sendable {
     public var prefix = "time traveller", sampleLength = 50
     public var commandLine: String = CommandLine.arguments.joined(separator: " ")
 
+    /// Regressions: the loss trained on.
+    public var regressionLoss = RegressionLoss.mse
     /// Image folders without a test split: the share of each class held out to measure accuracy on.
     public var valFraction = 0.1
 

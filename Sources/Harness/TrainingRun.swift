@@ -54,6 +54,7 @@ public enum TrainingRun {
                 case let .classifier(entry): return try train(ClassifierRun.prepare(entry, options), options, recordPath, total)
                 case let .languageModel(entry): return try train(LanguageModelRun.prepare(entry, options), options, recordPath, total)
                 case let .translator(entry): return try train(TranslatorRun.prepare(entry, options), options, recordPath, total)
+                case let .regression(entry): return try train(RegressionRun.prepare(entry, options), options, recordPath, total)
                 }
             }
         } catch TrainingError.interrupted(let signal, let epoch, let batch, let saved) {

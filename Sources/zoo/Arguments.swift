@@ -8,6 +8,7 @@ import Zoo
 extension Recipe.OptimizerKind: ExpressibleByArgument {}
 extension TimeMachine.Tokens: ExpressibleByArgument {}
 extension RecipePreset: ExpressibleByArgument {}
+extension RegressionLoss: ExpressibleByArgument {}
 
 /// A model name on the command line, checked against the registry.
 struct ModelName: ExpressibleByArgument {

@@ -47,6 +47,9 @@ struct Bench: ParsableCommand {
         try requireInRange(sgemmSize, "--sgemm-size", 1...8192)
         try requirePositive(samples, "--samples")
         try requireInRange(resize, "--resize", 1...maximumSide)
+        if let regression = models.first(where: { if case .regression = $0.model { true } else { false } }) {
+            throw ValidationError("zoo bench measures classifiers, language models and translators; \(regression.model.name) trains in milliseconds (`zoo run \(regression.model.name)` prints its time).")
+        }
     }
 
     func run() throws {

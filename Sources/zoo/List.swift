@@ -23,6 +23,11 @@ struct List: ParsableCommand {
             translators.add([entry.name, "\(entry.steps) tokens", entry.recipe.description, entry.summary])
         }
         print("\nTranslators (default dataset fra-eng; parameters depend on the vocabularies of the pairs used):\n" + translators.rendered)
+        var regressions = TextTable(header: ["model", "inputs", "default recipe", "description"])
+        for entry in ModelRegistry.regressions {
+            regressions.add([entry.name, String(entry.inputs), entry.recipe.description, entry.summary])
+        }
+        print("\nRegression (default dataset synthetic-linear; --loss mse, huber or l1):\n" + regressions.rendered)
         var datasets = TextTable(header: ["dataset", "description"])
         for dataset in DatasetName.allCases { datasets.add([dataset.rawValue, dataset.summary]) }
         print("\nDatasets:\n" + datasets.rendered)

@@ -64,6 +64,9 @@ struct Run: ParsableCommand {
     @Option(help: "Image folders without a test/ or val/ folder: the share of each class held out (by --seed) to measure accuracy on (default 0.1).")
     var valFraction: Double?
 
+    @Option(help: "Regressions: the loss to train on, mse, huber or l1 (default mse).")
+    var loss: RegressionLoss?
+
 
     @Option(help: "Where to write the JSON record (default: Results/runs/<model>-<dataset>-<time>.json).")
     var record: String?
@@ -105,6 +108,9 @@ struct Run: ParsableCommand {
         try requirePositive(epochs, "--epochs")
         try requirePositive(batchSize, "--batch-size")
         try requirePositive(limit, "--limit")
+        if loss != nil, !{ if case .regression = model.model { true } else { false } }() {
+            throw ValidationError("--loss applies to regressions (linreg); \(model.model.name) has its own loss.")
+        }
         if let valFraction {
             guard case .folder = data.dataset else { throw ValidationError("--val-fraction applies to --dataset FOLDER (a folder of images).") }
             guard valFraction > 0 && valFraction < 1 else { throw ValidationError("--val-fraction must lie between 0 and 1 (exclusive), e.g. 0.1.") }
@@ -114,7 +120,7 @@ struct Run: ParsableCommand {
         try requireInRange(layers, "--layers", 1...16)
         try requireInRange(length, "--length", 0...100_000)
         switch model.model {
-        case .classifier, .translator:
+        case .classifier, .translator, .regression:
             if hidden != nil || layers != nil || tokens != .character {
                 throw ValidationError("--hidden, --layers and --tokens apply to language models; \(model.model.name) is not one.")
             }
@@ -162,6 +168,7 @@ struct Run: ParsableCommand {
         case let .classifier(entry): recipePreset?.recipe ?? entry.recipe(resize: data.resize)
         case let .languageModel(entry): entry.recipe
         case let .translator(entry): entry.recipe
+        case let .regression(entry): entry.recipe
         }
         recipe.epochs = epochs ?? recipe.epochs
         recipe.batchSize = batchSize ?? recipe.batchSize
@@ -195,6 +202,7 @@ struct Run: ParsableCommand {
         options.seed = seed
         options.limit = limit
         options.valFraction = valFraction ?? options.valFraction
+        options.regressionLoss = loss ?? options.regressionLoss
         options.testLimit = data.testLimit
         options.dataDir = data.dataDir
         options.recordPath = record

@@ -29,6 +29,7 @@ import Testing
         (["--data-dir", "/nonexistent/zoo-data"], "is not a folder"),
         (["--resize=0"], "--resize must be positive"),
         (["--resize=100000"], "--resize must be positive and at most 1024"),
+        (["--loss", "l1"], "--loss applies to regressions"),
     ])
     func badFlagValuesAreRejected(flags: [String], expected: String) throws {
         let message = try #require(parseError(["run", "lenet"] + flags))

@@ -113,7 +113,8 @@ import Testing
         #expect(ModelRegistry.entry(named: "mlp")?.recipe.learningRate == 0.1)
         #expect(ModelRegistry.entry(named: "resnet-9000") == nil)
         #expect(ModelRegistry.entry(named: "resnet18")?.trainingSize == 28)
-        #expect(Set(ModelRegistry.names).count == ModelRegistry.all.count + ModelRegistry.languageModels.count + ModelRegistry.translators.count)
+        #expect(Set(ModelRegistry.names).count == ModelRegistry.all.count + ModelRegistry.languageModels.count + ModelRegistry.translators.count
+                + ModelRegistry.regressions.count)
     }
 
     /// d2l v1.0's language-model recipes; each model is RNNLM's `rnn` + `linear` with PyTorch's keys, and
