@@ -3,6 +3,8 @@ import Engine
 /// How to train a model: d2l's settings for it unless the user overrides them.
 public struct Recipe: Sendable, Equatable, Encodable {
     public enum OptimizerKind: String, Sendable, Codable, CaseIterable { case sgd, adam, adamw }
+    /// How often the schedule steps: after each epoch (PyTorch's usual) or after each batch (Noam).
+    public enum ScheduleUnit: String, Sendable, Codable, CaseIterable { case epoch, batch }
 
     public var optimizer: OptimizerKind
     public var learningRate: Float
@@ -14,8 +16,9 @@ public struct Recipe: Sendable, Equatable, Encodable {
     public var batchSize: Int
     /// How Linear/Conv2d weights are re-initialized before training; nil keeps PyTorch's defaults.
     public var initialization: Initializer?
-    /// The learning rate's factor per epoch.
+    /// The learning rate's factor per epoch or per batch (`scheduleUnit`).
     public var schedule: LearningRateSchedule = .constant
+    public var scheduleUnit = ScheduleUnit.epoch
     /// ReduceLROnPlateau on the training loss, on top of `schedule`.
     public var plateau: PlateauReducer?
     /// Gradients are rescaled to at most this global L2 norm before each step.
@@ -48,7 +51,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case optimizer, learningRate, momentum, nesterov, weightDecay, epochs, batchSize, initialization, schedule
-        case gradientClip, resize, augmentation
+        case gradientClip, resize, augmentation, scheduleUnit
     }
 
     /// Encodes the initializer and schedule by their readable names ("xavier-uniform", "cosine").
@@ -66,6 +69,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(gradientClip, forKey: .gradientClip)
         try container.encodeIfPresent(resize, forKey: .resize)
         if !augmentation.isEmpty { try container.encode(augmentation, forKey: .augmentation) }
+        if scheduleUnit == .batch { try container.encode(scheduleUnit, forKey: .scheduleUnit) }
     }
 
     var scheduleDescription: String {
@@ -80,6 +84,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
             && a.batchSize == b.batchSize && a.initialization == b.initialization && a.schedule == b.schedule
             && a.plateau?.factor == b.plateau?.factor && a.plateau?.patience == b.plateau?.patience
             && a.gradientClip == b.gradientClip && a.resize == b.resize && a.augmentation == b.augmentation
+            && a.scheduleUnit == b.scheduleUnit
     }
 }
 
@@ -88,7 +93,7 @@ extension Recipe: CustomStringConvertible {
         var parts = ["\(optimizer.rawValue.uppercased()) lr \(learningRate.formatted())"]
         if momentum != 0 && optimizer == .sgd { parts.append("momentum \(momentum.formatted())\(nesterov ? " (Nesterov)" : "")") }
         if weightDecay != 0 { parts.append("wd \(weightDecay.formatted())") }
-        if schedule != .constant || plateau != nil { parts.append(scheduleDescription) }
+        if schedule != .constant || plateau != nil { parts.append(scheduleDescription + (scheduleUnit == .batch ? " per batch" : "")) }
         if let gradientClip { parts.append("clip \(gradientClip.formatted())") }
         parts.append("batch \(batchSize)")
         parts.append("\(epochs) epochs")

@@ -1,14 +1,17 @@
 import Engine
 
 /// Reads the `--schedule` mini-language: `constant`, `step:EVERY:GAMMA`, `multistep:E1,E2,...:GAMMA`,
-/// `exponential:GAMMA`, `cosine` or `cosine:MIN_FACTOR`, `poly:POWER`, `plateau:FACTOR:PATIENCE`;
-/// `warmupEpochs` > 0 puts a linear warm-up in front.
+/// `exponential:GAMMA`, `natural-exponential:RATE`, `inverse-time:RATE`, `piecewise:B1,B2:F1,F2,F3`
+/// (factors of the base rate), `cosine` or `cosine:MIN_FACTOR`, `poly:POWER`, `noam:WARMUP`,
+/// `plateau:FACTOR:PATIENCE`; `warmupEpochs` > 0 puts a linear warm-up in front. Counts are in the
+/// schedule's unit (epochs, or batches with `--schedule-unit batch`).
 public enum ScheduleParser {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
 
-    public static let syntax = "constant, step:EVERY:GAMMA, multistep:E1,E2:GAMMA, exponential:GAMMA, cosine[:MIN_FACTOR], poly:POWER, plateau:FACTOR:PATIENCE"
+    public static let syntax = "constant, step:EVERY:GAMMA, multistep:E1,E2:GAMMA, exponential:GAMMA, natural-exponential:RATE, "
+        + "inverse-time:RATE, piecewise:B1,B2:F1,F2,F3, cosine[:MIN_FACTOR], poly:POWER, noam:WARMUP, plateau:FACTOR:PATIENCE"
 
     /// The schedule and plateau reducer `text` names; cosine and polynomial decay span the run.
     public static func parse(_ text: String, warmupEpochs: Int = 0) throws -> (LearningRateSchedule, PlateauReducer?) {
@@ -49,6 +52,19 @@ public enum ScheduleParser {
             let milestones = try parts[1].split(separator: ",", omittingEmptySubsequences: false).map { try epochs(String($0), minimum: 1) }
             schedule = .multiStep(milestones: milestones, gamma: try gamma(2))
         case "exponential": try expectParts(2); schedule = .exponential(gamma: try gamma(1))
+        case "natural-exponential": try expectParts(2); schedule = .naturalExponential(rate: try number(1, "the rate must be positive") { $0 > 0 })
+        case "inverse-time": try expectParts(2); schedule = .inverseTime(rate: try number(1, "the rate must be positive") { $0 > 0 })
+        case "piecewise":
+            try expectParts(3)
+            let boundaries = try parts[1].split(separator: ",", omittingEmptySubsequences: false).map { try epochs(String($0), minimum: 1) }
+            let factors = parts[2].split(separator: ",", omittingEmptySubsequences: false).map { Float($0) }
+            guard boundaries == boundaries.sorted(), Set(boundaries).count == boundaries.count, factors.count == boundaries.count + 1,
+                  factors.allSatisfy({ ($0 ?? -1) > 0 && $0!.isFinite }) else {
+                throw Failure(description: "--schedule \(text): piecewise takes increasing boundaries and one positive factor more than "
+                                  + "boundaries, e.g. piecewise:5,10:1,0.1,0.01. Forms: \(syntax)")
+            }
+            schedule = .piecewise(boundaries: boundaries, factors: factors.map { $0! })
+        case "noam": try expectParts(2); schedule = .noam(warmup: try epochs(parts[1], minimum: 1))
         case "cosine":
             guard parts.count <= 2 else {
                 throw Failure(description: "--schedule \(text): 'cosine' takes at most 1 value. Forms: \(syntax)")
@@ -75,6 +91,11 @@ extension LearningRateSchedule: CustomStringConvertible {
         case let .step(every, gamma): "step(every \(every), gamma \(gamma.formatted()))"
         case let .multiStep(milestones, gamma): "multistep(\(milestones.map(String.init).joined(separator: ",")), gamma \(gamma.formatted()))"
         case let .exponential(gamma): "exponential(gamma \(gamma.formatted()))"
+        case let .naturalExponential(rate): "natural-exponential(rate \(rate.formatted()))"
+        case let .inverseTime(rate): "inverse-time(rate \(rate.formatted()))"
+        case let .piecewise(boundaries, factors):
+            "piecewise(\(boundaries.map(String.init).joined(separator: ",")): \(factors.map { $0.formatted() }.joined(separator: ",")))"
+        case let .noam(warmup): "noam(warm-up \(warmup))"
         case let .cosine(epochs, minimum):
             "cosine" + (epochs.map { "(\($0) epochs)" } ?? "") + (minimum == 0 ? "" : " to \(minimum.formatted())")
         case let .polynomial(epochs, power): "poly(power \(power.formatted())\(epochs.map { ", \($0) epochs" } ?? ""))"

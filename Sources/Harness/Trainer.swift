@@ -34,13 +34,18 @@ public struct Trainer {
         for metrics in done where plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
         var history = done
         for epoch in (done.count + 1)..<(recipe.epochs + 1) {
-            optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(epoch: epoch - 1, of: recipe.epochs) * plateauScale
+            optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(step: epoch - 1, of: recipe.epochs) * plateauScale
             let wall = Stopwatch()
             model.train()
             var progress = partial?.epoch == epoch ? partial! : EpochProgress(epoch: epoch)
             let earlierWallSeconds = progress.wallSeconds
             for batch in task.trainingBatches(epoch: epoch, from: progress.batches) {
                 let step = Stopwatch()
+                if recipe.scheduleUnit == .batch {
+                    let batches = task.trainingBatchCount
+                    optimizer.learningRate = recipe.learningRate * plateauScale
+                        * recipe.schedule.factor(step: (epoch - 1) * batches + progress.batches, of: recipe.epochs * batches)
+                }
                 optimizer.zeroGrad()
                 let loss = task.loss(of: model, on: batch, tally: &progress.tally)
                 guard loss.item.isFinite else {

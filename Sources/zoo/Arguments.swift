@@ -9,6 +9,7 @@ extension Recipe.OptimizerKind: ExpressibleByArgument {}
 extension TimeMachine.Tokens: ExpressibleByArgument {}
 extension RecipePreset: ExpressibleByArgument {}
 extension RegressionLoss: ExpressibleByArgument {}
+extension Recipe.ScheduleUnit: ExpressibleByArgument {}
 
 /// A model name on the command line, checked against the registry.
 struct ModelName: ExpressibleByArgument {

@@ -43,8 +43,11 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Learning-rate schedule: \(ScheduleParser.syntax).", valueName: "schedule"))
     var schedule: String?
 
-    @Option(help: "Epochs of linear learning-rate warm-up before the schedule.")
+    @Option(help: "Steps (epochs, or batches with --schedule-unit batch) of linear learning-rate warm-up before the schedule.")
     var warmup: Int = 0
+
+    @Option(help: "Whether the schedule steps after each epoch or after each batch (counts in --schedule and --warmup follow it).")
+    var scheduleUnit: Recipe.ScheduleUnit?
 
     @Option(help: "Clip gradients to this global L2 norm before each step.")
     var clip: Float?
@@ -187,6 +190,10 @@ struct Run: ParsableCommand {
             } catch let failure as ScheduleParser.Failure {
                 throw ValidationError(failure.description)
             }
+        }
+        recipe.scheduleUnit = scheduleUnit ?? recipe.scheduleUnit
+        if recipe.scheduleUnit == .batch && recipe.plateau != nil {
+            throw ValidationError("--schedule plateau watches each epoch's loss; it steps per epoch, not per batch.")
         }
         return recipe
     }

@@ -56,6 +56,11 @@ import Testing
         #expect(parseError(["run", "mlp", "--schedule", "step:2"])?.contains("takes 2 value(s)") == true)
         #expect(parseError(["run", "mlp", "--optimizer", "lion"])?.contains("adamw") == true)
         #expect(parseError(["run", "mlp", "--nesterov"])?.contains("--momentum") == true)
+        #expect(parseError(["run", "mlp", "--schedule", "plateau:0.5:2", "--schedule-unit", "batch"])?.contains("per epoch, not per batch") == true)
+        let perBatch = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--schedule", "noam:100", "--schedule-unit", "batch"]) as? Run).recipe()
+        #expect(perBatch.scheduleUnit == .batch && perBatch.schedule == .noam(warmup: 100))
+        #expect(parseError(["schedule", "plateau:0.5:2"])?.contains("plateau follows the training loss") == true)
+        #expect(parseError(["schedule", "cosine", "--epochs", "0"])?.contains("--epochs must be positive") == true)
         #expect(parseError(["run", "mlp", "--optimizer", "adam", "--momentum", "0.9"])?.contains("apply to SGD") == true)
         let decayed = try #require(try ZooCommand.parseAsRoot(["run", "mlp", "--weight-decay", "0.0005"]) as? Run).recipe()
         #expect(decayed.weightDecay == 0.0005)
@@ -70,10 +75,16 @@ import Testing
         #expect(try schedule("exponential:0.9") == .exponential(gamma: 0.9))
         #expect(try schedule("cosine:0.01") == .cosine(minimumFactor: 0.01))
         #expect(try schedule("poly:2") == .polynomial(power: 2))
+        #expect(try schedule("natural-exponential:0.1") == .naturalExponential(rate: 0.1))
+        #expect(try schedule("inverse-time:0.5") == .inverseTime(rate: 0.5))
+        #expect(try schedule("piecewise:5,10:1,0.1,0.01") == .piecewise(boundaries: [5, 10], factors: [1, 0.1, 0.01]))
+        #expect(try schedule("noam:4000") == .noam(warmup: 4000))
         for (bad, expected) in [("multistep:2,x:0.1", "'x' is not a whole number"), ("step:0:0.5", "'0' is not a whole number"),
                                 ("cosine:0:1", "takes at most 1 value"), ("step:2:-1", "gamma must be positive"),
                                 ("cosine:2", "in [0, 1]"), ("plateau:2:3", "between 0 and 1"),
-                                ("plateau:0.5:1.5", "'1.5' is not a whole number")] {
+                                ("plateau:0.5:1.5", "'1.5' is not a whole number"), ("piecewise:5,3:1,0.1,0.01", "increasing boundaries"),
+                                ("piecewise:5:1", "one positive factor more"), ("piecewise:5:1,-1", "one positive factor more"),
+                                ("inverse-time:0", "rate must be positive"), ("noam:0", "'0' is not a whole number")] {
             #expect { _ = try ScheduleParser.parse(bad) } throws: { "\($0)".contains(expected) }
         }
     }

@@ -75,21 +75,27 @@ import Testing
     }
 
     @Test func schedules() {
-        #expect(LearningRateSchedule.step(every: 2, gamma: 0.1).factor(epoch: 3, of: 10) == Float(0.1))
-        #expect(abs(LearningRateSchedule.multiStep(milestones: [2, 4], gamma: 0.5).factor(epoch: 4, of: 10) - 0.25) < 1e-7)
-        #expect(abs(LearningRateSchedule.exponential(gamma: 0.9).factor(epoch: 2, of: 10) - 0.81) < 1e-6)
+        #expect(LearningRateSchedule.step(every: 2, gamma: 0.1).factor(step: 3, of: 10) == Float(0.1))
+        #expect(abs(LearningRateSchedule.multiStep(milestones: [2, 4], gamma: 0.5).factor(step: 4, of: 10) - 0.25) < 1e-7)
+        #expect(abs(LearningRateSchedule.exponential(gamma: 0.9).factor(step: 2, of: 10) - 0.81) < 1e-6)
         let cosine = LearningRateSchedule.cosine(epochs: 10)
-        #expect(cosine.factor(epoch: 0, of: 20) == 1 && abs(cosine.factor(epoch: 5, of: 20) - 0.5) < 1e-6)
-        #expect(abs(cosine.factor(epoch: 10, of: 20)) < 1e-6)
+        #expect(cosine.factor(step: 0, of: 20) == 1 && abs(cosine.factor(step: 5, of: 20) - 0.5) < 1e-6)
+        #expect(abs(cosine.factor(step: 10, of: 20)) < 1e-6)
         // Without a length, decay spans the run: half-way through 20 epochs is half the rate.
-        #expect(abs(LearningRateSchedule.cosine().factor(epoch: 10, of: 20) - 0.5) < 1e-6)
-        #expect(abs(LearningRateSchedule.polynomial(epochs: 4, power: 2).factor(epoch: 2, of: 10) - 0.25) < 1e-6)
-        #expect(abs(LearningRateSchedule.polynomial(power: 1).factor(epoch: 3, of: 4) - 0.25) < 1e-6)
+        #expect(abs(LearningRateSchedule.cosine().factor(step: 10, of: 20) - 0.5) < 1e-6)
+        #expect(abs(LearningRateSchedule.polynomial(epochs: 4, power: 2).factor(step: 2, of: 10) - 0.25) < 1e-6)
+        #expect(abs(LearningRateSchedule.polynomial(power: 1).factor(step: 3, of: 4) - 0.25) < 1e-6)
+        #expect(abs(LearningRateSchedule.naturalExponential(rate: 0.5).factor(step: 2, of: 10) - Float(Foundation.exp(-1.0))) < 1e-6)
+        #expect(LearningRateSchedule.inverseTime(rate: 0.5).factor(step: 6, of: 10) == 0.25)
+        let piecewise = LearningRateSchedule.piecewise(boundaries: [2, 5], factors: [1, 0.1, 0.01])
+        #expect([0, 1, 2, 4, 5, 9].map { piecewise.factor(step: $0, of: 10) } == [1, 1, 0.1, 0.1, 0.01, 0.01])
+        let noam = LearningRateSchedule.noam(warmup: 4)
+        #expect([0, 1, 3, 15].map { noam.factor(step: $0, of: 100) } == [0.25, 0.5, 1, 0.5])
         let warm = LearningRateSchedule.warmup(epochs: 2, startFactor: 0.5, then: .step(every: 1, gamma: 0.1))
-        #expect(warm.factor(epoch: 0, of: 10) == 0.5 && warm.factor(epoch: 1, of: 10) == 0.75 && warm.factor(epoch: 2, of: 10) == 1)
-        #expect(abs(warm.factor(epoch: 3, of: 10) - 0.1) < 1e-7)
+        #expect(warm.factor(step: 0, of: 10) == 0.5 && warm.factor(step: 1, of: 10) == 0.75 && warm.factor(step: 2, of: 10) == 1)
+        #expect(abs(warm.factor(step: 3, of: 10) - 0.1) < 1e-7)
         // A warm-up followed by cosine: the cosine spans the epochs after the warm-up.
-        #expect(abs(LearningRateSchedule.warmup(epochs: 2, then: .cosine()).factor(epoch: 6, of: 10) - 0.5) < 1e-6)
+        #expect(abs(LearningRateSchedule.warmup(epochs: 2, then: .cosine()).factor(step: 6, of: 10) - 0.5) < 1e-6)
         var plateau = PlateauReducer(factor: 0.5, patience: 1)
         #expect([3.0, 2.0, 2.5, 2.4, 2.2, 2.3].map { plateau.observe(loss: $0) } == [1, 1, 1, 0.5, 0.5, 0.25])  // 2.5 and 2.4 exceed patience; 2.2 and 2.3 do not beat 2
     }

@@ -36,4 +36,21 @@ import Zoo
         #expect(history.count == 4 && history.last?.epoch == 4)
         #expect(optimizer.learningRate == 0.025)
     }
+
+    /// With `--schedule-unit batch` the rate changes before every batch: halving per step over two epochs
+    /// of two batches ends at 0.1 x 0.5^3; Noam warms up and decays per batch, resumed mid-run alike.
+    @Test func schedulesStepPerBatchWhenAsked() throws {
+        var recipe = Recipe(learningRate: 0.1, epochs: 2, batchSize: 4, initialization: nil)
+        recipe.schedule = .step(every: 1, gamma: 0.5)
+        recipe.scheduleUnit = .batch
+        let model = Random.withGenerator(seed: 0) { Sequential(Flatten(), Linear(16, 2)) }
+        let optimizer = recipe.makeOptimizer(for: model.parameters)
+        let loader = BatchLoader(images, batchSize: 4, shuffle: false)
+        _ = try Trainer(recipe: recipe).train(model, optimizer: optimizer, on: loader, evaluatingOn: loader)
+        #expect(abs(optimizer.learningRate - 0.1 * 0.125) < 1e-8)
+        recipe.scheduleUnit = .epoch
+        let perEpoch = recipe.makeOptimizer(for: model.parameters)
+        _ = try Trainer(recipe: recipe).train(model, optimizer: perEpoch, on: loader, evaluatingOn: loader)
+        #expect(abs(perEpoch.learningRate - 0.1 * 0.5) < 1e-8)
+    }
 }

@@ -8,6 +8,8 @@ struct CurvePlot {
         let name: String
         let color: Canvas.Color
         let values: [Double]
+        /// Where each value lies on the epoch axis; nil: value i at epoch i + 1.
+        var positions: [Double]? = nil
     }
 
     static let width = 720, height = 450
@@ -37,6 +39,16 @@ struct CurvePlot {
         valueMax = max(1, (largest / valueStep).rounded(.up) * valueStep)
     }
 
+    /// Curves of any values over `epochs` (a learning rate per batch, say): the value axis fits the largest
+    /// value, however small, in about five round steps.
+    init(series: [Series], epochs: Int) {
+        self.series = series
+        self.epochs = max(1, epochs)
+        let largest = min(series.flatMap(\.values).filter { $0.isFinite && $0 > 0 }.max() ?? 1, 1e300)
+        valueStep = Self.roundStep(atLeast: largest / 5)
+        valueMax = (largest / valueStep).rounded(.up) * valueStep
+    }
+
     /// Where (epoch, value) lands on the canvas: values outside the axis are drawn at its end (0 or
     /// `valueMax`); a value that is not a number has no place (nil).
     func point(epoch: Double, value: Double) -> (x: Double, y: Double)? {
@@ -45,15 +57,16 @@ struct CurvePlot {
                 Double(Self.bottom) - min(max(value, 0), valueMax) / valueMax * Double(Self.bottom - Self.top))
     }
 
-    /// The smallest step of 1, 2 or 5 times a power of ten that is at least `minimum` (>= 0.8).
+    /// The smallest step of 1, 2 or 5 times a power of ten that is at least `minimum` (> 0).
     static func roundStep(atLeast minimum: Double) -> Double {
         let power = Foundation.pow(10, Foundation.floor(Foundation.log10(minimum)))
         return [1, 2, 5, 10].map { $0 * power }.first { $0 >= minimum }!
     }
 
-    /// A value-axis label: one decimal below steps of 1, whole numbers up to 99,999, then "2.5e7".
+    /// A value-axis label: below steps of 1 as many decimals as the step has (at least one), whole numbers
+    /// up to 99,999, then "2.5e7".
     static func label(_ value: Double, step: Double) -> String {
-        if step < 1 { return fixed(value, 1) }
+        if step < 1 { return fixed(value, max(1, Int(-Foundation.floor(Foundation.log10(step) + 1e-9)))) }
         if value < 100_000 { return fixed(value, 0) }
         let parts = String(format: "%.2g", value).split(separator: "e")
         return parts[0] + "e" + String(Int(parts[1])!)
@@ -83,9 +96,12 @@ struct CurvePlot {
 
         var legendX = Self.left
         for line in series {
-            let points = line.values.enumerated().map { point(epoch: Double($0.offset + 1), value: $0.element) }
+            let points = line.values.enumerated().map { point(epoch: line.positions?[$0.offset] ?? Double($0.offset + 1), value: $0.element) }
             for case let (a?, b?) in zip(points, points.dropFirst()) { canvas.line(a.x, a.y, b.x, b.y, line.color) }
-            for case let p? in points { canvas.fill(x: Int(p.x.rounded()) - 3, y: Int(p.y.rounded()) - 3, width: 7, height: 7, line.color) }
+            // Markers only where they stay apart (a value per epoch, not per batch).
+            for case let p? in points where points.count <= 100 {
+                canvas.fill(x: Int(p.x.rounded()) - 3, y: Int(p.y.rounded()) - 3, width: 7, height: 7, line.color)
+            }
             canvas.fill(x: legendX, y: Self.height - 26, width: 14, height: 14, line.color)
             canvas.text(line.name, x: legendX + 22, y: Self.height - 26)
             legendX += 22 + Canvas.textWidth(line.name) + 40
