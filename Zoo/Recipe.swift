@@ -21,6 +21,9 @@ public struct Recipe: Sendable, Equatable, Encodable {
     public var scheduleUnit = ScheduleUnit.epoch
     /// ReduceLROnPlateau on the training loss, on top of `schedule`.
     public var plateau: PlateauReducer?
+    /// The L1 penalty's coefficient: the loss trained on adds l1 x Σ |w| over the weights (tensors of rank
+    /// 2 and more; biases and batch-norm scales go free). The reported loss is the data's alone.
+    public var l1: Float = 0
     /// Gradients are rescaled to at most this global L2 norm before each step.
     public var gradientClip: Float?
     /// Inputs are resized (bilinear) to this side length; nil keeps the dataset's size.
@@ -51,7 +54,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case optimizer, learningRate, momentum, nesterov, weightDecay, epochs, batchSize, initialization, schedule
-        case gradientClip, resize, augmentation, scheduleUnit
+        case gradientClip, resize, augmentation, scheduleUnit, l1
     }
 
     /// Encodes the initializer and schedule by their readable names ("xavier-uniform", "cosine").
@@ -70,6 +73,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(resize, forKey: .resize)
         if !augmentation.isEmpty { try container.encode(augmentation, forKey: .augmentation) }
         if scheduleUnit == .batch { try container.encode(scheduleUnit, forKey: .scheduleUnit) }
+        if l1 != 0 { try container.encode(l1, forKey: .l1) }
     }
 
     var scheduleDescription: String {
@@ -84,7 +88,7 @@ public struct Recipe: Sendable, Equatable, Encodable {
             && a.batchSize == b.batchSize && a.initialization == b.initialization && a.schedule == b.schedule
             && a.plateau?.factor == b.plateau?.factor && a.plateau?.patience == b.plateau?.patience
             && a.gradientClip == b.gradientClip && a.resize == b.resize && a.augmentation == b.augmentation
-            && a.scheduleUnit == b.scheduleUnit
+            && a.scheduleUnit == b.scheduleUnit && a.l1 == b.l1
     }
 }
 
@@ -93,6 +97,7 @@ extension Recipe: CustomStringConvertible {
         var parts = ["\(optimizer.rawValue.uppercased()) lr \(learningRate.formatted())"]
         if momentum != 0 && optimizer == .sgd { parts.append("momentum \(momentum.formatted())\(nesterov ? " (Nesterov)" : "")") }
         if weightDecay != 0 { parts.append("wd \(weightDecay.formatted())") }
+        if l1 != 0 { parts.append("l1 \(l1.formatted())") }
         if schedule != .constant || plateau != nil { parts.append(scheduleDescription + (scheduleUnit == .batch ? " per batch" : "")) }
         if let gradientClip { parts.append("clip \(gradientClip.formatted())") }
         parts.append("batch \(batchSize)")

@@ -210,8 +210,13 @@ class Seq2Seq(nn.Module):  # keys encoder.*, decoder.*
         return self.decoder(dec_X, enc_outputs, state, valid_lens)[0]
 
 
+def mlp_dropout():  # d2l 5.6, concise
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 256), nn.ReLU(),
+                         nn.Dropout(0.5), nn.Linear(256, 10))
+
+
 MODELS = {
-    'lenet': lenet, 'lenet-bn': lenet_bn, 'alexnet': alexnet, 'vgg11': vgg11, 'nin': nin, 'googlenet': googlenet,
+    'mlp-dropout': mlp_dropout, 'lenet': lenet, 'lenet-bn': lenet_bn, 'alexnet': alexnet, 'vgg11': vgg11, 'nin': nin, 'googlenet': googlenet,
     'resnet18': resnet18, 'densenet': densenet,
     'vgg11-full': lambda: torchvision_model('vgg11'), 'vgg16': lambda: torchvision_model('vgg16'),
     'resnet34': lambda: torchvision_model('resnet34'), 'resnet50': lambda: torchvision_model('resnet50'),

@@ -4,10 +4,13 @@ import Engine
 /// Image classification (d2l's `train_ch6`): cross-entropy on the training images, accuracy on the test set.
 public struct ClassificationTask: TrainingTask {
     public let training: BatchLoader, test: BatchLoader
+    /// Examples held out of the training set for early stopping (`validationAccuracy`), if any.
+    public let validation: BatchLoader?
 
-    public init(training: BatchLoader, test: BatchLoader) {
+    public init(training: BatchLoader, test: BatchLoader, validation: BatchLoader? = nil) {
         self.training = training
         self.test = test
+        self.validation = validation
     }
 
     public var trainingBatchCount: Int { training.batchCount }
@@ -24,7 +27,9 @@ public struct ClassificationTask: TrainingTask {
     }
 
     public func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int) {
-        (["testAccuracy": Self.accuracy(of: model, on: test)], test.count)
+        var metrics = ["testAccuracy": Self.accuracy(of: model, on: test)]
+        if let validation { metrics["validationAccuracy"] = Self.accuracy(of: model, on: validation) }
+        return (metrics, test.count)
     }
 
     /// Fraction of `data` that `model` classifies correctly, in evaluation mode without gradients.

@@ -6,8 +6,11 @@ import Zoo
 enum ClassifierRun {
     static func prepare(_ entry: ModelEntry, _ options: RunOptions) throws -> PreparedRun<ClassificationTask> {
         let recipe = options.recipe
-        let (trainSet, testSet, testName) = try options.dataset.classifierSets(dataDir: options.dataDir, valFraction: options.valFraction,
+        var (trainSet, testSet, testName) = try options.dataset.classifierSets(dataDir: options.dataDir, valFraction: options.valFraction,
                                                                                seed: options.seed)
+        // Early stopping watches accuracy on a share of each class held out of the training images.
+        var validationSet: ImageClassificationSet?
+        if options.earlyStopPatience != nil { (trainSet, validationSet) = trainSet.holdingOut(fraction: options.valFraction, seed: options.seed) }
         let side = entry.inputSide(requested: recipe.resize, images: trainSet.height)
         let resize = side == trainSet.height && side == trainSet.width ? nil : side
         let transforms = try ImageTransform.checked(recipe.augmentation, channels: trainSet.channels)
@@ -19,16 +22,20 @@ enum ClassifierRun {
         let testResize = Array(inputShape[1...]) == [testSet.height, testSet.width] ? nil : inputShape[1]
         let test = BatchLoader(testSet, batchSize: recipe.batchSize, shuffle: false, limit: options.testLimit, resize: testResize,
                                transforms: transforms.filter { !$0.isRandom })
+        let validation = validationSet.map {
+            BatchLoader($0, batchSize: recipe.batchSize, shuffle: false, resize: testResize, transforms: transforms.filter { !$0.isRandom })
+        }
 
         let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
         if let weights = options.weightsPath { try model.load(SafeTensors.read(weights), source: weights) }
         let dataset = options.dataset.name
         return PreparedRun(
-            model: model, task: ClassificationTask(training: training, test: test), kind: .classification,
+            model: model, task: ClassificationTask(training: training, test: test, validation: validation), kind: .classification,
             data: "\(dataset), \(training.count) examples, " + (options.shuffle ? "shuffled" : "in file order"),
             headline: "zoo run \(entry.name) on \(dataset): \(model.parameterCount.formatted()) parameters, "
-                + "\(training.count.formatted()) training / \(test.count.formatted()) \(testName) examples",
+                + "\(training.count.formatted()) training / \(test.count.formatted()) \(testName) examples"
+                + (validation.map { ", \($0.count.formatted()) held out of training for early stopping" } ?? ""),
             trainExamples: training.count, testExamples: test.count,
             inputShape: inputShape,
             weightsMetadata: ["classes": jsonList(trainSet.classNames),

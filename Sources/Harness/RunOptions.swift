@@ -35,6 +35,9 @@ public struct RunOptions: Sendable {
     public var prefix = "time traveller", sampleLength = 50
     public var commandLine: String = CommandLine.arguments.joined(separator: " ")
 
+    /// Classifiers: stop after this many epochs without a better accuracy on `valFraction` of each class
+    /// held out of the training images, keeping the best epoch's weights.
+    public var earlyStopPatience: Int?
     /// Regressions: the loss trained on.
     public var regressionLoss = RegressionLoss.mse
     /// Image folders without a test split: the share of each class held out to measure accuracy on.

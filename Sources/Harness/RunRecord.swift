@@ -16,7 +16,11 @@ public struct RunRecord: Encodable {
     public var trainExamples: Int
     public var testExamples: Int
     public var epochs: [EpochMetrics]
+    /// The final metrics: the last epoch's, or with early stopping the best epoch's (whose weights the
+    /// model keeps).
     public var final: EpochMetrics?
+    /// With `--early-stop`: the patience, the epoch whose weights were kept, and the last epoch trained.
+    public var earlyStopping: EarlyStopping? = nil
     /// Seconds from start to the record; a resumed run adds its finished epochs' wall times.
     public var totalWallSeconds: Double
     public var commandLine: String
@@ -24,6 +28,10 @@ public struct RunRecord: Encodable {
     public var gitCommit: String?
     public var zooVersion: String
     public var date: String
+
+    public struct EarlyStopping: Encodable {
+        public let patience: Int, bestEpoch: Int, lastEpoch: Int
+    }
 
     /// Writes the record as pretty JSON to `path` atomically, creating the folder if needed, and returns
     /// the path written: unless `replacing`, a taken name becomes `NAME-2.json`, `NAME-3.json`, ...

@@ -16,6 +16,10 @@ public struct Trainer {
     public var checkpointEvery: Int?
     /// Asked after every step: a signal makes training save its state and throw `TrainingError.interrupted`.
     public var stopSignal: () -> Int32? = { Interruption.requested }
+    /// Early stopping on a held-out `metric` (higher is better): after `patience` epochs without a better
+    /// value training stops, and the model ends with the weights of its best epoch (the first best, as
+    /// `bestEpoch` finds it in the history).
+    public var earlyStopping: (metric: String, patience: Int)?
     /// Called after each training batch with (epoch, batch index, batches, running tally).
     var onBatch: (_ epoch: Int, _ batch: Int, _ batches: Int, _ loss: Double, _ accuracy: Double, _ examplesPerSecond: Double) -> Void = { _, _, _, _, _, _ in }
 
@@ -26,13 +30,14 @@ public struct Trainer {
     /// inside an epoch, where that epoch stood: training goes on from there.
     public func train<Task: TrainingTask>(_ model: Module, task: Task, optimizer: Optimizer? = nil, after done: [EpochMetrics] = [],
                                           resuming partial: EpochProgress? = nil) throws -> [EpochMetrics] {
-        let parameters = model.parameters
+        let parameters = model.parameters, weights = parameters.filter { $0.rank >= 2 }
         let optimizer = optimizer ?? recipe.makeOptimizer(for: parameters)
         var plateau = recipe.plateau
         var plateauScale: Float = 1
         // A resumed run's reducer sees the finished epochs' losses again: it decides from them alone.
         for metrics in done where plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
         var history = done
+        var best: (epoch: Int, value: Double, state: [[Float]])?
         for epoch in (done.count + 1)..<(recipe.epochs + 1) {
             optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(step: epoch - 1, of: recipe.epochs) * plateauScale
             let wall = Stopwatch()
@@ -51,7 +56,7 @@ public struct Trainer {
                 guard loss.item.isFinite else {
                     throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate)
                 }
-                loss.backward()
+                (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
                 if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }
                 optimizer.step()
                 progress.trainSeconds += step.seconds
@@ -79,13 +84,32 @@ public struct Trainer {
             history.append(metrics)
             onEpoch(metrics)
             if plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
+            var stopping = false
+            if let (metric, patience) = earlyStopping, let value = metrics.heldOut[metric] {
+                if value > best?.value ?? -.infinity {
+                    best = (epoch, value, model.stateDictionary().map(\.1.scalars))
+                } else {
+                    stopping = epoch - best!.epoch >= patience
+                }
+            }
             try checkpoint?(history, nil, optimizer)
             if let signal = stopSignal() {
                 throw TrainingError.interrupted(signal: signal, epoch: epoch, batch: progress.batches,
                                                 saved: checkpoint != nil)
             }
+            if stopping { break }
+        }
+        if let best {
+            for ((_, tensor), values) in zip(model.stateDictionary(), best.state) { tensor.data.update(from: values, count: values.count) }
         }
         return history
+    }
+
+    /// The epoch with the best value of `metric` (the first of equals), as early stopping keeps it.
+    public static func bestEpoch(of history: [EpochMetrics], metric: String) -> EpochMetrics? {
+        history.reduce(nil) { best, metrics in
+            (metrics.heldOut[metric] ?? -.infinity) > (best?.heldOut[metric] ?? -.infinity) ? metrics : best
+        }
     }
 
     /// Trains an image classifier on `training`, evaluating on `test` (a `ClassificationTask`).

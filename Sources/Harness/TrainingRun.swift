@@ -82,6 +82,7 @@ public enum TrainingRun {
         trainer.onBatch = display.batch
         trainer.onEpoch = display.epoch
         trainer.checkpointEvery = options.checkpointEvery
+        trainer.earlyStopping = options.earlyStopPatience.map { ("validationAccuracy", $0) }
         if let checkpointPath {
             trainer.checkpoint = { history, progress, optimizer in
                 try TrainingCheckpoint.write(to: checkpointPath, model: model, modelName: name, recipe: recipe, data: run.data,
@@ -94,12 +95,15 @@ public enum TrainingRun {
         var record = RunRecord(
             model: name, task: run.kind, dataset: run.dataLabel ?? options.dataset.name, parameters: model.parameterCount, recipe: recipe,
             inputShape: run.inputShape, seed: options.seed, trainExamples: run.trainExamples, testExamples: run.testExamples,
-            epochs: history, final: history.last,
+            epochs: history, final: trainer.earlyStopping.flatMap { Trainer.bestEpoch(of: history, metric: $0.metric) } ?? history.last,
             totalWallSeconds: total.seconds + done.reduce(0) { $0 + $1.wallSeconds } + (progress?.wallSeconds ?? 0),
             commandLine: options.commandLine,
             machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,
             date: ISO8601DateFormatter().string(from: Date()))
         record.final?.heldOut.merge(conclusion.metrics) { $1 }
+        if let patience = options.earlyStopPatience, let best = record.final {
+            record.earlyStopping = RunRecord.EarlyStopping(patience: patience, bestEpoch: best.epoch, lastEpoch: history.count)
+        }
         let path = try record.write(to: recordPath, replacing: options.recordPath != nil)
         let plot = CurvePlot.path(forRecordAt: path)
         try CurvePlot.write(history, model: name, dataset: run.dataLabel ?? options.dataset.name, to: plot)
@@ -109,6 +113,11 @@ public enum TrainingRun {
         }
         print()
         print(run.summary(record))
+        if let stop = record.earlyStopping {
+            print("early stopping: the best validation accuracy came in epoch \(stop.bestEpoch)"
+                  + (stop.lastEpoch < recipe.epochs ? "; no better one in the \(stop.patience) epochs after it, so training stopped after epoch \(stop.lastEpoch)" : "")
+                  + "; the model (and --save) keeps epoch \(stop.bestEpoch)'s weights")
+        }
         if let text = conclusion.text { print(text) }
         print("record: \(path)\nplot: \(plot)" + (options.savePath.map { "\nweights: \($0)" } ?? ""))
         return (record, path)

@@ -67,6 +67,12 @@ struct Run: ParsableCommand {
     @Option(help: "Image folders without a test/ or val/ folder: the share of each class held out (by --seed) to measure accuracy on (default 0.1).")
     var valFraction: Double?
 
+    @Option(help: "Classifiers: stop after N epochs without a better accuracy on --val-fraction of each class held out of the training images, keeping the best epoch's weights.")
+    var earlyStop: Int?
+
+    @Option(help: "Add an L1 penalty, X times the sum of |w| over the weights, to the loss.")
+    var l1: Float?
+
     @Option(help: "Regressions: the loss to train on, mse, huber or l1 (default mse).")
     var loss: RegressionLoss?
 
@@ -114,8 +120,16 @@ struct Run: ParsableCommand {
         if loss != nil, !{ if case .regression = model.model { true } else { false } }() {
             throw ValidationError("--loss applies to regressions (linreg); \(model.model.name) has its own loss.")
         }
+        if let earlyStop {
+            guard case .classifier = model.model else { throw ValidationError("--early-stop applies to image classifiers; \(model.model.name) is not one.") }
+            guard earlyStop >= 1 else { throw ValidationError("--early-stop must be positive (epochs without improvement before stopping).") }
+            if checkpoint != nil || resume != nil { throw ValidationError("--early-stop does not combine with --checkpoint or --resume yet.") }
+        }
+        if let l1, !(l1 >= 0 && l1.isFinite) { throw ValidationError("--l1 must be a number of at least 0.") }
         if let valFraction {
-            guard case .folder = data.dataset else { throw ValidationError("--val-fraction applies to --dataset FOLDER (a folder of images).") }
+            if case .folder = data.dataset {} else if earlyStop == nil {
+                throw ValidationError("--val-fraction applies to --dataset FOLDER (a folder of images) and to --early-stop.")
+            }
             guard valFraction > 0 && valFraction < 1 else { throw ValidationError("--val-fraction must lie between 0 and 1 (exclusive), e.g. 0.1.") }
         }
         try requirePositive(checkpointEvery, "--checkpoint-every")
@@ -182,6 +196,7 @@ struct Run: ParsableCommand {
         recipe.nesterov = nesterov || recipe.nesterov
         recipe.gradientClip = clip ?? recipe.gradientClip
         if !augment.isEmpty { recipe.augmentation = augment }
+        recipe.l1 = l1 ?? recipe.l1
         recipe.resize = data.resize ?? recipe.resize
         if let initialization { recipe.initialization = initialization.initializer }
         if schedule != nil || warmup > 0 {
@@ -210,6 +225,7 @@ struct Run: ParsableCommand {
         options.limit = limit
         options.valFraction = valFraction ?? options.valFraction
         options.regressionLoss = loss ?? options.regressionLoss
+        options.earlyStopPatience = earlyStop
         options.testLimit = data.testLimit
         options.dataDir = data.dataDir
         options.recordPath = record

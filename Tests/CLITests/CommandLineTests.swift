@@ -30,6 +30,9 @@ import Testing
         (["--resize=0"], "--resize must be positive"),
         (["--resize=100000"], "--resize must be positive and at most 1024"),
         (["--loss", "l1"], "--loss applies to regressions"),
+        (["--early-stop", "0"], "--early-stop must be positive"),
+        (["--early-stop", "2", "--checkpoint", "c.ckpt"], "does not combine with --checkpoint"),
+        (["--l1=-1"], "--l1 must be a number of at least 0"),
     ])
     func badFlagValuesAreRejected(flags: [String], expected: String) throws {
         let message = try #require(parseError(["run", "lenet"] + flags))
