@@ -6,11 +6,19 @@ public struct ClassificationTask: TrainingTask {
     public let training: BatchLoader, test: BatchLoader
     /// Examples held out of the training set for early stopping (`validationAccuracy`), if any.
     public let validation: BatchLoader?
+    /// Knowledge distillation: a trained teacher whose softened predictions the loss follows too.
+    public let teacher: Teacher?
 
-    public init(training: BatchLoader, test: BatchLoader, validation: BatchLoader? = nil) {
+    /// A teacher model (in evaluation mode) with the distillation loss's temperature and weight.
+    public struct Teacher {
+        public let model: Module, temperature: Float, alpha: Float
+    }
+
+    public init(training: BatchLoader, test: BatchLoader, validation: BatchLoader? = nil, teacher: Teacher? = nil) {
         self.training = training
         self.test = test
         self.validation = validation
+        self.teacher = teacher
     }
 
     public var trainingBatchCount: Int { training.batchCount }
@@ -21,7 +29,11 @@ public struct ClassificationTask: TrainingTask {
 
     public func loss(of model: Module, on batch: Batch, tally: inout TrainingTally) -> Tensor {
         let logits = model(batch.images)
-        let loss = crossEntropy(logits: logits, targets: batch.labels)
+        let loss = teacher.map { teacher in
+            let teacherLogits = teacher.model.evaluating { withoutGradients { teacher.model(batch.images) } }
+            return distillationLoss(studentLogits: logits, teacherLogits: teacherLogits, targets: batch.labels,
+                                    temperature: teacher.temperature, alpha: teacher.alpha)
+        } ?? crossEntropy(logits: logits, targets: batch.labels)
         tally.add(predictions: logits.argmax(axis: 1), labels: batch.labels, meanLoss: loss.item)
         return loss
     }

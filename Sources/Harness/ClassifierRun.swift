@@ -31,7 +31,8 @@ enum ClassifierRun {
         if let weights = options.weightsPath { try model.load(SafeTensors.read(weights), source: weights) }
         let dataset = options.dataset.name
         return PreparedRun(
-            model: model, task: ClassificationTask(training: training, test: test, validation: validation), kind: .classification,
+            model: model, task: ClassificationTask(training: training, test: test, validation: validation, teacher: try teacher(options, inputShape, classes: trainSet.classNames.count)),
+            kind: .classification,
             data: "\(dataset), \(training.count) examples, " + (options.shuffle ? "shuffled" : "in file order"),
             headline: "zoo run \(entry.name) on \(dataset): \(model.parameterCount.formatted()) parameters, "
                 + "\(training.count.formatted()) training / \(test.count.formatted()) \(testName) examples"
@@ -41,6 +42,17 @@ enum ClassifierRun {
             weightsMetadata: ["classes": jsonList(trainSet.classNames),
                               "preprocess": jsonList(transforms.filter { !$0.isRandom }.map(\.description)), "side": String(inputShape[1])],
             summary: summary)
+    }
+
+    /// The trained teacher of a distillation run, checked against the student's images.
+    static func teacher(_ options: RunOptions, _ inputShape: [Int], classes: Int) throws -> ClassificationTask.Teacher? {
+        guard let distillation = options.distillation else { return nil }
+        let saved = try SavedClassifier(distillation.teacher, weights: distillation.weights)
+        try distillation.teacher.requireInputSize(inputShape[1])
+        let model = try saved.model(channels: inputShape[0], classes: classes)
+        print("teacher: \(distillation.teacher.name) from \(distillation.weights), temperature \(distillation.temperature.formatted()), "
+              + "alpha \(distillation.alpha.formatted())")
+        return ClassificationTask.Teacher(model: model, temperature: distillation.temperature, alpha: distillation.alpha)
     }
 
     /// The end-of-run summary table.

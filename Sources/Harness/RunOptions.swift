@@ -38,6 +38,8 @@ public struct RunOptions: Sendable {
     /// Classifiers: stop after this many epochs without a better accuracy on `valFraction` of each class
     /// held out of the training images, keeping the best epoch's weights.
     public var earlyStopPatience: Int?
+    /// Classifiers: a trained teacher to distill from (`zoo distill`).
+    public var distillation: Distillation?
     /// Regressions: the loss trained on.
     public var regressionLoss = RegressionLoss.mse
     /// Image folders without a test split: the share of each class held out to measure accuracy on.
@@ -47,5 +49,17 @@ public struct RunOptions: Sendable {
         self.model = model
         self.dataset = dataset
         self.recipe = recipe
+    }
+}
+
+/// A teacher to distill a classifier from: the model, its weights, and the loss's temperature and weight.
+public struct Distillation: Sendable {
+    public var teacher: ModelEntry
+    public var weights: String
+    public var temperature: Float
+    public var alpha: Float
+
+    public init(teacher: ModelEntry, weights: String, temperature: Float, alpha: Float) {
+        (self.teacher, self.weights, self.temperature, self.alpha) = (teacher, weights, temperature, alpha)
     }
 }

@@ -21,6 +21,8 @@ public struct RunRecord: Encodable {
     public var final: EpochMetrics?
     /// With `--early-stop`: the patience, the epoch whose weights were kept, and the last epoch trained.
     public var earlyStopping: EarlyStopping? = nil
+    /// With `zoo distill`: the teacher, its weights, and the loss's temperature and weight.
+    public var distillation: DistillationRecord? = nil
     /// Seconds from start to the record; a resumed run adds its finished epochs' wall times.
     public var totalWallSeconds: Double
     public var commandLine: String
@@ -28,6 +30,10 @@ public struct RunRecord: Encodable {
     public var gitCommit: String?
     public var zooVersion: String
     public var date: String
+
+    public struct DistillationRecord: Encodable {
+        public let teacher: String, teacherWeights: String, temperature: Float, alpha: Float
+    }
 
     public struct EarlyStopping: Encodable {
         public let patience: Int, bestEpoch: Int, lastEpoch: Int

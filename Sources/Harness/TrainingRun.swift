@@ -101,6 +101,9 @@ public enum TrainingRun {
             machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,
             date: ISO8601DateFormatter().string(from: Date()))
         record.final?.heldOut.merge(conclusion.metrics) { $1 }
+        record.distillation = options.distillation.map {
+            RunRecord.DistillationRecord(teacher: $0.teacher.name, teacherWeights: $0.weights, temperature: $0.temperature, alpha: $0.alpha)
+        }
         if let patience = options.earlyStopPatience, let best = record.final {
             record.earlyStopping = RunRecord.EarlyStopping(patience: patience, bestEpoch: best.epoch, lastEpoch: history.count)
         }

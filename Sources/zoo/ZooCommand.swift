@@ -9,7 +9,7 @@ struct ZooCommand: ParsableCommand {
         commandName: "zoo",
         abstract: "Train, evaluate and benchmark the classic CNNs and RNNs of Dive into Deep Learning on the CPU.",
         version: zooVersion,
-        subcommands: [Run.self, Eval.self, Predict.self, Optimize.self, Schedule.self, Generate.self, Translate.self, Bleu.self, List.self, Bench.self, Compare.self])
+        subcommands: [Run.self, Eval.self, Predict.self, Optimize.self, Schedule.self, Distill.self, Generate.self, Translate.self, Bleu.self, List.self, Bench.self, Compare.self])
 
     static func main() {
         restartWithShortOpenBLASSpin()

@@ -14,3 +14,17 @@ import Testing
         #expect(command.start == [[-1.5, 2], [0, 0]] && command.function == .rosenbrock && command.optimizer == .adam)
     }
 }
+
+/// `zoo distill`'s flags.
+@Suite struct DistillCommandTests {
+    @Test func badFlagsAreRejected() throws {
+        let base = ["distill", "--teacher", "lenet-bn", "--teacher-weights", "t.safetensors", "--student", "mlp"]
+        #expect(parseError(base + ["--alpha", "1.5"])?.contains("--alpha must lie in [0, 1]") == true)
+        #expect(parseError(base + ["--temperature", "0"])?.contains("--temperature must be a positive number") == true)
+        #expect(parseError(base + ["--epochs", "0"])?.contains("--epochs must be positive") == true)
+        #expect(parseError(["distill", "--teacher", "gru", "--teacher-weights", "t", "--student", "mlp"])?.contains("image classifiers") == true)
+        let command = try #require(try ZooCommand.parseAsRoot(base + ["--epochs", "3", "--lr", "0.2"]) as? Distill)
+        let recipe = try command.studentRun().recipe()
+        #expect(recipe.epochs == 3 && recipe.learningRate == 0.2 && command.alpha == 0.7 && command.temperature == 4)
+    }
+}

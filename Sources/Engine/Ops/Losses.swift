@@ -91,3 +91,17 @@ public func crossEntropy(logits: Tensor, targets: [Int], mask: [Bool]? = nil) ->
     }
 }
 
+
+/// Hinton et al.'s knowledge-distillation loss for `studentLogits` [batch, classes]:
+/// alpha T² KL(softmax(teacher / T) || softmax(student / T)) + (1 - alpha) crossEntropy(student, targets),
+/// the KL divergence summed over classes and averaged over the batch (PyTorch's `kl_div(...,
+/// reduction="batchmean")`). The teacher's logits are constants.
+public func distillationLoss(studentLogits: Tensor, teacherLogits: Tensor, targets: [Int], temperature: Float, alpha: Float) -> Tensor {
+    precondition(studentLogits.shape == teacherLogits.shape, "student \(studentLogits.shape) and teacher \(teacherLogits.shape) logits differ")
+    precondition(temperature > 0 && (0...1).contains(alpha), "distillation needs temperature > 0 and alpha in [0, 1]")
+    let teacherLogProbabilities = withoutGradients { logSoftmax(teacherLogits / temperature) }
+    let teacherProbabilities = withoutGradients { exp(teacherLogProbabilities) }
+    let batch = Float(studentLogits.shape[0])
+    let divergence = (teacherProbabilities * (teacherLogProbabilities - logSoftmax(studentLogits / temperature))).sum() / batch
+    return divergence * (alpha * temperature * temperature) + crossEntropy(logits: studentLogits, targets: targets) * (1 - alpha)
+}
