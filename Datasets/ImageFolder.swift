@@ -74,8 +74,12 @@ public struct ImageFolder: Sendable {
         }
         let shape = try PNGImage.shape(of: PNGImage.bytes(of: first.path), source: first.path)
         let size = shape.channels * shape.height * shape.width
-        guard size > 0, files.count <= Int.max / size else {
-            throw DatasetError.badImageFolder(path: path, reason: "its images are too large to hold together")
+        // Decoded images are held as floats; past half the machine's memory they would not fit beside training.
+        let budget = ProcessInfo.processInfo.physicalMemory / 2
+        guard size > 0, files.count <= Int.max / size, UInt64(files.count * size) * 4 <= budget else {
+            throw DatasetError.badImageFolder(
+                path: path, reason: "its \(files.count.formatted()) images of \(shape.channels)x\(shape.height)x\(shape.width) take more than half "
+                    + "this machine's memory (\(budget >> 30) GB) as floats, and Zoo decodes a folder into memory; use a subset of the folder")
         }
         var pixels = [Float](repeating: 0, count: files.count * size)
         var failures = [DatasetError?](repeating: nil, count: files.count)
