@@ -55,8 +55,9 @@ public struct ImageClassificationSet: Sendable {
     }
 
     /// Splits off a held-out share of every class: `fraction` of its examples (at least one of a class that
-    /// has two or more), chosen by `seed`. Both parts keep the examples' order.
-    public func holdingOut(fraction: Double, seed: UInt64) -> (training: ImageClassificationSet, heldOut: ImageClassificationSet) {
+    /// has two or more), chosen by `seed`. Both parts keep the examples' order; nil when no class has two
+    /// examples to spare one.
+    public func holdingOut(fraction: Double, seed: UInt64) -> (training: ImageClassificationSet, heldOut: ImageClassificationSet)? {
         var generator = RandomGenerator(seed: seed)
         var heldOut = Set<Int>()
         for label in classNames.indices {
@@ -65,6 +66,7 @@ public struct ImageClassificationSet: Sendable {
             let share = min(members.count - 1, max(1, Int(Double(members.count) * fraction)))
             heldOut.formUnion(members.shuffled(using: &generator).prefix(share))
         }
+        guard !heldOut.isEmpty else { return nil }
         return (subset(labels.indices.filter { !heldOut.contains($0) }), subset(heldOut.sorted()))
     }
 }

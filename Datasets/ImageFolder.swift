@@ -60,10 +60,12 @@ public struct ImageFolder: Sendable {
             layout = "train/ and \((testFolder as NSString).lastPathComponent)/ class folders"
             return
         }
-        classNames = try Self.classFolders(in: path)
-        training = try Self.images(in: path, classes: classNames)
+        // A train/ folder without test/ or val/ holds the class folders.
+        let root = Self.isFolder(trainFolder) ? trainFolder : path
+        classNames = try Self.classFolders(in: root)
+        training = try Self.images(in: root, classes: classNames)
         test = nil
-        layout = "class folders"
+        layout = root == path ? "class folders" : "train/ class folders"
     }
 
     /// The images of `files`, decoded in parallel into one set; they must all have the channels and size of
@@ -91,12 +93,15 @@ public struct ImageFolder: Sendable {
                     for index in (files.count * chunk / chunks)..<(files.count * (chunk + 1) / chunks) {
                         let file = files[index]
                         do {
-                            let image = try PNGImage(contentsOf: file.path)
-                            guard (image.channels, image.height, image.width) == shape else {
+                            // The header first: an image of another size is refused before it is decoded.
+                            let bytes = try PNGImage.bytes(of: file.path)
+                            let own = try PNGImage.shape(of: bytes, source: file.path)
+                            guard own == shape else {
                                 throw DatasetError.badImageFolder(
-                                    path: file.path, reason: "it is \(image.channels)x\(image.height)x\(image.width) (channels x height x width) "
+                                    path: file.path, reason: "it is \(own.channels)x\(own.height)x\(own.width) (channels x height x width) "
                                         + "where \(first.path) is \(shape.channels)x\(shape.height)x\(shape.width): all images must agree")
                             }
+                            let image = try PNGImage(decoding: bytes, source: file.path)
                             (pixels.baseAddress! + index * size).update(from: image.pixels, count: size)
                         } catch let error as DatasetError {
                             failures[index] = error

@@ -26,7 +26,7 @@ public enum ImageTransform: Sendable, Equatable, CustomStringConvertible {
             return side
         }
         func range(_ low: String, _ high: String, _ what: String) throws -> ClosedRange<Double> {
-            guard let a = Double(low), let b = Double(high), a > 0, a <= b, b.isFinite else { throw fail("\(what) as two positive numbers, low then high") }
+            guard let a = Double(low), let b = Double(high), a > 0, a <= b, b <= 100 else { throw fail("\(what) as two positive numbers of at most 100, low then high") }
             return a...b
         }
         switch parts[0] {
@@ -155,12 +155,21 @@ public struct TransformError: Error, CustomStringConvertible {
 }
 
 extension ImageTransform {
-    /// The transforms named in `names`, checked against images of `channels` channels.
-    public static func checked(_ names: [String], channels: Int) throws -> [ImageTransform] {
-        try names.map(parse).map { transform in
+    /// The transforms named in `names`, checked against images of `channels` channels and `side` pixels
+    /// (after the resize): a normalisation needs a mean per channel, a crop must fit the padded image.
+    /// `source` names where the transforms came from in errors.
+    public static func checked(_ names: [String], channels: Int, side: (height: Int, width: Int),
+                               source: String = "--augment") throws -> [ImageTransform] {
+        var side = side
+        return try names.map(parse).map { transform in
             if case let .normalize(mean, _) = transform, mean.count != channels {
-                throw TransformError(description: "--augment \(transform): \(mean.count) means and standard deviations for images of \(channels) channel(s)")
+                throw TransformError(description: "\(source) \(transform): \(mean.count) means and standard deviations for images of \(channels) channel(s)")
             }
+            if case let .crop(size, padding) = transform, size > side.height + 2 * padding || size > side.width + 2 * padding {
+                throw TransformError(description: "\(source) \(transform): a \(size)x\(size) window does not fit \(side.height)x\(side.width) images "
+                                         + "padded by \(padding); use a smaller size, more padding or --resize")
+            }
+            side = transform.outputSide(side)
             return transform
         }
     }

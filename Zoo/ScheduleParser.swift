@@ -32,7 +32,7 @@ public enum ScheduleParser {
         /// A whole number of epochs, at least `minimum`.
         func epochs(_ part: String, minimum: Int) throws -> Int {
             guard let value = Int(part), value >= minimum else {
-                throw Failure(description: "--schedule \(text): '\(part)' is not a whole number of epochs of at least "
+                throw Failure(description: "--schedule \(text): '\(part)' is not a whole number of steps (epochs or batches) of at least "
                                   + "\(minimum). Forms: \(syntax)")
             }
             return value

@@ -10,28 +10,35 @@ enum ClassifierRun {
                                                                                seed: options.seed)
         // Early stopping watches accuracy on a share of each class held out of the training images.
         var validationSet: ImageClassificationSet?
-        if options.earlyStopPatience != nil { (trainSet, validationSet) = trainSet.holdingOut(fraction: options.valFraction, seed: options.seed) }
+        if options.earlyStopPatience != nil {
+            guard let split = trainSet.holdingOut(fraction: options.valFraction, seed: options.seed) else {
+                throw RunError.earlyStoppingWithoutValidation(dataset: options.dataset.name)
+            }
+            (trainSet, validationSet) = split
+        }
         let side = entry.inputSide(requested: recipe.resize, images: trainSet.height)
         let resize = side == trainSet.height && side == trainSet.width ? nil : side
-        let transforms = try ImageTransform.checked(recipe.augmentation, channels: trainSet.channels)
+        let transforms = try ImageTransform.checked(recipe.augmentation, channels: trainSet.channels,
+                                                    side: resize.map { ($0, $0) } ?? (trainSet.height, trainSet.width))
         let training = BatchLoader(trainSet, batchSize: recipe.batchSize, shuffle: options.shuffle, seed: options.seed,
                                    limit: options.limit, resize: resize, transforms: transforms)
-        // Test images go straight to the training images' final size, through the transforms that draw nothing.
         let inputShape = training.exampleShape
         try entry.requireInputSize(inputShape[1])
-        let testResize = Array(inputShape[1...]) == [testSet.height, testSet.width] ? nil : inputShape[1]
-        let test = BatchLoader(testSet, batchSize: recipe.batchSize, shuffle: false, limit: options.testLimit, resize: testResize,
-                               transforms: transforms.filter { !$0.isRandom })
-        let validation = validationSet.map {
-            BatchLoader($0, batchSize: recipe.batchSize, shuffle: false, resize: testResize, transforms: transforms.filter { !$0.isRandom })
+        /// Held-out images go straight to the training images' final size, through the transforms that draw nothing.
+        func heldOutLoader(_ set: ImageClassificationSet, limit: Int?) -> BatchLoader {
+            BatchLoader(set, batchSize: recipe.batchSize, shuffle: false, limit: limit,
+                        resize: Array(inputShape[1...]) == [set.height, set.width] ? nil : inputShape[1], transforms: transforms.filter { !$0.isRandom })
         }
+        let test = heldOutLoader(testSet, limit: options.testLimit)
+        let validation = validationSet.map { heldOutLoader($0, limit: nil) }
 
         let model = entry.build(channels: trainSet.channels, classes: trainSet.classNames.count)
         if let initializer = recipe.initialization { model.initializeWeights(initializer) }
         if let weights = options.weightsPath { try model.load(SafeTensors.read(weights), source: weights) }
         let dataset = options.dataset.name
         return PreparedRun(
-            model: model, task: ClassificationTask(training: training, test: test, validation: validation, teacher: try teacher(options, inputShape, classes: trainSet.classNames.count)),
+            model: model, task: ClassificationTask(training: training, test: test, validation: validation, teacher: try teacher(options, inputShape, classNames: trainSet.classNames,
+                                                                                     preprocess: transforms.filter { !$0.isRandom })),
             kind: .classification,
             data: "\(dataset), \(training.count) examples, " + (options.shuffle ? "shuffled" : "in file order"),
             headline: "zoo run \(entry.name) on \(dataset): \(model.parameterCount.formatted()) parameters, "
@@ -45,11 +52,24 @@ enum ClassifierRun {
     }
 
     /// The trained teacher of a distillation run, checked against the student's images.
-    static func teacher(_ options: RunOptions, _ inputShape: [Int], classes: Int) throws -> ClassificationTask.Teacher? {
+    /// The teacher sees the student's batches, so it must have been trained on the same classes, at the
+    /// same size and with the same normalisation.
+    static func teacher(_ options: RunOptions, _ inputShape: [Int], classNames: [String],
+                        preprocess: [ImageTransform]) throws -> ClassificationTask.Teacher? {
         guard let distillation = options.distillation else { return nil }
         let saved = try SavedClassifier(distillation.teacher, weights: distillation.weights)
         try distillation.teacher.requireInputSize(inputShape[1])
-        let model = try saved.model(channels: inputShape[0], classes: classes)
+        try saved.requireClasses(classNames)
+        let savedSide = saved.file.metadata["side"].flatMap { Int($0) }, savedPreprocess = saved.file.metadata["preprocess"].flatMap(strings(ofJSONList:)) ?? []
+        if let savedSide, savedSide != inputShape[1] {
+            throw RunError.mismatchedWeights(path: distillation.weights, reason: "the teacher trained on \(savedSide)x\(savedSide) images and the student's are "
+                                             + "\(inputShape[1])x\(inputShape[2]); give the student --resize \(savedSide)")
+        }
+        if savedPreprocess != preprocess.map(\.description) {
+            throw RunError.mismatchedWeights(path: distillation.weights, reason: "the teacher's images were normalized as \(savedPreprocess) and the "
+                                             + "student's as \(preprocess.map(\.description)); give the student the same --augment normalize")
+        }
+        let model = try saved.model(channels: inputShape[0], classes: classNames.count)
         print("teacher: \(distillation.teacher.name) from \(distillation.weights), temperature \(distillation.temperature.formatted()), "
               + "alpha \(distillation.alpha.formatted())")
         return ClassificationTask.Teacher(model: model, temperature: distillation.temperature, alpha: distillation.alpha)

@@ -48,9 +48,15 @@ public enum DatasetChoice: Sendable, Equatable {
             return (try dataset.load(split: .train, dataDir: dataDir), try dataset.load(split: .test, dataDir: dataDir), "test")
         case let .folder(path):
             let folder = try ImageFolder(path: path)
-            if let test = folder.test { return (try folder.images(folder.training), try folder.images(test), "test") }
-            let (training, heldOut) = try folder.images(folder.training).holdingOut(fraction: valFraction, seed: seed)
-            guard heldOut.count > 0 else {
+            if let test = folder.test {
+                let (training, testImages) = (try folder.images(folder.training), try folder.images(test))
+                guard training.channels == testImages.channels else {
+                    throw DatasetError.badImageFolder(path: path, reason: "its training images have \(training.channels) channel(s) and its test images "
+                                                      + "\(testImages.channels): they must agree")
+                }
+                return (training, testImages, "test")
+            }
+            guard let (training, heldOut) = try folder.images(folder.training).holdingOut(fraction: valFraction, seed: seed) else {
                 throw DatasetError.badImageFolder(path: path, reason: "no class has two images to hold one out for validation; add images or a test/ folder")
             }
             return (training, heldOut, "held-out")

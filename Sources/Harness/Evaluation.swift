@@ -37,6 +37,7 @@ public enum Evaluation {
                            dataDir: String?) throws -> EvaluationRecord {
         let testSet = try dataset.evaluationSet(dataDir: dataDir)
         let saved = try SavedClassifier(entry, weights: weights)
+        try saved.requireClasses(testSet.classNames)
         let test = try saved.loader(testSet, resize: resize, limit: testLimit)
         let model = try saved.model(channels: testSet.channels, classes: testSet.classNames.count)
         let clock = Stopwatch()

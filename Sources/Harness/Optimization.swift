@@ -33,7 +33,7 @@ public struct Optimization: Encodable {
         for path in [plot, record].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
         var recipe = Recipe(optimizer: optimizer, learningRate: learningRate, momentum: momentum, epochs: 1, batchSize: 1, initialization: nil)
         recipe.learningRate = learningRate
-        let paths = starts.map { function.descend(from: $0, steps: steps, optimizer: recipe.makeOptimizer) }
+        let paths = try starts.map { try function.descend(from: $0, steps: steps, optimizer: recipe.makeOptimizer) }
         let descents = paths.map { path in
             let end = path[path.count - 1]
             let nearest = function.minima.min { hypot($0.x - Double(end.x), $0.y - Double(end.y)) < hypot($1.x - Double(end.x), $1.y - Double(end.y)) }!

@@ -13,8 +13,10 @@ public enum Prediction {
     public static func grid(_ entry: ModelEntry, weights: String, dataset: DatasetChoice, dataDir: String?, resize: Int?,
                             count: Int, out: String) throws -> (correct: Int, shown: Int) {
         try AtomicFile.checkWritable(out)
+        try dataset.requireSuitable(for: .classifier(entry))
         let set = try dataset.evaluationSet(dataDir: dataDir)
         let saved = try SavedClassifier(entry, weights: weights)
+        try saved.requireClasses(set.classNames)
         let model = try saved.model(channels: set.channels, classes: set.classNames.count)
         let indices = (0..<min(count, set.count)).map { $0 * set.count / min(count, set.count) }
         let batch = try saved.loader(set, resize: resize, limit: nil).batch(indices)

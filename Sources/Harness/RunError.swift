@@ -4,6 +4,8 @@ public enum RunError: Error, CustomStringConvertible {
     case inputTooSmall(model: String, minimum: Int, got: Int)
     case badCheckpoint(path: String, reason: String)
     case unsuitableDataset(model: String, dataset: String, suitable: [String])
+    /// `--early-stop` on training images of which no class has two to hold one out.
+    case earlyStoppingWithoutValidation(dataset: String)
     /// `--dataset` names neither a dataset nor a folder.
     case unknownDataset(String)
     /// A weights file that belongs to another model or vocabulary.
@@ -22,6 +24,8 @@ public enum RunError: Error, CustomStringConvertible {
         case let .badCheckpoint(path, reason): "cannot resume from \(path): \(reason)."
         case let .unsuitableDataset(model, dataset, suitable):
             "\(model) does not train on \(dataset): use --dataset \(suitable.joined(separator: " or ")) (or leave --dataset out)."
+        case let .earlyStoppingWithoutValidation(dataset):
+            "--early-stop needs validation images held out of \(dataset)'s training images, and no class there has two: add images or leave --early-stop out."
         case let .unknownDataset(argument):
             "--dataset \(argument) is neither a dataset (\(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))) nor a folder: "
                 + "give a dataset's name, or the path of a folder of PNG images (PATH/<class>/*.png, or d2l's Kaggle layout, "

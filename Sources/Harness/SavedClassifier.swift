@@ -20,6 +20,12 @@ struct SavedClassifier {
         file.metadata["classes"].flatMap(strings(ofJSONList:)) ?? (file.metadata["dataset"] == DatasetName.fashionMNIST.rawValue ? FashionMNIST.classNames : nil)
     }
 
+    /// Throws unless the weights were saved for `names` (files that name no classes pass).
+    func requireClasses(_ names: [String]) throws {
+        guard let saved = classNames, saved != names else { return }
+        throw RunError.mismatchedWeights(path: path, reason: "it was trained on the classes \(saved) and the images here have \(names)")
+    }
+
     /// The side images are resized to: `requested`, else the run's, else the recipe's or the model's own.
     func side(requested: Int?, images: Int) throws -> Int {
         let side = entry.inputSide(requested: requested ?? file.metadata["side"].flatMap { Int($0) } ?? entry.recipe.resize, images: images)
@@ -27,9 +33,10 @@ struct SavedClassifier {
         return side
     }
 
-    /// The saved transforms, checked against images of `channels` channels.
-    func preprocess(channels: Int) throws -> [ImageTransform] {
-        try ImageTransform.checked(file.metadata["preprocess"].flatMap(strings(ofJSONList:)) ?? [], channels: channels)
+    /// The saved transforms, checked against images of `channels` channels and `side` pixels.
+    func preprocess(channels: Int, side: Int) throws -> [ImageTransform] {
+        try ImageTransform.checked(file.metadata["preprocess"].flatMap(strings(ofJSONList:)) ?? [], channels: channels, side: (side, side),
+                                   source: "\(path) (its metadata's preprocess)")
     }
 
     /// The model for images of `channels` channels and `classes` classes, with the weights loaded.
@@ -43,6 +50,7 @@ struct SavedClassifier {
     func loader(_ set: ImageClassificationSet, resize: Int?, limit: Int?, batchSize: Int = 256) throws -> BatchLoader {
         let side = try side(requested: resize, images: set.height)
         return BatchLoader(set, batchSize: batchSize, shuffle: false, limit: limit,
-                           resize: side == set.height && side == set.width ? nil : side, transforms: try preprocess(channels: set.channels))
+                           resize: side == set.height && side == set.width ? nil : side,
+                           transforms: try preprocess(channels: set.channels, side: side))
     }
 }

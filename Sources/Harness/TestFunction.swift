@@ -45,20 +45,31 @@ public enum TestFunction: String, CaseIterable, Sendable {
         }
     }
 
-    /// Minimizes from `start` with `optimizer` for `steps` steps; returns the path, every point visited.
+    /// A descent whose point stopped being finite: too large a learning rate.
+    public struct Divergence: Error, CustomStringConvertible {
+        public let start: (x: Float, y: Float), step: Int
+        public var description: String {
+            "from (\(start.x), \(start.y)) the point left the finite numbers at step \(step.formatted()): lower --lr"
+        }
+    }
+
+    /// Minimizes from `start` with `optimizer` for `steps` steps; returns the path, every point visited, or
+    /// throws `Divergence` when a point is no longer finite.
     public func descend(from start: (x: Float, y: Float), steps: Int,
-                        optimizer makeOptimizer: ([Tensor]) -> Optimizer) -> [(x: Float, y: Float)] {
+                        optimizer makeOptimizer: ([Tensor]) -> Optimizer) throws -> [(x: Float, y: Float)] {
         let x = Tensor(start.x), y = Tensor(start.y)
         x.requiresGrad = true
         y.requiresGrad = true
         let optimizer = makeOptimizer([x, y])
         var path = [start]
         path.reserveCapacity(steps + 1)
-        for _ in 0..<steps {
+        for step in 1...max(steps, 1) {
             optimizer.zeroGrad()
             self(x, y).backward()
             optimizer.step()
-            path.append((x.scalars[0], y.scalars[0]))
+            let point = (x: x.scalars[0], y: y.scalars[0])
+            guard point.x.isFinite && point.y.isFinite else { throw Divergence(start: start, step: step) }
+            path.append(point)
         }
         return path
     }

@@ -86,10 +86,10 @@ public struct Trainer {
             if plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
             var stopping = false
             if let (metric, patience) = earlyStopping, let value = metrics.heldOut[metric] {
-                if value > best?.value ?? -.infinity {
-                    best = (epoch, value, model.stateDictionary().map(\.1.scalars))
+                if let kept = best, !(value > kept.value) {
+                    stopping = epoch - kept.epoch >= patience
                 } else {
-                    stopping = epoch - best!.epoch >= patience
+                    best = (epoch, value, model.stateDictionary().map(\.1.scalars))
                 }
             }
             try checkpoint?(history, nil, optimizer)

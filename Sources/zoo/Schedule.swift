@@ -35,6 +35,9 @@ struct Schedule: ParsableCommand {
     func validate() throws {
         try requireInRange(epochs, "--epochs", 1...100_000)
         try requireInRange(batchesPerEpoch, "--batches-per-epoch", 1...1_000_000)
+        if scheduleUnit == .batch && epochs * batchesPerEpoch > 10_000_000 {
+            throw ValidationError("--epochs x --batches-per-epoch must be at most 10,000,000 steps to draw.")
+        }
         try requireInRange(warmup, "--warmup", 0...100_000_000)
         guard learningRate > 0 && learningRate.isFinite else { throw ValidationError("--lr must be a positive number.") }
         do {

@@ -49,6 +49,13 @@ import Testing
                                             images: [folder + "/images/light/3.png", folder + "/images/dark/5.png"], resize: nil)
         #expect(top.map { $0.map(\.name) } == [["light", "dark"], ["dark", "light"]])
         #expect(top.allSatisfy { abs($0.map(\.probability).reduce(0, +) - 1) < 1e-5 && $0[0].probability > 0.5 })
+
+        // The same images under other class names are not what these weights learned.
+        try FileManager.default.createDirectory(atPath: folder + "/renamed", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder + "/images/dark", toPath: folder + "/renamed/black")
+        try FileManager.default.copyItem(atPath: folder + "/images/light", toPath: folder + "/renamed/white")
+        #expect { try Evaluation.execute(.classifier(entry), weights: folder + "/weights.safetensors", dataset: .folder(folder + "/renamed"),
+                                         resize: nil, testLimit: nil, dataDir: nil) } throws: { "\($0)".contains("trained on the classes") }
     }
 
     /// A run's normalisation is saved with its weights (beside the class names and input side), and

@@ -36,6 +36,13 @@ import Fuzzing
         #expect(images.classNames == ["cat", "dog"] && images.training.count == 3 && images.test?.map(\.label) == [1])
         #expect(images.layout == "train/ and val/ class folders" && images.all.count == 4)
 
+        // train/ alone holds the class folders (not one class called "train").
+        let single = try TemporaryDirectory()
+        defer { single.remove() }
+        for name in ["train/cat/1.png", "train/dog/1.png"] { try Self.writeImage(single.file(name), value: 1) }
+        let trainOnly = try ImageFolder(path: single.path)
+        #expect(trainOnly.classNames == ["cat", "dog"] && trainOnly.test == nil && trainOnly.layout == "train/ class folders")
+
         try Self.writeImage(folder.file("val/bird/1.png"), value: 1)
         #expect { try ImageFolder(path: folder.path) } throws: { "\($0)".contains("val/bird") && "\($0)".contains("does not have") }
     }
@@ -82,11 +89,13 @@ import Fuzzing
         let labels: [Int32] = Array(repeating: 0, count: 20) + Array(repeating: 1, count: 10) + [2]
         let set = try ImageClassificationSet(pixels: labels.indices.map(Float.init), labels: labels, channels: 1, height: 1, width: 1,
                                              classNames: ["a", "b", "c"])
-        let (training, heldOut) = set.holdingOut(fraction: 0.1, seed: 3)
+        let (training, heldOut) = try #require(set.holdingOut(fraction: 0.1, seed: 3))
         #expect(heldOut.labels == [0, 0, 1] && training.count == 28)
         #expect(Set(training.pixels + heldOut.pixels) == Set(set.pixels) && training.pixels == training.pixels.sorted())
-        #expect(set.holdingOut(fraction: 0.1, seed: 3).heldOut.pixels == heldOut.pixels)
-        #expect(set.holdingOut(fraction: 0.1, seed: 4).heldOut.pixels != heldOut.pixels)
+        #expect(set.holdingOut(fraction: 0.1, seed: 3)?.heldOut.pixels == heldOut.pixels)
+        #expect(set.holdingOut(fraction: 0.1, seed: 4)?.heldOut.pixels != heldOut.pixels)
+        // One image per class leaves nothing to hold out.
+        #expect(set.subset([0, 20, 30]).holdingOut(fraction: 0.5, seed: 3).map { _ in true } == nil)
     }
 
     /// Fashion-MNIST's first 300 test images written as class-folder PNGs read back as the IDX file holds

@@ -20,7 +20,7 @@ import Testing
         }
         #expect(try ImageTransform.parse("resized-crop:224") == .resizedCrop(size: 224, scale: 0.08...1, ratio: 0.75...(4.0 / 3)))
         for bad in ["flop", "flip:1", "crop:32", "crop:0:4", "crop:32:-1", "resized-crop:32:0.5", "resized-crop:32:0.9:0.5",
-                    "resized-crop:32:0.5:2", "normalize:0.5:0", "normalize:0.5,0.5:1", "normalize:a:1", "normalize:0.5"] {
+                    "resized-crop:32:0.5:2", "resized-crop:32:0.5:1:1:1000", "normalize:0.5:0", "normalize:0.5,0.5:1", "normalize:a:1", "normalize:0.5"] {
             #expect { try ImageTransform.parse(bad) } throws: { "\($0)".contains("--augment \(bad): expected") }
         }
     }
@@ -68,11 +68,15 @@ import Testing
         #expect(small.apply(Self.image, channels: 2, height: 3, width: 4, generator: &generator).count == 2 * 5 * 5)
     }
 
-    @Test func normalizationIsPerChannel() {
+    @Test func normalizationIsPerChannel() throws {
         var generator = RandomGenerator(seed: 4)
         let result = ImageTransform.normalize(mean: [1, 100], std: [2, 10]).apply(Self.image, channels: 2, height: 3, width: 4, generator: &generator)
         #expect(result[0] == -0.5 && result[11] == 11 && result[12] == 0 && result[23] == 2.3)
-        #expect { try ImageTransform.checked(["normalize:0.5:1"], channels: 3) } throws: { "\($0)".contains("3 channel") }
+        #expect { try ImageTransform.checked(["normalize:0.5:1"], channels: 3, side: (8, 8)) } throws: { "\($0)".contains("3 channel") }
+        // A crop must fit the padded image it receives (after the crops before it).
+        #expect { try ImageTransform.checked(["crop:40:4"], channels: 1, side: (28, 28)) } throws: { "\($0)".contains("does not fit 28x28") }
+        #expect(try ImageTransform.checked(["crop:36:4"], channels: 1, side: (28, 28)).count == 1)
+        #expect { try ImageTransform.checked(["resized-crop:20", "crop:24:1"], channels: 1, side: (28, 28)) } throws: { "\($0)".contains("20x20") }
     }
 
     /// Training batches draw the same transforms for the same seed, epoch and example (so resuming

@@ -38,6 +38,12 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder + "/h.png"))
     }
 
+    /// Too large a rate sends SGD off to infinity on Rosenbrock: an error naming the start and the step.
+    @Test func aDivergingDescentIsAnError() {
+        #expect { try Optimization.execute(.rosenbrock, optimizer: .sgd, learningRate: 0.01, steps: 1_000, starts: [(-1.5, 2)]) }
+            throws: { "\($0)".contains("from (-1.5, 2.0)") && "\($0)".contains("lower --lr") }
+    }
+
     @Test func sgdWithMomentumCrossesRosenbrocksValley() throws {
         let result = try Optimization.execute(.rosenbrock, optimizer: .sgd, learningRate: 0.001, momentum: 0.9, steps: 20_000, starts: [(-1.5, 2)])
         #expect(result.descents[0].distance < 1e-3 && result.descents[0].value < 1e-6)
