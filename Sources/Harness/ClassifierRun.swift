@@ -60,13 +60,12 @@ enum ClassifierRun {
         let saved = try SavedClassifier(distillation.teacher, weights: distillation.weights)
         try distillation.teacher.requireInputSize(inputShape[1])
         try saved.requireClasses(classNames)
-        let savedSide = saved.file.metadata["side"].flatMap { Int($0) }, savedPreprocess = saved.file.metadata["preprocess"].flatMap(strings(ofJSONList:)) ?? []
-        if let savedSide, savedSide != inputShape[1] {
+        if let savedSide = saved.savedSide, savedSide != inputShape[1] {
             throw RunError.mismatchedWeights(path: distillation.weights, reason: "the teacher trained on \(savedSide)x\(savedSide) images and the student's are "
                                              + "\(inputShape[1])x\(inputShape[2]); give the student --resize \(savedSide)")
         }
-        if savedPreprocess != preprocess.map(\.description) {
-            throw RunError.mismatchedWeights(path: distillation.weights, reason: "the teacher's images were normalized as \(savedPreprocess) and the "
+        if saved.savedPreprocess != preprocess.map(\.description) {
+            throw RunError.mismatchedWeights(path: distillation.weights, reason: "the teacher's images were normalized as \(saved.savedPreprocess) and the "
                                              + "student's as \(preprocess.map(\.description)); give the student the same --augment normalize")
         }
         let model = try saved.model(channels: inputShape[0], classes: classNames.count)

@@ -31,8 +31,7 @@ public struct Optimization: Encodable {
     public static func execute(_ function: TestFunction, optimizer: Recipe.OptimizerKind, learningRate: Float, momentum: Float = 0,
                                steps: Int, starts: [(x: Float, y: Float)], plot: String? = nil, record: String? = nil) throws -> Optimization {
         for path in [plot, record].compactMap({ $0 }) { try AtomicFile.checkWritable(path) }
-        var recipe = Recipe(optimizer: optimizer, learningRate: learningRate, momentum: momentum, epochs: 1, batchSize: 1, initialization: nil)
-        recipe.learningRate = learningRate
+        let recipe = Recipe(optimizer: optimizer, learningRate: learningRate, momentum: momentum, epochs: 1, batchSize: 1, initialization: nil)
         let paths = try starts.map { try function.descend(from: $0, steps: steps, optimizer: recipe.makeOptimizer) }
         let descents = paths.map { path in
             let end = path[path.count - 1]

@@ -20,6 +20,12 @@ struct SavedClassifier {
         file.metadata["classes"].flatMap(strings(ofJSONList:)) ?? (file.metadata["dataset"] == DatasetName.fashionMNIST.rawValue ? FashionMNIST.classNames : nil)
     }
 
+    /// The input side the run trained at (`side`), if it saved one.
+    var savedSide: Int? { file.metadata["side"].flatMap { Int($0) } }
+
+    /// The names of the transforms that drew nothing in the run (`preprocess`: normalisation).
+    var savedPreprocess: [String] { file.metadata["preprocess"].flatMap(strings(ofJSONList:)) ?? [] }
+
     /// Throws unless the weights were saved for `names` (files that name no classes pass).
     func requireClasses(_ names: [String]) throws {
         guard let saved = classNames, saved != names else { return }
@@ -28,14 +34,14 @@ struct SavedClassifier {
 
     /// The side images are resized to: `requested`, else the run's, else the recipe's or the model's own.
     func side(requested: Int?, images: Int) throws -> Int {
-        let side = entry.inputSide(requested: requested ?? file.metadata["side"].flatMap { Int($0) } ?? entry.recipe.resize, images: images)
+        let side = entry.inputSide(requested: requested ?? savedSide ?? entry.recipe.resize, images: images)
         try entry.requireInputSize(side)
         return side
     }
 
     /// The saved transforms, checked against images of `channels` channels and `side` pixels.
     func preprocess(channels: Int, side: Int) throws -> [ImageTransform] {
-        try ImageTransform.checked(file.metadata["preprocess"].flatMap(strings(ofJSONList:)) ?? [], channels: channels, side: (side, side),
+        try ImageTransform.checked(savedPreprocess, channels: channels, side: (side, side),
                                    source: "\(path) (its metadata's preprocess)")
     }
 
