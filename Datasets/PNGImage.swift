@@ -51,7 +51,8 @@ public struct PNGImage: Sendable {
     static func bytes(of path: String) throws -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw DatasetError.fileUnreadable(path: path) }
         defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: maximumFileBytes + 1) else { throw DatasetError.fileUnreadable(path: path) }
+        // An empty file reads as nil: its bytes are none, which the decoder calls empty.
+        guard let data = try? handle.read(upToCount: maximumFileBytes + 1) ?? Data() else { throw DatasetError.fileUnreadable(path: path) }
         guard data.count <= maximumFileBytes else {
             throw DatasetError.badImage(path: path, reason: "the file is larger than the \(maximumFileBytes >> 20) MB Zoo reads")
         }

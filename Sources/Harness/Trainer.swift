@@ -54,7 +54,8 @@ public struct Trainer {
                 optimizer.zeroGrad()
                 let loss = task.loss(of: model, on: batch, tally: &progress.tally)
                 guard loss.item.isFinite else {
-                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate)
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate,
+                                                      l1: recipe.l1)
                 }
                 (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
                 if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }

@@ -34,20 +34,24 @@ struct Distill: ParsableCommand {
         guard case .classifier = teacher.model, case .classifier = student.model else {
             throw ValidationError("zoo distill takes image classifiers as teacher and student.")
         }
-        guard temperature > 0 && temperature.isFinite else { throw ValidationError("--temperature must be a positive number.") }
+        // T² scales the divergence: beyond 1,000 it overflows a float's range long before it teaches anything.
+        guard temperature > 0 && temperature <= 1_000 else { throw ValidationError("--temperature must be a positive number of at most 1,000.") }
         guard (0...1).contains(alpha) else { throw ValidationError("--alpha must lie in [0, 1].") }
         _ = try studentRun()
     }
 
-    /// The student's `zoo run`, from the flags this command does not take itself.
-    func studentRun() throws -> Run { try Run.parse([student.model.name] + runFlags) }
+    /// The student's `zoo run`, from the flags this command does not take itself; a flag `zoo run` refuses
+    /// gets `zoo run`'s message.
+    func studentRun() throws -> Run {
+        do {
+            return try Run.parse([student.model.name] + runFlags)
+        } catch {
+            throw ValidationError(Run.message(for: error))
+        }
+    }
 
     func run() throws {
         guard case let .classifier(teacherEntry) = teacher.model else { return }
-        try reportingErrors {
-            var options = try studentRun().options()
-            options.distillation = Distillation(teacher: teacherEntry, weights: teacherWeights, temperature: temperature, alpha: alpha)
-            try TrainingRun.execute(options)
-        }
+        try studentRun().train(distillation: Distillation(teacher: teacherEntry, weights: teacherWeights, temperature: temperature, alpha: alpha))
     }
 }

@@ -173,8 +173,13 @@ struct Run: ParsableCommand {
         _ = try recipe()
     }
 
-    func run() throws {
-        let options = try options()
+    func run() throws { try train() }
+
+    /// Trains with these flags (and, for `zoo distill`, from a teacher), finishing the step, saving and
+    /// saying how to resume on Ctrl-C.
+    func train(distillation: Distillation? = nil) throws {
+        var options = try options()
+        options.distillation = distillation
         Interruption.install()
         try reportingErrors { try TrainingRun.execute(options) }
     }

@@ -21,6 +21,8 @@ import Testing
         let base = ["distill", "--teacher", "lenet-bn", "--teacher-weights", "t.safetensors", "--student", "mlp"]
         #expect(parseError(base + ["--alpha", "1.5"])?.contains("--alpha must lie in [0, 1]") == true)
         #expect(parseError(base + ["--temperature", "0"])?.contains("--temperature must be a positive number") == true)
+        #expect(parseError(base + ["--temperature", "1e30"])?.contains("at most 1,000") == true)
+        #expect(parseError(base + ["--bogus-flag"])?.contains("Unknown option '--bogus-flag'") == true)
         #expect(parseError(base + ["--epochs", "0"])?.contains("--epochs must be positive") == true)
         #expect(parseError(["distill", "--teacher", "gru", "--teacher-weights", "t", "--student", "mlp"])?.contains("image classifiers") == true)
         let command = try #require(try ZooCommand.parseAsRoot(base + ["--epochs", "3", "--lr", "0.2"]) as? Distill)

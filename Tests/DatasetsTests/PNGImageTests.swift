@@ -50,6 +50,14 @@ import Fuzzing
         #expect(try PNGImage(decoding: png.encode(), source: "g16.png").pixels == [0, Float(32_768) / 65_535, 1])
     }
 
+    /// An empty file on disk is "empty", not "unreadable".
+    @Test func emptyFilesSayTheyAreEmpty() throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        FileManager.default.createFile(atPath: folder.file("zero.png"), contents: Data())
+        #expect { try PNGImage(contentsOf: folder.file("zero.png")) } throws: { "\($0)".contains("zero.png") && "\($0)".contains("empty") }
+    }
+
     @Test func damagedFilesAreRefusedWithTheFileNamed() throws {
         let good = PNGEncoder(width: 8, height: 8, colorType: .rgb, depth: 8, samples: Self.samples(192, depth: 8)).encode()
         var badChecksum = good

@@ -61,5 +61,7 @@ import Zoo
             return l1Norm([model.parameters[0]]).item
         }
         #expect(try trainedWeightSum(l1: 0.05) < 0.8 * trainedWeightSum(l1: 0))
+        // A penalty that blows the weights up is named beside the learning rate.
+        #expect { try trainedWeightSum(l1: 3e38) } throws: { "\($0)".contains("or --l1") }
     }
 }
