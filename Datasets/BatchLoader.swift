@@ -7,7 +7,8 @@ public struct Batch {
 }
 
 /// Cuts an image set into minibatches, reshuffled each epoch from a seed (d2l's DataLoader with
-/// `ToTensor()`: pixels / 255, last partial batch kept), optionally resized to a square side.
+/// `ToTensor()`: pixels / 255, last partial batch kept), optionally resized to a square side. A batch's
+/// images are assembled in parallel; a streamed set's are decoded from their files one batch ahead.
 public final class BatchLoader {
     public let batchSize: Int
     public let shuffle: Bool
@@ -15,9 +16,7 @@ public final class BatchLoader {
     /// Examples used (the whole set, or its first `limit` examples).
     public let count: Int
     public let exampleShape: [Int]
-    private let pixels: [Float]
-    private let labels: [Int]
-    private let sourceShape: [Int]
+    private let source: ImageClassificationSet
     private let resizer: BilinearResize?
     /// Applied to each example after the resize, in order (see `ImageTransform`).
     public let transforms: [ImageTransform]
@@ -34,60 +33,81 @@ public final class BatchLoader {
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed
+        self.source = set
         count = min(limit ?? set.count, set.count)
-        sourceShape = [set.channels, set.height, set.width]
         resizer = resize.flatMap { side in
             side == set.height && side == set.width ? nil : BilinearResize(from: (set.height, set.width), to: (side, side))
         }
-        resizedShape = resize.map { [set.channels, $0, $0] } ?? sourceShape
+        resizedShape = resize.map { [set.channels, $0, $0] } ?? [set.channels, set.height, set.width]
         self.transforms = transforms
         let side = transforms.reduce((resizedShape[1], resizedShape[2])) { $1.outputSide($0) }
         exampleShape = [set.channels, side.0, side.1]
-        let size = set.channels * set.height * set.width
-        pixels = count == set.count ? set.pixels : Array(set.pixels[0..<(count * size)])
-        labels = set.labels[0..<count].map(Int.init)
     }
 
     /// Batches per epoch.
     public var batchCount: Int { (count + batchSize - 1) / batchSize }
+
+    /// Whether images are decoded from their files as batches are made.
+    public var isStreamed: Bool { source.isStreamed }
 
     /// The order of examples in `epoch` (a permutation fixed by the seed and the epoch number).
     public func order(epoch: Int) -> [Int] {
         shuffle ? shuffledOrder(count, seed: seed, epoch: epoch) : Array(0..<count)
     }
 
-    /// The batches of one epoch from its batch `first` on (0: all), assembled lazily one at a time.
-    public func epoch(_ epoch: Int, from first: Int = 0) -> some Sequence<Batch> {
+    /// The batches of one epoch from its batch `first` on (0: all), made one at a time (streamed images one
+    /// batch ahead, on another thread).
+    public func epoch(_ epoch: Int, from first: Int = 0) -> Batches<Batch> {
         let order = order(epoch: epoch)
-        return stride(from: min(first, batchCount) * batchSize, to: count, by: batchSize).lazy.map { start in
-            self.batch(Array(order[start..<min(start + self.batchSize, self.count)]), epoch: epoch)
+        return Batches(from: first, to: batchCount, ahead: isStreamed) { number in
+            try self.batch(Array(order[(number * self.batchSize)..<min((number + 1) * self.batchSize, self.count)]), epoch: epoch)
         }
     }
 
-    /// The examples at `indices` as one batch, transformed as in `epoch`.
-    public func batch(_ indices: [Int], epoch: Int = 0) -> Batch {
-        let size = exampleShape.reduce(1, *), resizedSize = resizedShape.reduce(1, *), sourceSize = sourceShape.reduce(1, *)
+    /// The examples at `indices` as one batch, transformed as in `epoch`; an error if a streamed image does
+    /// not decode.
+    public func batch(_ indices: [Int], epoch: Int = 0) throws -> Batch {
+        let size = exampleShape.reduce(1, *)
         let images = Tensor.zeros([indices.count] + exampleShape)
-        var resized = [Float](repeating: 0, count: resizedSize)
-        pixels.withUnsafeBufferPointer { source in
-            for (row, index) in indices.enumerated() {
-                let from = source.baseAddress! + index * sourceSize, to = images.data + row * size
-                if transforms.isEmpty && resizer == nil { to.update(from: from, count: size); continue }
-                resized.withUnsafeMutableBufferPointer { resized in
-                    guard let resizer else { return resized.baseAddress!.update(from: from, count: resizedSize) }
-                    let (inArea, outArea) = (sourceSize / sourceShape[0], resizedSize / sourceShape[0])
-                    for c in 0..<sourceShape[0] { resizer.apply(from + c * inArea, into: resized.baseAddress! + c * outArea) }
+        var failures = [Error?](repeating: nil, count: indices.count)
+        let plainCopy = transforms.isEmpty && resizer == nil && !source.isStreamed
+        failures.withUnsafeMutableBufferPointer { failures in
+            let failures = failures
+            parallelChunks(indices.count, costPerItem: plainCopy ? size : size * 64) { rows in
+                var decoded = [Float](repeating: 0, count: source.imageSize)
+                for row in rows {
+                    do {
+                        if plainCopy { try source.image(indices[row], into: images.data + row * size); continue }
+                        try decoded.withUnsafeMutableBufferPointer { try source.image(indices[row], into: $0.baseAddress!) }
+                        example(decoded, index: indices[row], epoch: epoch, into: images.data + row * size)
+                    } catch {
+                        failures[row] = error
+                    }
                 }
-                var image = resized, shape = (resizedShape[1], resizedShape[2])
-                var generator = RandomGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xC2B2_AE3D_27D4_EB4F))
-                for transform in transforms {
-                    image = transform.apply(image, channels: sourceShape[0], height: shape.0, width: shape.1, generator: &generator)
-                    shape = transform.outputSide(shape)
-                }
-                to.update(from: image, count: size)
             }
         }
-        return Batch(images: images, labels: indices.map { labels[$0] })
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return Batch(images: images, labels: indices.map { Int(source.labels[$0]) })
+    }
+
+    /// Example `index` of `epoch` from its decoded `pixels`: resized, then transformed.
+    private func example(_ pixels: [Float], index: Int, epoch: Int, into destination: UnsafeMutablePointer<Float>) {
+        var image = pixels, shape = (resizedShape[1], resizedShape[2])
+        if let resizer {
+            let (channels, inArea, outArea) = (source.channels, source.height * source.width, shape.0 * shape.1)
+            image = [Float](repeating: 0, count: channels * outArea)
+            pixels.withUnsafeBufferPointer { pixels in
+                image.withUnsafeMutableBufferPointer { image in
+                    for c in 0..<channels { resizer.apply(pixels.baseAddress! + c * inArea, into: image.baseAddress! + c * outArea) }
+                }
+            }
+        }
+        var generator = RandomGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xC2B2_AE3D_27D4_EB4F))
+        for transform in transforms {
+            image = transform.apply(image, channels: source.channels, height: shape.0, width: shape.1, generator: &generator)
+            shape = transform.outputSide(shape)
+        }
+        destination.update(from: image, count: image.count)
     }
 }
 

@@ -1,9 +1,17 @@
 import Engine
 
-/// A labelled set of equally sized images.
+/// A labelled set of equally sized images, held decoded in memory or streamed from their PNG files.
 public struct ImageClassificationSet: Sendable {
-    /// Pixel values in [0, 1], `count * channels * height * width` of them in N-C-H-W row-major order.
-    public let pixels: [Float]
+    /// Where the pixels are.
+    public enum Storage: Sendable {
+        /// Values in [0, 1], `count * channels * height * width` of them in N-C-H-W row-major order.
+        case decoded([Float])
+        /// One PNG file per image, decoded each time a batch needs it (folders larger than memory); each must
+        /// have the set's channels and size, which decoding checks.
+        case files([String])
+    }
+
+    public let storage: Storage
     /// One label per image, each in `0..<classNames.count`.
     public let labels: [Int32]
     public let count: Int
@@ -14,27 +22,41 @@ public struct ImageClassificationSet: Sendable {
     public let classNames: [String]
 
     /// Checks that there are examples, the sizes agree and every label names a class; `source` is used in error messages.
-    public init(pixels: [Float], labels: [Int32], channels: Int, height: Int, width: Int,
+    public init(storage: Storage, labels: [Int32], channels: Int, height: Int, width: Int,
                 classNames: [String], source: String = "<memory>") throws {
         let count = labels.count
         guard count > 0 else {
             throw DatasetError.badDimensions(path: source, details: "it holds no examples")
         }
-        guard pixels.count == count * channels * height * width else {
-            throw DatasetError.badDimensions(
-                path: source,
-                details: "\(pixels.count) pixel values do not match \(count) images of \(channels)x\(height)x\(width)")
+        switch storage {
+        case let .decoded(pixels):
+            guard pixels.count == count * channels * height * width else {
+                throw DatasetError.badDimensions(
+                    path: source,
+                    details: "\(pixels.count) pixel values do not match \(count) images of \(channels)x\(height)x\(width)")
+            }
+        case let .files(paths):
+            guard paths.count == count else {
+                throw DatasetError.badDimensions(path: source, details: "\(paths.count) image files do not match \(count) labels")
+            }
         }
         if let index = labels.firstIndex(where: { $0 < 0 || Int($0) >= classNames.count }) {
             throw DatasetError.invalidLabel(path: source, index: index, label: Int(labels[index]), classCount: classNames.count)
         }
-        self.pixels = pixels
+        self.storage = storage
         self.labels = labels
         self.count = count
         self.channels = channels
         self.height = height
         self.width = width
         self.classNames = classNames
+    }
+
+    /// Decoded images: `pixels` holds `count * channels * height * width` values in [0, 1].
+    public init(pixels: [Float], labels: [Int32], channels: Int, height: Int, width: Int,
+                classNames: [String], source: String = "<memory>") throws {
+        try self.init(storage: .decoded(pixels), labels: labels, channels: channels, height: height, width: width,
+                      classNames: classNames, source: source)
     }
 
     /// Images stored as bytes (IDX files): each pixel is its byte / 255, as torchvision's `ToTensor()`.
@@ -44,13 +66,63 @@ public struct ImageClassificationSet: Sendable {
                       classNames: classNames, source: source)
     }
 
+    /// Values per image.
+    public var imageSize: Int { channels * height * width }
+
+    /// Whether images are decoded from their files as batches need them.
+    public var isStreamed: Bool { if case .files = storage { true } else { false } }
+
+    /// The pixels of a decoded set (see `storage`); a streamed set's are read with `image(_:into:)`.
+    public var pixels: [Float] {
+        guard case let .decoded(pixels) = storage else { preconditionFailure("a streamed set's images are read one at a time with image(_:into:)") }
+        return pixels
+    }
+
+    /// Writes image `index`'s `imageSize` values to `destination`, decoding its file if the set is streamed.
+    public func image(_ index: Int, into destination: UnsafeMutablePointer<Float>) throws {
+        switch storage {
+        case let .decoded(pixels):
+            pixels.withUnsafeBufferPointer { destination.update(from: $0.baseAddress! + index * imageSize, count: imageSize) }
+        case let .files(paths):
+            try PNGImage.decode(paths[index], shape: (channels, height, width), into: destination)
+        }
+    }
+
+    /// The set with every image decoded (in parallel), or itself if it is already; an image that does not
+    /// decode, or has another size, is an error naming its file.
+    public func decoded() throws -> ImageClassificationSet {
+        guard isStreamed else { return self }
+        let size = imageSize
+        var pixels = [Float](repeating: 0, count: count * size)
+        var failures = [Error?](repeating: nil, count: count)
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            failures.withUnsafeMutableBufferPointer { failures in
+                let (pixels, failures) = (pixels, failures)
+                parallelChunks(count, costPerItem: size * 64) { range in
+                    for index in range {
+                        do { try image(index, into: pixels.baseAddress! + index * size) } catch { failures[index] = error }
+                    }
+                }
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return try ImageClassificationSet(pixels: pixels, labels: labels, channels: channels, height: height, width: width,
+                                          classNames: classNames)
+    }
+
     /// The examples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> ImageClassificationSet {
-        let size = channels * height * width
-        var pixels: [Float] = []
-        pixels.reserveCapacity(indices.count * size)
-        for index in indices { pixels += self.pixels[(index * size)..<((index + 1) * size)] }
-        return try! ImageClassificationSet(pixels: pixels, labels: indices.map { labels[$0] }, channels: channels,
+        let storage: Storage
+        switch self.storage {
+        case let .decoded(all):
+            var pixels: [Float] = []
+            pixels.reserveCapacity(indices.count * imageSize)
+            for index in indices { pixels += all[(index * imageSize)..<((index + 1) * imageSize)] }
+            storage = .decoded(pixels)
+        case let .files(paths):
+            storage = .files(indices.map { paths[$0] })
+        }
+        return try! ImageClassificationSet(storage: storage, labels: indices.map { labels[$0] }, channels: channels,
                                            height: height, width: width, classNames: classNames)
     }
 

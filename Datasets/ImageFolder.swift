@@ -1,4 +1,3 @@
-import Dispatch
 import Engine
 import Foundation
 
@@ -9,7 +8,7 @@ import Foundation
 /// - d2l's Kaggle CIFAR-10 layout, `PATH/trainLabels.csv` (`id,label`) beside `PATH/train/<id>.png`;
 ///   the classes are the labels, sorted, and `PATH/test/` (unlabelled) is not read.
 ///
-/// Finding the files reads no image; `images(_:)` decodes them, in parallel.
+/// Finding the files reads no image; `images(_:residence:)` decodes them, in parallel, or streams them.
 public struct ImageFolder: Sendable {
     /// An image file and its class.
     public struct LabelledFile: Sendable, Equatable {
@@ -68,53 +67,31 @@ public struct ImageFolder: Sendable {
         layout = root == path ? "class folders" : "train/ class folders"
     }
 
-    /// The images of `files`, decoded in parallel into one set; they must all have the channels and size of
-    /// the first, else an error naming the first that differs.
-    public func images(_ files: [LabelledFile]) throws -> ImageClassificationSet {
+    /// How `images(_:)` holds a folder's images.
+    public enum Residence: Sendable {
+        /// Decoded once into memory if they take at most half the machine's memory as floats, else streamed.
+        case automatic
+        /// Decoded from their files each time a batch needs them (one batch ahead of training).
+        case streamed
+    }
+
+    /// The images of `files` as one set: decoded in parallel into memory, or streamed from their files (see
+    /// `Residence`). They must all have the channels and size of the first, else an error naming the
+    /// first that differs (for a streamed set, when a batch reaches it).
+    public func images(_ files: [LabelledFile], residence: Residence = .automatic) throws -> ImageClassificationSet {
         guard let first = files.first else {
             throw DatasetError.badImageFolder(path: path, reason: "it holds no labelled images")
         }
         let shape = try PNGImage.shape(of: PNGImage.bytes(of: first.path), source: first.path)
-        let size = shape.channels * shape.height * shape.width
-        // Decoded images are held as floats; past half the machine's memory they would not fit beside training.
-        let budget = ProcessInfo.processInfo.physicalMemory / 2
-        guard size > 0, files.count <= Int.max / size, UInt64(files.count * size) * 4 <= budget else {
-            throw DatasetError.badImageFolder(
-                path: path, reason: "its \(files.count.formatted()) images of \(shape.channels)x\(shape.height)x\(shape.width) take more than half "
-                    + "this machine's memory (\(budget >> 30) GB) as floats, and Zoo decodes a folder into memory; use a subset of the folder")
-        }
-        var pixels = [Float](repeating: 0, count: files.count * size)
-        var failures = [DatasetError?](repeating: nil, count: files.count)
-        pixels.withUnsafeMutableBufferPointer { pixels in
-            failures.withUnsafeMutableBufferPointer { failures in
-                let (pixels, failures) = (pixels, failures)
-                let chunks = min(files.count, max(1, Parallelism.threads))
-                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                    for index in (files.count * chunk / chunks)..<(files.count * (chunk + 1) / chunks) {
-                        let file = files[index]
-                        do {
-                            // The header first: an image of another size is refused before it is decoded.
-                            let bytes = try PNGImage.bytes(of: file.path)
-                            let own = try PNGImage.shape(of: bytes, source: file.path)
-                            guard own == shape else {
-                                throw DatasetError.badImageFolder(
-                                    path: file.path, reason: "it is \(own.channels)x\(own.height)x\(own.width) (channels x height x width) "
-                                        + "where \(first.path) is \(shape.channels)x\(shape.height)x\(shape.width): all images must agree")
-                            }
-                            let image = try PNGImage(decoding: bytes, source: file.path)
-                            (pixels.baseAddress! + index * size).update(from: image.pixels, count: size)
-                        } catch let error as DatasetError {
-                            failures[index] = error
-                        } catch {
-                            failures[index] = .badImage(path: file.path, reason: "\(error)")
-                        }
-                    }
-                }
-            }
-        }
-        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-        return try ImageClassificationSet(pixels: pixels, labels: files.map(\.label), channels: shape.channels,
-                                          height: shape.height, width: shape.width, classNames: classNames, source: path)
+        let set = try ImageClassificationSet(storage: .files(files.map(\.path)), labels: files.map(\.label), channels: shape.channels,
+                                             height: shape.height, width: shape.width, classNames: classNames, source: path)
+        guard residence == .automatic, Self.fitsInMemory(images: files.count, size: set.imageSize) else { return set }
+        return try set.decoded()
+    }
+
+    /// Whether `images` images of `size` values each fit in half the machine's memory as floats, beside training.
+    static func fitsInMemory(images: Int, size: Int) -> Bool {
+        size > 0 && images <= Int.max / size && UInt64(images * size) * 4 <= ProcessInfo.processInfo.physicalMemory / 2
     }
 
     private static func join(_ folder: String, _ name: String) -> String { (folder as NSString).appendingPathComponent(name) }

@@ -104,7 +104,7 @@ public enum Benchmark {
             case let .classifier(entry):
                 let side = resize ?? entry.trainingSize, batch = batchSize ?? 256
                 try entry.requireInputSize(side)
-                item = .classifier(entry, batch: BatchLoader(images!, batchSize: batch, shuffle: false, resize: side).batch(Array(0..<batch)))
+                item = .classifier(entry, batch: try BatchLoader(images!, batchSize: batch, shuffle: false, resize: side).batch(Array(0..<batch)))
             case let .languageModel(entry):
                 item = .languageModel(entry, hidden: text.hidden, steps: text.steps, batch: batchSize ?? 32)
             case let .translator(entry):

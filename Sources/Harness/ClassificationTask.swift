@@ -23,8 +23,8 @@ public struct ClassificationTask: TrainingTask {
 
     public var trainingBatchCount: Int { training.batchCount }
 
-    public func trainingBatches(epoch: Int, from first: Int) -> AnySequence<Batch> {
-        AnySequence(training.epoch(epoch, from: first))
+    public func trainingBatches(epoch: Int, from first: Int) -> Batches<Batch> {
+        training.epoch(epoch, from: first)
     }
 
     public func loss(of model: Module, on batch: Batch, tally: inout TrainingTally) -> Tensor {
@@ -38,17 +38,18 @@ public struct ClassificationTask: TrainingTask {
         return loss
     }
 
-    public func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int) {
-        var metrics = ["testAccuracy": Self.accuracy(of: model, on: test)]
-        if let validation { metrics["validationAccuracy"] = Self.accuracy(of: model, on: validation) }
+    public func evaluate(_ model: Module) throws -> (metrics: [String: Double], count: Int) {
+        var metrics = ["testAccuracy": try Self.accuracy(of: model, on: test)]
+        if let validation { metrics["validationAccuracy"] = try Self.accuracy(of: model, on: validation) }
         return (metrics, test.count)
     }
 
     /// Fraction of `data` that `model` classifies correctly, in evaluation mode without gradients.
-    public static func accuracy(of model: Module, on data: BatchLoader) -> Double {
+    public static func accuracy(of model: Module, on data: BatchLoader) throws -> Double {
         var tally = TrainingTally()
-        model.evaluating {
-            for batch in data.epoch(0) {
+        try model.evaluating {
+            let batches = data.epoch(0)
+            while let batch = try batches.next() {
                 tally.add(predictions: model(batch.images).argmax(axis: 1), labels: batch.labels)
             }
         }

@@ -43,7 +43,8 @@ enum ClassifierRun {
             data: "\(dataset), \(training.count) examples, " + (options.shuffle ? "shuffled" : "in file order"),
             headline: "zoo run \(entry.name) on \(dataset): \(model.parameterCount.formatted()) parameters, "
                 + "\(training.count.formatted()) training / \(test.count.formatted()) \(testName) examples"
-                + (validation.map { ", \($0.count.formatted()) held out of training for early stopping" } ?? ""),
+                + (validation.map { ", \($0.count.formatted()) held out of training for early stopping" } ?? "")
+                + (training.isStreamed ? "; images streamed: decoded from their files batch by batch" : ""),
             trainExamples: training.count, testExamples: test.count,
             inputShape: inputShape,
             weightsMetadata: ["classes": jsonList(trainSet.classNames),

@@ -4,10 +4,10 @@ import Foundation
 import Zoo
 
 /// What a run trains on or a model is evaluated on: one of the zoo's datasets, or a folder of labelled
-/// PNG images (see `ImageFolder` for the layouts).
+/// PNG images (see `ImageFolder` for the layouts), decoded once or streamed from its files.
 public enum DatasetChoice: Sendable, Equatable {
     case named(DatasetName)
-    case folder(String)
+    case folder(String, ImageFolder.Residence = .automatic)
 
     /// Reads `--dataset`: a dataset's name, else the path of a folder. An argument with a `/` is always a
     /// path (`./fashion-mnist` for a folder that has a dataset's name).
@@ -17,11 +17,17 @@ public enum DatasetChoice: Sendable, Equatable {
         return .folder(argument)
     }
 
+    /// The same folder, streamed from its files; a named dataset is left as it is.
+    public var streamed: DatasetChoice {
+        if case let .folder(path, _) = self { return .folder(path, .streamed) }
+        return self
+    }
+
     /// The name records, tables and file names use: the dataset's, or the folder's own name.
     public var name: String {
         switch self {
         case let .named(dataset): dataset.rawValue
-        case let .folder(path): URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
+        case let .folder(path, _): URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
         }
     }
 
@@ -46,17 +52,17 @@ public enum DatasetChoice: Sendable, Equatable {
         switch self {
         case let .named(dataset):
             return (try dataset.load(split: .train, dataDir: dataDir), try dataset.load(split: .test, dataDir: dataDir), "test")
-        case let .folder(path):
+        case let .folder(path, residence):
             let folder = try ImageFolder(path: path)
             if let test = folder.test {
-                let (training, testImages) = (try folder.images(folder.training), try folder.images(test))
+                let (training, testImages) = (try folder.images(folder.training, residence: residence), try folder.images(test, residence: residence))
                 guard training.channels == testImages.channels else {
                     throw DatasetError.badImageFolder(path: path, reason: "its training images have \(training.channels) channel(s) and its test images "
                                                       + "\(testImages.channels): they must agree")
                 }
                 return (training, testImages, "test")
             }
-            guard let (training, heldOut) = try folder.images(folder.training).holdingOut(fraction: valFraction, seed: seed) else {
+            guard let (training, heldOut) = try folder.images(folder.training, residence: residence).holdingOut(fraction: valFraction, seed: seed) else {
                 throw DatasetError.badImageFolder(path: path, reason: "no class has two images to hold one out for validation; add images or a test/ folder")
             }
             return (training, heldOut, "held-out")
@@ -68,7 +74,7 @@ public enum DatasetChoice: Sendable, Equatable {
     func evaluationSet(dataDir: String?) throws -> ImageClassificationSet {
         switch self {
         case let .named(dataset): try dataset.load(split: .test, dataDir: dataDir)
-        case let .folder(path): try { let folder = try ImageFolder(path: path); return try folder.images(folder.all) }()
+        case let .folder(path, residence): try { let folder = try ImageFolder(path: path); return try folder.images(folder.all, residence: residence) }()
         }
     }
 }

@@ -41,7 +41,7 @@ public enum Evaluation {
         let test = try saved.loader(testSet, resize: resize, limit: testLimit)
         let model = try saved.model(channels: testSet.channels, classes: testSet.classNames.count)
         let clock = Stopwatch()
-        let accuracy = ClassificationTask.accuracy(of: model, on: test)
+        let accuracy = try ClassificationTask.accuracy(of: model, on: test)
         return EvaluationRecord(model: entry.name, task: .classification, weights: weights, dataset: dataset.name,
                                 testExamples: test.count, metrics: ["testAccuracy": accuracy], seconds: clock.seconds)
     }

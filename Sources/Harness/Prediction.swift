@@ -14,15 +14,16 @@ public enum Prediction {
                             count: Int, out: String) throws -> (correct: Int, shown: Int) {
         try AtomicFile.checkWritable(out)
         try dataset.requireSuitable(for: .classifier(entry))
-        let set = try dataset.evaluationSet(dataDir: dataDir)
+        let set = try dataset.streamed.evaluationSet(dataDir: dataDir)
         let saved = try SavedClassifier(entry, weights: weights)
         try saved.requireClasses(set.classNames)
         let model = try saved.model(channels: set.channels, classes: set.classNames.count)
-        let indices = (0..<min(count, set.count)).map { $0 * set.count / min(count, set.count) }
-        let batch = try saved.loader(set, resize: resize, limit: nil).batch(indices)
+        // Only the images shown are decoded (a folder too large for memory streams).
+        let shown = try set.subset((0..<min(count, set.count)).map { $0 * set.count / min(count, set.count) }).decoded()
+        let batch = try saved.loader(shown, resize: resize, limit: nil).batch(Array(0..<shown.count))
         let predicted = model.evaluating { withoutGradients { model(batch.images).argmax(axis: 1) } }
-        try PNGFile.write(GridFigure(set: set, indices: indices, predicted: predicted).canvas, to: out)
-        return (zip(predicted, batch.labels).filter { $0 == $1 }.count, indices.count)
+        try PNGFile.write(GridFigure(set: shown, predicted: predicted).canvas, to: out)
+        return (zip(predicted, batch.labels).filter { $0 == $1 }.count, shown.count)
     }
 
     /// The `top` most probable classes of each PNG file in `images`, with their probabilities.
@@ -48,12 +49,12 @@ public enum Prediction {
     }
 }
 
-/// d2l's `predict_ch3` figure: a row-wrapped grid of images, each with its true class and, below, the
-/// prediction (in red and framed when wrong).
+/// d2l's `predict_ch3` figure: a row-wrapped grid of the images of a (decoded) set, each with its true
+/// class and, below, the prediction (in red and framed when wrong).
 struct GridFigure {
     let set: ImageClassificationSet
-    let indices: [Int]
     let predicted: [Int]
+    private var indices: Range<Int> { 0..<set.count }
 
     var canvas: Canvas {
         let zoom = max(1, 72 / max(set.height, set.width))

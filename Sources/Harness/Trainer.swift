@@ -44,7 +44,8 @@ public struct Trainer {
             model.train()
             var progress = partial?.epoch == epoch ? partial! : EpochProgress(epoch: epoch)
             let earlierWallSeconds = progress.wallSeconds
-            for batch in task.trainingBatches(epoch: epoch, from: progress.batches) {
+            let batches = task.trainingBatches(epoch: epoch, from: progress.batches)
+            while let batch = try batches.next() {
                 let step = Stopwatch()
                 if recipe.scheduleUnit == .batch {
                     let batches = task.trainingBatchCount
@@ -77,7 +78,7 @@ public struct Trainer {
                 }
             }
             let evaluation = Stopwatch()
-            let (heldOut, evaluated) = task.evaluate(model)
+            let (heldOut, evaluated) = try task.evaluate(model)
             let metrics = EpochMetrics(
                 epoch: epoch, trainLoss: progress.tally.meanLoss, trainAccuracy: progress.tally.accuracy, heldOut: heldOut,
                 trainExamplesPerSecond: Double(progress.tally.examples) / progress.trainSeconds,

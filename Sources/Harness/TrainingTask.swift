@@ -8,13 +8,13 @@ public protocol TrainingTask {
     /// Training batches per epoch.
     var trainingBatchCount: Int { get }
     /// The training batches of `epoch` (numbered from 1) from its batch `first` on, in the epoch's order.
-    func trainingBatches(epoch: Int, from first: Int) -> AnySequence<Batch>
+    func trainingBatches(epoch: Int, from first: Int) -> Batches<Batch>
     /// The mean loss of `model` over `batch`, with gradients recorded; adds the batch's examples (or
     /// tokens), correct predictions and loss to `tally`.
     func loss(of model: Module, on batch: Batch, tally: inout TrainingTally) -> Tensor
     /// Held-out metrics by name, in evaluation mode without gradients, and how many examples (or tokens)
-    /// they covered.
-    func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int)
+    /// they covered; an error if held-out data cannot be read (an image file that does not decode).
+    func evaluate(_ model: Module) throws -> (metrics: [String: Double], count: Int)
 }
 
 /// A task whose training examples are numbered (windows, sentence pairs): batches are its `training`
@@ -32,11 +32,10 @@ public protocol NumberedExamplesTask: TrainingTask {
 extension NumberedExamplesTask {
     public var trainingBatchCount: Int { (training.count + batchSize - 1) / batchSize }
 
-    public func trainingBatches(epoch: Int, from first: Int) -> AnySequence<Batch> {
+    public func trainingBatches(epoch: Int, from first: Int) -> Batches<Batch> {
         let order = shuffle ? shuffledOrder(training.count, seed: seed, epoch: epoch) : Array(training.indices)
-        let starts = stride(from: min(first, trainingBatchCount) * batchSize, to: training.count, by: batchSize)
-        return AnySequence(starts.lazy.map { start in
-            self.batch(order[start..<min(start + self.batchSize, self.training.count)].map { self.training[$0] })
-        })
+        return Batches(from: first, to: trainingBatchCount) { number in
+            self.batch(order[(number * self.batchSize)..<min((number + 1) * self.batchSize, self.training.count)].map { self.training[$0] })
+        }
     }
 }

@@ -89,10 +89,17 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 
 /// The data flags `run` and `eval` share.
 struct DataOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The dataset: fashion-mnist, timemachine, fra-eng, or a folder of PNG images (default: fashion-mnist for image classifiers, timemachine for language models, fra-eng for translators).",
+    @Option(name: .customLong("dataset"),
+            help: ArgumentHelp("The dataset: fashion-mnist, timemachine, fra-eng, or a folder of PNG images (default: fashion-mnist for image classifiers, timemachine for language models, fra-eng for translators).",
                                valueName: "name-or-folder"),
             transform: { try DatasetChoice.parse($0) })
-    var dataset: DatasetChoice?
+    var datasetArgument: DatasetChoice?
+
+    @Flag(help: "Image folders: decode the images from their files batch by batch (one batch ahead) instead of once into memory; automatic when they would take more than half the memory.")
+    var stream = false
+
+    /// The dataset asked for, streamed when --stream says so.
+    var dataset: DatasetChoice? { stream ? datasetArgument?.streamed : datasetArgument }
 
     @Option(help: "Resize images (bilinear) to N x N (default: the recipe's; see `zoo list`).")
     var resize: Int?
@@ -106,6 +113,9 @@ struct DataOptions: ParsableArguments {
     func validate() throws {
         try requireInRange(resize, "--resize", 1...maximumSide)
         try requirePositive(testLimit, "--test-limit")
+        if stream, case .folder = datasetArgument {} else if stream {
+            throw ValidationError("--stream applies to --dataset FOLDER (a folder of PNG images); the named datasets load into memory.")
+        }
         if let dataDir, !FileManager.default.isFolder(dataDir) {
             throw ValidationError("--data-dir \(dataDir) is not a folder. Create it (Zoo downloads the dataset into it) "
                                   + "or leave the flag out to use $ZOO_DATA, the system folder or the cache.")

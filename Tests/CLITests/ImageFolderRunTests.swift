@@ -78,6 +78,29 @@ import Testing
         #expect(evaluation.metrics["testAccuracy"] == 1)
     }
 
+    /// `--stream` decodes the images batch by batch: the same run, weights and accuracy as decoding them once;
+    /// an image that breaks mid-run stops it with an error naming the file.
+    @Test func aStreamedFolderTrainsAsTheDecodedOne() throws {
+        let folder = try Self.makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func run(_ name: String, _ extra: [String] = []) throws -> RunRecord {
+            let run = try #require(try ZooCommand.parseAsRoot([
+                "run", "lenet", "--dataset", folder + "/images", "--epochs", "2", "--batch-size", "16", "--augment", "flip",
+                "--record", folder + "/\(name).json", "--save", folder + "/\(name).safetensors",
+            ] + extra) as? Run)
+            return try TrainingRun.execute(try run.options()).record
+        }
+        let (decoded, streamed) = (try run("decoded"), try run("streamed", ["--stream"]))
+        #expect(streamed.epochs.map(\.trainLoss) == decoded.epochs.map(\.trainLoss))
+        #expect(streamed.final?.testAccuracy == decoded.final?.testAccuracy && streamed.testExamples == 8)
+        let weights = { (name: String) in try SafeTensors.read(folder + "/\(name).safetensors").tensors.mapValues(\.scalars) }
+        #expect(try weights("streamed") == weights("decoded"))
+
+        try Data("broken".utf8).write(to: URL(fileURLWithPath: folder + "/images/light/7.png"))
+        #expect { try run("broken", ["--stream"]) } throws: { "\($0)".contains("light/7.png") && "\($0)".contains("not a PNG") }
+        #expect(parseError(["run", "lenet", "--stream"])?.contains("--stream applies to --dataset FOLDER") == true)
+    }
+
     @Test func namedRecipesAndTransformsReachTheRecipe() throws {
         let recipe = try #require(try ZooCommand.parseAsRoot(["run", "resnet18", "--recipe", "kaggle-cifar10", "--epochs", "3"]) as? Run).recipe()
         #expect(recipe.resize == 40 && recipe.batchSize == 32 && recipe.epochs == 3 && recipe.momentum == 0.9 && recipe.learningRate == 2e-4 * 32)

@@ -19,7 +19,7 @@ import Zoo
         layer.weight.data[16] = 20
         layer.bias!.data[1] = -10
         let loader = BatchLoader(images, batchSize: 16, shuffle: false)
-        let batch = loader.batch(Array(0..<64))
+        let batch = try loader.batch(Array(0..<64))
         let teacherSays = teacher(batch.images).argmax(axis: 1)
         #expect(Set(teacherSays) == [0, 1])
 

@@ -13,7 +13,7 @@ import Zoo
         final class Counter { var epochs = 0 }
 
         var trainingBatchCount: Int { 1 }
-        func trainingBatches(epoch: Int, from first: Int) -> AnySequence<Int> { AnySequence(first == 0 ? [epoch] : []) }
+        func trainingBatches(epoch: Int, from first: Int) -> Batches<Int> { Batches(from: first, to: 1) { _ in epoch } }
         func loss(of model: Module, on batch: Int, tally: inout TrainingTally) -> Tensor {
             tally.add(predictions: [0], labels: [0], meanLoss: 1)
             return (model.parameters[0] * -1).sum()  // SGD at lr 1 adds 1 to every weight each step

@@ -23,10 +23,10 @@ import Testing
 
     /// Batches are time-major (step t of window b at t * batch + b), targets are the inputs shifted by one,
     /// and an epoch uses every training window once, in an order that changes with the epoch.
-    @Test func batchesCoverEveryWindowOnceTimeMajor() {
+    @Test func batchesCoverEveryWindowOnceTimeMajor() throws {
         let task = LanguageModelTask(windows: Self.windows, batchSize: 300, seed: 4, limit: 1000)
         #expect(task.trainingBatchCount == 4)
-        let batches = Array(task.trainingBatches(epoch: 1, from: 0))
+        let batches = try task.trainingBatches(epoch: 1, from: 0).all()
         #expect(batches.map(\.windows) == [300, 300, 300, 100])
         var firstTokens: [Int32] = []
         for batch in batches {
@@ -39,9 +39,9 @@ import Testing
         }
         let expected = (0..<1000).map { Self.corpus.tokens[$0] }
         #expect(firstTokens.sorted() == expected.sorted() && firstTokens != expected)
-        let second = Array(task.trainingBatches(epoch: 2, from: 0)).map(\.inputs)
+        let second = try task.trainingBatches(epoch: 2, from: 0).all().map(\.inputs)
         #expect(second != batches.map(\.inputs))
-        #expect(Array(task.trainingBatches(epoch: 1, from: 2)).map(\.inputs) == batches.dropFirst(2).map(\.inputs))
+        #expect(try task.trainingBatches(epoch: 1, from: 2).all().map(\.inputs) == batches.dropFirst(2).map(\.inputs))
     }
 
     /// A model that predicts every token with equal probability has perplexity equal to the vocabulary size.

@@ -80,11 +80,11 @@ import Testing
 
     /// Sources cut or padded to 9 with valid lengths, decoder inputs `<bos>` + target, labels the target,
     /// the mask off exactly where the label is `<pad>`; every 20th pair is held out.
-    @Test func batchesFollowD2L() {
+    @Test func batchesFollowD2L() throws {
         let task = TranslationTask(pairs: Self.pairs, steps: 9, batchSize: 4, shuffle: false, limit: 100, testLimit: 10)
         #expect(task.training.count == 100 && task.heldOut == [19, 39, 59, 79, 99, 119, 139, 159, 179, 199])
         #expect(!task.training.contains(19) && task.training.last == 104)
-        let batch = Array(task.trainingBatches(epoch: 1, from: 0))[0]
+        let batch = try task.trainingBatches(epoch: 1, from: 0).all()[0]
         let (source, target) = task.vocabularies
         func column(_ tokens: [Int32], _ b: Int) -> [String] { (0..<9).map { source.tokens[Int(tokens[$0 * 4 + b])] } }
         #expect(column(batch.source, 0) == ["go", ".", "<eos>", "<pad>", "<pad>", "<pad>", "<pad>", "<pad>", "<pad>"])

@@ -35,8 +35,9 @@ func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (_ chunk: Int, _
     }
 }
 
-/// `parallelChunks` for bodies that need only the range.
+/// `parallelChunks` for bodies that need only the range (also for the other modules' parallel loops:
+/// decoding images, assembling batches).
 @inline(__always)
-func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+public func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
     parallelChunks(count, costPerItem: costPerItem) { (_: Int, range: Range<Int>) in body(range) }
 }
