@@ -64,24 +64,34 @@ public final class BatchLoader {
         }
     }
 
-    /// The examples at `indices` as one batch, transformed as in `epoch`; an error if a streamed image does
-    /// not decode.
+    /// The examples at `indices` (each below `count`) as one batch, transformed as in `epoch`; an error if a
+    /// streamed image does not decode.
     public func batch(_ indices: [Int], epoch: Int = 0) throws -> Batch {
+        precondition(indices.allSatisfy { (0..<count).contains($0) }, "batch indices must lie in 0..<\(count)")
         let size = exampleShape.reduce(1, *)
         let images = Tensor.zeros([indices.count] + exampleShape)
+        // Images that go into the batch as they are decode or copy straight into their row.
+        let asTheyAre = transforms.isEmpty && resizer == nil
         var failures = [Error?](repeating: nil, count: indices.count)
-        let plainCopy = transforms.isEmpty && resizer == nil && !source.isStreamed
-        failures.withUnsafeMutableBufferPointer { failures in
-            let failures = failures
-            parallelChunks(indices.count, costPerItem: plainCopy ? size : size * 64) { rows in
-                var decoded = [Float](repeating: 0, count: source.imageSize)
-                for row in rows {
-                    do {
-                        if plainCopy { try source.image(indices[row], into: images.data + row * size); continue }
-                        try decoded.withUnsafeMutableBufferPointer { try source.image(indices[row], into: $0.baseAddress!) }
-                        example(decoded, index: indices[row], epoch: epoch, into: images.data + row * size)
-                    } catch {
-                        failures[row] = error
+        withSourcePixels { pixels in
+            failures.withUnsafeMutableBufferPointer { failures in
+                let failures = failures
+                parallelChunks(indices.count, costPerItem: asTheyAre && pixels != nil ? size : size * 64) { rows in
+                    var decoded = [Float](repeating: 0, count: pixels == nil && !asTheyAre ? source.imageSize : 0)
+                    var resized = [Float](repeating: 0, count: resizer == nil ? 0 : resizedShape.reduce(1, *))
+                    for row in rows {
+                        let index = indices[row], destination = images.data + row * size
+                        do {
+                            if let pixels, asTheyAre { destination.update(from: pixels + index * size, count: size); continue }
+                            if asTheyAre { try source.image(index, into: destination); continue }
+                            try decoded.withUnsafeMutableBufferPointer { decoded in
+                                if pixels == nil { try source.image(index, into: decoded.baseAddress!) }
+                                example(pixels.map { $0 + index * source.imageSize } ?? UnsafePointer(decoded.baseAddress!), index: index,
+                                        epoch: epoch, resized: &resized, into: destination)
+                            }
+                        } catch {
+                            failures[row] = error
+                        }
                     }
                 }
             }
@@ -90,18 +100,25 @@ public final class BatchLoader {
         return Batch(images: images, labels: indices.map { Int(source.labels[$0]) })
     }
 
-    /// Example `index` of `epoch` from its decoded `pixels`: resized, then transformed.
-    private func example(_ pixels: [Float], index: Int, epoch: Int, into destination: UnsafeMutablePointer<Float>) {
-        var image = pixels, shape = (resizedShape[1], resizedShape[2])
+    /// Calls `body` with the decoded set's pixels, or nil for a streamed set.
+    private func withSourcePixels(_ body: (UnsafePointer<Float>?) -> Void) {
+        guard case let .decoded(pixels) = source.storage else { return body(nil) }
+        pixels.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    /// Example `index` of `epoch` from its decoded `pixels`: resized (into `resized`, reused from image to
+    /// image), then transformed.
+    private func example(_ pixels: UnsafePointer<Float>, index: Int, epoch: Int, resized: inout [Float],
+                         into destination: UnsafeMutablePointer<Float>) {
+        var shape = (resizedShape[1], resizedShape[2])
         if let resizer {
             let (channels, inArea, outArea) = (source.channels, source.height * source.width, shape.0 * shape.1)
-            image = [Float](repeating: 0, count: channels * outArea)
-            pixels.withUnsafeBufferPointer { pixels in
-                image.withUnsafeMutableBufferPointer { image in
-                    for c in 0..<channels { resizer.apply(pixels.baseAddress! + c * inArea, into: image.baseAddress! + c * outArea) }
-                }
+            resized.withUnsafeMutableBufferPointer { resized in
+                for c in 0..<channels { resizer.apply(pixels + c * inArea, into: resized.baseAddress! + c * outArea) }
             }
         }
+        if transforms.isEmpty { return destination.update(from: resized, count: resized.count) }
+        var image = resizer == nil ? Array(UnsafeBufferPointer(start: pixels, count: source.imageSize)) : resized
         var generator = RandomGenerator(seed: seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xC2B2_AE3D_27D4_EB4F))
         for transform in transforms {
             image = transform.apply(image, channels: source.channels, height: shape.0, width: shape.1, generator: &generator)

@@ -7,8 +7,8 @@ public struct ImageClassificationSet: Sendable {
         /// Values in [0, 1], `count * channels * height * width` of them in N-C-H-W row-major order.
         case decoded([Float])
         /// One PNG file per image, decoded each time a batch needs it (folders larger than memory); each must
-        /// have the set's channels and size, which decoding checks.
-        case files([String])
+        /// have the set's channels and size, those of the `reference` image, which decoding checks.
+        case files([String], reference: String)
     }
 
     public let storage: Storage
@@ -35,7 +35,7 @@ public struct ImageClassificationSet: Sendable {
                     path: source,
                     details: "\(pixels.count) pixel values do not match \(count) images of \(channels)x\(height)x\(width)")
             }
-        case let .files(paths):
+        case let .files(paths, _):
             guard paths.count == count else {
                 throw DatasetError.badDimensions(path: source, details: "\(paths.count) image files do not match \(count) labels")
             }
@@ -83,8 +83,8 @@ public struct ImageClassificationSet: Sendable {
         switch storage {
         case let .decoded(pixels):
             pixels.withUnsafeBufferPointer { destination.update(from: $0.baseAddress! + index * imageSize, count: imageSize) }
-        case let .files(paths):
-            try PNGImage.decode(paths[index], shape: (channels, height, width), into: destination)
+        case let .files(paths, reference):
+            try PNGImage.decode(paths[index], shape: (channels, height, width), of: reference, into: destination)
         }
     }
 
@@ -119,8 +119,8 @@ public struct ImageClassificationSet: Sendable {
             pixels.reserveCapacity(indices.count * imageSize)
             for index in indices { pixels += all[(index * imageSize)..<((index + 1) * imageSize)] }
             storage = .decoded(pixels)
-        case let .files(paths):
-            storage = .files(indices.map { paths[$0] })
+        case let .files(paths, reference):
+            storage = .files(indices.map { paths[$0] }, reference: reference)
         }
         return try! ImageClassificationSet(storage: storage, labels: indices.map { labels[$0] }, channels: channels,
                                            height: height, width: width, classNames: classNames)

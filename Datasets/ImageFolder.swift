@@ -69,7 +69,8 @@ public struct ImageFolder: Sendable {
 
     /// How `images(_:)` holds a folder's images.
     public enum Residence: Sendable {
-        /// Decoded once into memory if they take at most half the machine's memory as floats, else streamed.
+        /// Decoded once into memory if the folder's images (training and test) take at most a quarter of the
+        /// machine's memory as floats, else streamed.
         case automatic
         /// Decoded from their files each time a batch needs them (one batch ahead of training).
         case streamed
@@ -83,15 +84,20 @@ public struct ImageFolder: Sendable {
             throw DatasetError.badImageFolder(path: path, reason: "it holds no labelled images")
         }
         let shape = try PNGImage.shape(of: PNGImage.bytes(of: first.path), source: first.path)
-        let set = try ImageClassificationSet(storage: .files(files.map(\.path)), labels: files.map(\.label), channels: shape.channels,
-                                             height: shape.height, width: shape.width, classNames: classNames, source: path)
-        guard residence == .automatic, Self.fitsInMemory(images: files.count, size: set.imageSize) else { return set }
-        return try set.decoded()
+        let set = try ImageClassificationSet(storage: .files(files.map(\.path), reference: first.path), labels: files.map(\.label),
+                                             channels: shape.channels, height: shape.height, width: shape.width,
+                                             classNames: classNames, source: path)
+        // The decision is the same for the training and test images: whether the whole folder fits.
+        if residence == .automatic, Self.fitsInMemory(images: all.count, size: set.imageSize) { return try set.decoded() }
+        // A file gone before the run starts is found now, not hours into it.
+        if let missing = files.first(where: { access($0.path, R_OK) != 0 }) { throw DatasetError.fileUnreadable(path: missing.path) }
+        return set
     }
 
-    /// Whether `images` images of `size` values each fit in half the machine's memory as floats, beside training.
+    /// Whether `images` images of `size` values each fit in a quarter of the machine's memory as floats:
+    /// room for a second copy (a held-out split) beside training.
     static func fitsInMemory(images: Int, size: Int) -> Bool {
-        size > 0 && images <= Int.max / size && UInt64(images * size) * 4 <= ProcessInfo.processInfo.physicalMemory / 2
+        size > 0 && images <= Int.max / size && UInt64(images * size) * 4 <= ProcessInfo.processInfo.physicalMemory / 4
     }
 
     private static func join(_ folder: String, _ name: String) -> String { (folder as NSString).appendingPathComponent(name) }

@@ -42,15 +42,17 @@ public struct PNGImage: Sendable {
         (self.channels, self.height, self.width, self.pixels) = (channels, height, width, pixels)
     }
 
-    /// Decodes the PNG file at `path` into `destination` (channel-major, as `pixels`) if it has `shape`, which
-    /// its header is checked against before anything is decoded; else an error naming both sizes.
-    static func decode(_ path: String, shape: (channels: Int, height: Int, width: Int), into destination: UnsafeMutablePointer<Float>) throws {
+    /// Decodes the PNG file at `path` into `destination` (channel-major, as `pixels`) if it has `shape`, the
+    /// shape of the image at `reference`, which its header is checked against before anything is decoded;
+    /// else an error naming both files and sizes.
+    static func decode(_ path: String, shape: (channels: Int, height: Int, width: Int), of reference: String,
+                       into destination: UnsafeMutablePointer<Float>) throws {
         let bytes = try bytes(of: path)
         let own = try self.shape(of: bytes, source: path)
         guard own == shape else {
             throw DatasetError.badImageFolder(
-                path: path, reason: "it is \(own.channels)x\(own.height)x\(own.width) (channels x height x width) where the "
-                    + "folder's first image is \(shape.channels)x\(shape.height)x\(shape.width): all images must agree")
+                path: path, reason: "it is \(own.channels)x\(own.height)x\(own.width) (channels x height x width) where "
+                    + "\(reference) is \(shape.channels)x\(shape.height)x\(shape.width): all images must agree")
         }
         let image = try PNGImage(decoding: bytes, source: path)
         destination.update(from: image.pixels, count: image.pixels.count)

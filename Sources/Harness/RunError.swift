@@ -12,6 +12,8 @@ public enum RunError: Error, CustomStringConvertible {
     case mismatchedWeights(path: String, reason: String)
     /// A signal stopped the run; `resume` continues it from its checkpoint, when there is one.
     case stopped(signal: Int32, epoch: Int, batch: Int, resume: String?)
+    /// Unreadable data stopped the run; `resume` continues it from its checkpoint, when there is one.
+    case unreadableData(TrainingError, resume: String?)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum RunError: Error, CustomStringConvertible {
         case let .stopped(signal, epoch, batch, resume):
             "\(TrainingError.interrupted(signal: signal, epoch: epoch, batch: batch, saved: resume != nil).stopSummary); "
                 + (resume.map { "to continue, run:\n  \($0)" } ?? "nothing was saved (pass --checkpoint FILE to make a run resumable)")
+        case let .unreadableData(error, resume):
+            error.stopSummary + (resume.map { "; to continue from where it stopped, run:\n  \($0)" } ?? "")
         }
     }
 }

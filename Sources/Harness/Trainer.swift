@@ -44,9 +44,18 @@ public struct Trainer {
             model.train()
             var progress = partial?.epoch == epoch ? partial! : EpochProgress(epoch: epoch)
             let earlierWallSeconds = progress.wallSeconds
+            /// Saves where the epoch stands (if the run has a checkpoint) and stops on data that cannot be read.
+            func stop(_ error: Error) throws -> Never {
+                if let checkpoint {
+                    progress.wallSeconds = earlierWallSeconds + wall.seconds
+                    try checkpoint(history, progress, optimizer)
+                }
+                throw TrainingError.unreadableData(error, epoch: epoch, batch: progress.batches, saved: checkpoint != nil)
+            }
             let batches = task.trainingBatches(epoch: epoch, from: progress.batches)
-            while let batch = try batches.next() {
-                let step = Stopwatch()
+            // A step's time includes waiting for its batch (images streamed from files).
+            var step = Stopwatch()
+            while let batch = try { do { return try batches.next() } catch { try stop(error) } }() {
                 if recipe.scheduleUnit == .batch {
                     let batches = task.trainingBatchCount
                     optimizer.learningRate = recipe.learningRate * plateauScale
@@ -76,9 +85,10 @@ public struct Trainer {
                     throw TrainingError.interrupted(signal: signal, epoch: epoch, batch: progress.batches,
                                                     saved: checkpoint != nil)
                 }
+                step.restart()
             }
             let evaluation = Stopwatch()
-            let (heldOut, evaluated) = try task.evaluate(model)
+            let (heldOut, evaluated) = try { do { return try task.evaluate(model) } catch { try stop(error) } }()
             let metrics = EpochMetrics(
                 epoch: epoch, trainLoss: progress.tally.meanLoss, trainAccuracy: progress.tally.accuracy, heldOut: heldOut,
                 trainExamplesPerSecond: Double(progress.tally.examples) / progress.trainSeconds,

@@ -61,6 +61,10 @@ public enum TrainingRun {
             let checkpoint = saved ? options.checkpointDestination : nil
             throw RunError.stopped(signal: signal, epoch: epoch, batch: batch,
                                    resume: checkpoint.map { resumeCommand(options.commandLine, checkpoint: $0) })
+        } catch let error as TrainingError {
+            guard case let .unreadableData(_, _, _, saved) = error else { throw error }
+            let checkpoint = saved ? options.checkpointDestination : nil
+            throw RunError.unreadableData(error, resume: checkpoint.map { resumeCommand(options.commandLine, checkpoint: $0) })
         }
     }
 

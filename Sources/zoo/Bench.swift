@@ -41,7 +41,8 @@ struct Bench: ParsableCommand {
     var json: String?
 
     func validate() throws {
-        try requirePositive(batchSize, "--batch-size")
+        // A classifier's batch is cut from the 60,000 Fashion-MNIST training images.
+        try requireInRange(batchSize, "--batch-size", 1...60_000)
         try requireInRange(hidden, "--hidden", 1...4096)
         try requireInRange(steps, "--steps", 1...10_000)
         try requireInRange(sgemmSize, "--sgemm-size", 1...8192)

@@ -90,14 +90,31 @@ import Testing
             ] + extra) as? Run)
             return try TrainingRun.execute(try run.options()).record
         }
+        let streamedOptions = try #require(try ZooCommand.parseAsRoot(["run", "lenet", "--dataset", folder + "/images", "--stream"]) as? Run).options()
+        #expect(streamedOptions.dataset == .folder(folder + "/images", .streamed))
+        let entry = try #require(ModelRegistry.entry(named: "lenet"))
+        #expect(try ClassifierRun.prepare(entry, streamedOptions).task.training.isStreamed)
+        #expect(try !ClassifierRun.prepare(entry, try #require(try ZooCommand.parseAsRoot(["run", "lenet", "--dataset", folder + "/images"]) as? Run).options()).task.training.isStreamed)
         let (decoded, streamed) = (try run("decoded"), try run("streamed", ["--stream"]))
         #expect(streamed.epochs.map(\.trainLoss) == decoded.epochs.map(\.trainLoss))
         #expect(streamed.final?.testAccuracy == decoded.final?.testAccuracy && streamed.testExamples == 8)
         let weights = { (name: String) in try SafeTensors.read(folder + "/\(name).safetensors").tensors.mapValues(\.scalars) }
         #expect(try weights("streamed") == weights("decoded"))
 
-        try Data("broken".utf8).write(to: URL(fileURLWithPath: folder + "/images/light/7.png"))
-        #expect { try run("broken", ["--stream"]) } throws: { "\($0)".contains("light/7.png") && "\($0)".contains("not a PNG") }
+        // An image that breaks after the first epoch stops the run at its batch, with the state saved.
+        let options = streamedOptions
+        var trainer = Trainer(recipe: Recipe(learningRate: 0.1, epochs: 2, batchSize: 16, initialization: nil))
+        trainer.onEpoch = { _ in try? Data("broken".utf8).write(to: URL(fileURLWithPath: folder + "/images/light/7.png")) }
+        var saved: EpochProgress?
+        trainer.checkpoint = { _, progress, _ in saved = progress }
+        let prepared = try ClassifierRun.prepare(entry, options)
+        #expect { try trainer.train(prepared.model, task: prepared.task) } throws: { error in
+            guard case let .unreadableData(underlying, epoch, batch, true) = error as? TrainingError else { return false }
+            return "\(underlying)".contains("light/7.png") && "\(underlying)".contains("not a PNG") && epoch == 2
+                && batch == saved?.batches && saved?.epoch == 2 && batch <= prepared.task.trainingBatchCount
+        }
+        #expect(RunError.unreadableData(.unreadableData(DatasetError.fileUnreadable(path: "x.png"), epoch: 2, batch: 1, saved: true),
+                                        resume: "zoo run lenet --resume c").description.contains("to continue from where it stopped"))
         #expect(parseError(["run", "lenet", "--stream"])?.contains("--stream applies to --dataset FOLDER") == true)
     }
 
