@@ -28,7 +28,8 @@ public struct MachineInfo: Codable, Sendable {
 }
 
 /// The git commit of the working directory's repository, with "+dirty" when it has uncommitted
-/// changes; nil outside a repository.
+/// changes outside `Results/` (records and plots that runs rewrite are outputs, not the code that made
+/// them); nil outside a repository.
 func gitCommit() -> String? {
     func git(_ arguments: [String]) -> String? {
         let process = Process()
@@ -44,6 +45,6 @@ func gitCommit() -> String? {
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
     guard let commit = git(["rev-parse", "HEAD"]) else { return nil }
-    let dirty = !(git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+    let dirty = !(git(["status", "--porcelain", "--untracked-files=no", "--", ":(top,exclude)Results"]) ?? "").isEmpty
     return commit + (dirty ? "+dirty" : "")
 }
