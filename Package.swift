@@ -44,8 +44,10 @@ let package = Package(
 
         // PNG decoding in C: libpng reports errors by longjmp, which Swift code cannot catch.
         .target(name: "CPNGDecoding", dependencies: ["CPNG"]),
+        // The engine's compute-bound kernels in C, compiled for each instruction set and chosen at run time.
+        .target(name: "CKernels"),
 
-        .target(name: "Engine", dependencies: ["CBLAS"], swiftSettings: kernels),
+        .target(name: "Engine", dependencies: ["CBLAS", "CKernels"], swiftSettings: kernels),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib", "CPNGDecoding"], path: "Datasets", exclude: ["Corpora"], swiftSettings: cpu),
         .target(name: "Zoo", dependencies: ["Engine"], path: "Zoo", swiftSettings: cpu),
         .target(name: "Harness", dependencies: ["Engine", "Datasets", "Zoo", "CPNG"], swiftSettings: cpu),

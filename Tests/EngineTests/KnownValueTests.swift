@@ -45,20 +45,6 @@ import Testing
         #expect(abs(loss - first / 2) < 1e-6)  // the second row's loss is 0 and must not overflow
     }
 
-    @Test func vectorExpIsAccurateAcrossTheRange() {
-        var worst: Float = 0
-        for i in stride(from: -87.0, through: 88.0, by: 0.01) {
-            let x = Float(i)
-            let approximate = vexp(Vector(repeating: x))[0], exact = Foundation.exp(x)
-            worst = max(worst, abs(approximate - exact) / exact)
-        }
-        #expect(worst < 4e-7)
-        let extremes = vexp(Vector(-200, -88, 100, 0, 1, -1, 88.5, 50))
-        #expect(extremes[0] >= 0 && extremes[0] < 1e-37)
-        #expect(extremes[2].isFinite && extremes[2] > 3e38)
-        #expect(extremes[3] == 1)
-    }
-
     @Test func broadcastingShapes() {
         let a = Tensor(shape: [2, 1, 3], scalars: [1, 2, 3, 4, 5, 6])
         let b = Tensor(shape: [4, 1], scalars: [10, 20, 30, 40])

@@ -1,6 +1,6 @@
-/// Vectorized elementwise math over raw buffers: the memory-bound kernels behind the unary ops.
-/// `exp` is a Cephes-style range reduction plus polynomial (about 1 ulp over the whole float range),
-/// eight lanes at a time, so activations cost a pass over memory rather than a libm call per element.
+/// Vectorized elementwise math over raw buffers: the memory-bound kernels behind the arithmetic ops.
+/// (The compute-bound ones, exp and the activations built on it, are C kernels chosen for the CPU at run
+/// time: `zoo_kernels.h`.)
 typealias Vector = SIMD8<Float>
 
 /// a * b + c, rounded once where the build targets FMA (one instruction); elsewhere a multiply and an
@@ -12,33 +12,6 @@ func multiplyAdd(_ a: Vector, _ b: Vector, _ c: Vector) -> Vector {
     #else
     a * b + c
     #endif
-}
-
-@inline(__always)
-func vexp(_ x: Vector) -> Vector {
-    // Only +, -, *, min/max and bit casts: the generic SIMD rounding and conversion initializers
-    // are not lowered to vector instructions and cost ten times the whole computation.
-    // (pointwiseMin/Max are generic and were left as calls here: a compare and blend each instead.)
-    let low: Float = -87.33654, high: Float = 88.72283
-    let x = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
-    // Adding 1.5 * 2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
-    let shifted = multiplyAdd(x, Vector(repeating: 1.44269504088896341), Vector(repeating: 12_582_912))
-    let n = shifted - 12_582_912
-    let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
-    var r = multiplyAdd(n, Vector(repeating: -0.693359375), x)
-    r = multiplyAdd(n, Vector(repeating: 2.12194440e-4), r)
-    var p = multiplyAdd(Vector(repeating: 1.9875691500e-4), r, Vector(repeating: 1.3981999507e-3))
-    p = multiplyAdd(p, r, Vector(repeating: 8.3334519073e-3))
-    p = multiplyAdd(p, r, Vector(repeating: 4.1665795894e-2))
-    p = multiplyAdd(p, r, Vector(repeating: 1.6666665459e-1))
-    p = multiplyAdd(p, r, Vector(repeating: 5.0000001201e-1))
-    let y = multiplyAdd(p, r * r, r + 1)
-    // 2^n as 2^(n/2) * 2^(n - n/2), each built from exponent bits, so n = 128 cannot overflow.
-    let n1 = integer &>> 1
-    let n2 = integer &- n1
-    let s1 = unsafeBitCast((n1 &+ 127) &<< 23, to: Vector.self)
-    let s2 = unsafeBitCast((n2 &+ 127) &<< 23, to: Vector.self)
-    return y * s1 * s2
 }
 
 /// An elementwise function of one vector, as a type so that generic kernels specialize and inline

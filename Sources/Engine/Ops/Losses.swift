@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Log-softmax along the last axis, computed stably (max subtracted).
@@ -34,22 +35,13 @@ func logSumExp(_ row: UnsafePointer<Float>, _ count: Int) -> Float {
     }
     var peak = peaks.max()
     while c < count { peak = max(peak, row[c]); c += 1 }
-    var totals = Vector(repeating: 0)
-    let shift = Vector(repeating: peak)
-    c = 0
-    while c + 8 <= count { totals += vexp(loadVector(row + c) - shift); c += 8 }
-    var total = totals.sum()
-    while c < count { total += Foundation.exp(row[c] - peak); c += 1 }
-    return peak + Foundation.log(total)
+    return peak + Foundation.log(zoo_exp_shifted(row, nil, count, peak, 1))
 }
 
-/// out[c] = exp(row[c] - shift) * scale for c < count, eight lanes at a time.
+/// out[c] = exp(row[c] - shift) * scale for c < count (`zoo_exp_shifted`, for this CPU's vectors).
 @inline(__always)
 func writeScaledExp(_ row: UnsafePointer<Float>, minus shift: Float, times scale: Float, into out: UnsafeMutablePointer<Float>, count: Int) {
-    let shiftVector = Vector(repeating: shift), scaleVector = Vector(repeating: scale)
-    var c = 0
-    while c + 8 <= count { storeVector(vexp(loadVector(row + c) - shiftVector) * scaleVector, out + c); c += 8 }
-    while c < count { out[c] = Foundation.exp(row[c] - shift) * scale; c += 1 }
+    _ = zoo_exp_shifted(row, out, count, shift, scale)
 }
 
 /// Mean cross-entropy of `logits` [batch, classes] against class indices `targets` (PyTorch's

@@ -1,6 +1,8 @@
+import CKernels
+
 /// A recurrent layer over a whole sequence as one operation of the tape: the input projections of all
 /// steps in one GEMM, then per step one product with W_hh (packed once, `PackedMatrix`) and one fused
-/// pass over the gates (`RecurrentCells.swift`), each thread taking its rows of the batch through all
+/// pass over the gates (the cell kernels of `zoo_kernels.h`), each thread taking its rows of the batch through all
 /// the steps; backward through time the same way, with the weight gradients of all steps as one GEMM each.
 
 /// The recurrent cells, with PyTorch's equations and gate order.
@@ -107,20 +109,20 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     func previous(_ t: Int) -> Int? { reverse ? (t + 1 < steps ? t + 1 : nil) : (t > 0 ? t - 1 : nil) }
     /// Step `t`'s pointers into `states` (the result: backward gets it as its output, so that the
     /// recorded closure does not hold the result it belongs to).
-    func step(_ t: Int, states: Tensor, recurrent: UnsafePointer<Float>) -> CellStep {
+    func step(_ t: Int, states: Tensor, recurrent: UnsafePointer<Float>) -> zoo_cell_step {
         let before = previous(t)
-        return CellStep(input: projected.data + t * gateElements, recurrent: recurrent, hiddenBias: biasHH.data + 2 * size,
-                        previousHidden: before.map { states.data + $0 * stepElements } ?? h0.data,
-                        previousCell: cells.map { cells in before.map { cells.data + $0 * stepElements } ?? c0!.data },
-                        gates: gates.data + t * gateElements, extra: extra.map { $0.data + t * stepElements },
-                        hidden: states.data + t * stepElements, cell: cells.map { $0.data + t * stepElements })
+        return zoo_cell_step(input: projected.data + t * gateElements, recurrent: recurrent, hidden_bias: biasHH.data + 2 * size,
+                             previous_hidden: before.map { states.data + $0 * stepElements } ?? h0.data,
+                             previous_cell: cells.map { cells in before.map { cells.data + $0 * stepElements } ?? c0!.data },
+                             gates: gates.data + t * gateElements, extra: extra.map { $0.data + t * stepElements },
+                             hidden: states.data + t * stepElements, cell: cells.map { $0.data + t * stepElements })
     }
     let cost = width * (8 + 2 * size)  // the gates' pass and a row of the hidden product, per step
     let recurrent = Tensor(uninitialized: [batch, width])
     if steps == 1 && batch <= 8 {  // decoding: a single step of a few rows reads W_hh once anyway
         let s = step(order[0], states: result, recurrent: recurrent.data)
         projectTokens(order[0], rows: 0..<batch)
-        gemm(transposeB: true, m: batch, n: width, k: size, s.previousHidden, weightHH.data, recurrent.data)
+        gemm(transposeB: true, m: batch, n: width, k: size, s.previous_hidden, weightHH.data, recurrent.data)
         cellForward(kind, s, rows: 0..<batch, size: size)
     } else {
         // W_hh^T laid out once for the steps' small products (see PackedMatrix). A row of the batch
@@ -132,7 +134,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
             for t in order {
                 let s = step(t, states: result, recurrent: recurrent.data)
                 projectTokens(t, rows: rows)
-                packedTransposed.multiply(s.previousHidden + rows.lowerBound * size, m: rows.count,
+                packedTransposed.multiply(s.previous_hidden + rows.lowerBound * size, m: rows.count,
                                           into: recurrent.data + rows.lowerBound * width)
                 cellForward(kind, s, rows: rows, size: size)
             }
@@ -156,18 +158,21 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
                 zipElements(AddKernel.self, g.data + t * stepElements + offset, dHidden.data + offset, dStep.data + offset,
                             count: count)
                 let s = step(t, states: y, recurrent: recurrent.data)  // `recurrent` is not read backward
-                let d = CellGradientStep(hiddenGradient: dStep.data, cellGradient: dCell?.data,
-                                         inputGradient: dPre.data + t * gateElements,
-                                         recurrentGradient: dRecurrent.data + t * gateElements,
-                                         directHiddenGradient: direct?.data)
-                switch kind {
-                case .rnn: rnnBackward(s, d, rows: rows, size: size)
-                case .gru: gruBackward(s, d, rows: rows, size: size)
-                case .lstm: lstmBackward(s, d, rows: rows, size: size)
+                var d = zoo_cell_gradient_step(hidden_gradient: dStep.data, cell_gradient: dCell?.data,
+                                               input_gradient: dPre.data + t * gateElements,
+                                               recurrent_gradient: dRecurrent.data + t * gateElements,
+                                               direct_hidden_gradient: direct?.data)
+                withUnsafePointer(to: s) { s in
+                    let (first, end) = (rows.lowerBound, rows.upperBound)
+                    switch kind {
+                    case .rnn: zoo_rnn_backward(s, &d, first, end, size)
+                    case .gru: zoo_gru_backward(s, &d, first, end, size)
+                    case .lstm: zoo_lstm_backward(s, &d, first, end, size)
+                    }
                 }
                 // dL/dh' = dRecurrent W_hh (+ the GRU's z * dL/dh), for these rows.
                 if let direct { (dHidden.data + offset).update(from: direct.data + offset, count: count) }
-                packed.multiply(d.recurrentGradient + rows.lowerBound * width, m: rows.count, into: dHidden.data + offset,
+                packed.multiply(dRecurrent.data + t * gateElements + rows.lowerBound * width, m: rows.count, into: dHidden.data + offset,
                                 accumulating: kind == .gru)
             }
         }
@@ -204,12 +209,14 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     }
 }
 
-/// The forward kernel of `kind` over `rows`.
+/// The forward kernel of `kind` over `rows` (`zoo_rnn_forward` and its kin, for this CPU's vectors).
 @inline(__always)
-private func cellForward(_ kind: RecurrentCell, _ s: CellStep, rows: Range<Int>, size: Int) {
-    switch kind {
-    case .rnn: rnnForward(s, rows: rows, size: size)
-    case .gru: gruForward(s, rows: rows, size: size)
-    case .lstm: lstmForward(s, rows: rows, size: size)
+private func cellForward(_ kind: RecurrentCell, _ s: zoo_cell_step, rows: Range<Int>, size: Int) {
+    withUnsafePointer(to: s) { s in
+        switch kind {
+        case .rnn: zoo_rnn_forward(s, rows.lowerBound, rows.upperBound, size)
+        case .gru: zoo_gru_forward(s, rows.lowerBound, rows.upperBound, size)
+        case .lstm: zoo_lstm_forward(s, rows.lowerBound, rows.upperBound, size)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Elementwise functions and their gradients.
@@ -7,6 +8,14 @@ extension Tensor {
     func mapped<K: UnaryKernel>(_ kernel: K.Type) -> Tensor {
         let result = Tensor(uninitialized: shape)
         mapElements(kernel, data, result.data, count: count)
+        return result
+    }
+
+    /// A new tensor with the C kernel `apply` (input, output, count) run over every element, in parallel.
+    @inline(__always)
+    func mapped(_ apply: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void) -> Tensor {
+        let result = Tensor(uninitialized: shape)
+        parallelChunks(count, costPerItem: 8) { range in apply(data + range.lowerBound, result.data + range.lowerBound, range.count) }
         return result
     }
 
@@ -27,17 +36,17 @@ public func relu(_ x: Tensor) -> Tensor {
 
 /// 1 / (1 + e^-x).
 public func sigmoid(_ x: Tensor) -> Tensor {
-    x.mapped(SigmoidKernel.self).recording([x]) { g, y in [g.zipped(y, SigmoidGradient.self)] }
+    x.mapped(zoo_sigmoid).recording([x]) { g, y in [g.zipped(y, SigmoidGradient.self)] }
 }
 
 /// Hyperbolic tangent, computed as 1 - 2 / (e^2x + 1).
 public func tanh(_ x: Tensor) -> Tensor {
-    x.mapped(TanhKernel.self).recording([x]) { g, y in [g.zipped(y, TanhGradient.self)] }
+    x.mapped(zoo_tanh).recording([x]) { g, y in [g.zipped(y, TanhGradient.self)] }
 }
 
 /// e^x.
 public func exp(_ x: Tensor) -> Tensor {
-    x.mapped(ExpKernel.self).recording([x]) { g, y in [g.zipped(y, MultiplyKernel.self)] }
+    x.mapped(zoo_exp).recording([x]) { g, y in [g.zipped(y, MultiplyKernel.self)] }
 }
 
 /// Natural logarithm.
@@ -56,26 +65,14 @@ enum ReLUGradient: BinaryKernel {
     @inline(__always) static func apply(_ g: Vector, _ x: Vector) -> Vector { g.replacing(with: 0, where: x .<= 0) }
 }
 
-enum SigmoidKernel: UnaryKernel {
-    @inline(__always) static func apply(_ x: Vector) -> Vector { 1 / (1 + vexp(-x)) }
-}
-
 /// g * y * (1 - y) from the output y.
 enum SigmoidGradient: BinaryKernel {
     @inline(__always) static func apply(_ g: Vector, _ y: Vector) -> Vector { g * y * (1 - y) }
 }
 
-enum TanhKernel: UnaryKernel {
-    @inline(__always) static func apply(_ x: Vector) -> Vector { 1 - 2 / (vexp(x + x) + 1) }
-}
-
 /// g * (1 - y^2) from the output y.
 enum TanhGradient: BinaryKernel {
     @inline(__always) static func apply(_ g: Vector, _ y: Vector) -> Vector { g * (1 - y * y) }
-}
-
-enum ExpKernel: UnaryKernel {
-    @inline(__always) static func apply(_ x: Vector) -> Vector { vexp(x) }
 }
 
 enum NegateKernel: UnaryKernel {

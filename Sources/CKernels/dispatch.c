@@ -1,0 +1,71 @@
+#include <stdlib.h>
+#include <string.h>
+#include "kernel_table.h"
+
+/// The kernels in use: the widest set the CPU has, or narrower if ZOO_KERNELS asks.
+static const zoo_kernel_table *kernels = &zoo_kernels_generic;
+static const char *level = "generic";
+
+/// Whether this CPU runs `name`'s instructions.
+static int supported(const char *name) {
+    if (strcmp(name, "generic") == 0) return 1;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (strcmp(name, "avx2") == 0) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (strcmp(name, "avx512") == 0)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw")
+            && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+    return 0;
+}
+
+const zoo_kernel_table *zoo_kernels_for(const char *name) {
+    if (!supported(name)) return NULL;
+#if defined(__x86_64__)
+    if (strcmp(name, "avx512") == 0) return &zoo_kernels_avx512;
+    if (strcmp(name, "avx2") == 0) return &zoo_kernels_avx2;
+#endif
+    return strcmp(name, "generic") == 0 ? &zoo_kernels_generic : NULL;
+}
+
+/// Uses `name`'s kernels if this CPU runs them; returns whether it does.
+static int use(const char *name) {
+    const zoo_kernel_table *table = zoo_kernels_for(name);
+    if (!table) return 0;
+    kernels = table;
+    level = name;
+    return 1;
+}
+
+/// Chooses the kernels before main runs (and before any thread could call them).
+__attribute__((constructor)) static void choose(void) {
+    const char *asked = getenv("ZOO_KERNELS");
+    if (asked && strcmp(asked, "avx512") == 0 && use("avx512")) return;
+    if (asked && strcmp(asked, "avx2") == 0 && use("avx2")) return;
+    if (asked && strcmp(asked, "generic") == 0 && use("generic")) return;
+    if (!use("avx512") && !use("avx2")) use("generic");
+}
+
+const char *zoo_kernels_level(void) { return level; }
+
+void zoo_packed_multiply(const float *a, long m, long k, long n, const float *panels, float *c, int accumulating) {
+    kernels->packed_multiply(a, m, k, n, panels, c, accumulating);
+}
+void zoo_exp(const float *x, float *y, long count) { kernels->exp(x, y, count); }
+void zoo_sigmoid(const float *x, float *y, long count) { kernels->sigmoid(x, y, count); }
+void zoo_tanh(const float *x, float *y, long count) { kernels->tanh(x, y, count); }
+float zoo_exp_shifted(const float *x, float *y, long count, float shift, float scale) {
+    return kernels->exp_shifted(x, y, count, shift, scale);
+}
+void zoo_rnn_forward(const zoo_cell_step *s, long first, long end, long size) { kernels->rnn_forward(s, first, end, size); }
+void zoo_gru_forward(const zoo_cell_step *s, long first, long end, long size) { kernels->gru_forward(s, first, end, size); }
+void zoo_lstm_forward(const zoo_cell_step *s, long first, long end, long size) { kernels->lstm_forward(s, first, end, size); }
+void zoo_rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+    kernels->rnn_backward(s, d, first, end, size);
+}
+void zoo_gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+    kernels->gru_backward(s, d, first, end, size);
+}
+void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+    kernels->lstm_backward(s, d, first, end, size);
+}

@@ -1,0 +1,89 @@
+#ifndef ZOO_KERNELS_H
+#define ZOO_KERNELS_H
+
+/// The engine's compute-bound kernels, compiled for several instruction sets (AVX-512, AVX2 with FMA, and
+/// the x86-64 or arm64 baseline) and chosen once, when the program starts, for the CPU it runs on: one
+/// binary runs everywhere and uses the widest vectors the CPU has. `ZOO_KERNELS=generic|avx2|avx512`
+/// asks for a narrower set (never a wider one than the CPU has).
+
+#include <stddef.h>
+
+/// The instruction set the kernels run with: "avx512", "avx2" or "generic".
+const char *zoo_kernels_level(void);
+
+/// C [m x n] = A [m x k] B, or C += A B when `accumulating`, with B packed in panels of 16 columns (panel p
+/// holds, for each of the k rows, B[row, 16p ..< 16p + 16], zero-padded past n). A and C are row-major.
+void zoo_packed_multiply(const float *a, long m, long k, long n, const float *panels, float *c, int accumulating);
+
+/// y[i] = f(x[i]) for i < count: e^x, 1 / (1 + e^-x), tanh x (as 1 - 2 / (e^2x + 1)).
+void zoo_exp(const float *x, float *y, long count);
+void zoo_sigmoid(const float *x, float *y, long count);
+void zoo_tanh(const float *x, float *y, long count);
+
+/// y[i] = e^(x[i] - shift) * scale for i < count (unless y is NULL); returns the sum of the e^(x[i] - shift)
+/// (softmax's rows).
+float zoo_exp_shifted(const float *x, float *y, long count, float shift, float scale);
+
+/// The pointers of one time step of a recurrent cell, in PyTorch's gate layout (each row of a
+/// pre-activation holds the gates one after another, `size` values each: RNN one; GRU r, z, n; LSTM i, f,
+/// g, o). `input` is x W_ih^T + b_ih (+ b_hh where it folds in), `recurrent` is h' W_hh^T.
+typedef struct {
+    const float *input;
+    const float *recurrent;
+    /// GRU: b_hn, the hidden bias of the n gate.
+    const float *hidden_bias;
+    const float *previous_hidden;
+    const float *previous_cell;
+    /// What backward needs: the gates' activations.
+    float *gates;
+    /// GRU: W_hn h' + b_hn, which r multiplies. LSTM: tanh(c).
+    float *extra;
+    float *hidden;
+    float *cell;
+} zoo_cell_step;
+
+/// The pointers of one step backward. On entry `hidden_gradient` holds dL/dh of this step; the kernels
+/// write the pre-activation gradients and the parts of the previous step's gradients that do not go
+/// through W_hh.
+typedef struct {
+    const float *hidden_gradient;
+    /// LSTM: dL/dc arriving from the next step (in), then dL/dc' for the previous step (out, in place).
+    float *cell_gradient;
+    /// Gradient of the input projection's pre-activation.
+    float *input_gradient;
+    /// Gradient of h' W_hh^T (+ b_hh). RNN and LSTM: the same as `input_gradient`.
+    float *recurrent_gradient;
+    /// GRU: the part of dL/dh' that flows straight through z * h' (written, not added).
+    float *direct_hidden_gradient;
+} zoo_cell_gradient_step;
+
+/// One step of rows `first ..< end`, each `size` wide: h = tanh(..) (RNN); PyTorch's GRU
+/// (r, z = σ(..), n = tanh(x W_in^T + b_in + r (h' W_hn^T + b_hn)), h = (1 - z) n + z h'); PyTorch's LSTM
+/// (i, f, o = σ(..), g = tanh(..), c = f c' + i g, h = o tanh(c)).
+void zoo_rnn_forward(const zoo_cell_step *s, long first, long end, long size);
+void zoo_gru_forward(const zoo_cell_step *s, long first, long end, long size);
+void zoo_lstm_forward(const zoo_cell_step *s, long first, long end, long size);
+void zoo_rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size);
+void zoo_gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size);
+void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size);
+
+/// One instruction set's kernels, as the functions above (which call those of the set in use).
+typedef struct {
+    void (*packed_multiply)(const float *, long, long, long, const float *, float *, int);
+    void (*exp)(const float *, float *, long);
+    void (*sigmoid)(const float *, float *, long);
+    void (*tanh)(const float *, float *, long);
+    float (*exp_shifted)(const float *, float *, long, float, float);
+    void (*rnn_forward)(const zoo_cell_step *, long, long, long);
+    void (*gru_forward)(const zoo_cell_step *, long, long, long);
+    void (*lstm_forward)(const zoo_cell_step *, long, long, long);
+    void (*rnn_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
+    void (*gru_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
+    void (*lstm_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
+} zoo_kernel_table;
+
+/// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that
+/// check every set the CPU can run, whichever is in use.
+const zoo_kernel_table *zoo_kernels_for(const char *level);
+
+#endif

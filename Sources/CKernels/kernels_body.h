@@ -1,0 +1,244 @@
+// The kernels' one source, compiled once per instruction set: the including file defines LANES (floats
+// per vector), TABLE (the table's name) and, through `#pragma clang attribute`, the target of every
+// function below. Expressions `a * b + c` become fused multiply-adds where the target has them (clang's
+// default -ffp-contract=on), as the Swift kernels' `multiplyAdd` did.
+
+#include <string.h>
+#include "kernel_table.h"
+
+typedef float vec __attribute__((vector_size(LANES * 4), aligned(4)));
+typedef int vint __attribute__((vector_size(LANES * 4), aligned(4)));
+
+#define INLINE static inline __attribute__((always_inline))
+
+/// x in every lane (a loop that folds to one broadcast; `(vec){0} + x` would add zero first, for -0's sake).
+INLINE vec splat(float x) {
+    vec v;
+    for (int i = 0; i < LANES; i++) v[i] = x;
+    return v;
+}
+INLINE vec load(const float *p) { return *(const vec *)p; }
+INLINE void store(float *p, vec v) { *(vec *)p = v; }
+
+/// The first `lanes` values at `p`, the rest zero.
+INLINE vec load_part(const float *p, long lanes) {
+    if (lanes == LANES) return load(p);
+    vec v = {0};
+    for (long i = 0; i < lanes; i++) v[i] = p[i];
+    return v;
+}
+
+INLINE void store_part(float *p, vec v, long lanes) {
+    if (lanes == LANES) { store(p, v); return; }
+    for (long i = 0; i < lanes; i++) p[i] = v[i];
+}
+
+/// `where` lanes from `a`, the others from `b` (a compare's all-ones lanes select).
+INLINE vec select(vint where, vec a, vec b) { return (vec)(((vint)a & where) | ((vint)b & ~where)); }
+
+/// e^x, Cephes-style: range reduction and a degree-5 polynomial, about 1 ulp over the float range; NaN
+/// stays NaN (the clamps are compares, not min/max, which would turn it into a number).
+INLINE vec vexp(vec x) {
+    const vec low = splat(-87.33654f), high = splat(88.72283f);
+    x = select(x < low, low, x);
+    x = select(x > high, high, x);
+    // Adding 1.5 * 2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
+    vec shifted = x * 1.44269504088896341f + 12582912.0f;
+    vec n = shifted - 12582912.0f;
+    vint integer = (vint)shifted - 0x4B400000;
+    vec r = n * -0.693359375f + x;
+    r = n * 2.12194440e-4f + r;
+    vec p = r * 1.9875691500e-4f + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    vec y = p * (r * r) + (r + 1.0f);
+    // 2^n as 2^(n/2) * 2^(n - n/2), each built from exponent bits, so n = 128 cannot overflow.
+    vint n1 = integer >> 1, n2 = integer - n1;
+    return y * (vec)((n1 + 127) << 23) * (vec)((n2 + 127) << 23);
+}
+
+INLINE vec vsigmoid(vec x) { return 1.0f / (1.0f + vexp(-x)); }
+INLINE vec vtanh(vec x) { return 1.0f - 2.0f / (vexp(x + x) + 1.0f); }
+
+#define MAP(name, f) \
+    static void name(const float *x, float *y, long count) { \
+        long i = 0; \
+        for (; i + LANES <= count; i += LANES) store(y + i, f(load(x + i))); \
+        if (i < count) store_part(y + i, f(load_part(x + i, count - i)), count - i); \
+    }
+MAP(map_exp, vexp)
+MAP(map_sigmoid, vsigmoid)
+MAP(map_tanh, vtanh)
+
+static float exp_shifted(const float *x, float *y, long count, float shift, float scale) {
+    vec total = {0};
+    long i = 0;
+    for (; i + LANES <= count; i += LANES) {
+        vec e = vexp(load(x + i) - shift);
+        total += e;
+        if (y) store(y + i, e * scale);
+    }
+    if (i < count) {
+        vec e = vexp(load_part(x + i, count - i) - shift);
+        for (long j = count - i; j < LANES; j++) e[j] = 0;
+        total += e;
+        if (y) store_part(y + i, e * scale, count - i);
+    }
+    float sum = 0;
+    for (int j = 0; j < LANES; j++) sum += total[j];
+    return sum;
+}
+
+// Packed products: a block is ROWS rows of C by 2 * LANES columns, two vectors of sums per row, with B's
+// two column vectors read from `b0` and `b1` (row stride 16, the panel width). Six rows keep twelve sums
+// in flight, more than an FMA's latency needs.
+#define BLOCK(ROWS) \
+    static inline __attribute__((always_inline)) void block##ROWS(const float *a, long k, const float *b0, const float *b1, \
+                                                                  float *c, long n, long columns, int accumulating) { \
+        vec sums[ROWS][2]; \
+        for (int r = 0; r < ROWS; r++) sums[r][0] = sums[r][1] = (vec){0}; \
+        for (long p = 0; p < k; p++) { \
+            vec v0 = load(b0 + p * 16), v1 = load(b1 + p * 16); \
+            for (int r = 0; r < ROWS; r++) { \
+                vec x = splat(a[r * k + p]); \
+                sums[r][0] = x * v0 + sums[r][0]; \
+                sums[r][1] = x * v1 + sums[r][1]; \
+            } \
+        } \
+        long first = columns < LANES ? columns : LANES, second = columns > LANES ? columns - LANES : 0; \
+        for (int r = 0; r < ROWS; r++) { \
+            float *row = c + r * n; \
+            if (accumulating) { \
+                sums[r][0] += load_part(row, first); \
+                if (second) sums[r][1] += load_part(row + LANES, second); \
+            } \
+            store_part(row, sums[r][0], first); \
+            if (second) store_part(row + LANES, sums[r][1], second); \
+        } \
+    }
+BLOCK(6)
+BLOCK(4)
+BLOCK(1)
+
+static void packed_multiply(const float *a, long m, long k, long n, const float *panels, float *c, int accumulating) {
+    for (long start = 0; start < n; start += 2 * LANES) {
+        // Column `start` lies in panel start / 16 at offset start % 16; the second vector's columns LANES later.
+        const float *b0 = panels + (start / 16) * k * 16 + start % 16;
+        long next = start + LANES;
+        const float *b1 = next < n ? panels + (next / 16) * k * 16 + next % 16 : b0;
+        long columns = n - start < 2 * LANES ? n - start : 2 * LANES;
+        long row = 0;
+        for (; row + 6 <= m; row += 6) block6(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);
+        for (; row + 4 <= m; row += 4) block4(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);
+        for (; row < m; row++) block1(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);
+    }
+}
+
+// The cells: rows are independent; each row's `size` values go LANES at a time, a partial vector last.
+#define FOR_VECTORS(size, j, lanes) \
+    for (long j = 0, lanes = (size) < LANES ? (size) : LANES; j < (size); j += LANES, lanes = (size) - j < LANES ? (size) - j : LANES)
+
+static void rnn_forward(const zoo_cell_step *s, long first, long end, long size) {
+    for (long row = first; row < end; row++) {
+        long base = row * size;
+        FOR_VECTORS(size, j, lanes) {
+            vec a = load_part(s->input + base + j, lanes) + load_part(s->recurrent + base + j, lanes);
+            store_part(s->hidden + base + j, vtanh(a), lanes);
+        }
+    }
+}
+
+static void gru_forward(const zoo_cell_step *s, long first, long end, long size) {
+    for (long row = first; row < end; row++) {
+        long gate = row * 3 * size, base = row * size;
+        FOR_VECTORS(size, j, lanes) {
+            vec r = vsigmoid(load_part(s->input + gate + j, lanes) + load_part(s->recurrent + gate + j, lanes));
+            vec z = vsigmoid(load_part(s->input + gate + size + j, lanes) + load_part(s->recurrent + gate + size + j, lanes));
+            vec hn = load_part(s->recurrent + gate + 2 * size + j, lanes) + load_part(s->hidden_bias + j, lanes);
+            vec nn = vtanh(load_part(s->input + gate + 2 * size + j, lanes) + r * hn);
+            vec previous = load_part(s->previous_hidden + base + j, lanes);
+            store_part(s->gates + gate + j, r, lanes);
+            store_part(s->gates + gate + size + j, z, lanes);
+            store_part(s->gates + gate + 2 * size + j, nn, lanes);
+            store_part(s->extra + base + j, hn, lanes);
+            store_part(s->hidden + base + j, nn + z * (previous - nn), lanes);
+        }
+    }
+}
+
+static void lstm_forward(const zoo_cell_step *s, long first, long end, long size) {
+    for (long row = first; row < end; row++) {
+        long gate = row * 4 * size, base = row * size;
+        FOR_VECTORS(size, j, lanes) {
+#define PRE(g) (load_part(s->input + gate + (g) * size + j, lanes) + load_part(s->recurrent + gate + (g) * size + j, lanes))
+            vec i = vsigmoid(PRE(0)), f = vsigmoid(PRE(1)), g = vtanh(PRE(2)), o = vsigmoid(PRE(3));
+#undef PRE
+            vec c = f * load_part(s->previous_cell + base + j, lanes) + i * g;
+            vec tc = vtanh(c);
+            store_part(s->gates + gate + j, i, lanes);
+            store_part(s->gates + gate + size + j, f, lanes);
+            store_part(s->gates + gate + 2 * size + j, g, lanes);
+            store_part(s->gates + gate + 3 * size + j, o, lanes);
+            store_part(s->cell + base + j, c, lanes);
+            store_part(s->extra + base + j, tc, lanes);
+            store_part(s->hidden + base + j, o * tc, lanes);
+        }
+    }
+}
+
+static void rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+    for (long row = first; row < end; row++) {
+        long base = row * size;
+        FOR_VECTORS(size, j, lanes) {
+            vec h = load_part(s->hidden + base + j, lanes);
+            store_part(d->input_gradient + base + j, load_part(d->hidden_gradient + base + j, lanes) * (1.0f - h * h), lanes);
+        }
+    }
+}
+
+static void gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+    for (long row = first; row < end; row++) {
+        long gate = row * 3 * size, base = row * size;
+        FOR_VECTORS(size, j, lanes) {
+            vec r = load_part(s->gates + gate + j, lanes), z = load_part(s->gates + gate + size + j, lanes);
+            vec nn = load_part(s->gates + gate + 2 * size + j, lanes);
+            vec dh = load_part(d->hidden_gradient + base + j, lanes);
+            vec previous = load_part(s->previous_hidden + base + j, lanes);
+            vec dn = dh * (1.0f - z) * (1.0f - nn * nn);
+            vec dz = dh * (previous - nn) * z * (1.0f - z);
+            vec dr = dn * load_part(s->extra + base + j, lanes) * r * (1.0f - r);
+            store_part(d->input_gradient + gate + j, dr, lanes);
+            store_part(d->input_gradient + gate + size + j, dz, lanes);
+            store_part(d->input_gradient + gate + 2 * size + j, dn, lanes);
+            store_part(d->recurrent_gradient + gate + j, dr, lanes);
+            store_part(d->recurrent_gradient + gate + size + j, dz, lanes);
+            store_part(d->recurrent_gradient + gate + 2 * size + j, dn * r, lanes);
+            store_part(d->direct_hidden_gradient + base + j, dh * z, lanes);
+        }
+    }
+}
+
+static void lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+    for (long row = first; row < end; row++) {
+        long gate = row * 4 * size, base = row * size;
+        FOR_VECTORS(size, j, lanes) {
+            vec i = load_part(s->gates + gate + j, lanes), f = load_part(s->gates + gate + size + j, lanes);
+            vec g = load_part(s->gates + gate + 2 * size + j, lanes), o = load_part(s->gates + gate + 3 * size + j, lanes);
+            vec tc = load_part(s->extra + base + j, lanes);
+            vec dh = load_part(d->hidden_gradient + base + j, lanes);
+            vec dc = load_part(d->cell_gradient + base + j, lanes) + dh * o * (1.0f - tc * tc);
+            store_part(d->input_gradient + gate + j, dc * g * i * (1.0f - i), lanes);
+            store_part(d->input_gradient + gate + size + j, dc * load_part(s->previous_cell + base + j, lanes) * f * (1.0f - f), lanes);
+            store_part(d->input_gradient + gate + 2 * size + j, dc * i * (1.0f - g * g), lanes);
+            store_part(d->input_gradient + gate + 3 * size + j, dh * tc * o * (1.0f - o), lanes);
+            store_part(d->cell_gradient + base + j, dc * f, lanes);
+        }
+    }
+}
+
+const zoo_kernel_table TABLE = {
+    packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
+    rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
+};

@@ -1,0 +1,111 @@
+import CKernels
+import Foundation
+import Testing
+@testable import Engine
+
+/// Every instruction set's kernels that this CPU runs (the baseline everywhere; AVX2 and AVX-512 where the
+/// CPU has them) against plain references, whichever set the engine chose: a machine with AVX-512 checks
+/// all three. The operations' own tests check the set in use.
+@Suite struct KernelLevelTests {
+    static let levels: [String] = ["generic", "avx2", "avx512"].filter { zoo_kernels_for($0) != nil }
+    static func kernels(_ level: String) -> zoo_kernel_table { zoo_kernels_for(level)!.pointee }
+
+    /// Values in [low, high) from a seed.
+    static func values(_ count: Int, seed: UInt64, low: Float = -1, high: Float = 1) -> [Float] {
+        var generator = RandomGenerator(seed: seed)
+        return (0..<count).map { _ in low + (high - low) * Float(generator.next() % 1_000_000) / 1_000_000 }
+    }
+
+    @Test func theWidestSetIsInUse() {
+        #expect(Self.levels.first == "generic")
+        let chosen = String(cString: zoo_kernels_level())
+        if ProcessInfo.processInfo.environment["ZOO_KERNELS"] == nil { #expect(chosen == Self.levels.last) }
+    }
+
+    @Test(arguments: levels)
+    func expAndTheActivationsAreAccurate(level: String) {
+        let k = Self.kernels(level)
+        let xs = stride(from: -87.0, through: 88.0, by: 0.01).map { Float($0) }
+        var ys = [Float](repeating: 0, count: xs.count)
+        k.exp(xs, &ys, xs.count)
+        #expect(zip(xs, ys).map { abs($1 - Foundation.exp($0)) / Foundation.exp($0) }.max()! < 4e-7)
+        // Past the range: 0 and the largest float, not infinity; NaN stays NaN; odd counts end in a partial vector.
+        let extremes: [Float] = [-200, -88, 100, 0, 1, -1, 88.5, 50, .nan, 2, -3]
+        var out = [Float](repeating: 0, count: extremes.count)
+        k.exp(extremes, &out, extremes.count)
+        #expect(out[0] >= 0 && out[0] < 1e-37 && out[2].isFinite && out[2] > 3e38 && out[3] == 1 && out[8].isNaN)
+        #expect(abs(out[10] - Foundation.exp(-3)) < 1e-7)
+        let inputs = Self.values(1_001, seed: 3, low: -20, high: 20)
+        var sigmoid = [Float](repeating: 0, count: inputs.count), tanh = sigmoid
+        k.sigmoid(inputs, &sigmoid, inputs.count)
+        k.tanh(inputs, &tanh, inputs.count)
+        #expect(zip(inputs, sigmoid).map { abs($1 - 1 / (1 + Foundation.exp(-$0))) }.max()! < 2e-7)
+        #expect(zip(inputs, tanh).map { abs($1 - Foundation.tanh($0)) }.max()! < 5e-7)
+        var scaled = [Float](repeating: 0, count: 37)
+        let sum = k.exp_shifted(Array(inputs.prefix(37)), &scaled, 37, 3, 0.5)
+        let exact = inputs.prefix(37).map { Foundation.exp(Double($0) - 3) }
+        #expect(abs(Double(sum) - exact.reduce(0, +)) < 1e-5 * exact.reduce(0, +))
+        #expect(zip(scaled, exact).allSatisfy { abs(Double($0) - $1 / 2) <= 1e-6 * $1 })
+    }
+
+    /// Row counts through every block size (6, 4, 1), columns ending mid-panel and mid-vector, and C += A B.
+    @Test(arguments: levels)
+    func packedProductsEqualThePlainProduct(level: String) {
+        let k = Self.kernels(level)
+        for (m, depth, n) in [(1, 7, 5), (13, 33, 37), (6, 16, 64), (17, 64, 48), (11, 5, 100)] {
+            let a = Self.values(m * depth, seed: 1), b = Self.values(depth * n, seed: 2), start = Self.values(m * n, seed: 3)
+            let packed = b.withUnsafeBufferPointer { PackedMatrix($0.baseAddress!, k: depth, n: n, transposed: false) }
+            for accumulating in [false, true] {
+                var c = start
+                k.packed_multiply(a, m, depth, n, packed.storage, &c, accumulating ? 1 : 0)
+                for i in 0..<m {
+                    for j in 0..<n {
+                        let exact = (0..<depth).reduce(Double(accumulating ? start[i * n + j] : 0)) { $0 + Double(a[i * depth + $1] * b[$1 * n + j]) }
+                        #expect(abs(Double(c[i * n + j]) - exact) < 1e-5, "\(level) \(m)x\(depth)x\(n) at (\(i), \(j))")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The cells of each set give what the set in use gives (which `RecurrentTests` checks against the
+    /// cells composed from operations), forward and backward, at a size that ends in a partial vector.
+    @Test(arguments: levels)
+    func cellsAgreeWithTheSetInUse(level: String) {
+        let k = Self.kernels(level)
+        let (rows, size) = (5, 13)
+        for (gates, forward, backward, ownForward, ownBackward) in [
+            (1, k.rnn_forward!, k.rnn_backward!, zoo_rnn_forward, zoo_rnn_backward),
+            (3, k.gru_forward!, k.gru_backward!, zoo_gru_forward, zoo_gru_backward),
+            (4, k.lstm_forward!, k.lstm_backward!, zoo_lstm_forward, zoo_lstm_backward),
+        ] {
+            let width = gates * size
+            let inputs = [Self.values(rows * width, seed: 1, low: -3, high: 3), Self.values(rows * width, seed: 2, low: -3, high: 3),
+                          Self.values(size, seed: 3), Self.values(rows * size, seed: 4), Self.values(rows * size, seed: 5)]
+            /// Runs the cell forward, then backward, on fresh copies; returns every array it wrote.
+            func run(_ forward: (UnsafePointer<zoo_cell_step>?, Int, Int, Int) -> Void,
+                     _ backward: (UnsafePointer<zoo_cell_step>?, UnsafePointer<zoo_cell_gradient_step>?, Int, Int, Int) -> Void) -> [[Float]] {
+                let starts = inputs + [[Float](repeating: 0, count: rows * width)] + (0..<3).map { _ in [Float](repeating: 0, count: rows * size) }
+                    + [Self.values(rows * size, seed: 6), Self.values(rows * size, seed: 7)]
+                    + [[Float](repeating: 0, count: rows * width), [Float](repeating: 0, count: rows * width), [Float](repeating: 0, count: rows * size)]
+                let p = starts.map { values in
+                    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: values.count)
+                    buffer.initialize(from: values, count: values.count)
+                    return buffer
+                }
+                defer { p.forEach { $0.deallocate() } }
+                var step = zoo_cell_step(input: p[0], recurrent: p[1], hidden_bias: p[2], previous_hidden: p[3], previous_cell: p[4],
+                                         gates: p[5], extra: p[6], hidden: p[7], cell: p[8])
+                var gradient = zoo_cell_gradient_step(hidden_gradient: p[9], cell_gradient: p[10], input_gradient: p[11],
+                                                      recurrent_gradient: gates == 3 ? p[12] : p[11], direct_hidden_gradient: p[13])
+                forward(&step, 0, rows, size)
+                backward(&step, &gradient, 0, rows, size)
+                return zip(starts, p).dropFirst(5).map { Array(UnsafeBufferPointer(start: $1, count: $0.count)) }
+            }
+            let (theirs, ours) = (run(forward, backward), run(ownForward, ownBackward))
+            for (index, (x, y)) in zip(theirs, ours).enumerated() {
+                #expect(maximumDifference(x, y) < 2e-6, "\(level), \(gates) gate(s), array \(index)")
+            }
+        }
+    }
+}
