@@ -30,7 +30,9 @@ enum DirectConvolution {
             }
         }
 
-        func row(_ c: Int, _ y: Int) -> UnsafePointer<Float> { UnsafePointer(pointer + (c * height + y) * width) }
+        /// Row y of channel c (wrapping arithmetic: in-range by construction, and unchecked it vectorizes).
+        @inline(__always)
+        func row(_ c: Int, _ y: Int) -> UnsafePointer<Float> { UnsafePointer(pointer + (c &* height &+ y) &* width) }
     }
 
     /// y = conv(x, w) + b over the batch.
@@ -51,14 +53,14 @@ enum DirectConvolution {
                             var sum = Vector(repeating: bias?[o] ?? 0)
                             for c in 0..<g.channels {
                                 for ki in 0..<kh {
-                                    let row = image.row(c, oy + ki) + 8 * v
-                                    let taps = filter + (c * kh + ki) * kw
+                                    let row = image.row(c, oy &+ ki) + 8 &* v
+                                    let taps = filter + (c &* kh &+ ki) &* kw
                                     for kj in 0..<kw {
                                         sum += Vector(repeating: taps[kj]) * UnsafeRawPointer(row + kj).loadUnaligned(as: Vector.self)
                                     }
                                 }
                             }
-                            let out = plane + oy * g.outWidth + 8 * v
+                            let out = plane + (oy &* g.outWidth &+ 8 &* v)
                             for lane in 0..<min(8, g.outWidth - 8 * v) { out[lane] = sum[lane] }
                         }
                     }
@@ -101,13 +103,13 @@ enum DirectConvolution {
                             for kj in 0..<kw {
                                 var sum = Vector()
                                 for oy in 0..<g.outHeight {
-                                    let row = image.row(c, oy + ki) + kj, grad = gradient + oy * rowWidth
+                                    let row = image.row(c, oy &+ ki) + kj, grad = gradient + oy &* rowWidth
                                     for v in 0..<vectors {
-                                        sum += UnsafeRawPointer(grad + 8 * v).loadUnaligned(as: Vector.self)
-                                            * UnsafeRawPointer(row + 8 * v).loadUnaligned(as: Vector.self)
+                                        sum += UnsafeRawPointer(grad + 8 &* v).loadUnaligned(as: Vector.self)
+                                            * UnsafeRawPointer(row + 8 &* v).loadUnaligned(as: Vector.self)
                                     }
                                 }
-                                sums[o * g.patch + (c * kh + ki) * kw + kj] += sum.sum()
+                                sums[o &* g.patch &+ (c &* kh &+ ki) &* kw &+ kj] += sum.sum()
                             }
                         }
                     }

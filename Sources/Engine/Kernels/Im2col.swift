@@ -34,7 +34,7 @@ func im2col(_ x: UnsafePointer<Float>, _ g: ConvGeometry, into columns: UnsafeMu
                         if g.stride == 1 {
                             (out + valid.lowerBound).update(from: line + valid.lowerBound, count: valid.count)
                         } else {
-                            for xo in valid { out[xo] = line[xo * g.stride] }
+                            for xo in valid { out[xo] = line[xo &* g.stride] }
                         }
                         (out + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound)
                     }
@@ -71,7 +71,7 @@ func col2im(_ columns: UnsafeMutablePointer<Float>, _ g: ConvGeometry, into dx: 
                         let iy = y * g.stride - g.padding + ki
                         if iy >= 0 && iy < g.height {
                             let line = plane + iy * g.width - g.padding + kj
-                            for xo in valid { line[xo * g.stride] += source[xo] }
+                            for xo in valid { line[xo &* g.stride] += source[xo] }
                         }
                         source += ow
                     }

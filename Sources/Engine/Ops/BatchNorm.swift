@@ -77,17 +77,18 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                     let c = row % channels
                     let (m, s) = (mean.data[c], inverseStd.data[c])
                     let gamma = weight?.data[c] ?? 1
-                    let offset = row * inner
+                    // Row pointers, so that the loops index without overflow-checked sums (they vectorize).
+                    let (from, dy, to) = (src + row * inner, g + row * inner, d + row * inner)
                     if training {
                         // dx = gamma * s / M * (M dy - sum(dy) - xhat * sum(dy xhat))
                         let k = gamma * s / Float(perChannel)
                         let (sg, sgx) = (sumGradient.data[c], sumGradientXhat.data[c])
                         for i in 0..<inner {
-                            let xhat = (src[offset + i] - m) * s
-                            d[offset + i] = k * (Float(perChannel) * g[offset + i] - sg - xhat * sgx)
+                            let xhat = (from[i] - m) * s
+                            to[i] = k * (Float(perChannel) * dy[i] - sg - xhat * sgx)
                         }
                     } else {
-                        for i in 0..<inner { d[offset + i] = g[offset + i] * gamma * s }
+                        for i in 0..<inner { to[i] = dy[i] * gamma * s }
                     }
                 }
             }
