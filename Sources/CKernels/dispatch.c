@@ -69,3 +69,15 @@ void zoo_gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, l
 void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
     kernels->lstm_backward(s, d, first, end, size);
 }
+void zoo_direct_convolution(const float *image, long channels, long padded_height, long padded_width,
+                            const float *weights, const float *bias, long out_channels, long kh, long kw,
+                            long out_height, long out_width, float *out) {
+    kernels->direct_convolution(image, channels, padded_height, padded_width, weights, bias, out_channels, kh, kw,
+                                out_height, out_width, out);
+}
+void zoo_direct_convolution_filter_gradient(const float *image, long channels, long padded_height, long padded_width,
+                                            const float *gradient, long gradient_width, long kh, long kw,
+                                            long out_height, float *sums) {
+    kernels->direct_convolution_filter_gradient(image, channels, padded_height, padded_width, gradient, gradient_width,
+                                                kh, kw, out_height, sums);
+}

@@ -238,7 +238,50 @@ static void lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *
     }
 }
 
+static void direct_convolution(const float *image, long channels, long padded_height, long padded_width,
+                               const float *weights, const float *bias, long out_channels, long kh, long kw,
+                               long out_height, long out_width, float *out) {
+    long patch = channels * kh * kw;
+    for (long o = 0; o < out_channels; o++) {
+        const float *filter = weights + o * patch;
+        float *plane = out + o * out_height * out_width;
+        for (long y = 0; y < out_height; y++) {
+            for (long x = 0; x < out_width; x += LANES) {
+                vec sum = splat(bias ? bias[o] : 0);
+                for (long c = 0; c < channels; c++) {
+                    for (long i = 0; i < kh; i++) {
+                        const float *row = image + (c * padded_height + y + i) * padded_width + x;
+                        const float *taps = filter + (c * kh + i) * kw;
+                        for (long j = 0; j < kw; j++) sum = splat(taps[j]) * load(row + j) + sum;
+                    }
+                }
+                store_part(plane + y * out_width + x, sum, out_width - x < LANES ? out_width - x : LANES);
+            }
+        }
+    }
+}
+
+static void direct_convolution_filter_gradient(const float *image, long channels, long padded_height, long padded_width,
+                                               const float *gradient, long gradient_width, long kh, long kw,
+                                               long out_height, float *sums) {
+    for (long c = 0; c < channels; c++) {
+        for (long i = 0; i < kh; i++) {
+            for (long j = 0; j < kw; j++) {
+                vec sum = {0};
+                for (long y = 0; y < out_height; y++) {
+                    const float *row = image + (c * padded_height + y + i) * padded_width + j, *g = gradient + y * gradient_width;
+                    for (long x = 0; x < gradient_width; x += LANES) sum = load(g + x) * load(row + x) + sum;
+                }
+                float total = 0;
+                for (int lane = 0; lane < LANES; lane++) total += sum[lane];
+                sums[(c * kh + i) * kw + j] += total;
+            }
+        }
+    }
+}
+
 const zoo_kernel_table TABLE = {
     packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
+    direct_convolution, direct_convolution_filter_gradient,
 };

@@ -68,6 +68,42 @@ import Testing
         }
     }
 
+    /// Direct convolution and its filter gradient against the sums that define them, at output widths that
+    /// end mid-vector for every set (5 and 19 columns).
+    @Test(arguments: levels)
+    func directConvolutionEqualsItsDefinition(level: String) {
+        let k = Self.kernels(level)
+        for (channels, side, kernel, filters) in [(1, 9, 5, 3), (3, 23, 3, 2)] {
+            let out = side - kernel + 1, paddedWidth = (out + 15) / 16 * 16 + kernel - 1, gradientWidth = (out + 15) / 16 * 16
+            let image = Self.values(channels * side * side, seed: 1), weights = Self.values(filters * channels * kernel * kernel, seed: 2)
+            let bias = Self.values(filters, seed: 3), gradient = Self.values(out * out, seed: 4)
+            var padded = [Float](repeating: 0, count: channels * side * paddedWidth)
+            for c in 0..<channels { for y in 0..<side { for x in 0..<side { padded[(c * side + y) * paddedWidth + x] = image[(c * side + y) * side + x] } } }
+            var result = [Float](repeating: .nan, count: filters * out * out)
+            k.direct_convolution(padded, channels, side, paddedWidth, weights, bias, filters, kernel, kernel, out, out, &result)
+            var paddedGradient = [Float](repeating: 0, count: out * gradientWidth)
+            for y in 0..<out { for x in 0..<out { paddedGradient[y * gradientWidth + x] = gradient[y * out + x] } }
+            var sums = [Float](repeating: 1, count: channels * kernel * kernel)
+            k.direct_convolution_filter_gradient(padded, channels, side, paddedWidth, paddedGradient, gradientWidth, kernel, kernel, out, &sums)
+            func pixel(_ c: Int, _ y: Int, _ x: Int) -> Double { Double(image[(c * side + y) * side + x]) }
+            for o in 0..<filters {
+                for y in 0..<out {
+                    for x in 0..<out {
+                        var exact = Double(bias[o])
+                        for c in 0..<channels { for i in 0..<kernel { for j in 0..<kernel {
+                            exact += Double(weights[((o * channels + c) * kernel + i) * kernel + j]) * pixel(c, y + i, x + j)
+                        } } }
+                        #expect(abs(Double(result[(o * out + y) * out + x]) - exact) < 1e-5, "\(level) output (\(o), \(y), \(x))")
+                    }
+                }
+            }
+            for c in 0..<channels { for i in 0..<kernel { for j in 0..<kernel {
+                let exact = 1 + (0..<out).reduce(0.0) { total, y in (0..<out).reduce(total) { $0 + Double(gradient[y * out + $1]) * pixel(c, y + i, $1 + j) } }
+                #expect(abs(Double(sums[(c * kernel + i) * kernel + j]) - exact) < 1e-4, "\(level) gradient (\(c), \(i), \(j))")
+            } } }
+        }
+    }
+
     /// The cells of each set give what the set in use gives (which `RecurrentTests` checks against the
     /// cells composed from operations), forward and backward, at a size that ends in a partial vector.
     @Test(arguments: levels)

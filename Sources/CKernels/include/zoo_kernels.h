@@ -24,6 +24,21 @@ void zoo_tanh(const float *x, float *y, long count);
 /// (softmax's rows).
 float zoo_exp_shifted(const float *x, float *y, long count, float shift, float scale);
 
+/// One image's direct (un-lowered) stride-1 convolution: out[o, y, x] = bias[o] (0 without one) + the sum over
+/// c, i, j of weights[o, c, i, j] * image[c, y + i, x + j], for `out_channels` filters of channels x kh x kw.
+/// The image is zero-padded already, `padded_height` rows of `padded_width` floats per channel, with
+/// padded_width >= out_width rounded up to 16, plus kw - 1 (so that whole vectors stay inside).
+void zoo_direct_convolution(const float *image, long channels, long padded_height, long padded_width,
+                            const float *weights, const float *bias, long out_channels, long kh, long kw,
+                            long out_height, long out_width, float *out);
+
+/// Adds one image's part of one filter's weight gradient: sums[c, i, j] += the sum over y, x of
+/// gradient[y, x] * image[c, y + i, x + j], the image padded as above and the gradient's rows
+/// `gradient_width` apart (out_width rounded up to 16, zero past out_width).
+void zoo_direct_convolution_filter_gradient(const float *image, long channels, long padded_height, long padded_width,
+                                            const float *gradient, long gradient_width, long kh, long kw,
+                                            long out_height, float *sums);
+
 /// The pointers of one time step of a recurrent cell, in PyTorch's gate layout (each row of a
 /// pre-activation holds the gates one after another, `size` values each: RNN one; GRU r, z, n; LSTM i, f,
 /// g, o). `input` is x W_ih^T + b_ih (+ b_hh where it folds in), `recurrent` is h' W_hh^T.
@@ -80,6 +95,8 @@ typedef struct {
     void (*rnn_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
     void (*gru_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
     void (*lstm_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
+    void (*direct_convolution)(const float *, long, long, long, const float *, const float *, long, long, long, long, long, float *);
+    void (*direct_convolution_filter_gradient)(const float *, long, long, long, const float *, long, long, long, long, float *);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

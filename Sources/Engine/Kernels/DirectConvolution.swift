@@ -1,14 +1,16 @@
+import CKernels
+
 /// Direct (un-lowered) stride-1 convolution for a network's first layer: an input that needs no
 /// gradient and a small patch (LeNet's 1x5x5). im2col would blow such an input up 25-fold in memory
-/// and hand OpenBLAS a GEMM only 6 rows tall; here each output row is eight-lane multiply-adds over a
-/// zero-padded copy of the image that stays in L1.
+/// and hand OpenBLAS a GEMM only 6 rows tall; here each output row is vector multiply-adds over a
+/// zero-padded copy of the image that stays in L1 (`zoo_direct_convolution`, for this CPU's vectors).
 enum DirectConvolution {
     /// Whether `conv2d` should take this path.
     static func applies(input: Tensor, patch: Int, stride: Int) -> Bool {
         !input.requiresGrad && stride == 1 && patch <= 75
     }
 
-    /// A zero-padded copy of one image, rows wide enough that every eight-lane load stays inside.
+    /// A zero-padded copy of one image, rows wide enough that every vector load (up to 16 lanes) stays inside.
     struct PaddedImage {
         let channels, height, width: Int
         let pointer: UnsafeMutablePointer<Float>
@@ -16,7 +18,7 @@ enum DirectConvolution {
         init(_ g: ConvGeometry) {
             channels = g.channels
             height = g.height + 2 * g.padding
-            width = (g.outWidth + 7) / 8 * 8 + g.kernelWidth - 1
+            width = (g.outWidth + 15) / 16 * 16 + g.kernelWidth - 1
             pointer = .allocate(capacity: channels * height * width)
         }
 
@@ -29,42 +31,19 @@ enum DirectConvolution {
                 }
             }
         }
-
-        /// Row y of channel c (wrapping arithmetic: in-range by construction, and unchecked it vectorizes).
-        @inline(__always)
-        func row(_ c: Int, _ y: Int) -> UnsafePointer<Float> { UnsafePointer(pointer + (c &* height &+ y) &* width) }
     }
 
     /// y = conv(x, w) + b over the batch.
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                         _ g: ConvGeometry, outChannels: Int, into y: UnsafeMutablePointer<Float>) {
-        let vectors = (g.outWidth + 7) / 8, (kh, kw) = (g.kernelHeight, g.kernelWidth)
         FLOPCounter.count &+= 2 * g.batch * outChannels * g.positions * g.patch
         parallelChunks(g.batch, costPerItem: outChannels * g.positions * g.patch) { images in
             let image = PaddedImage(g)
             defer { image.pointer.deallocate() }
             for n in images {
                 image.load(image: x + n * g.channels * g.height * g.width, g)
-                for o in 0..<outChannels {
-                    let filter = w + o * g.patch
-                    let plane = y + (n * outChannels + o) * g.positions
-                    for oy in 0..<g.outHeight {
-                        for v in 0..<vectors {
-                            var sum = Vector(repeating: bias?[o] ?? 0)
-                            for c in 0..<g.channels {
-                                for ki in 0..<kh {
-                                    let row = image.row(c, oy &+ ki) + 8 &* v
-                                    let taps = filter + (c &* kh &+ ki) &* kw
-                                    for kj in 0..<kw {
-                                        sum += Vector(repeating: taps[kj]) * UnsafeRawPointer(row + kj).loadUnaligned(as: Vector.self)
-                                    }
-                                }
-                            }
-                            let out = plane + (oy &* g.outWidth &+ 8 &* v)
-                            for lane in 0..<min(8, g.outWidth - 8 * v) { out[lane] = sum[lane] }
-                        }
-                    }
-                }
+                zoo_direct_convolution(image.pointer, g.channels, image.height, image.width, w, bias, outChannels,
+                                       g.kernelHeight, g.kernelWidth, g.outHeight, g.outWidth, y + n * outChannels * g.positions)
             }
         }
     }
@@ -75,7 +54,7 @@ enum DirectConvolution {
     static func parameterGradients(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ g: ConvGeometry,
                                    outChannels: Int, weight dw: UnsafeMutablePointer<Float>,
                                    bias db: UnsafeMutablePointer<Float>?) {
-        let vectors = (g.outWidth + 7) / 8, rowWidth = vectors * 8, (kh, kw) = (g.kernelHeight, g.kernelWidth)
+        let rowWidth = (g.outWidth + 15) / 16 * 16
         // Per chunk: the weight gradient, then the bias gradient.
         let weights = outChannels * g.patch + outChannels
         let chunks = chunkCount(g.batch, costPerItem: weights * g.positions)
@@ -98,21 +77,8 @@ enum DirectConvolution {
                         (gradient + oy * rowWidth).update(from: plane + oy * g.outWidth, count: g.outWidth)
                     }
                     sums[outChannels * g.patch + o] += sumElements(plane, count: g.positions)
-                    for c in 0..<g.channels {
-                        for ki in 0..<kh {
-                            for kj in 0..<kw {
-                                var sum = Vector()
-                                for oy in 0..<g.outHeight {
-                                    let row = image.row(c, oy &+ ki) + kj, grad = gradient + oy &* rowWidth
-                                    for v in 0..<vectors {
-                                        sum += UnsafeRawPointer(grad + 8 &* v).loadUnaligned(as: Vector.self)
-                                            * UnsafeRawPointer(row + 8 &* v).loadUnaligned(as: Vector.self)
-                                    }
-                                }
-                                sums[o &* g.patch &+ (c &* kh &+ ki) &* kw &+ kj] += sum.sum()
-                            }
-                        }
-                    }
+                    zoo_direct_convolution_filter_gradient(image.pointer, g.channels, image.height, image.width, gradient, rowWidth,
+                                                           g.kernelHeight, g.kernelWidth, g.outHeight, sums + o * g.patch)
                 }
             }
         }
