@@ -39,17 +39,22 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
                 if kernel == 2 && g.stride == 2 && padding == 0 {
                     ox = maxOfPairs(top: src + 2 * oy * g.width, width: g.width, row: 2 * oy, count: g.outWidth, into: dst, winners: win)
                 }
-                let rows = g.validWindowRows(output: oy)
-                for ox in ox..<g.outWidth {
-                    var best = -Float.infinity, bestIndex = Int32(rows.lowerBound * g.width + columns[ox].lowerBound)
-                    for iy in rows {
-                        for ix in columns[ox] where src[iy * g.width + ix] > best {
-                            best = src[iy * g.width + ix]
-                            bestIndex = Int32(iy * g.width + ix)
+                let rows = g.validWindowRows(output: oy), width = g.width
+                // Offsets are in range by construction: wrapping arithmetic leaves the loop unchecked.
+                columns.withUnsafeBufferPointer { columns in
+                    for ox in ox..<g.outWidth {
+                        let window = columns[ox]
+                        var best = -Float.infinity, bestIndex = rows.lowerBound &* width &+ window.lowerBound
+                        for iy in rows {
+                            let line = src + iy &* width
+                            for ix in window where line[ix] > best {
+                                best = line[ix]
+                                bestIndex = iy &* width &+ ix
+                            }
                         }
+                        dst[ox] = src[bestIndex]
+                        win[ox] = Int32(truncatingIfNeeded: bestIndex)
                     }
-                    dst[ox] = src[Int(bestIndex)]
-                    win[ox] = bestIndex
                 }
             }
         }
@@ -60,9 +65,8 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
         let dst = dx.data, src = gradient.data, win = indices.pointer
         parallelChunks(planes, costPerItem: g.positions) { range in
             for plane in range {
-                for p in 0..<g.positions {
-                    dst[plane * inArea + Int(win[plane * g.positions + p])] += src[plane * g.positions + p]
-                }
+                let (target, gradients, winners) = (dst + plane * inArea, src + plane * g.positions, win + plane * g.positions)
+                for p in 0..<g.positions { target[Int(winners[p])] += gradients[p] }
             }
         }
         return [dx]
