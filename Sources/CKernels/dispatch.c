@@ -81,3 +81,15 @@ void zoo_direct_convolution_filter_gradient(const float *image, long channels, l
     kernels->direct_convolution_filter_gradient(image, channels, padded_height, padded_width, gradient, gradient_width,
                                                 kh, kw, out_height, sums);
 }
+float zoo_sum(const float *x, long count) { return kernels->sum(x, count); }
+float zoo_sum_of_squared_deviations(const float *x, long count, float center) {
+    return kernels->sum_of_squared_deviations(x, count, center);
+}
+void zoo_sum_and_centered_product(const float *g, const float *x, long count, float center, float *sum, float *product) {
+    kernels->sum_and_centered_product(g, x, count, center, sum, product);
+}
+void zoo_scale_shift(const float *x, float *y, long count, float scale, float shift) { kernels->scale_shift(x, y, count, scale, shift); }
+void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, long count, float mean, float inverse_std,
+                                   float k, float m, float sum_gradient, float sum_gradient_xhat) {
+    kernels->batch_norm_input_gradient(x, dy, dx, count, mean, inverse_std, k, m, sum_gradient, sum_gradient_xhat);
+}

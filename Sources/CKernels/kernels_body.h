@@ -280,8 +280,66 @@ static void direct_convolution_filter_gradient(const float *image, long channels
     }
 }
 
+INLINE float horizontal_sum(vec v) {
+    float total = 0;
+    for (int lane = 0; lane < LANES; lane++) total += v[lane];
+    return total;
+}
+
+static float sum(const float *x, long count) {
+    vec total = {0};
+    long i = 0;
+    for (; i + LANES <= count; i += LANES) total += load(x + i);
+    float result = horizontal_sum(total);
+    for (; i < count; i++) result += x[i];
+    return result;
+}
+
+static float sum_of_squared_deviations(const float *x, long count, float center) {
+    vec total = {0};
+    long i = 0;
+    for (; i + LANES <= count; i += LANES) {
+        vec d = load(x + i) - center;
+        total = d * d + total;
+    }
+    float result = horizontal_sum(total);
+    for (; i < count; i++) result += (x[i] - center) * (x[i] - center);
+    return result;
+}
+
+static void sum_and_centered_product(const float *g, const float *x, long count, float center, float *sum_out, float *product_out) {
+    vec sums = {0}, products = {0};
+    long i = 0;
+    for (; i + LANES <= count; i += LANES) {
+        vec gv = load(g + i);
+        sums += gv;
+        products = gv * (load(x + i) - center) + products;
+    }
+    float s = horizontal_sum(sums), p = horizontal_sum(products);
+    for (; i < count; i++) { s += g[i]; p += g[i] * (x[i] - center); }
+    *sum_out = s;
+    *product_out = p;
+}
+
+static void scale_shift(const float *x, float *y, long count, float scale, float shift) {
+    long i = 0;
+    for (; i + LANES <= count; i += LANES) store(y + i, load(x + i) * scale + shift);
+    for (; i < count; i++) y[i] = x[i] * scale + shift;
+}
+
+static void batch_norm_input_gradient(const float *x, const float *dy, float *dx, long count, float mean, float inverse_std,
+                                      float k, float m, float sum_gradient, float sum_gradient_xhat) {
+    long i = 0;
+    for (; i + LANES <= count; i += LANES) {
+        vec xhat = (load(x + i) - mean) * inverse_std;
+        store(dx + i, k * (m * load(dy + i) - sum_gradient - xhat * sum_gradient_xhat));
+    }
+    for (; i < count; i++) dx[i] = k * (m * dy[i] - sum_gradient - (x[i] - mean) * inverse_std * sum_gradient_xhat);
+}
+
 const zoo_kernel_table TABLE = {
     packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient,
+    sum, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
 };

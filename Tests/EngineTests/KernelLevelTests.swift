@@ -68,6 +68,32 @@ import Testing
         }
     }
 
+    /// The sums behind batch norm and the reductions, and batch norm's row kernels, against their formulas
+    /// (counts that end in a partial vector for every set).
+    @Test(arguments: levels)
+    func sumsAndBatchNormRowsEqualTheirFormulas(level: String) {
+        let k = Self.kernels(level)
+        for count in [1, 7, 37, 100] {
+            let x = Self.values(count, seed: 1, low: -2, high: 3), g = Self.values(count, seed: 2)
+            let (center, scale, shift) = (Float(0.3), Float(1.7), Float(-0.4))
+            func close(_ a: Float, _ b: Double) -> Bool { abs(Double(a) - b) <= 1e-5 * max(1, abs(b)) }
+            #expect(close(k.sum(x, count), x.reduce(0.0) { $0 + Double($1) }))
+            #expect(close(k.sum_of_squared_deviations(x, count, center), x.reduce(0.0) { $0 + Double(($1 - center) * ($1 - center)) }))
+            var (sum, product): (Float, Float) = (0, 0)
+            k.sum_and_centered_product(g, x, count, center, &sum, &product)
+            #expect(close(sum, g.reduce(0.0) { $0 + Double($1) }))
+            #expect(close(product, zip(g, x).reduce(0.0) { $0 + Double($1.0 * ($1.1 - center)) }))
+            var y = [Float](repeating: .nan, count: count)
+            k.scale_shift(x, &y, count, scale, shift)
+            #expect(zip(x, y).allSatisfy { close($1, Double($0 * scale + shift)) })
+            let (m, sg, sgx, factor) = (Float(count), Float(0.2), Float(-0.7), Float(0.05))
+            k.batch_norm_input_gradient(x, g, &y, count, center, scale, factor, m, sg, sgx)
+            #expect(zip(zip(x, g), y).allSatisfy { pair, dx in
+                close(dx, Double(factor * (m * pair.1 - sg - (pair.0 - center) * scale * sgx)))
+            })
+        }
+    }
+
     /// Direct convolution and its filter gradient against the sums that define them, at output widths that
     /// end mid-vector for every set (5 and 19 columns).
     @Test(arguments: levels)

@@ -24,6 +24,20 @@ void zoo_tanh(const float *x, float *y, long count);
 /// (softmax's rows).
 float zoo_exp_shifted(const float *x, float *y, long count, float shift, float scale);
 
+/// Sums over `count` floats (batch norm's statistics, reductions): of x; of (x - center)^2; and of g with
+/// of g * (x - center), both at once.
+float zoo_sum(const float *x, long count);
+float zoo_sum_of_squared_deviations(const float *x, long count, float center);
+void zoo_sum_and_centered_product(const float *g, const float *x, long count, float center, float *sum, float *product);
+
+/// y[i] = x[i] * scale + shift for i < count (batch norm's normalization of one channel's row).
+void zoo_scale_shift(const float *x, float *y, long count, float scale, float shift);
+
+/// Batch norm's input gradient over one channel's row in training: dx = k (m dy - s_g - (x - mean) inverse_std s_gx),
+/// with k = gamma inverse_std / m, m the values per channel, s_g = sum dy and s_gx = sum dy xhat.
+void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, long count, float mean, float inverse_std,
+                                   float k, float m, float sum_gradient, float sum_gradient_xhat);
+
 /// One image's direct (un-lowered) stride-1 convolution: out[o, y, x] = bias[o] (0 without one) + the sum over
 /// c, i, j of weights[o, c, i, j] * image[c, y + i, x + j], for `out_channels` filters of channels x kh x kw.
 /// The image is zero-padded already, `padded_height` rows of `padded_width` floats per channel, with
@@ -97,6 +111,11 @@ typedef struct {
     void (*lstm_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
     void (*direct_convolution)(const float *, long, long, long, const float *, const float *, long, long, long, long, long, float *);
     void (*direct_convolution_filter_gradient)(const float *, long, long, long, const float *, long, long, long, long, float *);
+    float (*sum)(const float *, long);
+    float (*sum_of_squared_deviations)(const float *, long, float);
+    void (*sum_and_centered_product)(const float *, const float *, long, float, float *, float *);
+    void (*scale_shift)(const float *, float *, long, float, float);
+    void (*batch_norm_input_gradient)(const float *, const float *, float *, long, float, float, float, float, float, float);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

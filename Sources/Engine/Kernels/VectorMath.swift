@@ -1,3 +1,5 @@
+import CKernels
+
 /// Vectorized elementwise math over raw buffers: the memory-bound kernels behind the arithmetic ops.
 /// (The compute-bound ones, exp and the activations built on it, are C kernels chosen for the CPU at run
 /// time: `zoo_kernels.h`.)
@@ -61,51 +63,22 @@ func zipElements<K: BinaryKernel>(_: K.Type, _ a: UnsafePointer<Float>, _ b: Uns
     }
 }
 
-/// Sum of `count` floats with 8 independent accumulators (vectorizes and keeps rounding error low).
+/// Sum of `count` floats, a vector of partial sums at a time (`zoo_sum`).
 @inline(__always)
-func sumElements(_ x: UnsafePointer<Float>, count: Int) -> Float {
-    var acc = Vector(repeating: 0)
-    var i = 0
-    while i + 8 <= count {
-        acc += UnsafeRawPointer(x + i).loadUnaligned(as: Vector.self)
-        i += 8
-    }
-    var total = acc.sum()
-    while i < count { total += x[i]; i += 1 }
-    return total
-}
+func sumElements(_ x: UnsafePointer<Float>, count: Int) -> Float { zoo_sum(x, count) }
 
-/// Sum of (x[i] - center)^2 over `count` floats, eight lanes at a time.
+/// Sum of (x[i] - center)^2 over `count` floats.
 @inline(__always)
 func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, count: Int, from center: Float) -> Float {
-    var acc = Vector(repeating: 0)
-    let c = Vector(repeating: center)
-    var i = 0
-    while i + 8 <= count {
-        let d = loadVector(x + i) - c
-        acc += d * d
-        i += 8
-    }
-    var total = acc.sum()
-    while i < count { let d = x[i] - center; total += d * d; i += 1 }
-    return total
+    zoo_sum_of_squared_deviations(x, count, center)
 }
 
-/// (sum of g[i], sum of g[i] * (x[i] - center)) over `count` floats, eight lanes at a time.
+/// (sum of g[i], sum of g[i] * (x[i] - center)) over `count` floats.
 @inline(__always)
 func sumAndCenteredProduct(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
                            center: Float) -> (sum: Float, product: Float) {
-    var sums = Vector(repeating: 0), products = Vector(repeating: 0)
-    let c = Vector(repeating: center)
-    var i = 0
-    while i + 8 <= count {
-        let gv = loadVector(g + i)
-        sums += gv
-        products += gv * (loadVector(x + i) - c)
-        i += 8
-    }
-    var (sum, product) = (sums.sum(), products.sum())
-    while i < count { sum += g[i]; product += g[i] * (x[i] - center); i += 1 }
+    var (sum, product): (Float, Float) = (0, 0)
+    zoo_sum_and_centered_product(g, x, count, center, &sum, &product)
     return (sum, product)
 }
 

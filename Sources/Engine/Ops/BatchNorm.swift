@@ -1,3 +1,5 @@
+import CKernels
+
 /// Batch normalization over the channel axis 1 of [N, C] or [N, C, H, W] (PyTorch's `F.batch_norm`).
 ///
 /// Training: each channel is normalized by the mean and biased variance of its N*H*W values, and the
@@ -45,8 +47,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
             let c = row % channels
             let scale = inverseStd.data[c] * (weight?.data[c] ?? 1)
             let shift = (bias?.data[c] ?? 0) - mean.data[c] * scale
-            let from = src + row * inner, to = out + row * inner
-            for i in 0..<inner { to[i] = from[i] * scale + shift }
+            zoo_scale_shift(src + row * inner, out + row * inner, inner, scale, shift)
         }
     }
 
@@ -77,18 +78,13 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                     let c = row % channels
                     let (m, s) = (mean.data[c], inverseStd.data[c])
                     let gamma = weight?.data[c] ?? 1
-                    // Row pointers, so that the loops index without overflow-checked sums (they vectorize).
                     let (from, dy, to) = (src + row * inner, g + row * inner, d + row * inner)
                     if training {
                         // dx = gamma * s / M * (M dy - sum(dy) - xhat * sum(dy xhat))
-                        let k = gamma * s / Float(perChannel)
-                        let (sg, sgx) = (sumGradient.data[c], sumGradientXhat.data[c])
-                        for i in 0..<inner {
-                            let xhat = (from[i] - m) * s
-                            to[i] = k * (Float(perChannel) * dy[i] - sg - xhat * sgx)
-                        }
+                        zoo_batch_norm_input_gradient(from, dy, to, inner, m, s, gamma * s / Float(perChannel), Float(perChannel),
+                                                      sumGradient.data[c], sumGradientXhat.data[c])
                     } else {
-                        for i in 0..<inner { to[i] = dy[i] * gamma * s }
+                        zoo_scale_shift(dy, to, inner, gamma * s, 0)
                     }
                 }
             }
