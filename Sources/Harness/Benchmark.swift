@@ -129,7 +129,7 @@ public enum Benchmark {
                        fixed(r.flopsPerExample / 1e6, 2), fixed(r.gflops, 1), fixed(r.fractionOfSgemm * 100, 1) + "%"])
         }
         print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "
-            + "(\(BLAS.threads) threads, \(BLAS.coreName))")
+            + "(\(BLAS.threads) threads, \(BLAS.coreName)); engine kernels \(KernelLevel.current)")
         print(table.rendered)
         if models.contains(where: { if case .languageModel = $0 { true } else { false } }) {
             print("language models: hidden \(text.hidden), vocabulary 28, SGD lr 1, clip 1; translators: vocabularies 9,794 / 17,386, Adam, clip 1")

@@ -10,6 +10,8 @@ public struct MachineInfo: Codable, Sendable {
     public var blas: String
     public var blasThreads: Int
     public var engineThreads: Int
+    /// The instruction set of the engine's C kernels (absent from records made before they were chosen at run time).
+    public var engineKernels: String?
     public var operatingSystem: String
 
     /// This machine, now.
@@ -22,7 +24,7 @@ public struct MachineInfo: Codable, Sendable {
             cores: ProcessInfo.processInfo.activeProcessorCount,
             memoryGiB: (Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30) * 10).rounded() / 10,
             blas: "OpenBLAS \(BLAS.configuration) (\(BLAS.coreName))", blasThreads: BLAS.threads,
-            engineThreads: Parallelism.threads,
+            engineThreads: Parallelism.threads, engineKernels: KernelLevel.current,
             operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString)
     }
 }

@@ -1,0 +1,7 @@
+import CKernels
+
+/// The instruction set the engine's C kernels run with on this CPU ("avx512", "avx2" or "generic"): the
+/// widest the CPU has, chosen when the program starts, or the one `ZOO_KERNELS` names.
+public enum KernelLevel {
+    public static var current: String { String(cString: zoo_kernels_level()) }
+}
