@@ -2,9 +2,11 @@
 import Foundation
 import PackageDescription
 
-/// On x86-64 machines with AVX2 and FMA (every x86 server and laptop since 2013), the engine's own
-/// vector kernels are compiled for them: 8-lane instructions instead of SSE2's 4, about 1.3x on
-/// LeNet training here. `ZOO_PORTABLE=1 swift build` makes a binary for any x86-64 CPU.
+/// On x86-64 machines with AVX2 and FMA (every x86 server and laptop since 2013), the engine's Swift
+/// loops are compiled for them. (The compute-bound kernels are C, compiled for each instruction set and
+/// chosen at run time: Sources/CKernels. These flags go once the last Swift loops that need them have
+/// followed: Results/bench/README.md, "Engine kernels chosen at run time".) `ZOO_PORTABLE=1 swift build`
+/// makes a binary for any x86-64 CPU.
 let hostHasAVX2: Bool = {
     #if arch(x86_64) && os(Linux)
     guard ProcessInfo.processInfo.environment["ZOO_PORTABLE"] == nil,

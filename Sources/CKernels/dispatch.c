@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kernel_table.h"
@@ -44,52 +45,57 @@ __attribute__((constructor)) static void choose(void) {
     if (asked && strcmp(asked, "avx2") == 0 && use("avx2")) return;
     if (asked && strcmp(asked, "generic") == 0 && use("generic")) return;
     if (!use("avx512") && !use("avx2")) use("generic");
+    if (asked && *asked) {
+        fprintf(stderr, "warning: ZOO_KERNELS=%s is not an instruction set this CPU runs (generic, avx2, avx512); using %s\n",
+                asked, level);
+        setenv("ZOO_KERNELS", level, 1);  // a process this one starts (zoo's restart) then agrees without a second warning
+    }
 }
 
 const char *zoo_kernels_level(void) { return level; }
 
-void zoo_packed_multiply(const float *a, long m, long k, long n, const float *panels, float *c, int accumulating) {
+void zoo_packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, int accumulating) {
     kernels->packed_multiply(a, m, k, n, panels, c, accumulating);
 }
-void zoo_exp(const float *x, float *y, long count) { kernels->exp(x, y, count); }
-void zoo_sigmoid(const float *x, float *y, long count) { kernels->sigmoid(x, y, count); }
-void zoo_tanh(const float *x, float *y, long count) { kernels->tanh(x, y, count); }
-float zoo_exp_shifted(const float *x, float *y, long count, float shift, float scale) {
+void zoo_exp(const float *x, float *y, ptrdiff_t count) { kernels->exp(x, y, count); }
+void zoo_sigmoid(const float *x, float *y, ptrdiff_t count) { kernels->sigmoid(x, y, count); }
+void zoo_tanh(const float *x, float *y, ptrdiff_t count) { kernels->tanh(x, y, count); }
+float zoo_exp_shifted(const float *x, float *y, ptrdiff_t count, float shift, float scale) {
     return kernels->exp_shifted(x, y, count, shift, scale);
 }
-void zoo_rnn_forward(const zoo_cell_step *s, long first, long end, long size) { kernels->rnn_forward(s, first, end, size); }
-void zoo_gru_forward(const zoo_cell_step *s, long first, long end, long size) { kernels->gru_forward(s, first, end, size); }
-void zoo_lstm_forward(const zoo_cell_step *s, long first, long end, long size) { kernels->lstm_forward(s, first, end, size); }
-void zoo_rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+void zoo_rnn_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) { kernels->rnn_forward(s, first, end, size); }
+void zoo_gru_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) { kernels->gru_forward(s, first, end, size); }
+void zoo_lstm_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) { kernels->lstm_forward(s, first, end, size); }
+void zoo_rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
     kernels->rnn_backward(s, d, first, end, size);
 }
-void zoo_gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+void zoo_gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
     kernels->gru_backward(s, d, first, end, size);
 }
-void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
+void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
     kernels->lstm_backward(s, d, first, end, size);
 }
-void zoo_direct_convolution(const float *image, long channels, long padded_height, long padded_width,
-                            const float *weights, const float *bias, long out_channels, long kh, long kw,
-                            long out_height, long out_width, float *out) {
+void zoo_direct_convolution(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                            const float *weights, const float *bias, ptrdiff_t out_channels, ptrdiff_t kh, ptrdiff_t kw,
+                            ptrdiff_t out_height, ptrdiff_t out_width, float *out) {
     kernels->direct_convolution(image, channels, padded_height, padded_width, weights, bias, out_channels, kh, kw,
                                 out_height, out_width, out);
 }
-void zoo_direct_convolution_filter_gradient(const float *image, long channels, long padded_height, long padded_width,
-                                            const float *gradient, long gradient_width, long kh, long kw,
-                                            long out_height, float *sums) {
+void zoo_direct_convolution_filter_gradient(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                                            const float *gradient, ptrdiff_t gradient_width, ptrdiff_t kh, ptrdiff_t kw,
+                                            ptrdiff_t out_height, float *sums) {
     kernels->direct_convolution_filter_gradient(image, channels, padded_height, padded_width, gradient, gradient_width,
                                                 kh, kw, out_height, sums);
 }
-float zoo_sum(const float *x, long count) { return kernels->sum(x, count); }
-float zoo_sum_of_squared_deviations(const float *x, long count, float center) {
+float zoo_sum(const float *x, ptrdiff_t count) { return kernels->sum(x, count); }
+float zoo_sum_of_squared_deviations(const float *x, ptrdiff_t count, float center) {
     return kernels->sum_of_squared_deviations(x, count, center);
 }
-void zoo_sum_and_centered_product(const float *g, const float *x, long count, float center, float *sum, float *product) {
+void zoo_sum_and_centered_product(const float *g, const float *x, ptrdiff_t count, float center, float *sum, float *product) {
     kernels->sum_and_centered_product(g, x, count, center, sum, product);
 }
-void zoo_scale_shift(const float *x, float *y, long count, float scale, float shift) { kernels->scale_shift(x, y, count, scale, shift); }
-void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, long count, float mean, float inverse_std,
+void zoo_scale_shift(const float *x, float *y, ptrdiff_t count, float scale, float shift) { kernels->scale_shift(x, y, count, scale, shift); }
+void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, ptrdiff_t count, float mean, float inverse_std,
                                    float k, float m, float sum_gradient, float sum_gradient_xhat) {
     kernels->batch_norm_input_gradient(x, dy, dx, count, mean, inverse_std, k, m, sum_gradient, sum_gradient_xhat);
 }

@@ -3,11 +3,11 @@
 // function below. Expressions `a * b + c` become fused multiply-adds where the target has them (clang's
 // default -ffp-contract=on), as the Swift kernels' `multiplyAdd` did.
 
-#include <string.h>
-#include "kernel_table.h"
+// (kernel_table.h is included by the including file, before its target pragma.)
 
 typedef float vec __attribute__((vector_size(LANES * 4), aligned(4)));
 typedef int vint __attribute__((vector_size(LANES * 4), aligned(4)));
+typedef unsigned vuint __attribute__((vector_size(LANES * 4), aligned(4)));
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -21,16 +21,16 @@ INLINE vec load(const float *p) { return *(const vec *)p; }
 INLINE void store(float *p, vec v) { *(vec *)p = v; }
 
 /// The first `lanes` values at `p`, the rest zero.
-INLINE vec load_part(const float *p, long lanes) {
+INLINE vec load_part(const float *p, ptrdiff_t lanes) {
     if (lanes == LANES) return load(p);
     vec v = {0};
-    for (long i = 0; i < lanes; i++) v[i] = p[i];
+    for (ptrdiff_t i = 0; i < lanes; i++) v[i] = p[i];
     return v;
 }
 
-INLINE void store_part(float *p, vec v, long lanes) {
+INLINE void store_part(float *p, vec v, ptrdiff_t lanes) {
     if (lanes == LANES) { store(p, v); return; }
-    for (long i = 0; i < lanes; i++) p[i] = v[i];
+    for (ptrdiff_t i = 0; i < lanes; i++) p[i] = v[i];
 }
 
 /// `where` lanes from `a`, the others from `b` (a compare's all-ones lanes select).
@@ -54,17 +54,18 @@ INLINE vec vexp(vec x) {
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     vec y = p * (r * r) + (r + 1.0f);
-    // 2^n as 2^(n/2) * 2^(n - n/2), each built from exponent bits, so n = 128 cannot overflow.
+    // 2^n as 2^(n/2) * 2^(n - n/2), each built from exponent bits, so n = 128 cannot overflow; the
+    // shifts unsigned, so that a NaN lane's garbage bits cannot overflow a signed shift.
     vint n1 = integer >> 1, n2 = integer - n1;
-    return y * (vec)((n1 + 127) << 23) * (vec)((n2 + 127) << 23);
+    return y * (vec)(((vuint)n1 + 127u) << 23) * (vec)(((vuint)n2 + 127u) << 23);
 }
 
 INLINE vec vsigmoid(vec x) { return 1.0f / (1.0f + vexp(-x)); }
 INLINE vec vtanh(vec x) { return 1.0f - 2.0f / (vexp(x + x) + 1.0f); }
 
 #define MAP(name, f) \
-    static void name(const float *x, float *y, long count) { \
-        long i = 0; \
+    static void name(const float *x, float *y, ptrdiff_t count) { \
+        ptrdiff_t i = 0; \
         for (; i + LANES <= count; i += LANES) store(y + i, f(load(x + i))); \
         if (i < count) store_part(y + i, f(load_part(x + i, count - i)), count - i); \
     }
@@ -72,9 +73,9 @@ MAP(map_exp, vexp)
 MAP(map_sigmoid, vsigmoid)
 MAP(map_tanh, vtanh)
 
-static float exp_shifted(const float *x, float *y, long count, float shift, float scale) {
+static float exp_shifted(const float *x, float *y, ptrdiff_t count, float shift, float scale) {
     vec total = {0};
-    long i = 0;
+    ptrdiff_t i = 0;
     for (; i + LANES <= count; i += LANES) {
         vec e = vexp(load(x + i) - shift);
         total += e;
@@ -82,7 +83,7 @@ static float exp_shifted(const float *x, float *y, long count, float shift, floa
     }
     if (i < count) {
         vec e = vexp(load_part(x + i, count - i) - shift);
-        for (long j = count - i; j < LANES; j++) e[j] = 0;
+        for (ptrdiff_t j = count - i; j < LANES; j++) e[j] = 0;
         total += e;
         if (y) store_part(y + i, e * scale, count - i);
     }
@@ -95,11 +96,11 @@ static float exp_shifted(const float *x, float *y, long count, float shift, floa
 // two column vectors read from `b0` and `b1` (row stride 16, the panel width). Six rows keep twelve sums
 // in flight, more than an FMA's latency needs.
 #define BLOCK(ROWS) \
-    static inline __attribute__((always_inline)) void block##ROWS(const float *a, long k, const float *b0, const float *b1, \
-                                                                  float *c, long n, long columns, int accumulating) { \
+    static inline __attribute__((always_inline)) void block##ROWS(const float *a, ptrdiff_t k, const float *b0, const float *b1, \
+                                                                  float *c, ptrdiff_t n, ptrdiff_t columns, int accumulating) { \
         vec sums[ROWS][2]; \
         for (int r = 0; r < ROWS; r++) sums[r][0] = sums[r][1] = (vec){0}; \
-        for (long p = 0; p < k; p++) { \
+        for (ptrdiff_t p = 0; p < k; p++) { \
             vec v0 = load(b0 + p * 16), v1 = load(b1 + p * 16); \
             for (int r = 0; r < ROWS; r++) { \
                 vec x = splat(a[r * k + p]); \
@@ -107,7 +108,7 @@ static float exp_shifted(const float *x, float *y, long count, float shift, floa
                 sums[r][1] = x * v1 + sums[r][1]; \
             } \
         } \
-        long first = columns < LANES ? columns : LANES, second = columns > LANES ? columns - LANES : 0; \
+        ptrdiff_t first = columns < LANES ? columns : LANES, second = columns > LANES ? columns - LANES : 0; \
         for (int r = 0; r < ROWS; r++) { \
             float *row = c + r * n; \
             if (accumulating) { \
@@ -122,14 +123,14 @@ BLOCK(6)
 BLOCK(4)
 BLOCK(1)
 
-static void packed_multiply(const float *a, long m, long k, long n, const float *panels, float *c, int accumulating) {
-    for (long start = 0; start < n; start += 2 * LANES) {
+static void packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, int accumulating) {
+    for (ptrdiff_t start = 0; start < n; start += 2 * LANES) {
         // Column `start` lies in panel start / 16 at offset start % 16; the second vector's columns LANES later.
         const float *b0 = panels + (start / 16) * k * 16 + start % 16;
-        long next = start + LANES;
+        ptrdiff_t next = start + LANES;
         const float *b1 = next < n ? panels + (next / 16) * k * 16 + next % 16 : b0;
-        long columns = n - start < 2 * LANES ? n - start : 2 * LANES;
-        long row = 0;
+        ptrdiff_t columns = n - start < 2 * LANES ? n - start : 2 * LANES;
+        ptrdiff_t row = 0;
         for (; row + 6 <= m; row += 6) block6(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);
         for (; row + 4 <= m; row += 4) block4(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);
         for (; row < m; row++) block1(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);
@@ -138,11 +139,11 @@ static void packed_multiply(const float *a, long m, long k, long n, const float 
 
 // The cells: rows are independent; each row's `size` values go LANES at a time, a partial vector last.
 #define FOR_VECTORS(size, j, lanes) \
-    for (long j = 0, lanes = (size) < LANES ? (size) : LANES; j < (size); j += LANES, lanes = (size) - j < LANES ? (size) - j : LANES)
+    for (ptrdiff_t j = 0, lanes = (size) < LANES ? (size) : LANES; j < (size); j += LANES, lanes = (size) - j < LANES ? (size) - j : LANES)
 
-static void rnn_forward(const zoo_cell_step *s, long first, long end, long size) {
-    for (long row = first; row < end; row++) {
-        long base = row * size;
+static void rnn_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
+    for (ptrdiff_t row = first; row < end; row++) {
+        ptrdiff_t base = row * size;
         FOR_VECTORS(size, j, lanes) {
             vec a = load_part(s->input + base + j, lanes) + load_part(s->recurrent + base + j, lanes);
             store_part(s->hidden + base + j, vtanh(a), lanes);
@@ -150,9 +151,9 @@ static void rnn_forward(const zoo_cell_step *s, long first, long end, long size)
     }
 }
 
-static void gru_forward(const zoo_cell_step *s, long first, long end, long size) {
-    for (long row = first; row < end; row++) {
-        long gate = row * 3 * size, base = row * size;
+static void gru_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
+    for (ptrdiff_t row = first; row < end; row++) {
+        ptrdiff_t gate = row * 3 * size, base = row * size;
         FOR_VECTORS(size, j, lanes) {
             vec r = vsigmoid(load_part(s->input + gate + j, lanes) + load_part(s->recurrent + gate + j, lanes));
             vec z = vsigmoid(load_part(s->input + gate + size + j, lanes) + load_part(s->recurrent + gate + size + j, lanes));
@@ -168,9 +169,9 @@ static void gru_forward(const zoo_cell_step *s, long first, long end, long size)
     }
 }
 
-static void lstm_forward(const zoo_cell_step *s, long first, long end, long size) {
-    for (long row = first; row < end; row++) {
-        long gate = row * 4 * size, base = row * size;
+static void lstm_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
+    for (ptrdiff_t row = first; row < end; row++) {
+        ptrdiff_t gate = row * 4 * size, base = row * size;
         FOR_VECTORS(size, j, lanes) {
 #define PRE(g) (load_part(s->input + gate + (g) * size + j, lanes) + load_part(s->recurrent + gate + (g) * size + j, lanes))
             vec i = vsigmoid(PRE(0)), f = vsigmoid(PRE(1)), g = vtanh(PRE(2)), o = vsigmoid(PRE(3));
@@ -188,9 +189,9 @@ static void lstm_forward(const zoo_cell_step *s, long first, long end, long size
     }
 }
 
-static void rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
-    for (long row = first; row < end; row++) {
-        long base = row * size;
+static void rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
+    for (ptrdiff_t row = first; row < end; row++) {
+        ptrdiff_t base = row * size;
         FOR_VECTORS(size, j, lanes) {
             vec h = load_part(s->hidden + base + j, lanes);
             store_part(d->input_gradient + base + j, load_part(d->hidden_gradient + base + j, lanes) * (1.0f - h * h), lanes);
@@ -198,9 +199,9 @@ static void rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d
     }
 }
 
-static void gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
-    for (long row = first; row < end; row++) {
-        long gate = row * 3 * size, base = row * size;
+static void gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
+    for (ptrdiff_t row = first; row < end; row++) {
+        ptrdiff_t gate = row * 3 * size, base = row * size;
         FOR_VECTORS(size, j, lanes) {
             vec r = load_part(s->gates + gate + j, lanes), z = load_part(s->gates + gate + size + j, lanes);
             vec nn = load_part(s->gates + gate + 2 * size + j, lanes);
@@ -220,9 +221,9 @@ static void gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d
     }
 }
 
-static void lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size) {
-    for (long row = first; row < end; row++) {
-        long gate = row * 4 * size, base = row * size;
+static void lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size) {
+    for (ptrdiff_t row = first; row < end; row++) {
+        ptrdiff_t gate = row * 4 * size, base = row * size;
         FOR_VECTORS(size, j, lanes) {
             vec i = load_part(s->gates + gate + j, lanes), f = load_part(s->gates + gate + size + j, lanes);
             vec g = load_part(s->gates + gate + 2 * size + j, lanes), o = load_part(s->gates + gate + 3 * size + j, lanes);
@@ -238,21 +239,21 @@ static void lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *
     }
 }
 
-static void direct_convolution(const float *image, long channels, long padded_height, long padded_width,
-                               const float *weights, const float *bias, long out_channels, long kh, long kw,
-                               long out_height, long out_width, float *out) {
-    long patch = channels * kh * kw;
-    for (long o = 0; o < out_channels; o++) {
+static void direct_convolution(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                               const float *weights, const float *bias, ptrdiff_t out_channels, ptrdiff_t kh, ptrdiff_t kw,
+                               ptrdiff_t out_height, ptrdiff_t out_width, float *out) {
+    ptrdiff_t patch = channels * kh * kw;
+    for (ptrdiff_t o = 0; o < out_channels; o++) {
         const float *filter = weights + o * patch;
         float *plane = out + o * out_height * out_width;
-        for (long y = 0; y < out_height; y++) {
-            for (long x = 0; x < out_width; x += LANES) {
+        for (ptrdiff_t y = 0; y < out_height; y++) {
+            for (ptrdiff_t x = 0; x < out_width; x += LANES) {
                 vec sum = splat(bias ? bias[o] : 0);
-                for (long c = 0; c < channels; c++) {
-                    for (long i = 0; i < kh; i++) {
+                for (ptrdiff_t c = 0; c < channels; c++) {
+                    for (ptrdiff_t i = 0; i < kh; i++) {
                         const float *row = image + (c * padded_height + y + i) * padded_width + x;
                         const float *taps = filter + (c * kh + i) * kw;
-                        for (long j = 0; j < kw; j++) sum = splat(taps[j]) * load(row + j) + sum;
+                        for (ptrdiff_t j = 0; j < kw; j++) sum = splat(taps[j]) * load(row + j) + sum;
                     }
                 }
                 store_part(plane + y * out_width + x, sum, out_width - x < LANES ? out_width - x : LANES);
@@ -261,16 +262,16 @@ static void direct_convolution(const float *image, long channels, long padded_he
     }
 }
 
-static void direct_convolution_filter_gradient(const float *image, long channels, long padded_height, long padded_width,
-                                               const float *gradient, long gradient_width, long kh, long kw,
-                                               long out_height, float *sums) {
-    for (long c = 0; c < channels; c++) {
-        for (long i = 0; i < kh; i++) {
-            for (long j = 0; j < kw; j++) {
+static void direct_convolution_filter_gradient(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                                               const float *gradient, ptrdiff_t gradient_width, ptrdiff_t kh, ptrdiff_t kw,
+                                               ptrdiff_t out_height, float *sums) {
+    for (ptrdiff_t c = 0; c < channels; c++) {
+        for (ptrdiff_t i = 0; i < kh; i++) {
+            for (ptrdiff_t j = 0; j < kw; j++) {
                 vec sum = {0};
-                for (long y = 0; y < out_height; y++) {
+                for (ptrdiff_t y = 0; y < out_height; y++) {
                     const float *row = image + (c * padded_height + y + i) * padded_width + j, *g = gradient + y * gradient_width;
-                    for (long x = 0; x < gradient_width; x += LANES) sum = load(g + x) * load(row + x) + sum;
+                    for (ptrdiff_t x = 0; x < gradient_width; x += LANES) sum = load(g + x) * load(row + x) + sum;
                 }
                 float total = 0;
                 for (int lane = 0; lane < LANES; lane++) total += sum[lane];
@@ -286,18 +287,18 @@ INLINE float horizontal_sum(vec v) {
     return total;
 }
 
-static float sum(const float *x, long count) {
+static float sum(const float *x, ptrdiff_t count) {
     vec total = {0};
-    long i = 0;
+    ptrdiff_t i = 0;
     for (; i + LANES <= count; i += LANES) total += load(x + i);
     float result = horizontal_sum(total);
     for (; i < count; i++) result += x[i];
     return result;
 }
 
-static float sum_of_squared_deviations(const float *x, long count, float center) {
+static float sum_of_squared_deviations(const float *x, ptrdiff_t count, float center) {
     vec total = {0};
-    long i = 0;
+    ptrdiff_t i = 0;
     for (; i + LANES <= count; i += LANES) {
         vec d = load(x + i) - center;
         total = d * d + total;
@@ -307,9 +308,9 @@ static float sum_of_squared_deviations(const float *x, long count, float center)
     return result;
 }
 
-static void sum_and_centered_product(const float *g, const float *x, long count, float center, float *sum_out, float *product_out) {
+static void sum_and_centered_product(const float *g, const float *x, ptrdiff_t count, float center, float *sum_out, float *product_out) {
     vec sums = {0}, products = {0};
-    long i = 0;
+    ptrdiff_t i = 0;
     for (; i + LANES <= count; i += LANES) {
         vec gv = load(g + i);
         sums += gv;
@@ -321,15 +322,15 @@ static void sum_and_centered_product(const float *g, const float *x, long count,
     *product_out = p;
 }
 
-static void scale_shift(const float *x, float *y, long count, float scale, float shift) {
-    long i = 0;
+static void scale_shift(const float *x, float *y, ptrdiff_t count, float scale, float shift) {
+    ptrdiff_t i = 0;
     for (; i + LANES <= count; i += LANES) store(y + i, load(x + i) * scale + shift);
     for (; i < count; i++) y[i] = x[i] * scale + shift;
 }
 
-static void batch_norm_input_gradient(const float *x, const float *dy, float *dx, long count, float mean, float inverse_std,
+static void batch_norm_input_gradient(const float *x, const float *dy, float *dx, ptrdiff_t count, float mean, float inverse_std,
                                       float k, float m, float sum_gradient, float sum_gradient_xhat) {
-    long i = 0;
+    ptrdiff_t i = 0;
     for (; i + LANES <= count; i += LANES) {
         vec xhat = (load(x + i) - mean) * inverse_std;
         store(dx + i, k * (m * load(dy + i) - sum_gradient - xhat * sum_gradient_xhat));

@@ -13,45 +13,45 @@ const char *zoo_kernels_level(void);
 
 /// C [m x n] = A [m x k] B, or C += A B when `accumulating`, with B packed in panels of 16 columns (panel p
 /// holds, for each of the k rows, B[row, 16p ..< 16p + 16], zero-padded past n). A and C are row-major.
-void zoo_packed_multiply(const float *a, long m, long k, long n, const float *panels, float *c, int accumulating);
+void zoo_packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, int accumulating);
 
 /// y[i] = f(x[i]) for i < count: e^x, 1 / (1 + e^-x), tanh x (as 1 - 2 / (e^2x + 1)).
-void zoo_exp(const float *x, float *y, long count);
-void zoo_sigmoid(const float *x, float *y, long count);
-void zoo_tanh(const float *x, float *y, long count);
+void zoo_exp(const float *x, float *y, ptrdiff_t count);
+void zoo_sigmoid(const float *x, float *y, ptrdiff_t count);
+void zoo_tanh(const float *x, float *y, ptrdiff_t count);
 
 /// y[i] = e^(x[i] - shift) * scale for i < count (unless y is NULL); returns the sum of the e^(x[i] - shift)
 /// (softmax's rows).
-float zoo_exp_shifted(const float *x, float *y, long count, float shift, float scale);
+float zoo_exp_shifted(const float *x, float *y, ptrdiff_t count, float shift, float scale);
 
 /// Sums over `count` floats (batch norm's statistics, reductions): of x; of (x - center)^2; and of g with
 /// of g * (x - center), both at once.
-float zoo_sum(const float *x, long count);
-float zoo_sum_of_squared_deviations(const float *x, long count, float center);
-void zoo_sum_and_centered_product(const float *g, const float *x, long count, float center, float *sum, float *product);
+float zoo_sum(const float *x, ptrdiff_t count);
+float zoo_sum_of_squared_deviations(const float *x, ptrdiff_t count, float center);
+void zoo_sum_and_centered_product(const float *g, const float *x, ptrdiff_t count, float center, float *sum, float *product);
 
 /// y[i] = x[i] * scale + shift for i < count (batch norm's normalization of one channel's row).
-void zoo_scale_shift(const float *x, float *y, long count, float scale, float shift);
+void zoo_scale_shift(const float *x, float *y, ptrdiff_t count, float scale, float shift);
 
 /// Batch norm's input gradient over one channel's row in training: dx = k (m dy - s_g - (x - mean) inverse_std s_gx),
 /// with k = gamma inverse_std / m, m the values per channel, s_g = sum dy and s_gx = sum dy xhat.
-void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, long count, float mean, float inverse_std,
+void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, ptrdiff_t count, float mean, float inverse_std,
                                    float k, float m, float sum_gradient, float sum_gradient_xhat);
 
 /// One image's direct (un-lowered) stride-1 convolution: out[o, y, x] = bias[o] (0 without one) + the sum over
 /// c, i, j of weights[o, c, i, j] * image[c, y + i, x + j], for `out_channels` filters of channels x kh x kw.
 /// The image is zero-padded already, `padded_height` rows of `padded_width` floats per channel, with
 /// padded_width >= out_width rounded up to 16, plus kw - 1 (so that whole vectors stay inside).
-void zoo_direct_convolution(const float *image, long channels, long padded_height, long padded_width,
-                            const float *weights, const float *bias, long out_channels, long kh, long kw,
-                            long out_height, long out_width, float *out);
+void zoo_direct_convolution(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                            const float *weights, const float *bias, ptrdiff_t out_channels, ptrdiff_t kh, ptrdiff_t kw,
+                            ptrdiff_t out_height, ptrdiff_t out_width, float *out);
 
 /// Adds one image's part of one filter's weight gradient: sums[c, i, j] += the sum over y, x of
 /// gradient[y, x] * image[c, y + i, x + j], the image padded as above and the gradient's rows
 /// `gradient_width` apart (out_width rounded up to 16, zero past out_width).
-void zoo_direct_convolution_filter_gradient(const float *image, long channels, long padded_height, long padded_width,
-                                            const float *gradient, long gradient_width, long kh, long kw,
-                                            long out_height, float *sums);
+void zoo_direct_convolution_filter_gradient(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                                            const float *gradient, ptrdiff_t gradient_width, ptrdiff_t kh, ptrdiff_t kw,
+                                            ptrdiff_t out_height, float *sums);
 
 /// The pointers of one time step of a recurrent cell, in PyTorch's gate layout (each row of a
 /// pre-activation holds the gates one after another, `size` values each: RNN one; GRU r, z, n; LSTM i, f,
@@ -89,33 +89,33 @@ typedef struct {
 /// One step of rows `first ..< end`, each `size` wide: h = tanh(..) (RNN); PyTorch's GRU
 /// (r, z = σ(..), n = tanh(x W_in^T + b_in + r (h' W_hn^T + b_hn)), h = (1 - z) n + z h'); PyTorch's LSTM
 /// (i, f, o = σ(..), g = tanh(..), c = f c' + i g, h = o tanh(c)).
-void zoo_rnn_forward(const zoo_cell_step *s, long first, long end, long size);
-void zoo_gru_forward(const zoo_cell_step *s, long first, long end, long size);
-void zoo_lstm_forward(const zoo_cell_step *s, long first, long end, long size);
-void zoo_rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size);
-void zoo_gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size);
-void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, long first, long end, long size);
+void zoo_rnn_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size);
+void zoo_gru_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size);
+void zoo_lstm_forward(const zoo_cell_step *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size);
+void zoo_rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size);
+void zoo_gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size);
+void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size);
 
 /// One instruction set's kernels, as the functions above (which call those of the set in use).
 typedef struct {
-    void (*packed_multiply)(const float *, long, long, long, const float *, float *, int);
-    void (*exp)(const float *, float *, long);
-    void (*sigmoid)(const float *, float *, long);
-    void (*tanh)(const float *, float *, long);
-    float (*exp_shifted)(const float *, float *, long, float, float);
-    void (*rnn_forward)(const zoo_cell_step *, long, long, long);
-    void (*gru_forward)(const zoo_cell_step *, long, long, long);
-    void (*lstm_forward)(const zoo_cell_step *, long, long, long);
-    void (*rnn_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
-    void (*gru_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
-    void (*lstm_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, long, long, long);
-    void (*direct_convolution)(const float *, long, long, long, const float *, const float *, long, long, long, long, long, float *);
-    void (*direct_convolution_filter_gradient)(const float *, long, long, long, const float *, long, long, long, long, float *);
-    float (*sum)(const float *, long);
-    float (*sum_of_squared_deviations)(const float *, long, float);
-    void (*sum_and_centered_product)(const float *, const float *, long, float, float *, float *);
-    void (*scale_shift)(const float *, float *, long, float, float);
-    void (*batch_norm_input_gradient)(const float *, const float *, float *, long, float, float, float, float, float, float);
+    void (*packed_multiply)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *, int);
+    void (*exp)(const float *, float *, ptrdiff_t);
+    void (*sigmoid)(const float *, float *, ptrdiff_t);
+    void (*tanh)(const float *, float *, ptrdiff_t);
+    float (*exp_shifted)(const float *, float *, ptrdiff_t, float, float);
+    void (*rnn_forward)(const zoo_cell_step *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*gru_forward)(const zoo_cell_step *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*lstm_forward)(const zoo_cell_step *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*rnn_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*gru_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*lstm_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*direct_convolution)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    void (*direct_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    float (*sum)(const float *, ptrdiff_t);
+    float (*sum_of_squared_deviations)(const float *, ptrdiff_t, float);
+    void (*sum_and_centered_product)(const float *, const float *, ptrdiff_t, float, float *, float *);
+    void (*scale_shift)(const float *, float *, ptrdiff_t, float, float);
+    void (*batch_norm_input_gradient)(const float *, const float *, float *, ptrdiff_t, float, float, float, float, float, float);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

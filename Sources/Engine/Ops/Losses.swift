@@ -23,7 +23,7 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
     }
 }
 
-/// log(sum(exp(row))) without overflow, eight lanes at a time.
+/// log(sum(exp(row))) without overflow: the peak eight lanes at a time, the exps by `zoo_exp_shifted`.
 @inline(__always)
 func logSumExp(_ row: UnsafePointer<Float>, _ count: Int) -> Float {
     var peaks = Vector(repeating: -.infinity)
