@@ -72,38 +72,33 @@ public final class BatchLoader {
         let images = Tensor.zeros([indices.count] + exampleShape)
         // Images that go into the batch as they are decode or copy straight into their row.
         let asTheyAre = transforms.isEmpty && resizer == nil
-        var failures = [Error?](repeating: nil, count: indices.count)
-        withSourcePixels { pixels in
-            failures.withUnsafeMutableBufferPointer { failures in
-                let failures = failures
-                parallelChunks(indices.count, costPerItem: asTheyAre && pixels != nil ? size : size * 64) { rows in
-                    var decoded = [Float](repeating: 0, count: pixels == nil && !asTheyAre ? source.imageSize : 0)
-                    var resized = [Float](repeating: 0, count: resizer == nil ? 0 : resizedShape.reduce(1, *))
-                    for row in rows {
-                        let index = indices[row], destination = images.data + row * size
-                        do {
-                            if let pixels, asTheyAre { destination.update(from: pixels + index * size, count: size); continue }
-                            if asTheyAre { try source.image(index, into: destination); continue }
-                            try decoded.withUnsafeMutableBufferPointer { decoded in
-                                if pixels == nil { try source.image(index, into: decoded.baseAddress!) }
-                                example(pixels.map { $0 + index * source.imageSize } ?? UnsafePointer(decoded.baseAddress!), index: index,
-                                        epoch: epoch, resized: &resized, into: destination)
-                            }
-                        } catch {
-                            failures[row] = error
+        try withSourcePixels { pixels in
+            try parallelChunks(indices.count, costPerItem: asTheyAre && pixels != nil ? size : size * 64) { rows, failed in
+                var decoded = [Float](repeating: 0, count: pixels == nil && !asTheyAre ? source.imageSize : 0)
+                var resized = [Float](repeating: 0, count: resizer == nil ? 0 : resizedShape.reduce(1, *))
+                for row in rows {
+                    let index = indices[row], destination = images.data + row * size
+                    do {
+                        if let pixels, asTheyAre { destination.update(from: pixels + index * size, count: size); continue }
+                        if asTheyAre { try source.image(index, into: destination); continue }
+                        try decoded.withUnsafeMutableBufferPointer { decoded in
+                            if pixels == nil { try source.image(index, into: decoded.baseAddress!) }
+                            example(pixels.map { $0 + index * source.imageSize } ?? UnsafePointer(decoded.baseAddress!), index: index,
+                                    epoch: epoch, resized: &resized, into: destination)
                         }
+                    } catch {
+                        failed(row, error)
                     }
                 }
             }
         }
-        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         return Batch(images: images, labels: indices.map { Int(source.labels[$0]) })
     }
 
     /// Calls `body` with the decoded set's pixels, or nil for a streamed set.
-    private func withSourcePixels(_ body: (UnsafePointer<Float>?) -> Void) {
-        guard case let .decoded(pixels) = source.storage else { return body(nil) }
-        pixels.withUnsafeBufferPointer { body($0.baseAddress!) }
+    private func withSourcePixels(_ body: (UnsafePointer<Float>?) throws -> Void) rethrows {
+        guard case let .decoded(pixels) = source.storage else { return try body(nil) }
+        try pixels.withUnsafeBufferPointer { try body($0.baseAddress!) }
     }
 
     /// Example `index` of `epoch` from its decoded `pixels`: resized (into `resized`, reused from image to

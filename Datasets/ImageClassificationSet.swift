@@ -94,18 +94,14 @@ public struct ImageClassificationSet: Sendable {
         guard isStreamed else { return self }
         let size = imageSize
         var pixels = [Float](repeating: 0, count: count * size)
-        var failures = [Error?](repeating: nil, count: count)
-        pixels.withUnsafeMutableBufferPointer { pixels in
-            failures.withUnsafeMutableBufferPointer { failures in
-                let (pixels, failures) = (pixels, failures)
-                parallelChunks(count, costPerItem: size * 64) { range in
-                    for index in range {
-                        do { try image(index, into: pixels.baseAddress! + index * size) } catch { failures[index] = error }
-                    }
+        try pixels.withUnsafeMutableBufferPointer { pixels in
+            let pixels = pixels
+            try parallelChunks(count, costPerItem: size * 64) { range, failed in
+                for index in range {
+                    do { try image(index, into: pixels.baseAddress! + index * size) } catch { failed(index, error) }
                 }
             }
         }
-        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
         return try ImageClassificationSet(pixels: pixels, labels: labels, channels: channels, height: height, width: width,
                                           classNames: classNames)
     }
