@@ -44,18 +44,21 @@ public struct Trainer {
             model.train()
             var progress = partial?.epoch == epoch ? partial! : EpochProgress(epoch: epoch)
             let earlierWallSeconds = progress.wallSeconds
-            /// Saves where the epoch stands (if the run has a checkpoint) and stops on data that cannot be read.
-            func stop(_ error: Error) throws -> Never {
-                if let checkpoint {
-                    progress.wallSeconds = earlierWallSeconds + wall.seconds
-                    try checkpoint(history, progress, optimizer)
+            /// What `body` reads; data it cannot read saves where the epoch stands (if the run has a checkpoint)
+            /// and stops the run.
+            func reading<T>(_ body: () throws -> T) throws -> T {
+                do { return try body() } catch {
+                    if let checkpoint {
+                        progress.wallSeconds = earlierWallSeconds + wall.seconds
+                        try checkpoint(history, progress, optimizer)
+                    }
+                    throw TrainingError.unreadableData(error, epoch: epoch, batch: progress.batches, saved: checkpoint != nil)
                 }
-                throw TrainingError.unreadableData(error, epoch: epoch, batch: progress.batches, saved: checkpoint != nil)
             }
             let batches = task.trainingBatches(epoch: epoch, from: progress.batches)
             // A step's time includes waiting for its batch (images streamed from files).
             var step = Stopwatch()
-            while let batch = try { do { return try batches.next() } catch { try stop(error) } }() {
+            while let batch = try reading({ try batches.next() }) {
                 if recipe.scheduleUnit == .batch {
                     let batches = task.trainingBatchCount
                     optimizer.learningRate = recipe.learningRate * plateauScale
@@ -88,7 +91,7 @@ public struct Trainer {
                 step.restart()
             }
             let evaluation = Stopwatch()
-            let (heldOut, evaluated) = try { do { return try task.evaluate(model) } catch { try stop(error) } }()
+            let (heldOut, evaluated) = try reading { try task.evaluate(model) }
             let metrics = EpochMetrics(
                 epoch: epoch, trainLoss: progress.tally.meanLoss, trainAccuracy: progress.tally.accuracy, heldOut: heldOut,
                 trainExamplesPerSecond: Double(progress.tally.examples) / progress.trainSeconds,

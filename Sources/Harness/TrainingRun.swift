@@ -58,13 +58,10 @@ public enum TrainingRun {
                 }
             }
         } catch TrainingError.interrupted(let signal, let epoch, let batch, let saved) {
-            let checkpoint = saved ? options.checkpointDestination : nil
-            throw RunError.stopped(signal: signal, epoch: epoch, batch: batch,
-                                   resume: checkpoint.map { resumeCommand(options.commandLine, checkpoint: $0) })
+            throw RunError.stopped(signal: signal, epoch: epoch, batch: batch, resume: resumeCommand(options, saved: saved))
         } catch let error as TrainingError {
             guard case let .unreadableData(_, _, _, saved) = error else { throw error }
-            let checkpoint = saved ? options.checkpointDestination : nil
-            throw RunError.unreadableData(error, resume: checkpoint.map { resumeCommand(options.commandLine, checkpoint: $0) })
+            throw RunError.unreadableData(error, resume: resumeCommand(options, saved: saved))
         }
     }
 
@@ -131,6 +128,12 @@ public enum TrainingRun {
     }
 
     /// `commandLine` continuing from `checkpoint`: its --checkpoint or --resume flag becomes `--resume checkpoint`.
+    /// The command that continues a stopped run from its checkpoint, if its state was saved there.
+    private static func resumeCommand(_ options: RunOptions, saved: Bool) -> String? {
+        guard saved, let checkpoint = options.checkpointDestination else { return nil }
+        return resumeCommand(options.commandLine, checkpoint: checkpoint)
+    }
+
     static func resumeCommand(_ commandLine: String, checkpoint: String) -> String {
         (CommandLineWords.removing(["--checkpoint", "--resume"], from: commandLine) + ["--resume", Substring(checkpoint)]).joined(separator: " ")
     }
