@@ -88,7 +88,7 @@ public struct ImageFolder: Sendable {
                                              channels: shape.channels, height: shape.height, width: shape.width,
                                              classNames: classNames, source: path)
         // The decision is the same for the training and test images: whether the whole folder fits.
-        if residence == .automatic, Self.fitsInMemory(images: all.count, size: set.imageSize) { return try set.decoded() }
+        if residence == .automatic, Self.fitsInMemory(images: training.count + (test?.count ?? 0), size: set.imageSize) { return try set.decoded() }
         // A file gone before the run starts is found now, not hours into it.
         if let missing = files.first(where: { access($0.path, R_OK) != 0 }) { throw DatasetError.fileUnreadable(path: missing.path) }
         return set

@@ -33,6 +33,13 @@ INLINE void store_part(float *p, vec v, ptrdiff_t lanes) {
     for (ptrdiff_t i = 0; i < lanes; i++) p[i] = v[i];
 }
 
+/// The sum of a vector's lanes, first to last.
+INLINE float horizontal_sum(vec v) {
+    float total = 0;
+    for (int lane = 0; lane < LANES; lane++) total += v[lane];
+    return total;
+}
+
 /// `where` lanes from `a`, the others from `b` (a compare's all-ones lanes select).
 INLINE vec select(vint where, vec a, vec b) { return (vec)(((vint)a & where) | ((vint)b & ~where)); }
 
@@ -87,9 +94,7 @@ static float exp_shifted(const float *x, float *y, ptrdiff_t count, float shift,
         total += e;
         if (y) store_part(y + i, e * scale, count - i);
     }
-    float sum = 0;
-    for (int j = 0; j < LANES; j++) sum += total[j];
-    return sum;
+    return horizontal_sum(total);
 }
 
 // Packed products: a block is ROWS rows of C by 2 * LANES columns, two vectors of sums per row, with B's
@@ -273,18 +278,10 @@ static void direct_convolution_filter_gradient(const float *image, ptrdiff_t cha
                     const float *row = image + (c * padded_height + y + i) * padded_width + j, *g = gradient + y * gradient_width;
                     for (ptrdiff_t x = 0; x < gradient_width; x += LANES) sum = load(g + x) * load(row + x) + sum;
                 }
-                float total = 0;
-                for (int lane = 0; lane < LANES; lane++) total += sum[lane];
-                sums[(c * kh + i) * kw + j] += total;
+                sums[(c * kh + i) * kw + j] += horizontal_sum(sum);
             }
         }
     }
-}
-
-INLINE float horizontal_sum(vec v) {
-    float total = 0;
-    for (int lane = 0; lane < LANES; lane++) total += v[lane];
-    return total;
 }
 
 static float sum(const float *x, ptrdiff_t count) {
