@@ -19,8 +19,8 @@ test: dependencies
 	swift test $(TEST_FLAGS) --skip-build
 	.build/release/zoo-fuzz --count 1000
 
-# The test suite in a debug build, where every precondition, bounds and overflow check is on (release
-# builds compile the engine with -Ounchecked). The regression and kill tests, which train for seconds in
+# The test suite in a debug build, where assertions are on as well as the precondition, bounds and
+# overflow checks that release builds keep. The regression and kill tests, which train for seconds in
 # release, would take many minutes here: they run in release only.
 test-debug: dependencies
 	swift build --build-tests
@@ -30,8 +30,7 @@ fuzz: dependencies
 	$(FUZZ_BUILD)
 	.build/release/zoo-fuzz --count $(FUZZ_COUNT) $(ARGS)
 
-# The fuzzer in a debug build under AddressSanitizer: bounds and overflow checks on (release builds
-# of the numeric targets use -Ounchecked). ASan's shadow memory defeats RLIMIT_DATA, so ASan bounds RSS.
+# The fuzzer in a debug build under AddressSanitizer (assertions on, and ASan's checks of the C code). ASan's shadow memory defeats RLIMIT_DATA, so ASan bounds RSS.
 fuzz-asan: dependencies
 	swift build -c debug -Xswiftc -sanitize=address --scratch-path .build-asan --product zoo-fuzz
 	ASAN_OPTIONS=hard_rss_limit_mb=2048:detect_leaks=0 .build-asan/debug/zoo-fuzz --memory-mb 0 --e2e-count 0 --count 1000 $(ARGS)

@@ -48,7 +48,7 @@ __attribute__((constructor)) static void choose(void) {
     if (asked && *asked) {
         fprintf(stderr, "warning: ZOO_KERNELS=%s is not an instruction set this CPU runs (generic, avx2, avx512); using %s\n",
                 asked, level);
-        setenv("ZOO_KERNELS", level, 1);  // a process this one starts (zoo's restart) then agrees without a second warning
+        setenv("ZOO_KERNELS", level, 1);  // a process this one starts then agrees without a second warning
     }
 }
 
@@ -87,7 +87,22 @@ void zoo_direct_convolution_filter_gradient(const float *image, ptrdiff_t channe
     kernels->direct_convolution_filter_gradient(image, channels, padded_height, padded_width, gradient, gradient_width,
                                                 kh, kw, out_height, sums);
 }
+void zoo_im2col_gathered(const float *x, const zoo_lowering *g, const int32_t *table, ptrdiff_t first_channel, ptrdiff_t end_channel,
+                         float *columns) {
+    kernels->im2col_gathered(x, g, table, first_channel, end_channel, columns);
+}
+void zoo_col2im_gathered(const float *columns, const zoo_lowering *g, const int32_t *table, ptrdiff_t first_channel,
+                         ptrdiff_t end_channel, float *dx) {
+    kernels->col2im_gathered(columns, g, table, first_channel, end_channel, dx);
+}
+void zoo_im2col_shifted(const float *x, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *columns) {
+    kernels->im2col_shifted(x, g, first_channel, end_channel, columns);
+}
+void zoo_col2im_shifted(float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx) {
+    kernels->col2im_shifted(columns, g, first_channel, end_channel, dx);
+}
 float zoo_sum(const float *x, ptrdiff_t count) { return kernels->sum(x, count); }
+float zoo_dot(const float *a, const float *b, ptrdiff_t count) { return kernels->dot(a, b, count); }
 float zoo_sum_of_squared_deviations(const float *x, ptrdiff_t count, float center) {
     return kernels->sum_of_squared_deviations(x, count, center);
 }

@@ -1,6 +1,7 @@
 #ifndef ZOO_KERNEL_TABLE_H
 #define ZOO_KERNEL_TABLE_H
 
+#include <string.h>
 #include "include/zoo_kernels.h"
 
 /// Each instruction set's kernels (kernels_body.h compiled by kernels_LEVEL.c).

@@ -284,12 +284,107 @@ static void direct_convolution_filter_gradient(const float *image, ptrdiff_t cha
     }
 }
 
+// Lowerings: for each channel c of the range, image n and kernel tap (taps innermost, so that one input plane
+// stays in cache), `plane` is the offset of plane (n, c) in the input and `row` that of image n's part of
+// the lowered row (c, tap).
+#define FOR_EACH_TAP(g, first_channel, end_channel, ...) \
+    for (ptrdiff_t c = first_channel; c < end_channel; c++) \
+        for (ptrdiff_t n = 0; n < g->batch; n++) \
+            for (ptrdiff_t tap = 0, taps = g->kernel_height * g->kernel_width; tap < taps; tap++) { \
+                ptrdiff_t positions = g->out_height * g->out_width; \
+                ptrdiff_t plane = (n * g->channels + c) * g->height * g->width; \
+                ptrdiff_t row = (c * taps + tap) * g->batch * positions + n * positions; \
+                __VA_ARGS__ \
+            }
+
+static void im2col_gathered(const float *x, const zoo_lowering *g, const int32_t *table, ptrdiff_t first_channel, ptrdiff_t end_channel,
+                            float *columns) {
+    FOR_EACH_TAP(g, first_channel, end_channel, {
+        const float *source = x + plane;
+        const int32_t *offsets = table + tap * positions;
+        float *out = columns + row;
+        for (ptrdiff_t p = 0; p < positions; p++) out[p] = offsets[p] < 0 ? 0 : source[offsets[p]];
+    })
+}
+
+static void col2im_gathered(const float *columns, const zoo_lowering *g, const int32_t *table, ptrdiff_t first_channel,
+                            ptrdiff_t end_channel, float *dx) {
+    FOR_EACH_TAP(g, first_channel, end_channel, {
+        float *target = dx + plane;
+        const int32_t *offsets = table + tap * positions;
+        const float *source = columns + row;
+        if (tap == 0) memset(target, 0, sizeof(float) * g->height * g->width);
+        for (ptrdiff_t p = 0; p < positions; p++) if (offsets[p] >= 0) target[offsets[p]] += source[p];
+    })
+}
+
+/// Where kernel tap (ki, kj) of a stride-1, width-keeping lowering reads: output position j reads input
+/// j + offset for output rows first_row ..< end_row (those whose input row exists); within them the span
+/// first ..< first + count holds every valid entry, and also the entries of the column strip
+/// strip_first ..< strip_end of each of those rows that a plain shift wraps in from the neighbouring row.
+typedef struct { ptrdiff_t first_row, end_row, offset, first, count, strip_first, strip_end; } shifted_span;
+
+INLINE shifted_span shifted_span_of(const zoo_lowering *g, ptrdiff_t tap) {
+    ptrdiff_t ki = tap / g->kernel_width, kj = tap % g->kernel_width, w = g->width;
+    shifted_span s;
+    s.first_row = g->padding - ki > 0 ? g->padding - ki : 0;
+    if (s.first_row > g->out_height) s.first_row = g->out_height;
+    s.end_row = g->height + g->padding - ki < g->out_height ? g->height + g->padding - ki : g->out_height;
+    if (s.end_row < s.first_row) s.end_row = s.first_row;
+    ptrdiff_t shift = kj - g->padding;
+    s.offset = (ki - g->padding) * w + shift;
+    s.first = s.first_row * w + (shift < 0 ? -shift : 0);
+    s.count = s.end_row * w - (shift > 0 ? shift : 0) - s.first;
+    if (s.count < 0) s.count = 0;
+    s.strip_first = shift < 0 ? 0 : (w - shift > 0 ? w - shift : 0);
+    s.strip_end = shift < 0 ? (-shift < w ? -shift : w) : (shift == 0 ? 0 : w);
+    if (shift == 0) s.strip_first = s.strip_end = 0;
+    return s;
+}
+
+static void im2col_shifted(const float *x, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *columns) {
+    ptrdiff_t w = g->width;
+    FOR_EACH_TAP(g, first_channel, end_channel, {
+        shifted_span s = shifted_span_of(g, tap);
+        float *out = columns + row;
+        memset(out, 0, sizeof(float) * s.first_row * w);
+        if (s.count > 0) memcpy(out + s.first, x + plane + s.first + s.offset, sizeof(float) * s.count);
+        for (ptrdiff_t y = s.first_row; y < s.end_row; y++)
+            for (ptrdiff_t i = s.strip_first; i < s.strip_end; i++) out[y * w + i] = 0;
+        memset(out + s.end_row * w, 0, sizeof(float) * (positions - s.end_row * w));
+    })
+}
+
+static void col2im_shifted(float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx) {
+    ptrdiff_t w = g->width;
+    FOR_EACH_TAP(g, first_channel, end_channel, {
+        shifted_span s = shifted_span_of(g, tap);
+        float *source = columns + row, *target = dx + plane + s.first + s.offset;
+        if (tap == 0) memset(dx + plane, 0, sizeof(float) * g->height * w);
+        for (ptrdiff_t y = s.first_row; y < s.end_row; y++)
+            for (ptrdiff_t i = s.strip_first; i < s.strip_end; i++) source[y * w + i] = 0;
+        source += s.first;
+        ptrdiff_t i = 0;
+        for (; i + LANES <= s.count; i += LANES) store(target + i, load(target + i) + load(source + i));
+        for (; i < s.count; i++) target[i] += source[i];
+    })
+}
+
 static float sum(const float *x, ptrdiff_t count) {
     vec total = {0};
     ptrdiff_t i = 0;
     for (; i + LANES <= count; i += LANES) total += load(x + i);
     float result = horizontal_sum(total);
     for (; i < count; i++) result += x[i];
+    return result;
+}
+
+static float dot(const float *a, const float *b, ptrdiff_t count) {
+    vec total = {0};
+    ptrdiff_t i = 0;
+    for (; i + LANES <= count; i += LANES) total = load(a + i) * load(b + i) + total;
+    float result = horizontal_sum(total);
+    for (; i < count; i++) result += a[i] * b[i];
     return result;
 }
 
@@ -339,5 +434,6 @@ const zoo_kernel_table TABLE = {
     packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient,
-    sum, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
+    im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted,
+    sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
 };

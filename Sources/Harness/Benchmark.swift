@@ -22,6 +22,12 @@ public enum Benchmark {
         public var flopsPerExample: Double
         public var gflops: Double
         public var fractionOfSgemm: Double
+        /// Peak resident bytes a fresh model adds to the process over its timed training steps, and over
+        /// its first three (a leak shows as growth between the two); and over inference passes of another
+        /// fresh model. Absent where Linux's figures are missing, and from older reports.
+        public var trainPeakBytes: Int?
+        public var trainPeakBytesAfterWarmup: Int?
+        public var inferPeakBytes: Int?
     }
 
     public struct Report: Codable, Sendable {
@@ -44,17 +50,34 @@ public enum Benchmark {
         return rates.median / 1e9
     }
 
-    /// Training and inference rates of `item` (items per second) and the FLOPs of a training step per item.
-    static func measure(_ item: BenchmarkCase, samples: Int = 5, seconds: Double = 0.5)
-        -> (train: Double, infer: Double, flopsPerItem: Double) {
+    /// What `measure` finds for one model: rates in items per second, the FLOPs of a training step per item,
+    /// and peak memory (`ModelResult`).
+    struct Measurement {
+        var train, infer, flopsPerItem: Double
+        var trainPeakBytes, trainPeakBytesAfterWarmup, inferPeakBytes: Int?
+    }
+
+    /// Measures the model that `make` builds fresh: the memory of inference passes of one instance, then the
+    /// memory and rates of training steps (three to warm up, one counting FLOPs, then `samples` timed runs
+    /// of at least `seconds`) and the rate of inference of another. Returns the second instance as well.
+    static func measure(_ make: () -> BenchmarkCase, samples: Int = 5, seconds: Double = 0.5) -> (BenchmarkCase, Measurement) {
+        let inferenceMeter = PeakMemoryMeter()
+        do { let fresh = make(); fresh.infer(); fresh.infer() }
+        let inferPeak = inferenceMeter.growth
+
+        let trainingMeter = PeakMemoryMeter()
+        let item = make()
         for _ in 0..<3 { item.train() }
+        let warmupPeak = trainingMeter.growth
         let before = FLOPCounter.count
         item.train()
         let flops = Double(FLOPCounter.count - before) / Double(item.itemsPerStep)
         let train = (0..<samples).map { _ in rate(seconds: seconds) { item.train(); return Double(item.itemsPerStep) } }.median
+        let trainPeak = trainingMeter.growth
         item.infer()
         let infer = (0..<samples).map { _ in rate(seconds: seconds) { item.infer(); return Double(item.itemsPerStep) } }.median
-        return (train, infer, flops)
+        return (item, Measurement(train: train, infer: infer, flopsPerItem: flops, trainPeakBytes: trainPeak,
+                                  trainPeakBytesAfterWarmup: warmupPeak, inferPeakBytes: inferPeak))
     }
 
     /// Where one training step of `item` spends its time, per layer (forward) and operation (backward).
@@ -99,37 +122,43 @@ public enum Benchmark {
         var results: [ModelResult] = []
         var profiles: [String] = []
         for model in models {
-            let item: BenchmarkCase
+            let make: () -> BenchmarkCase
             switch model {
             case let .classifier(entry):
                 let side = resize ?? entry.trainingSize, batch = batchSize ?? 256
                 try entry.requireInputSize(side)
-                item = .classifier(entry, batch: try BatchLoader(images!, batchSize: batch, shuffle: false, resize: side).batch(Array(0..<batch)))
+                let fixedBatch = try BatchLoader(images!, batchSize: batch, shuffle: false, resize: side).batch(Array(0..<batch))
+                make = { .classifier(entry, batch: fixedBatch) }
             case let .languageModel(entry):
-                item = .languageModel(entry, hidden: text.hidden, steps: text.steps, batch: batchSize ?? 32)
+                make = { .languageModel(entry, hidden: text.hidden, steps: text.steps, batch: batchSize ?? 32) }
             case let .translator(entry):
-                item = .translator(entry, batch: batchSize ?? 128)
+                make = { .translator(entry, batch: batchSize ?? 128) }
             case .regression:
                 continue  // a two-weight model: nothing to measure (Bench refuses it by name)
             }
-            let (train, infer, flops) = measure(item, samples: samples)
+            let (item, measured) = measure(make, samples: samples)
             if profile { profiles.append(profileTable(item)) }
             results.append(ModelResult(model: item.name, inputSize: item.inputSize, batchSize: item.batchSize, unit: item.unit,
-                                       trainExamplesPerSecond: train, inferExamplesPerSecond: infer, flopsPerExample: flops,
-                                       gflops: flops * train / 1e9, fractionOfSgemm: 0))
+                                       trainExamplesPerSecond: measured.train, inferExamplesPerSecond: measured.infer,
+                                       flopsPerExample: measured.flopsPerItem, gflops: measured.flopsPerItem * measured.train / 1e9,
+                                       fractionOfSgemm: 0, trainPeakBytes: measured.trainPeakBytes,
+                                       trainPeakBytesAfterWarmup: measured.trainPeakBytesAfterWarmup, inferPeakBytes: measured.inferPeakBytes))
         }
         let after = sgemm(size: sgemmSize, samples: samples)
         let reference = (before + after) / 2
         for i in results.indices { results[i].fractionOfSgemm = results[i].gflops / reference }
 
-        var table = TextTable(header: ["model", "input", "batch", "unit", "train /s", "infer /s", "MFLOP/unit", "GFLOP/s", "of sgemm"])
+        var table = TextTable(header: ["model", "input", "batch", "unit", "train /s", "infer /s", "MFLOP/unit", "GFLOP/s", "of sgemm",
+                                       "train MiB", "infer MiB"])
         for r in results {
             let input = r.unit == "tok" ? "\(r.inputSize) tokens" : "\(r.inputSize)x\(r.inputSize)"
             table.add([r.model, input, String(r.batchSize), r.unit ?? "ex", whole(r.trainExamplesPerSecond), r.inferExamplesPerSecond.map(whole) ?? "",
-                       fixed(r.flopsPerExample / 1e6, 2), fixed(r.gflops, 1), fixed(r.fractionOfSgemm * 100, 1) + "%"])
+                       fixed(r.flopsPerExample / 1e6, 2), fixed(r.gflops, 1), fixed(r.fractionOfSgemm * 100, 1) + "%",
+                       mebibytes(r.trainPeakBytes), mebibytes(r.inferPeakBytes)])
         }
         print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "
-            + "(\(BLAS.threads) threads, \(BLAS.coreName)); engine kernels \(KernelLevel.current)")
+            + "(\(BLAS.threads) threads, \(BLAS.coreName), thread timeout \(BLAS.threadTimeout.map(String.init) ?? "unknown")); "
+            + "engine kernels \(KernelLevel.current)")
         print(table.rendered)
         if models.contains(where: { if case .languageModel = $0 { true } else { false } }) {
             print("language models: hidden \(text.hidden), vocabulary 28, SGD lr 1, clip 1; translators: vocabularies 9,794 / 17,386, Adam, clip 1")

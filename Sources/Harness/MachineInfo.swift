@@ -9,6 +9,8 @@ public struct MachineInfo: Codable, Sendable {
     public var memoryGiB: Double
     public var blas: String
     public var blasThreads: Int
+    /// OPENBLAS_THREAD_TIMEOUT in force (absent from older records, and where OpenBLAS could not take it).
+    public var blasThreadTimeout: Int?
     public var engineThreads: Int
     /// The instruction set of the engine's C kernels (absent from records made before they were chosen at run time).
     public var engineKernels: String?
@@ -23,7 +25,7 @@ public struct MachineInfo: Codable, Sendable {
             hostname: ProcessInfo.processInfo.hostName, cpu: model,
             cores: ProcessInfo.processInfo.activeProcessorCount,
             memoryGiB: (Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30) * 10).rounded() / 10,
-            blas: "OpenBLAS \(BLAS.configuration) (\(BLAS.coreName))", blasThreads: BLAS.threads,
+            blas: "OpenBLAS \(BLAS.configuration) (\(BLAS.coreName))", blasThreads: BLAS.threads, blasThreadTimeout: BLAS.threadTimeout,
             engineThreads: Parallelism.threads, engineKernels: KernelLevel.current,
             operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString)
     }

@@ -41,3 +41,6 @@ func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digit
 func whole(_ value: Double) -> String {
     value.isFinite && abs(value) < 9e18 ? Int(value).formatted() : String(format: "%.3g", value)
 }
+
+/// A byte count in MiB, whole ("1,234"); "" when unknown.
+func mebibytes(_ bytes: Int?) -> String { bytes.map { whole(Double($0) / 1_048_576) } ?? "" }

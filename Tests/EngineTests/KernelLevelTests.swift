@@ -79,6 +79,7 @@ import Testing
             let (center, scale, shift) = (Float(0.3), Float(1.7), Float(-0.4))
             func close(_ a: Float, _ b: Double) -> Bool { abs(Double(a) - b) <= 1e-5 * max(1, abs(b)) }
             #expect(close(k.sum(x, count), x.reduce(0.0) { $0 + Double($1) }))
+            #expect(close(k.dot(g, x, count), zip(g, x).reduce(0.0) { $0 + Double($1.0 * $1.1) }))
             #expect(close(k.sum_of_squared_deviations(x, count, center), x.reduce(0.0) { $0 + Double(($1 - center) * ($1 - center)) }))
             var (sum, product): (Float, Float) = (0, 0)
             k.sum_and_centered_product(g, x, count, center, &sum, &product)
@@ -169,6 +170,35 @@ import Testing
             for (index, (x, y)) in zip(theirs, ours).enumerated() {
                 #expect(maximumDifference(x, y) < 2e-6, "\(level), \(gates) gate(s), array \(index)")
             }
+        }
+    }
+
+    /// The C lowerings (gathered through a table, and shifted planes) of every set give exactly the set in
+    /// use's im2col, whose definition LoweringTests checks, and the same col2im.
+    @Test(arguments: levels)
+    func loweringsEqualTheSetInUse(level: String) {
+        let k = Self.kernels(level)
+        for shape in LoweringTests.geometries {
+            let g = LoweringTests.geometry(shape)
+            guard g.loweringPath != .rows else { continue }
+            let x = Self.values(g.batch * g.channels * g.height * g.width, seed: 5)
+            let c = Self.values(g.patch * g.batch * g.positions, seed: 6)
+            var lowering = g.lowering
+            var expected = [Float](repeating: .nan, count: c.count), lowered = expected
+            var expectedFolded = [Float](repeating: .nan, count: x.count), folded = expectedFolded
+            var scratch = c, expectedScratch = c
+            im2col(x, g, into: &expected)
+            col2im(&expectedScratch, g, into: &expectedFolded)
+            if g.loweringPath == .gathered {
+                let table = g.gatherTable()
+                k.im2col_gathered(x, &lowering, table, 0, g.channels, &lowered)
+                k.col2im_gathered(scratch, &lowering, table, 0, g.channels, &folded)
+            } else {
+                k.im2col_shifted(x, &lowering, 0, g.channels, &lowered)
+                k.col2im_shifted(&scratch, &lowering, 0, g.channels, &folded)
+            }
+            #expect(lowered == expected, "\(level) im2col \(shape)")
+            #expect(folded == expectedFolded, "\(level) col2im \(shape)")
         }
     }
 }

@@ -7,6 +7,7 @@
 /// asks for a narrower set (never a wider one than the CPU has).
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// The instruction set the kernels run with: "avx512", "avx2" or "generic".
 const char *zoo_kernels_level(void);
@@ -28,6 +29,8 @@ float zoo_exp_shifted(const float *x, float *y, ptrdiff_t count, float shift, fl
 /// of g * (x - center), both at once.
 float zoo_sum(const float *x, ptrdiff_t count);
 float zoo_sum_of_squared_deviations(const float *x, ptrdiff_t count, float center);
+/// The sum of a[i] * b[i] over `count` floats.
+float zoo_dot(const float *a, const float *b, ptrdiff_t count);
 void zoo_sum_and_centered_product(const float *g, const float *x, ptrdiff_t count, float center, float *sum, float *product);
 
 /// y[i] = x[i] * scale + shift for i < count (batch norm's normalization of one channel's row).
@@ -52,6 +55,28 @@ void zoo_direct_convolution(const float *image, ptrdiff_t channels, ptrdiff_t pa
 void zoo_direct_convolution_filter_gradient(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
                                             const float *gradient, ptrdiff_t gradient_width, ptrdiff_t kh, ptrdiff_t kw,
                                             ptrdiff_t out_height, float *sums);
+
+/// The geometry of a convolution's lowering (im2col) over an NCHW batch: `batch` images of `channels` planes
+/// of height x width, a kernel_height x kernel_width window at stride 1 or more with `padding`, giving
+/// out_height x out_width positions. The lowered matrix has a row per (channel, kernel row, kernel column)
+/// and a column per (image, output position).
+typedef struct {
+    ptrdiff_t batch, channels, height, width, kernel_height, kernel_width, padding, out_height, out_width;
+} zoo_lowering;
+
+/// im2col and its adjoint col2im (which adds each entry back onto the pixel it came from, and overwrites dx)
+/// for channels first_channel ..< end_channel, through `table`: for each kernel tap and output position, the
+/// offset in the input plane it reads, or -1 over padding (small output planes, where copies are too short).
+void zoo_im2col_gathered(const float *x, const zoo_lowering *g, const int32_t *table, ptrdiff_t first_channel, ptrdiff_t end_channel,
+                         float *columns);
+void zoo_col2im_gathered(const float *columns, const zoo_lowering *g, const int32_t *table, ptrdiff_t first_channel,
+                         ptrdiff_t end_channel, float *dx);
+
+/// im2col and col2im for stride-1 kernels whose output keeps the input's width (3x3 with padding 1): each
+/// (channel, image, tap) is the input plane shifted by one offset, with the rows and column strips that fall on
+/// the padding zeroed. col2im zeroes those entries of `columns` (scratch) and overwrites dx.
+void zoo_im2col_shifted(const float *x, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *columns);
+void zoo_col2im_shifted(float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx);
 
 /// The pointers of one time step of a recurrent cell, in PyTorch's gate layout (each row of a
 /// pre-activation holds the gates one after another, `size` values each: RNN one; GRU r, z, n; LSTM i, f,
@@ -111,7 +136,12 @@ typedef struct {
     void (*lstm_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
     void (*direct_convolution)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
     void (*direct_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    void (*im2col_gathered)(const float *, const zoo_lowering *, const int32_t *, ptrdiff_t, ptrdiff_t, float *);
+    void (*col2im_gathered)(const float *, const zoo_lowering *, const int32_t *, ptrdiff_t, ptrdiff_t, float *);
+    void (*im2col_shifted)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *);
+    void (*col2im_shifted)(float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *);
     float (*sum)(const float *, ptrdiff_t);
+    float (*dot)(const float *, const float *, ptrdiff_t);
     float (*sum_of_squared_deviations)(const float *, ptrdiff_t, float);
     void (*sum_and_centered_product)(const float *, const float *, ptrdiff_t, float, float *, float *);
     void (*scale_shift)(const float *, float *, ptrdiff_t, float, float);

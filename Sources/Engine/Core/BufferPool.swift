@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 /// A process-wide pool of 64-byte-aligned Float buffers, keyed by element count.
@@ -28,6 +29,16 @@ final class BufferPool: @unchecked Sendable {
         return raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
+    /// Frees every cached buffer (tensors in use keep theirs).
+    func drain() {
+        lock.lock()
+        let cached = free.values.joined()
+        free = [:]
+        cachedBytes = 0
+        lock.unlock()
+        for buffer in cached { Foundation.free(buffer) }
+    }
+
     func release(_ buffer: UnsafeMutablePointer<Float>, count: Int) {
         lock.lock()
         if cachedBytes + count * 4 <= maximumCachedBytes {
@@ -39,6 +50,13 @@ final class BufferPool: @unchecked Sendable {
             Foundation.free(buffer)
         }
     }
+}
+
+/// Hands the buffers the engine keeps for reuse back to the system (they are reallocated as needed): for
+/// measuring what one model takes, or after a phase whose tensor sizes will not come again.
+public func releaseCachedTensorMemory() {
+    BufferPool.shared.drain()
+    zoo_release_free_memory()
 }
 
 /// The memory behind one or more tensors (reshapes share it).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An n-dimensional array of Float32, contiguous and row-major (images are NCHW).
 ///
 /// Operations return new tensors and, while gradients are recorded, remember how they were made,
@@ -31,7 +33,11 @@ public final class Tensor: @unchecked Sendable {
     /// A tensor filled with `value`.
     public convenience init(shape: [Int], repeating value: Float) {
         self.init(uninitialized: shape)
-        data.update(repeating: value, count: count)
+        if value.bitPattern == 0 {
+            memset(data, 0, count * MemoryLayout<Float>.stride)  // zeros, the common case, as one vectorized fill
+        } else {
+            data.update(repeating: value, count: count)
+        }
     }
 
     /// A tensor of zeros.

@@ -1,4 +1,6 @@
 import CBLAS
+import CKernels
+import CSystem
 
 /// Row-major single-precision GEMM through OpenBLAS:
 /// C[m x n] = alpha * op(A)[m x k] * op(B)[k x n] + beta * C, with op = transpose when the flag is set.
@@ -37,15 +39,7 @@ func fewRowsTimesTransposed(m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePoi
         for j in columns {
             let row = b + j * k
             for r in 0..<m {
-                let x = a + r * k
-                var sums = Vector(repeating: 0)
-                var p = 0
-                while p + 8 <= k {
-                    sums = multiplyAdd(loadVector(x + p), loadVector(row + p), sums)
-                    p += 8
-                }
-                var total = sums.sum()
-                while p < k { total += x[p] * row[p]; p += 1 }
+                let total = zoo_dot(a + r * k, row, k)
                 let out = c + r * n + j
                 out.pointee = beta == 0 ? alpha * total : alpha * total + beta * out.pointee
             }
@@ -68,6 +62,10 @@ public enum BLAS {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(newValue)) }
     }
+    /// How long OpenBLAS's idle threads spin, as OPENBLAS_THREAD_TIMEOUT (2^value cycles) as OpenBLAS read it:
+    /// the user's setting, or the 4 the engine sets when the program starts (`zoo_system.h`); nil
+    /// where OpenBLAS cannot say.
+    public static var threadTimeout: Int? { let value = Int(zoo_openblas_thread_timeout()); return value > 0 ? value : nil }
     /// The core type OpenBLAS picked for this CPU (e.g. "Haswell", "Zen").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }

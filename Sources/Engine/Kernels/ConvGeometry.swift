@@ -1,3 +1,5 @@
+import CKernels
+
 /// The geometry of a 2-D convolution or pooling window over an NCHW batch.
 struct ConvGeometry {
     let batch, channels, height, width: Int
@@ -59,11 +61,10 @@ struct ConvGeometry {
     /// kernel with padding 1): an image's lowered row is then its input plane shifted by one offset.
     var keepsRowWidth: Bool { stride == 1 && outWidth == width }
 
-    /// The output rows whose input row (y - padding + ki, stride 1) lies inside the image.
-    @inline(__always)
-    func validOutputRows(kernelRow ki: Int) -> Range<Int> {
-        let first = min(outHeight, max(0, padding - ki))
-        return first..<max(first, min(outHeight, height + padding - ki))
+    /// The geometry as the C lowerings take it.
+    var lowering: zoo_lowering {
+        zoo_lowering(batch: batch, channels: channels, height: height, width: width, kernel_height: kernelHeight,
+                     kernel_width: kernelWidth, padding: padding, out_height: outHeight, out_width: outWidth)
     }
 
     /// The output columns whose input column (xo * stride - padding + kj) lies inside the image.

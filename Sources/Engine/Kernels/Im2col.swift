@@ -81,20 +81,9 @@ func col2im(_ columns: UnsafeMutablePointer<Float>, _ g: ConvGeometry, into dx: 
     }
 }
 
-/// Calls `body(plane, row, tap)` for every channel c, image n and kernel tap, taps innermost so that
-/// one image plane stays in cache: `plane` is the offset of plane (n, c) in the NCHW input, `row`
-/// that of image n's part of the lowered row (c, tap). Parallel over channels, so that threads
-/// never write the same input plane.
+/// Calls `body` with chunks of the channels, in parallel: the C lowerings go over a chunk's channels, every
+/// image and kernel tap, so threads never write the same input plane.
 @inline(__always)
-func forEachTap(_ g: ConvGeometry, _ body: (_ plane: Int, _ row: Int, _ tap: Int) -> Void) {
-    let (kernelArea, rowLength) = (g.kernelHeight * g.kernelWidth, g.batch * g.positions)
-    parallelChunks(g.channels, costPerItem: kernelArea * rowLength) { channels in
-        for c in channels {
-            for n in 0..<g.batch {
-                for tap in 0..<kernelArea {
-                    body((n * g.channels + c) * g.height * g.width, (c * kernelArea + tap) * rowLength + n * g.positions, tap)
-                }
-            }
-        }
-    }
+func forChannelChunks(_ g: ConvGeometry, _ body: (Range<Int>) -> Void) {
+    parallelChunks(g.channels, costPerItem: g.kernelHeight * g.kernelWidth * g.batch * g.positions, body)
 }

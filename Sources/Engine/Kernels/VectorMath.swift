@@ -5,17 +5,6 @@ import CKernels
 /// time: `zoo_kernels.h`.)
 typealias Vector = SIMD8<Float>
 
-/// a * b + c, rounded once where the build targets FMA (one instruction); elsewhere a multiply and an
-/// add, because a fused multiply-add without the instruction is a library call per lane.
-@inline(__always)
-func multiplyAdd(_ a: Vector, _ b: Vector, _ c: Vector) -> Vector {
-    #if FUSED_MULTIPLY_ADD
-    c.addingProduct(a, b)
-    #else
-    a * b + c
-    #endif
-}
-
 /// An elementwise function of one vector, as a type so that generic kernels specialize and inline
 /// it (a closure would be an opaque call per eight elements inside the parallel loop).
 protocol UnaryKernel { static func apply(_ x: Vector) -> Vector }

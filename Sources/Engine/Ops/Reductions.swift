@@ -34,8 +34,7 @@ extension Tensor {
         } else {
             for o in 0..<outer {
                 for l in 0..<length {
-                    let row = src + (o * length + l) * inner, out = dst + o * inner
-                    for i in 0..<inner { out[i] += row[i] }
+                    addElements(src + (o * length + l) * inner, into: dst + o * inner, count: inner)
                 }
             }
         }

@@ -1,0 +1,159 @@
+"""PyTorch beside `zoo bench`: the same models at the same sizes and batches, train and infer throughput and peak memory.
+
+Reads the JSON that `zoo bench --json` wrote and measures each of its models in PyTorch (scripts/pytorch_models.py) the way
+Zoo measured it, then prints both side by side with the ratios:
+- train = one optimizer step on a fixed batch (images: SGD lr 0.01; language models: SGD lr 1, gradients clipped to norm 1;
+  translators: Adam lr 0.005, clip 1); infer = the forward pass in eval mode under torch.no_grad();
+- rates: three warm-up steps, then ../shared/bench/torch_reference.py's timing (5 samples of >= 0.5 s, the median);
+- memory: the peak resident memory a fresh model adds to the process (Linux's VmHWM, reset through /proc/self/clear_refs,
+  above the resident size after the allocator's free memory was returned), over the timed training steps, and over two
+  inference passes of another fresh model: what `zoo bench` reports as train and infer MiB.
+Images are Fashion-MNIST's first training images resized bilinearly to the model's side, as Zoo's; text models get
+random tokens. The torchvision-shaped models need torchvision. Run with PyTorch installed outside the repository:
+    ~/.venvs/torch/bin/pip install torch torchvision
+    .build/release/zoo bench --json zoo.json && ~/.venvs/torch/bin/python scripts/torch_zoo_bench.py zoo.json --json torch.json
+"""
+import argparse, ctypes, gc, json, os, platform, sys, time
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, '../../shared/bench'))
+from pytorch_models import MODELS, RNNLM, Seq2Seq  # noqa: E402
+from torch_reference import load_fashion_mnist, measure  # noqa: E402
+
+LIBC = ctypes.CDLL('libc.so.6')
+
+
+def status(field):
+    """A 'Name:  1234 kB' line of /proc/self/status, in bytes."""
+    for line in open('/proc/self/status'):
+        if line.startswith(field + ':'):
+            return int(line.split()[1]) * 1024
+
+
+class PeakMemoryMeter:
+    """The peak resident bytes that what follows adds to the process, as Zoo's PeakMemoryMeter measures it."""
+    def __init__(self):
+        gc.collect()
+        LIBC.malloc_trim(0)
+        self.baseline = status('VmRSS')
+        with open('/proc/self/clear_refs', 'w') as f:
+            f.write('5')
+
+    def growth(self):
+        return max(0, status('VmHWM') - self.baseline)
+
+
+CLASSIFIERS = dict(MODELS, softmax=lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 10)),
+                   mlp=lambda: nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)))
+LANGUAGE_MODELS = {'rnn': (nn.RNN, 1), 'gru': (nn.GRU, 1), 'lstm': (nn.LSTM, 1), 'deep-gru': (nn.GRU, 2)}
+TRANSLATORS = {'seq2seq': False, 'seq2seq-attention': True}
+
+
+def case(row, images, hidden):
+    """(build, inputs -> loss, inputs -> output, inputs, optimizer, clip, items per step) for one row of Zoo's report."""
+    name, size, batch = row['model'], row['inputSize'], row['batchSize']
+    g = torch.Generator().manual_seed(1)
+    if name in CLASSIFIERS:
+        x = F.interpolate(images[:batch], size=(size, size), mode='bilinear', align_corners=False) if size != 28 else images[:batch]
+        y = torch.randint(0, 10, (batch,), generator=g)
+        return (CLASSIFIERS[name], lambda m: F.cross_entropy(m(x), y), lambda m: m(x),
+                lambda p: torch.optim.SGD(p, lr=0.01), None, batch)
+    if name in LANGUAGE_MODELS:
+        cell, layers = LANGUAGE_MODELS[name]
+        tokens = torch.randint(0, 28, (batch, size), generator=g)
+        targets = torch.randint(0, 28, (size * batch,), generator=g)
+        return (lambda: RNNLM(cell, 28, hidden, layers), lambda m: F.cross_entropy(m(tokens)[0].reshape(-1, 28), targets),
+                lambda m: m(tokens), lambda p: torch.optim.SGD(p, lr=1), 1.0, size * batch)
+    if name in TRANSLATORS:
+        source, target = 9794, 17386
+        src = torch.randint(0, source, (batch, size), generator=g)
+        dec = torch.randint(0, target, (batch, size), generator=g)
+        labels = torch.randint(0, target, (size * batch,), generator=g)
+        valid = torch.full((batch,), size)
+        return (lambda: Seq2Seq(source, target, attention=TRANSLATORS[name]),
+                lambda m: F.cross_entropy(m(src, dec, valid).reshape(-1, target), labels),
+                lambda m: m(src, dec, valid), lambda p: torch.optim.Adam(p, lr=0.005), 1.0, size * batch)
+    raise SystemExit(f'no PyTorch counterpart for {name}')
+
+
+def bench(row, images, hidden, samples):
+    build, loss_of, forward, optimizer_of, clip, items = case(row, images, hidden)
+    torch.manual_seed(0)
+    meter = PeakMemoryMeter()
+    model = build().eval()
+    with torch.no_grad():
+        forward(model); forward(model)
+    infer_memory = meter.growth()
+    del model
+
+    meter = PeakMemoryMeter()
+    model = build().train()
+    opt = optimizer_of(model.parameters())
+
+    def train():
+        opt.zero_grad()
+        loss_of(model).backward()
+        if clip:
+            nn.utils.clip_grad_norm_(model.parameters(), clip)
+        opt.step()
+    for _ in range(3):
+        train()
+    warmup_memory = meter.growth()
+    train_rates, _ = measure(train, items, samples=samples, min_s=0.5, warmup=0)
+    train_memory = meter.growth()
+    model.eval()
+
+    def infer():
+        with torch.no_grad():
+            forward(model)
+    infer_rates, _ = measure(infer, items, samples=samples, min_s=0.5, warmup=1)
+    median = lambda r: sorted(r)[len(r) // 2]
+    return dict(model=row['model'], inputSize=row['inputSize'], batchSize=row['batchSize'], train=median(train_rates),
+                infer=median(infer_rates), trainPeakBytes=train_memory, trainPeakBytesAfterWarmup=warmup_memory,
+                inferPeakBytes=infer_memory)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('zoo', help="zoo bench's --json report")
+    ap.add_argument('--hidden', type=int, default=256, help='language models: hidden units (as zoo bench --hidden)')
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--samples', type=int, default=5)
+    ap.add_argument('--json', default='')
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    zoo = json.load(open(args.zoo))
+    images = load_fashion_mnist('train')[0][:max(r['batchSize'] for r in zoo['models'])]
+    rows = []
+    for row in zoo['models']:
+        rows.append(bench(row, images, args.hidden, args.samples))
+        print(f"  {row['model']}: train {rows[-1]['train']:,.0f}/s, infer {rows[-1]['infer']:,.0f}/s", flush=True)
+    mib = lambda b: f'{b / 2**20:,.0f}' if b is not None else ''
+    print(f'\nZoo ({zoo["machine"]["engineKernels"] if "engineKernels" in zoo["machine"] else "?"} kernels) against torch '
+          f'{torch.__version__} ({torch.backends.cpu.get_cpu_capability()}), {args.threads} threads; per second: examples or tokens')
+    header = ['model', 'input', 'batch', 'zoo train', 'torch train', 'ratio', 'zoo infer', 'torch infer', 'ratio',
+              'train MiB zoo/torch', 'infer MiB zoo/torch']
+    lines = []
+    for z, t in zip(zoo['models'], rows):
+        lines.append([z['model'], str(z['inputSize']), str(z['batchSize']), f"{z['trainExamplesPerSecond']:,.0f}", f"{t['train']:,.0f}",
+                      f"{z['trainExamplesPerSecond'] / t['train']:.2f}", f"{z['inferExamplesPerSecond']:,.0f}", f"{t['infer']:,.0f}",
+                      f"{z['inferExamplesPerSecond'] / t['infer']:.2f}",
+                      f"{mib(z.get('trainPeakBytes'))} / {mib(t['trainPeakBytes'])}", f"{mib(z.get('inferPeakBytes'))} / {mib(t['inferPeakBytes'])}"])
+    widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
+    for r in [header, ['-' * w for w in widths]] + lines:
+        print('  '.join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    if args.json:
+        env = dict(torch=torch.__version__, threads=args.threads, cpu_capability=torch.backends.cpu.get_cpu_capability(),
+                   python=platform.python_version(), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
+                   cpu=next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?'))
+        with open(args.json, 'w') as f:
+            json.dump(dict(env=env, zoo=args.zoo, rows=rows), f, indent=1)
+        print('wrote', args.json)
+
+
+if __name__ == '__main__':
+    main()
