@@ -10,10 +10,13 @@ Zoo measured it, then prints both side by side with the ratios:
   inference passes of another fresh model: what `zoo bench` reports as train and infer MiB.
 Images are Fashion-MNIST's first training images resized bilinearly to the model's side, as Zoo's; text models get
 random tokens. The torchvision-shaped models need torchvision. Run with PyTorch installed outside the repository:
-    ~/.venvs/torch/bin/pip install torch torchvision
+    ~/.venvs/torch/bin/pip install torch && ~/.venvs/torch/bin/pip install --no-deps torchvision==<the release for that torch>
     .build/release/zoo bench --json zoo.json && ~/.venvs/torch/bin/python scripts/torch_zoo_bench.py zoo.json --json torch.json
 """
-import argparse, ctypes, gc, json, os, platform, sys, time
+import argparse, ctypes, gc, json, os, platform, sys, time, types
+# PyPI's torchvision wheels are built against PyTorch's CUDA build: beside the CPU build their compiled operators
+# fail to load, and only detection models need them. Skip registering them so that the classification models load.
+sys.modules.setdefault('torchvision._meta_registrations', types.ModuleType('torchvision._meta_registrations'))
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -128,6 +131,10 @@ def main():
     torch.set_num_threads(args.threads)
     zoo = json.load(open(args.zoo))
     images = load_fashion_mnist('train')[0][:max(r['batchSize'] for r in zoo['models'])]
+    # Start-up costs that belong to no model (thread pools, lazily loaded kernels): one small training step first,
+    # as `zoo bench` measures sgemm before its models.
+    warm = nn.Linear(784, 10)
+    F.cross_entropy(warm(images[:64].flatten(1)), torch.zeros(64, dtype=torch.long)).backward()
     rows = []
     for row in zoo['models']:
         rows.append(bench(row, images, args.hidden, args.samples))
