@@ -31,7 +31,7 @@ let package = Package(
             "Harness", "Zoo", "Datasets", "Engine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // The parsers' fuzz harness (see README, "Fuzzing"), with -O's checks like everything but the kernels.
+        // The parsers' fuzz harness (see README, "Fuzzing").
         .target(name: "Fuzzing", dependencies: ["Harness", "Zoo", "Datasets", "Engine", "CZlib"]),
         .executableTarget(name: "zoo-fuzz", dependencies: [
             "Fuzzing", .product(name: "ArgumentParser", package: "swift-argument-parser"),

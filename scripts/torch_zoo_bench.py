@@ -4,7 +4,8 @@ Reads the JSON that `zoo bench --json` wrote and measures each of its models in 
 Zoo measured it, then prints both side by side with the ratios:
 - train = one optimizer step on a fixed batch (images: SGD lr 0.01; language models: SGD lr 1, gradients clipped to norm 1;
   translators: Adam lr 0.005, clip 1); infer = the forward pass in eval mode under torch.no_grad();
-- rates: three warm-up steps, then ../shared/bench/torch_reference.py's timing (5 samples of >= 0.5 s, the median);
+- rates: three warm-up steps, then ../shared/bench/torch_reference.py's timing (5 samples of about 0.5 s, the median),
+  on as many threads as Zoo's report says OpenBLAS used;
 - memory: the peak resident memory a fresh model adds to the process (Linux's VmHWM, reset through /proc/self/clear_refs,
   above the resident size after the allocator's free memory was returned), over the timed training steps, and over two
   inference passes of another fresh model: what `zoo bench` reports as train and infer MiB.
@@ -40,7 +41,7 @@ def status(field):
 class PeakMemoryMeter:
     """The peak resident bytes that what follows adds to the process, as Zoo's PeakMemoryMeter measures it."""
     def __init__(self):
-        gc.collect()
+        gc.collect()  # (as Zoo releases its cached buffers first)
         LIBC.malloc_trim(0)
         self.baseline = status('VmRSS')
         with open('/proc/self/clear_refs', 'w') as f:
@@ -84,36 +85,50 @@ def case(row, images, hidden):
 
 
 def bench(row, images, hidden, samples):
+    """One row: as Zoo's Benchmark.measure, a first instance takes a training step and an inference pass (what the
+    process does once is not counted), a second gives the inference memory, a third the training memory and rates."""
     build, loss_of, forward, optimizer_of, clip, items = case(row, images, hidden)
+
+    def trainer(model):
+        opt = optimizer_of(model.parameters())
+
+        def train():
+            opt.zero_grad()
+            loss_of(model).backward()
+            if clip:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
+            opt.step()
+        return train
+
+    def inferrer(model):
+        def infer():
+            with torch.no_grad():
+                forward(model)
+        return infer
+
     torch.manual_seed(0)
+    first = build().train()
+    trainer(first)()
+    first.eval()
+    inferrer(first)()
+    del first
+
     meter = PeakMemoryMeter()
     model = build().eval()
-    with torch.no_grad():
-        forward(model); forward(model)
+    inferrer(model)(); inferrer(model)()
     infer_memory = meter.growth()
     del model
 
     meter = PeakMemoryMeter()
     model = build().train()
-    opt = optimizer_of(model.parameters())
-
-    def train():
-        opt.zero_grad()
-        loss_of(model).backward()
-        if clip:
-            nn.utils.clip_grad_norm_(model.parameters(), clip)
-        opt.step()
+    train = trainer(model)
     for _ in range(3):
         train()
     warmup_memory = meter.growth()
     train_rates, _ = measure(train, items, samples=samples, min_s=0.5, warmup=0)
     train_memory = meter.growth()
     model.eval()
-
-    def infer():
-        with torch.no_grad():
-            forward(model)
-    infer_rates, _ = measure(infer, items, samples=samples, min_s=0.5, warmup=1)
+    infer_rates, _ = measure(inferrer(model), items, samples=samples, min_s=0.5, warmup=1)
     median = lambda r: sorted(r)[len(r) // 2]
     return dict(model=row['model'], inputSize=row['inputSize'], batchSize=row['batchSize'], train=median(train_rates),
                 infer=median(infer_rates), trainPeakBytes=train_memory, trainPeakBytesAfterWarmup=warmup_memory,
@@ -123,21 +138,19 @@ def bench(row, images, hidden, samples):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('zoo', help="zoo bench's --json report")
-    ap.add_argument('--hidden', type=int, default=256, help='language models: hidden units (as zoo bench --hidden)')
-    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--threads', type=int, default=0, help="default: the report's OpenBLAS threads")
     ap.add_argument('--samples', type=int, default=5)
     ap.add_argument('--json', default='')
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
     zoo = json.load(open(args.zoo))
-    images = load_fashion_mnist('train')[0][:max(r['batchSize'] for r in zoo['models'])]
-    # Start-up costs that belong to no model (thread pools, lazily loaded kernels): one small training step first,
-    # as `zoo bench` measures sgemm before its models.
-    warm = nn.Linear(784, 10)
-    F.cross_entropy(warm(images[:64].flatten(1)), torch.zeros(64, dtype=torch.long)).backward()
+    args.threads = args.threads or zoo['machine']['blasThreads']
+    torch.set_num_threads(args.threads)
+    hidden = zoo.get('hidden', 256)  # reports before zoo recorded it: its default
+    classifiers = [r for r in zoo['models'] if r['model'] in CLASSIFIERS]
+    images = load_fashion_mnist('train')[0][:max(r['batchSize'] for r in classifiers)] if classifiers else torch.zeros(64, 1, 28, 28)
     rows = []
     for row in zoo['models']:
-        rows.append(bench(row, images, args.hidden, args.samples))
+        rows.append(bench(row, images, hidden, args.samples))
         print(f"  {row['model']}: train {rows[-1]['train']:,.0f}/s, infer {rows[-1]['infer']:,.0f}/s", flush=True)
     mib = lambda b: f'{b / 2**20:,.0f}' if b is not None else ''
     print(f'\nZoo ({zoo["machine"]["engineKernels"] if "engineKernels" in zoo["machine"] else "?"} kernels) against torch '

@@ -348,7 +348,7 @@ static void im2col_shifted(const float *x, const zoo_lowering *g, ptrdiff_t firs
         shifted_span s = shifted_span_of(g, tap);
         float *out = columns + row;
         memset(out, 0, sizeof(float) * s.first_row * w);
-        if (s.count > 0) memcpy(out + s.first, x + plane + s.first + s.offset, sizeof(float) * s.count);
+        if (s.count > 0) memcpy(out + s.first, x + plane + s.first + s.offset, sizeof(float) * s.count);  // (else see col2im)
         for (ptrdiff_t y = s.first_row; y < s.end_row; y++)
             for (ptrdiff_t i = s.strip_first; i < s.strip_end; i++) out[y * w + i] = 0;
         memset(out + s.end_row * w, 0, sizeof(float) * (positions - s.end_row * w));
@@ -359,14 +359,17 @@ static void col2im_shifted(float *columns, const zoo_lowering *g, ptrdiff_t firs
     ptrdiff_t w = g->width;
     FOR_EACH_TAP(g, first_channel, end_channel, {
         shifted_span s = shifted_span_of(g, tap);
-        float *source = columns + row, *target = dx + plane + s.first + s.offset;
+        float *source = columns + row;
         if (tap == 0) memset(dx + plane, 0, sizeof(float) * g->height * w);
-        for (ptrdiff_t y = s.first_row; y < s.end_row; y++)
-            for (ptrdiff_t i = s.strip_first; i < s.strip_end; i++) source[y * w + i] = 0;
-        source += s.first;
-        ptrdiff_t i = 0;
-        for (; i + LANES <= s.count; i += LANES) store(target + i, load(target + i) + load(source + i));
-        for (; i < s.count; i++) target[i] += source[i];
+        if (s.count > 0) {  // (else first + offset may point before the plane)
+            for (ptrdiff_t y = s.first_row; y < s.end_row; y++)
+                for (ptrdiff_t i = s.strip_first; i < s.strip_end; i++) source[y * w + i] = 0;
+            float *target = dx + plane + s.first + s.offset;
+            source += s.first;
+            ptrdiff_t i = 0;
+            for (; i + LANES <= s.count; i += LANES) store(target + i, load(target + i) + load(source + i));
+            for (; i < s.count; i++) target[i] += source[i];
+        }
     })
 }
 

@@ -36,6 +36,9 @@ public enum Benchmark {
         public var models: [ModelResult]
         public var machine: MachineInfo
         public var commandLine: String
+        /// The language models' hidden units and window (absent from older reports).
+        public var hidden: Int?
+        public var steps: Int?
     }
 
     /// GFLOP/s of n x n sgemm: the median of `samples` timings of at least `seconds` each.
@@ -57,10 +60,13 @@ public enum Benchmark {
         var trainPeakBytes, trainPeakBytesAfterWarmup, inferPeakBytes: Int?
     }
 
-    /// Measures the model that `make` builds fresh: the memory of inference passes of one instance, then the
-    /// memory and rates of training steps (three to warm up, one counting FLOPs, then `samples` timed runs
-    /// of at least `seconds`) and the rate of inference of another. Returns the second instance as well.
+    /// Measures the model that `make` builds fresh. A first instance takes a training step and an inference
+    /// pass, so that what the process does once (code paged in, threads and their stacks) is not counted;
+    /// then the memory of inference passes of a second instance, and on a third the memory and rate of
+    /// training steps (three to warm up, one counting FLOPs, then `samples` timed runs of at least `seconds`)
+    /// and the rate of inference. Returns the third instance as well.
     static func measure(_ make: () -> BenchmarkCase, samples: Int = 5, seconds: Double = 0.5) -> (BenchmarkCase, Measurement) {
+        do { let first = make(); first.train(); first.infer() }
         let inferenceMeter = PeakMemoryMeter()
         do { let fresh = make(); fresh.infer(); fresh.infer() }
         let inferPeak = inferenceMeter.growth
@@ -165,6 +171,6 @@ public enum Benchmark {
         }
         for profile in profiles { print("\n" + profile) }
         return Report(sgemmSize: sgemmSize, sgemmGFLOPS: reference, models: results, machine: .current(),
-                      commandLine: CommandLine.arguments.joined(separator: " "))
+                      commandLine: CommandLine.arguments.joined(separator: " "), hidden: text.hidden, steps: text.steps)
     }
 }

@@ -5,12 +5,13 @@ let zooBinary: String? = [CommandLine.arguments[0], Bundle.main.bundlePath, Bund
     .map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("zoo").path }
     .first { FileManager.default.isExecutableFile(atPath: $0) }
 
-/// A `zoo` process started with `arguments`, its output collected in files of `folder`.
+/// A `zoo` process started with `arguments` (and `environment`, else this process's), its output collected in
+/// files of `folder`.
 final class ZooProcess {
     let process = Process()
     private let output: String, errors: String
 
-    init(_ arguments: [String], in folder: String, limits: [String] = []) throws {
+    init(_ arguments: [String], in folder: String, limits: [String] = [], environment: [String: String]? = nil) throws {
         output = folder + "/stdout-\(UUID().uuidString)"
         errors = folder + "/stderr-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
@@ -23,6 +24,7 @@ final class ZooProcess {
             process.arguments = limits + ["--", zooBinary!] + arguments
         }
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        if let environment { process.environment = environment }
         process.standardOutput = FileHandle(forWritingAtPath: output)
         process.standardError = FileHandle(forWritingAtPath: errors)
         try process.run()
@@ -39,8 +41,9 @@ final class ZooProcess {
     var standardError: String { (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "" }
 
     /// Runs `zoo arguments` to its end.
-    static func run(_ arguments: [String], in folder: String, limits: [String] = []) throws -> (status: Int32, process: ZooProcess) {
-        let process = try ZooProcess(arguments, in: folder, limits: limits)
+    static func run(_ arguments: [String], in folder: String, limits: [String] = [],
+                    environment: [String: String]? = nil) throws -> (status: Int32, process: ZooProcess) {
+        let process = try ZooProcess(arguments, in: folder, limits: limits, environment: environment)
         return (process.wait(), process)
     }
 }

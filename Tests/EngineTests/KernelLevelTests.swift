@@ -174,7 +174,8 @@ import Testing
     }
 
     /// The C lowerings (gathered through a table, and shifted planes) of every set give exactly the set in
-    /// use's im2col, whose definition LoweringTests checks, and the same col2im.
+    /// use's im2col, whose definition LoweringTests checks, and the same col2im; also when called channel by
+    /// channel, as threads call them.
     @Test(arguments: levels)
     func loweringsEqualTheSetInUse(level: String) {
         let k = Self.kernels(level)
@@ -189,16 +190,23 @@ import Testing
             var scratch = c, expectedScratch = c
             im2col(x, g, into: &expected)
             col2im(&expectedScratch, g, into: &expectedFolded)
-            if g.loweringPath == .gathered {
-                let table = g.gatherTable()
-                k.im2col_gathered(x, &lowering, table, 0, g.channels, &lowered)
-                k.col2im_gathered(scratch, &lowering, table, 0, g.channels, &folded)
-            } else {
-                k.im2col_shifted(x, &lowering, 0, g.channels, &lowered)
-                k.col2im_shifted(&scratch, &lowering, 0, g.channels, &folded)
+            for channels in [[0..<g.channels], (0..<g.channels).map { $0..<($0 + 1) }] {
+                lowered = [Float](repeating: .nan, count: c.count)
+                folded = [Float](repeating: .nan, count: x.count)
+                scratch = c
+                for range in channels {
+                    if g.loweringPath == .gathered {
+                        let table = g.gatherTable()
+                        k.im2col_gathered(x, &lowering, table, range.lowerBound, range.upperBound, &lowered)
+                        k.col2im_gathered(scratch, &lowering, table, range.lowerBound, range.upperBound, &folded)
+                    } else {
+                        k.im2col_shifted(x, &lowering, range.lowerBound, range.upperBound, &lowered)
+                        k.col2im_shifted(&scratch, &lowering, range.lowerBound, range.upperBound, &folded)
+                    }
+                }
+                #expect(lowered == expected, "\(level) im2col \(shape), \(channels.count) calls")
+                #expect(folded == expectedFolded, "\(level) col2im \(shape), \(channels.count) calls")
             }
-            #expect(lowered == expected, "\(level) im2col \(shape)")
-            #expect(folded == expectedFolded, "\(level) col2im \(shape)")
         }
     }
 }

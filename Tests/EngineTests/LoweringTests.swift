@@ -7,7 +7,7 @@ import Testing
     static let geometries: [(height: Int, width: Int, kernel: Int, stride: Int, padding: Int)] = [
         (7, 7, 3, 1, 1), (6, 5, 3, 1, 1), (4, 9, 1, 1, 0), (5, 3, 5, 1, 2), (1, 1, 5, 1, 2), (2, 3, 3, 1, 1),
         (1, 4, 3, 1, 1), (6, 5, 3, 1, 0), (7, 6, 3, 2, 1), (9, 9, 7, 2, 3), (5, 5, 1, 2, 0), (8, 9, 3, 1, 0),
-        (11, 10, 3, 2, 1),
+        (11, 10, 3, 2, 1), (1, 20, 5, 1, 2),
     ]
 
     @Test func theGeometriesCoverEveryPath() {

@@ -11,10 +11,12 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
           _ b: UnsafePointer<Float>, ldb: Int? = nil,
           beta: Float = 0, _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
     guard m > 0, n > 0 else { return }
-    if m <= 8, !transposeA, transposeB, lda == nil, ldb == nil, ldc == nil, k >= 8 {
-        // A few rows times a large matrix (decoding one token, one sentence at a time): OpenBLAS would
-        // copy all of B into its packed layout on every call (17 MB for a 17,386-word output layer).
-        return fewRowsTimesTransposed(m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c)
+    let fewRows = m <= 8 && k >= 8, fewColumns = n <= 16 && k >= 64
+    if fewRows || fewColumns, !transposeA, transposeB, lda == nil, ldb == nil, ldc == nil {
+        // A few rows times a large matrix (decoding one token, one sentence at a time), or a large matrix times a
+        // few rows (softmax regression's 10 outputs): OpenBLAS would copy all of the large operand into its packed
+        // layout on every call (17 MB for a 17,386-word output layer); dot products read it once, in place.
+        return dotProducts(m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c)
     }
     guard k > 0 else {
         // An empty sum: C = beta * C (BLAS would read nothing).
@@ -30,17 +32,19 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
                 beta, c, Int32(ldc ?? n))
 }
 
-/// C [m x n] = alpha A [m x k] B^T + beta C for B [n x k] row-major and a small m: B is read once, row by
-/// row, each row's m dot products taken while it is in cache; the rows of B are split across threads.
-func fewRowsTimesTransposed(m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                            beta: Float, _ c: UnsafeMutablePointer<Float>) {
+/// C [m x n] = alpha A B^T + beta C (A [m x k], B [n x k], row-major) as m x n dot products of rows, for a small
+/// m or n: the rows of the larger operand are split across threads and each is read once, meeting every row of
+/// the smaller one (in cache throughout).
+func dotProducts(m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                 beta: Float, _ c: UnsafeMutablePointer<Float>) {
     FLOPCounter.count &+= 2 * m * n * k
-    parallelChunks(n, costPerItem: m * k * 2) { columns in
-        for j in columns {
-            let row = b + j * k
-            for r in 0..<m {
-                let total = zoo_dot(a + r * k, row, k)
-                let out = c + r * n + j
+    let (large, small) = (max(m, n), min(m, n)), largeIsA = m >= n
+    parallelChunks(large, costPerItem: small * k * 2) { rows in
+        for l in rows {
+            for s in 0..<small {
+                let (i, j) = largeIsA ? (l, s) : (s, l)
+                let total = zoo_dot(a + i * k, b + j * k, k)
+                let out = c + i * n + j
                 out.pointee = beta == 0 ? alpha * total : alpha * total + beta * out.pointee
             }
         }
@@ -62,10 +66,16 @@ public enum BLAS {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(newValue)) }
     }
-    /// How long OpenBLAS's idle threads spin, as OPENBLAS_THREAD_TIMEOUT (2^value cycles) as OpenBLAS read it:
-    /// the user's setting, or the 4 the engine sets when the program starts (`zoo_system.h`); nil
-    /// where OpenBLAS cannot say.
+    /// How long OpenBLAS's idle threads spin after a GEMM, as the exponent of OPENBLAS_THREAD_TIMEOUT (2^value
+    /// cycles, 4-30; OpenBLAS's default 28); nil where OpenBLAS runs no thread pool of its own.
     public static var threadTimeout: Int? { let value = Int(zoo_openblas_thread_timeout()); return value > 0 ? value : nil }
+
+    /// Cuts OpenBLAS's idle spin to 2^4 cycles unless the user set OPENBLAS_THREAD_TIMEOUT: spinning, its
+    /// threads take the cores the engine's own kernels need between GEMMs (LeNet and the LSTM train 1.2x faster
+    /// with it cut). Call it first thing in main, before any thread uses OpenBLAS; `zoo` does.
+    @discardableResult
+    public static func shortenIdleSpin() -> Int? { let value = Int(zoo_shorten_openblas_spin()); return value > 0 ? value : nil }
+
     /// The core type OpenBLAS picked for this CPU (e.g. "Haswell", "Zen").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }
