@@ -21,10 +21,10 @@ test: dependencies
 
 # The test suite in a debug build, where assertions are on as well as the precondition, bounds and
 # overflow checks that release builds keep. The regression and kill tests, which train for seconds in
-# release, would take many minutes here: they run in release only.
+# release, would take many minutes here, as would the benchmark tests: they run in release only.
 test-debug: dependencies
 	swift build --build-tests
-	swift test --skip-build --skip RegressionTests --skip RunSurvivalTests
+	swift test --skip-build --skip RegressionTests --skip RunSurvivalTests --skip BenchCommandTests
 
 fuzz: dependencies
 	$(FUZZ_BUILD)

@@ -2,6 +2,8 @@
 
 import Engine
 
+BLAS.shortenIdleSpin()  // first thing: OpenBLAS's idle threads otherwise take the cores the engine needs between GEMMs
+
 // d2l's LeNet, written with the Engine's layers, learns to tell two kinds of synthetic 28x28 images apart:
 // a bright square in the upper left or in the lower right.
 let model = Sequential(
