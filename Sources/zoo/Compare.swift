@@ -14,11 +14,15 @@ struct Compare: ParsableCommand {
     @Option(help: "Write the results page here (e.g. Results/README.md) instead of printing the table.")
     var output: String?
 
+    @Option(help: "With --output: the zoo bench --json report whose training throughput the comparison shows.")
+    var bench = "Results/bench/models.json"
+
     func run() throws {
         try reportingErrors {
             guard let output else { return print(try RunComparison.table(folder: runs)) }
             let folder = (output as NSString).deletingLastPathComponent
-            let text = try RunComparison.document(folder: runs, outputFolder: folder.isEmpty ? "." : folder)
+            let benchPath = FileManager.default.fileExists(atPath: bench) ? URL(fileURLWithPath: bench).standardizedFileURL.path : nil
+            let text = try RunComparison.document(folder: runs, outputFolder: folder.isEmpty ? "." : folder, benchPath: benchPath)
             try AtomicFile.write(Data(text.utf8), to: output)
             for plot in try RunComparison.writeMissingPlots(folder: runs) { print("wrote \(plot)") }
             print("wrote \(output)")

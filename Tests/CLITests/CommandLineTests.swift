@@ -148,7 +148,8 @@ import Testing
         #expect(plot.width == CurvePlot.width && plot.height == CurvePlot.height)
     }
 
-    /// `zoo compare` reads the records back into a Markdown table; a file that is not a record is named.
+    /// `zoo compare` reads the records back into Markdown tables (the comparison, and every run); a file that is
+    /// not a record is named.
     @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
     func compareTabulatesTheRecords() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-compare-\(UUID().uuidString)").path
@@ -159,8 +160,12 @@ import Testing
         let (record, _) = try TrainingRun.execute(try run.options())
         try #require(try ZooCommand.parseAsRoot(["compare", "--runs", folder + "/runs", "--output", folder + "/README.md"]) as? Compare).run()
         let page = try String(contentsOfFile: folder + "/README.md", encoding: .utf8)
-        let row = try #require(page.split(separator: "\n").first { $0.hasPrefix("| mlp |") })
+        // The comparison's row, then the run's own in the list of every run.
+        let rows = page.split(separator: "\n").filter { $0.hasPrefix("| mlp |") }
+        #expect(rows.count == 2)
+        let row = try #require(rows.last)
         let accuracy = String(format: "%.3f", try #require(record.final?.testAccuracy))
+        #expect(rows.first!.contains("| 1 | variant | 1 | \(accuracy) | 0.851 |"), "\(rows.first!)")
         #expect(row.contains("| 28x28 |") && row.contains("| 1,000 |") && row.contains("| \(accuracy) |"), "\(row)")
         #expect(row.contains("[mlp-1.json](runs/mlp-1.json)") && row.contains("SGD lr 0.1, batch 256, normal(0, 0.01)"))
         #expect(row.contains("| 0.851 |"))  // what d2l reports for its MLP

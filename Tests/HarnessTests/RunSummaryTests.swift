@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import Harness
+@testable import Zoo
+
+/// The results page's comparison: seeds folded into one row, rows marked by where they stand against the
+/// model's recipe today, the current default first.
+@Suite struct RunSummaryTests {
+    /// A minimal record of a LeNet run with `recipe`, `epochs` epochs ending at `accuracy`, made by `command`.
+    static func record(_ recipe: Recipe, epochs: Int, accuracy: Double, command: String, date: String) throws -> Data {
+        let recipeJSON = String(decoding: try JSONEncoder().encode(recipe), as: UTF8.self)
+        let epoch = #"{"epoch": 1, "trainLoss": 0.5, "trainAccuracy": 0.8, "testAccuracy": ACC, "trainExamplesPerSecond": 100, "evalExamplesPerSecond": 100, "wallSeconds": 1}"#
+        let history = Array(repeating: epoch.replacingOccurrences(of: "ACC", with: String(accuracy)), count: epochs).joined(separator: ", ")
+        return Data(#"""
+            {"model": "lenet", "dataset": "fashion-mnist", "parameters": 61706, "inputShape": [1, 28, 28], "seed": 0,
+             "trainExamples": 60000, "recipe": \#(recipeJSON), "totalWallSeconds": 10, "commandLine": "\#(command)",
+             "date": "\#(date)", "epochs": [\#(history)]}
+            """#.utf8)
+    }
+
+    @Test func seedsFoldAndRowsStandAgainstTodaysRecipe() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-summary-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let today = try #require(ModelRegistry.model(named: "lenet")).recipe
+        var earlier = today
+        earlier.learningRate = 0.3
+        let runs: [(String, Recipe, Int, Double, String, String)] = [
+            ("a", earlier, today.epochs, 0.70, "/x/zoo run lenet --record r.json", "2026-11-01T00:00:00Z"),
+            ("b", today, 1, 0.60, "zoo run lenet --epochs 1", "2026-11-02T00:00:00Z"),
+            ("c", today, today.epochs, 0.80, "zoo run lenet --dataset fashion-mnist", "2026-11-03T00:00:00Z"),
+            ("d", today, today.epochs, 0.82, "zoo run lenet --seed 1", "2026-11-04T00:00:00Z"),
+        ]
+        for (name, recipe, epochs, accuracy, command, date) in runs {
+            try Self.record(recipe, epochs: epochs, accuracy: accuracy, command: command, date: date)
+                .write(to: URL(fileURLWithPath: "\(folder)/\(name).json"))
+        }
+        let rows = try RunComparison.summary(folder: folder, bench: nil).split(separator: "\n").filter { $0.hasPrefix("| lenet ") }
+        #expect(rows.count == 3, "\(rows)")
+        guard rows.count == 3 else { return }
+        #expect(rows[0].contains("| default | 2 | 0.810 (0.800..0.820) |") && rows[0].contains("`zoo run lenet --dataset fashion-mnist`"), "\(rows[0])")
+        #expect(rows[1].contains("| earlier default | 1 | 0.700 |") && rows[1].contains("lr 0.3"), "\(rows[1])")
+        #expect(rows[2].contains("| 1 | variant | 1 | 0.600 |"), "\(rows[2])")
+    }
+}
