@@ -47,6 +47,10 @@ public enum RunComparison {
         var totalWallSeconds: Double
         var commandLine: String
         var date: String
+        /// The code that made the run (absent from the oldest records).
+        var gitCommit: String?
+        /// Held-out examples, where a run limited them (absent: all).
+        var testExamples: Int?
 
         /// "28x28", or the stored side, or "as stored".
         var inputDescription: String {
@@ -59,6 +63,14 @@ public enum RunComparison {
     public struct UnreadableRecord: Error, CustomStringConvertible {
         public let path: String, reason: String
         public var description: String { "\(path) is not a zoo run record (\(reason)); move it out of the folder or delete it." }
+    }
+
+    /// A benchmark report for the comparison that cannot be read.
+    public struct UnreadableBenchReport: Error, CustomStringConvertible {
+        public let path: String, reason: String
+        public var description: String {
+            "\(path) is not a report of `zoo bench --json` (\(reason)): write one with `zoo bench --json \(path)`, or pass --bench FILE."
+        }
     }
 
     /// There is no folder of records where `zoo compare` looked.
@@ -204,17 +216,17 @@ extension RunComparison {
         let runs = URL(fileURLWithPath: folder).standardizedFileURL.path
         let here = URL(fileURLWithPath: outputFolder).standardizedFileURL.path
         let prefix = runs.hasPrefix(here + "/") ? String(runs.dropFirst(here.count + 1)) + "/" : runs + "/"
-        let bench = try benchPath.map { path in
+        var benchNote = "no benchmark report"
+        var bench: Benchmark.Report?
+        if let benchPath {
             do {
-                return try JSONDecoder().decode(Benchmark.Report.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+                bench = try JSONDecoder().decode(Benchmark.Report.self, from: Data(contentsOf: URL(fileURLWithPath: benchPath)))
             } catch {
-                throw UnreadableRecord(path: path, reason: "not a zoo bench --json report: \(describe(error))")
+                throw UnreadableBenchReport(path: benchPath, reason: describe(error))
             }
+            let shown = benchPath.hasPrefix(here + "/") ? String(benchPath.dropFirst(here.count + 1)) : benchPath
+            benchNote = "`\(shown)`\n(\(bench!.machine.cpu), \(bench!.machine.cores) cores; made by `\(bench!.commandLine)`)"
         }
-        let benchNote = benchPath.map { path in
-            let shown = path.hasPrefix(here + "/") ? String(path.dropFirst(here.count + 1)) : path
-            return "`\(shown)` (`\(bench!.commandLine)`, \(bench!.machine.cpu), \(bench!.machine.cores) cores)"
-        } ?? "no benchmark report"
         return """
             # Results
 
@@ -230,10 +242,11 @@ extension RunComparison {
             reruns differ by 0.03-0.13). Held-out perplexity is over d2l v1.0's 5,000 held-out windows of The Time
             Machine, each from a zero state, beside the figure d2l v1.0 reports for the same recipe. BLEU is corpus
             BLEU-4 (0-100, sacrebleu's definition) of the held-out English-French pairs (every 20th) against their
-            full references. Training throughput is from \(benchNote): every model at its default size measured
-            side by side in one sitting (images per second at batch 256, or the translators' tokens per second
-            at their default size), blank where the row's input differs; the language models' rows have none, as
-            `zoo bench` measures them at hidden 256, not d2l's 32 (see `bench/`).
+            full references. "at" names the code an earlier default ran, as its command today runs today's recipe.
+            Training throughput is that of today's default of each model at the row's input, from \(benchNote):
+            every model measured side by side in one sitting (images per second at batch 256, or the translators'
+            tokens per second at their default size); the language models' rows have none, as `zoo bench`
+            measures them at hidden 256, not d2l's 32 (see `bench/`).
 
             \(try summary(folder: folder, bench: bench))
 

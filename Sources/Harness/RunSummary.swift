@@ -1,30 +1,24 @@
 import Foundation
 import Zoo
 
-/// The comparison at the top of the results page: one row per model, input, recipe and length of training,
-/// the runs of several seeds folded into their mean and range, each row marked as the model's current default,
-/// an earlier default (a run with no recipe flags whose recipe has since changed) or a variant; training
-/// throughput from a `zoo bench` report, measured side by side, rather than from runs that shared the machine.
+/// The comparison at the top of the results page: one row per experiment (model, dataset, input, recipe,
+/// length of training and the command's flags but the seed), the runs of several seeds folded into their
+/// mean and range, each row marked as the model's current default, an earlier default (a run with no flags
+/// whose recipe has since changed) or a variant; training throughput from a `zoo bench` report, measured
+/// side by side, rather than from runs that shared the machine.
 extension RunComparison {
-    /// Runs that share a row.
+    /// Where a row stands against the model's recipe today.
+    enum Standing: Int, Comparable {
+        case currentDefault, earlierDefault, variant
+        static func < (a: Standing, b: Standing) -> Bool { a.rawValue < b.rawValue }
+        var label: String { ["default", "earlier default", "variant"][rawValue] }
+    }
+
+    /// Runs that share a row: the same experiment but for the seed, by date.
     struct RunGroup {
         var runs: [(file: String, entry: Entry)]
+        var standing: Standing
         var first: Entry { runs[0].entry }
-
-        /// Where the row stands against the model's recipe today.
-        enum Standing: Int, Comparable {
-            case currentDefault, earlierDefault, variant
-            static func < (a: Standing, b: Standing) -> Bool { a.rawValue < b.rawValue }
-            var label: String { ["default", "earlier default", "variant"][rawValue] }
-        }
-
-        var standing: Standing {
-            guard runs.allSatisfy({ RunComparison.usesNoRecipeFlags($0.entry.commandLine) }) else { return .variant }
-            guard let model = ModelRegistry.model(named: first.model), let today = RunComparison.summary(of: model.recipe) else {
-                return .earlierDefault
-            }
-            return first.recipe.summary == today && first.epochs.count == model.recipe.epochs ? .currentDefault : .earlierDefault
-        }
     }
 
     /// The recipe's summary as a record states it ("SGD lr 0.05, cosine, batch 256, xavier-uniform").
@@ -33,22 +27,43 @@ extension RunComparison {
         return (try? JSONDecoder().decode(Entry.RecordedRecipe.self, from: data))?.summary
     }
 
-    /// Whether `commandLine` ran the model's default recipe of its day: no flags but the dataset, the seed
-    /// and those that only name files.
-    static func usesNoRecipeFlags(_ commandLine: String) -> Bool {
-        let words = CommandLineWords.removing(["--dataset", "--seed"], from: reproducingCommand(commandLine))
-        return words.count <= 3  // zoo run MODEL
+    /// The run's command without what does not change the experiment: the seed, the files it wrote, and
+    /// `--dataset` when it names the model's default dataset ("zoo run lenet" for the runs of every seed).
+    static func experimentCommand(_ run: Entry) -> String {
+        var ignored: Set<Substring> = ["--seed"]
+        if let model = ModelRegistry.model(named: run.model), run.dataset == DatasetName.default(for: model).rawValue {
+            ignored.insert("--dataset")
+        }
+        return (["zoo"] + CommandLineWords.removing(ignored, from: reproducingCommand(run.commandLine)).dropFirst()).joined(separator: " ")
+    }
+
+    /// Where `run` (and the runs of its row) stands: the current default if it ran with no flags the
+    /// recipe, epochs, input and (for language models) size the model has today; an earlier default if it
+    /// ran with no flags otherwise; a variant if flags changed it.
+    static func standing(of run: Entry) -> Standing {
+        guard experimentCommand(run).split(separator: " ").count <= 3,  // zoo run MODEL: no flag (--test-limit is one)
+              let model = ModelRegistry.model(named: run.model) else { return .variant }
+        var today = run.recipe.summary == summary(of: model.recipe) && run.epochs.count == model.recipe.epochs
+        switch model {
+        case let .classifier(entry): today = today && run.inputDescription == "\(entry.trainingSize)x\(entry.trainingSize)"
+        case let .languageModel(entry): today = today && run.parameters == entry.parameterCount(vocabularySize: 28)
+        case .translator, .regression: break
+        }
+        return today ? .currentDefault : .earlierDefault
     }
 
     /// `runs` in rows: by model in the registry's order; within a model, the current default first, then
     /// earlier defaults, then variants, each by its first run's date.
     static func groups(_ runs: [(file: String, entry: Entry)]) -> [RunGroup] {
         var groups: [String: RunGroup] = [:], keys: [String] = []
-        for run in runs {
+        for run in runs.sorted(by: { $0.entry.date < $1.entry.date }) {
             let e = run.entry
             let key = [e.model, e.dataset, e.inputDescription, e.recipe.summary, String(e.epochs.count), String(e.trainExamples),
-                       String(e.parameters)].joined(separator: "|")
-            if groups[key] == nil { keys.append(key); groups[key] = RunGroup(runs: []) }
+                       String(e.testExamples ?? 0), String(e.parameters), experimentCommand(e)].joined(separator: "|")
+            if groups[key] == nil {
+                keys.append(key)
+                groups[key] = RunGroup(runs: [], standing: standing(of: e))
+            }
             groups[key]!.runs.append(run)
         }
         let order = Dictionary(uniqueKeysWithValues: ModelRegistry.names.enumerated().map { ($1, $0) })
@@ -57,14 +72,15 @@ extension RunComparison {
         }
     }
 
-    /// "0.905" for one value, "0.905 (0.898..0.912)" for several.
+    /// "0.905" for one value (or several equal at these digits), "0.905 (0.898..0.912)" for several.
     static func meanAndRange(_ values: [Double], digits: Int) -> String {
         guard let low = values.min(), let high = values.max() else { return "" }
         let mean = fixed(values.reduce(0, +) / Double(values.count), digits)
-        return values.count == 1 ? mean : "\(mean) (\(fixed(low, digits))..\(fixed(high, digits)))"
+        let (lowText, highText) = (fixed(low, digits), fixed(high, digits))
+        return lowText == highText ? mean : "\(mean) (\(lowText)..\(highText))"
     }
 
-    /// One task's comparison table. `bench` gives training throughput per model at its default input.
+    /// One task's comparison table. `bench` gives the training throughput of today's default of each model.
     static func summaryTable(_ kind: TaskKind, _ runs: [(file: String, entry: Entry)], bench: Benchmark.Report?) -> TextTable {
         let (metric, reference): (String, String) = switch kind {
         case .classification: ("test acc", "d2l test acc")
@@ -73,13 +89,22 @@ extension RunComparison {
         case .regression: ("held-out mse", "")
         }
         let images = kind == .classification
+        // The bench measures images at each model's training size and translators at their default size;
+        // language models at its own size (hidden 256), not d2l's, so their rows get no figure.
+        let benchColumn: String? = switch kind {
+        case .classification: "bench train ex/s"
+        case .translation: "bench train tok/s"
+        case .languageModel, .regression: nil
+        }
         var header = ["model", "params"] + (images ? ["input"] : []) + ["recipe", "epochs", "standing", "runs", metric]
         if !reference.isEmpty { header.append(reference) }
-        var table = TextTable(header: header + (kind == .languageModel ? [] : ["bench train /s"]) + ["command"])
+        var table = TextTable(header: header + (benchColumn.map { [$0] } ?? []) + ["command"])
         for group in groups(runs) {
             let e = group.first
             let finals = group.runs.compactMap { $0.entry.final ?? $0.entry.epochs.last }
-            var values: [String] = [e.model, e.parameters.formatted()] + (images ? [e.inputDescription] : [])
+            let onDefaultData = ModelRegistry.model(named: e.model).map { e.dataset == DatasetName.default(for: $0).rawValue } ?? false
+            var values: [String] = [onDefaultData ? e.model : "\(e.model) on \(e.dataset)", e.parameters.formatted()]
+                + (images ? [e.inputDescription] : [])
                 + [e.recipe.summary, String(e.epochs.count), group.standing.label, String(group.runs.count)]
             switch kind {
             case .classification:
@@ -93,11 +118,15 @@ extension RunComparison {
             case .regression:
                 values += [meanAndRange(finals.compactMap { $0.heldOut["testLoss"] }, digits: 6)]
             }
-            // The bench measures images at the row's size, translators at their default size; language models at
-            // its own size (hidden 256), not d2l's, so they get no figure here.
-            let measured = bench?.models.first { $0.model == e.model && (!images || "\($0.inputSize)x\($0.inputSize)" == e.inputDescription) }
-            if kind != .languageModel { values.append(group.standing == .variant && !images ? "" : measured.map { whole($0.trainExamplesPerSecond) } ?? "") }
-            values.append("`" + reproducingCommand(e.commandLine) + "`")
+            if benchColumn != nil {
+                // Only rows that run today's model at its default size and data: an earlier default ran older code.
+                let comparable = onDefaultData && group.standing != .earlierDefault && (images || group.standing == .currentDefault)
+                let measured = bench?.models.first { $0.model == e.model && (!images || "\($0.inputSize)x\($0.inputSize)" == e.inputDescription) }
+                values.append(comparable ? measured.map { whole($0.trainExamplesPerSecond) } ?? "" : "")
+            }
+            let command = "`" + reproducingCommand(e.commandLine) + "`"
+            let commit = e.gitCommit.map { " (at \(String($0.prefix(7))))" } ?? " (an earlier commit)"
+            values.append(group.standing == .earlierDefault ? command + commit : command)
             table.add(values)
         }
         return table
@@ -110,7 +139,7 @@ extension RunComparison {
         for kind in [TaskKind.classification, .languageModel, .translation, .regression] {
             let ofKind = runs.filter { ($0.entry.task ?? .classification) == kind }
             guard !ofKind.isEmpty else { continue }
-            sections.append("### \(kind.title)\n\n" + summaryTable(kind, ofKind, bench: bench).markdown)
+            sections.append("### \(kind.title): comparison\n\n" + summaryTable(kind, ofKind, bench: bench).markdown)
         }
         return sections.joined(separator: "\n\n")
     }

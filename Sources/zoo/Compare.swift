@@ -14,14 +14,16 @@ struct Compare: ParsableCommand {
     @Option(help: "Write the results page here (e.g. Results/README.md) instead of printing the table.")
     var output: String?
 
-    @Option(help: "With --output: the zoo bench --json report whose training throughput the comparison shows.")
-    var bench = "Results/bench/models.json"
+    @Option(help: "With --output: the zoo bench --json report whose training throughput the comparison shows (default: Results/bench/models.json if it exists).")
+    var bench: String?
 
     func run() throws {
         try reportingErrors {
             guard let output else { return print(try RunComparison.table(folder: runs)) }
             let folder = (output as NSString).deletingLastPathComponent
-            let benchPath = FileManager.default.fileExists(atPath: bench) ? URL(fileURLWithPath: bench).standardizedFileURL.path : nil
+            let defaultBench = "Results/bench/models.json"
+            let chosen = bench ?? (FileManager.default.fileExists(atPath: defaultBench) ? defaultBench : nil)
+            let benchPath = chosen.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             let text = try RunComparison.document(folder: runs, outputFolder: folder.isEmpty ? "." : folder, benchPath: benchPath)
             try AtomicFile.write(Data(text.utf8), to: output)
             for plot in try RunComparison.writeMissingPlots(folder: runs) { print("wrote \(plot)") }

@@ -30,16 +30,19 @@ import Testing
             ("b", today, 1, 0.60, "zoo run lenet --epochs 1", "2026-11-02T00:00:00Z"),
             ("c", today, today.epochs, 0.80, "zoo run lenet --dataset fashion-mnist", "2026-11-03T00:00:00Z"),
             ("d", today, today.epochs, 0.82, "zoo run lenet --seed 1", "2026-11-04T00:00:00Z"),
+            // The default's recipe, but asked for by a flag: its own row, leaving the default row as it is.
+            ("e", today, today.epochs, 0.90, "zoo run lenet --epochs \(today.epochs) --seed 5", "2026-11-05T00:00:00Z"),
         ]
         for (name, recipe, epochs, accuracy, command, date) in runs {
             try Self.record(recipe, epochs: epochs, accuracy: accuracy, command: command, date: date)
                 .write(to: URL(fileURLWithPath: "\(folder)/\(name).json"))
         }
         let rows = try RunComparison.summary(folder: folder, bench: nil).split(separator: "\n").filter { $0.hasPrefix("| lenet ") }
-        #expect(rows.count == 3, "\(rows)")
-        guard rows.count == 3 else { return }
+        #expect(rows.count == 4, "\(rows)")
+        guard rows.count == 4 else { return }
         #expect(rows[0].contains("| default | 2 | 0.810 (0.800..0.820) |") && rows[0].contains("`zoo run lenet --dataset fashion-mnist`"), "\(rows[0])")
-        #expect(rows[1].contains("| earlier default | 1 | 0.700 |") && rows[1].contains("lr 0.3"), "\(rows[1])")
+        #expect(rows[1].contains("| earlier default | 1 | 0.700 |") && rows[1].contains("lr 0.3") && rows[1].contains("(an earlier commit)"), "\(rows[1])")
         #expect(rows[2].contains("| 1 | variant | 1 | 0.600 |"), "\(rows[2])")
+        #expect(rows[3].contains("| variant | 1 | 0.900 |") && rows[3].contains("--epochs"), "\(rows[3])")
     }
 }
