@@ -219,6 +219,9 @@ extension RunComparison {
         var benchNote = "no benchmark report"
         var bench: Benchmark.Report?
         if let benchPath {
+            guard FileManager.default.fileExists(atPath: benchPath) else {
+                throw UnreadableBenchReport(path: benchPath, reason: "there is no such file")
+            }
             do {
                 bench = try JSONDecoder().decode(Benchmark.Report.self, from: Data(contentsOf: URL(fileURLWithPath: benchPath)))
             } catch {

@@ -45,4 +45,18 @@ import Testing
         #expect(rows[2].contains("| 1 | variant | 1 | 0.600 |"), "\(rows[2])")
         #expect(rows[3].contains("| variant | 1 | 0.900 |") && rows[3].contains("--epochs"), "\(rows[3])")
     }
+
+    /// A benchmark report asked for and missing, or not a report, is an error that names it.
+    @Test func anUnreadableBenchReportIsNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-summary-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/runs", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect { try RunComparison.document(folder: folder + "/runs", outputFolder: folder, benchPath: folder + "/none.json") } throws: {
+            "\($0)".contains("none.json") && "\($0)".contains("no such file")
+        }
+        try Data("{\"x\": 1}".utf8).write(to: URL(fileURLWithPath: folder + "/bad.json"))
+        #expect { try RunComparison.document(folder: folder + "/runs", outputFolder: folder, benchPath: folder + "/bad.json") } throws: {
+            "\($0)".contains("bad.json") && "\($0)".contains("sgemmSize")
+        }
+    }
 }
