@@ -5,17 +5,11 @@ import Testing
 /// `zoo bench` end to end: its report, the memory figures it measures, and OpenBLAS's idle spin.
 @Suite(.enabled(if: zooBinary != nil && ResidentMemory.resetPeak(), "needs the zoo binary beside the tests and Linux's peak-memory reset"))
 struct BenchCommandTests {
-    func temporaryFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return folder
-    }
-
     /// A model's peak memory over its timed training steps is that of its first three steps: a step that
     /// kept anything (a tensor, a graph, a buffer) would grow it over the hundreds of steps timed. Both
     /// figures hold at least the weights, and training at least what inference takes.
     @Test func trainingStepsDoNotGrowThePeakMemory() throws {
-        let folder = try temporaryFolder()
+        let folder = try makeTemporaryFolder("zoo-bench")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let models = (fashionMNISTInstalled ? ["mlp", "lenet-bn"] : []) + ["gru"]
         let (status, process) = try ZooProcess.run(["bench"] + models + ["--hidden", "128", "--samples", "1", "--sgemm-size", "128",
@@ -37,7 +31,7 @@ struct BenchCommandTests {
     /// (clamped to OpenBLAS's 4-30).
     @Test(arguments: [(nil, "4"), ("10", "10"), ("1", "4")] as [(String?, String)])
     func openBLASTakesTheSpinInForce(chosen: String?, expected: String) throws {
-        let folder = try temporaryFolder()
+        let folder = try makeTemporaryFolder("zoo-bench")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_THREAD_TIMEOUT"] = chosen

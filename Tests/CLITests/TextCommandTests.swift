@@ -47,16 +47,10 @@ import Testing
 /// bleu. Release builds only (see the Makefile's test-debug).
 @Suite struct TextRunRegressionTests {
 
-    func temporaryFolder() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zoo-text-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return folder
-    }
-
     /// run -> saved weights -> eval (the same perplexity, in a record) -> generate (prefix continued), and a
     /// run stopped after its first epoch resumes to the same result as a straight one.
     @Test func aLanguageModelRunsEvaluatesGeneratesAndResumes() throws {
-        let folder = try temporaryFolder()
+        let folder = try makeTemporaryFolder("zoo-text")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let flags = ["--hidden", "16", "--limit", "2048", "--test-limit", "256", "--batch-size", "256"] + TextCommandTests.dataDir()
         func run(_ extra: [String]) throws -> RunRecord {
@@ -87,7 +81,7 @@ import Testing
     /// run -> saved weights -> translate (preprocessed like the pairs, greedy and beam) and zoo bleu.
     @Test func aTranslatorRunsAndTranslates() throws {
         guard zooBinary != nil else { return }
-        let folder = try temporaryFolder()
+        let folder = try makeTemporaryFolder("zoo-text")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = try ZooProcess(["run", "seq2seq", "--limit", "256", "--test-limit", "16", "--epochs", "1", "--batch-size", "64",
                                  ] + TextCommandTests.dataDir("/fra-eng") + ["--record", folder + "/r.json", "--save", folder + "/w.safetensors"],

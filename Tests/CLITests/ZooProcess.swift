@@ -5,6 +5,13 @@ let zooBinary: String? = [CommandLine.arguments[0], Bundle.main.bundlePath, Bund
     .map { URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("zoo").path }
     .first { FileManager.default.isExecutableFile(atPath: $0) }
 
+/// A new, empty folder under the system's temporary folder, its name starting with `prefix`.
+func makeTemporaryFolder(_ prefix: String) throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return folder
+}
+
 /// A `zoo` process started with `arguments` (and `environment`, else this process's), its output collected in
 /// files of `folder`.
 final class ZooProcess {
