@@ -52,6 +52,11 @@ public enum RunComparison {
         /// Held-out examples, where a run limited them (absent: all).
         var testExamples: Int?
 
+        /// Whether the run trained on its model's default dataset (not an image folder or another corpus).
+        var isOnDefaultData: Bool {
+            ModelRegistry.model(named: model).map { dataset == DatasetName.default(for: $0).rawValue } ?? false
+        }
+
         /// "28x28", or the stored side, or "as stored".
         var inputDescription: String {
             let side = recipe.resize ?? DatasetName(rawValue: dataset)?.storedSide
@@ -209,26 +214,35 @@ extension RunComparison {
         }
     }
 
+    /// The `zoo bench --json` report at `path`.
+    static func benchReport(at path: String) throws -> Benchmark.Report {
+        guard FileManager.default.fileExists(atPath: path) else { throw UnreadableBenchReport(path: path, reason: "there is no such file") }
+        guard !FileManager.default.isFolder(path), let data = FileManager.default.contents(atPath: path) else {
+            throw UnreadableBenchReport(path: path, reason: "it cannot be read")
+        }
+        do {
+            return try JSONDecoder().decode(Benchmark.Report.self, from: data)
+        } catch {
+            throw UnreadableBenchReport(path: path, reason: describe(error))
+        }
+    }
+
     /// Results/README.md: the comparison of `folder`'s records (throughput from the `zoo bench` report at
     /// `benchPath`, if there is one), then every run, under a note on where they come from, with links
     /// relative to `outputFolder`.
     public static func document(folder: String, outputFolder: String, benchPath: String? = nil) throws -> String {
-        let runs = URL(fileURLWithPath: folder).standardizedFileURL.path
         let here = URL(fileURLWithPath: outputFolder).standardizedFileURL.path
-        let prefix = runs.hasPrefix(here + "/") ? String(runs.dropFirst(here.count + 1)) + "/" : runs + "/"
-        var benchNote = "no benchmark report"
-        var bench: Benchmark.Report?
+        /// `path` relative to the page's folder where it lies inside it, else whole.
+        func shown(_ path: String) -> String {
+            let whole = URL(fileURLWithPath: path).standardizedFileURL.path
+            return whole.hasPrefix(here + "/") ? String(whole.dropFirst(here.count + 1)) : whole
+        }
+        let prefix = shown(folder) + "/"
+        var bench: Benchmark.Report?, benchNote = "no benchmark report"
         if let benchPath {
-            guard FileManager.default.fileExists(atPath: benchPath) else {
-                throw UnreadableBenchReport(path: benchPath, reason: "there is no such file")
-            }
-            do {
-                bench = try JSONDecoder().decode(Benchmark.Report.self, from: Data(contentsOf: URL(fileURLWithPath: benchPath)))
-            } catch {
-                throw UnreadableBenchReport(path: benchPath, reason: describe(error))
-            }
-            let shown = benchPath.hasPrefix(here + "/") ? String(benchPath.dropFirst(here.count + 1)) : benchPath
-            benchNote = "`\(shown)`\n(\(bench!.machine.cpu), \(bench!.machine.cores) cores; made by `\(bench!.commandLine)`)"
+            let report = try benchReport(at: benchPath)
+            bench = report
+            benchNote = "`\(shown(benchPath))`\n(\(report.machine.cpu), \(report.machine.cores) cores; made by `\(report.commandLine)`)"
         }
         return """
             # Results
@@ -237,7 +251,8 @@ extension RunComparison {
 
             ## Comparison
 
-            One row per model, input, recipe and length of training. Several runs of a row (seeds) are folded
+            One row per experiment: model, data, input, recipe, length of training and the command's flags but the
+            seed. Several runs of a row (seeds) are folded
             into their mean and, in brackets, their range. "default" rows ran the model's recipe of today with no
             flags; "earlier default" rows ran the default of their day, since changed; "variant" rows changed it by
             flags (fewer epochs, another size). Test accuracy is on the full 10,000-image Fashion-MNIST test set,

@@ -30,10 +30,7 @@ extension RunComparison {
     /// The run's command without what does not change the experiment: the seed, the files it wrote, and
     /// `--dataset` when it names the model's default dataset ("zoo run lenet" for the runs of every seed).
     static func experimentCommand(_ run: Entry) -> String {
-        var ignored: Set<Substring> = ["--seed"]
-        if let model = ModelRegistry.model(named: run.model), run.dataset == DatasetName.default(for: model).rawValue {
-            ignored.insert("--dataset")
-        }
+        let ignored: Set<Substring> = run.isOnDefaultData ? ["--seed", "--dataset"] : ["--seed"]
         return (["zoo"] + CommandLineWords.removing(ignored, from: reproducingCommand(run.commandLine)).dropFirst()).joined(separator: " ")
     }
 
@@ -102,7 +99,7 @@ extension RunComparison {
         for group in groups(runs) {
             let e = group.first
             let finals = group.runs.compactMap { $0.entry.final ?? $0.entry.epochs.last }
-            let onDefaultData = ModelRegistry.model(named: e.model).map { e.dataset == DatasetName.default(for: $0).rawValue } ?? false
+            let onDefaultData = e.isOnDefaultData
             var values: [String] = [onDefaultData ? e.model : "\(e.model) on \(e.dataset)", e.parameters.formatted()]
                 + (images ? [e.inputDescription] : [])
                 + [e.recipe.summary, String(e.epochs.count), group.standing.label, String(group.runs.count)]

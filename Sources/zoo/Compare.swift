@@ -22,8 +22,7 @@ struct Compare: ParsableCommand {
             guard let output else { return print(try RunComparison.table(folder: runs)) }
             let folder = (output as NSString).deletingLastPathComponent
             let defaultBench = "Results/bench/models.json"
-            let chosen = bench ?? (FileManager.default.fileExists(atPath: defaultBench) ? defaultBench : nil)
-            let benchPath = chosen.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            let benchPath = bench ?? (FileManager.default.fileExists(atPath: defaultBench) ? defaultBench : nil)
             let text = try RunComparison.document(folder: runs, outputFolder: folder.isEmpty ? "." : folder, benchPath: benchPath)
             try AtomicFile.write(Data(text.utf8), to: output)
             for plot in try RunComparison.writeMissingPlots(folder: runs) { print("wrote \(plot)") }

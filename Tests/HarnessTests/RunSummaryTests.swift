@@ -54,6 +54,9 @@ import Testing
         #expect { try RunComparison.document(folder: folder + "/runs", outputFolder: folder, benchPath: folder + "/none.json") } throws: {
             "\($0)".contains("none.json") && "\($0)".contains("no such file")
         }
+        #expect { try RunComparison.document(folder: folder + "/runs", outputFolder: folder, benchPath: folder + "/runs") } throws: {
+            "\($0)".contains("cannot be read")
+        }
         try Data("{\"x\": 1}".utf8).write(to: URL(fileURLWithPath: folder + "/bad.json"))
         #expect { try RunComparison.document(folder: folder + "/runs", outputFolder: folder, benchPath: folder + "/bad.json") } throws: {
             "\($0)".contains("bad.json") && "\($0)".contains("sgemmSize")
