@@ -13,13 +13,14 @@ final class PackedMatrix {
     let panels: Int
     /// The panels, as `zoo_packed_multiply` reads them.
     let storage: UnsafeMutablePointer<Float>
+    private let capacity: Int
 
     /// Packs `source`, read as B [k x n] (row-major), or, with `transposed`, as B = S^T for S [n x k].
     init(_ source: UnsafePointer<Float>, k: Int, n: Int, transposed: Bool) {
         self.k = k
         self.n = n
         panels = (n + 15) / 16
-        storage = BufferPool.shared.allocate(panels * k * 16)
+        (storage, capacity) = BufferPool.shared.allocate(panels * k * 16)
         parallelChunks(panels, costPerItem: k * 16) { panels in
             for p in panels {
                 let panel = self.storage + p * k * 16
@@ -33,7 +34,7 @@ final class PackedMatrix {
         }
     }
 
-    deinit { BufferPool.shared.release(storage, count: panels * k * 16) }
+    deinit { BufferPool.shared.release(storage, capacity: capacity) }
 
     /// C [m x n] = A [m x k] B, or C += A B when `accumulating`, on the calling thread (A and C
     /// row-major), by the kernels for this CPU's vectors (`zoo_packed_multiply`). Callers split rows across

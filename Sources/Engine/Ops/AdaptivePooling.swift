@@ -20,8 +20,8 @@ public func adaptiveAvgPool2d(_ x: Tensor, outputSize: (height: Int, width: Int)
             }
         }
     }
-    return result.recording([x]) { g, _ in
-        let dx = Tensor.zeros(x.shape)
+    return result.recording([x]) { [shape = x.shape] g in
+        let dx = Tensor.zeros(shape)
         let gd = g.data, d = dx.data
         parallelChunks(planes, costPerItem: area) { range in
             for plane in range {

@@ -15,33 +15,38 @@ extension Tensor {
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        broadcasting(a, b, AddKernel.self).recording([a, b]) { g, _ in
-            [a.requiresGrad ? g.summed(toShape: a.shape) : nil, b.requiresGrad ? g.summed(toShape: b.shape) : nil]
+        let (shapeA, shapeB) = (a.requiresGrad ? a.shape : nil, b.requiresGrad ? b.shape : nil)
+        return broadcasting(a, b, AddKernel.self).recording([a, b]) { g in
+            [shapeA.map { g.summed(toShape: $0) }, shapeB.map { g.summed(toShape: $0) }]
         }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        broadcasting(a, b, SubtractKernel.self).recording([a, b]) { g, _ in
-            [a.requiresGrad ? g.summed(toShape: a.shape) : nil, b.requiresGrad ? (-g).summed(toShape: b.shape) : nil]
+        let (shapeA, shapeB) = (a.requiresGrad ? a.shape : nil, b.requiresGrad ? b.shape : nil)
+        return broadcasting(a, b, SubtractKernel.self).recording([a, b]) { g in
+            [shapeA.map { g.summed(toShape: $0) }, shapeB.map { (-g).summed(toShape: $0) }]
         }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        broadcasting(a, b, MultiplyKernel.self).recording([a, b]) { g, _ in
-            [a.requiresGrad ? (g * b).summed(toShape: a.shape) : nil,
-             b.requiresGrad ? (g * a).summed(toShape: b.shape) : nil]
+        // Each factor is kept only if the other one's gradient needs it.
+        let (keptB, keptA) = (a.requiresGrad ? b : nil, b.requiresGrad ? a : nil)
+        let (shapeA, shapeB) = (a.shape, b.shape)
+        return broadcasting(a, b, MultiplyKernel.self).recording([a, b]) { g in
+            [keptB.map { (g * $0).summed(toShape: shapeA) }, keptA.map { (g * $0).summed(toShape: shapeB) }]
         }
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
-        broadcasting(a, b, DivideKernel.self).recording([a, b]) { g, y in
-            [a.requiresGrad ? (g / b).summed(toShape: a.shape) : nil,
+        let shapeA = a.requiresGrad ? a.shape : nil
+        return broadcasting(a, b, DivideKernel.self).recordingWithOutput([a, b]) { g, y in
+            [shapeA.map { (g / b).summed(toShape: $0) },
              b.requiresGrad ? (-(g * y) / b).summed(toShape: b.shape) : nil]
         }
     }
 
     public static prefix func - (a: Tensor) -> Tensor {
-        a.mapped(NegateKernel.self).recording([a]) { g, _ in [-g] }
+        a.mapped(NegateKernel.self).recording([a]) { g in [-g] }
     }
 
     public static func + (a: Tensor, b: Float) -> Tensor { a + Tensor(b) }

@@ -17,9 +17,9 @@ public func maskedSoftmax(_ x: Tensor, validLengths: [Int]) -> Tensor {
         let logTotal = logSumExp(row, valid)
         for c in 0..<valid { out[c] = Foundation.exp(row[c] - logTotal) }
     }
-    return result.recording([x]) { g, y in
+    return result.recordingWithOutput([x]) { [shape = x.shape] g, y in
         // dx = y * (g - sum(g * y)) along each row; masked positions have y = 0.
-        let dx = Tensor(uninitialized: x.shape)
+        let dx = Tensor(uninitialized: shape)
         for r in 0..<rows {
             let grow = g.data + r * length, yrow = y.data + r * length, out = dx.data + r * length
             var dot: Float = 0
@@ -40,7 +40,7 @@ public func weightedSum(_ weights: Tensor, _ values: Tensor) -> Tensor {
     for b in 0..<batch {
         gemm(m: 1, n: features, k: length, weights.data + b * length, values.data + b * length * features, result.data + b * features)
     }
-    return result.recording([weights, values]) { g, _ in
+    return result.recording([weights, values]) { g in
         var grads: [Tensor?] = [nil, nil]
         if weights.requiresGrad {  // dW[b] = V[b] g[b]
             let dw = Tensor(uninitialized: weights.shape)
@@ -74,6 +74,6 @@ extension Tensor {
             }
             return target
         }
-        return swap(self, a, b).recording([self]) { g, _ in [swap(g, b, a)] }
+        return swap(self, a, b).recording([self]) { g in [swap(g, b, a)] }
     }
 }

@@ -52,7 +52,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
     }
 
     let inputs = [x] + [weight, bias].compactMap { $0 }
-    return result.recording(inputs) { gradient, _ in
+    return result.recording(inputs) { gradient in
         let g = gradient.data
         // Per channel: sum(dy) and sum(dy * xhat).
         let sumGradient = Tensor(uninitialized: [channels]), sumGradientXhat = Tensor(uninitialized: [channels])

@@ -21,11 +21,12 @@ public func concatenate(_ tensors: [Tensor], axis: Int = 1) -> Tensor {
         for o in 0..<outer { (result.data + o * total + offset).update(from: t.data + o * block, count: block) }
         offset += block
     }
-    return result.recording(tensors) { g, _ in
+    let needsGradient = tensors.map(\.requiresGrad)
+    return result.recording(tensors) { g in
         var start = 0
-        return zip(tensors, lengths).map { t, length in
+        return zip(needsGradient, lengths).map { needed, length in
             defer { start += length }
-            return t.requiresGrad ? g.slice(axis: axis, from: start, count: length) : nil
+            return needed ? g.slice(axis: axis, from: start, count: length) : nil
         }
     }
 }
@@ -43,7 +44,7 @@ extension Tensor {
         for o in 0..<outer {
             (result.data + o * length * inner).update(from: data + (o * full + start) * inner, count: length * inner)
         }
-        return result.recording([self]) { [shape] g, _ in
+        return result.recording([self]) { [shape] g in
             let dx = Tensor.zeros(shape)
             for o in 0..<outer {
                 (dx.data + (o * full + start) * inner).update(from: g.data + o * length * inner, count: length * inner)

@@ -43,7 +43,7 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     let keptColumns = groups.count == 1 ? columns : nil
-    return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient, _ in
+    return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
         let dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
@@ -77,7 +77,7 @@ private func directConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvG
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
     DirectConvolution.forward(x.data, weight.data, bias?.data, g, outChannels: outChannels, into: result.data)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return result.recording(inputs) { gradient, _ in
+    return result.recording(inputs) { gradient in
         let dw = Tensor(uninitialized: weight.shape), db = bias.map { Tensor(uninitialized: $0.shape) }
         DirectConvolution.parameterGradients(x.data, gradient.data, g, outChannels: outChannels,
                                              weight: dw.data, bias: db?.data)

@@ -10,5 +10,5 @@ public func dropout(_ x: Tensor, probability p: Float, using generator: inout Ra
 
 /// x * mask, with the gradient masked the same way (dropout with a given mask).
 public func dropout(_ x: Tensor, mask: Tensor) -> Tensor {
-    x.zipped(mask, MultiplyKernel.self).recording([x]) { g, _ in [g.zipped(mask, MultiplyKernel.self)] }
+    x.zipped(mask, MultiplyKernel.self).recording([x]) { g in [g.zipped(mask, MultiplyKernel.self)] }
 }

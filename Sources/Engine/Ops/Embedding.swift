@@ -12,7 +12,7 @@ public func embedding(_ table: Tensor, indices: [Int32], shape: [Int]) -> Tensor
     for (row, index) in indices.enumerated() {
         (result.data + row * features).update(from: table.data + Int(index) * features, count: features)
     }
-    return result.recording([table]) { [shape = table.shape] g, _ in
+    return result.recording([table]) { [shape = table.shape] g in
         let dTable = Tensor.zeros(shape)
         for (row, index) in indices.enumerated() {
             addElements(g.data + row * features, into: dTable.data + Int(index) * features, count: features)

@@ -11,9 +11,9 @@ public func logSoftmax(_ x: Tensor) -> Tensor {
         let logTotal = logSumExp(row, classes)
         for c in 0..<classes { out[c] = row[c] - logTotal }
     }
-    return result.recording([x]) { g, y in
+    return result.recordingWithOutput([x]) { [shape = x.shape] g, y in
         // dx = g - softmax * sum(g)
-        let dx = Tensor(uninitialized: x.shape)
+        let dx = Tensor(uninitialized: shape)
         for r in 0..<rows {
             let grow = g.data + r * classes, yrow = y.data + r * classes, out = dx.data + r * classes
             let total = sumElements(grow, count: classes)
@@ -68,7 +68,7 @@ public func crossEntropy(logits: Tensor, targets: [Int], mask: [Bool]? = nil) ->
         }
     }
     // Summed in Double: a Float sum of 30,000 token losses drifts by 1e-4.
-    return Tensor(Float(losses.reduce(0, +) / Double(included))).recording([logits]) { g, _ in
+    return Tensor(Float(losses.reduce(0, +) / Double(included))).recording([logits]) { g in
         let scale = g.item / Float(included)
         let dx = Tensor(uninitialized: logits.shape)
         parallelChunks(batch, costPerItem: classes * 4) { rows in

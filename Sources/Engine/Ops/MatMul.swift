@@ -7,7 +7,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
     let result = Tensor(uninitialized: [m, n])
     gemm(m: m, n: n, k: k, a.data, b.data, result.data)
-    return result.recording([a, b]) { g, _ in
+    return result.recording([a, b]) { g in
         var grads: [Tensor?] = [nil, nil]
         if a.requiresGrad {  // dA = G B^T
             let da = Tensor(uninitialized: [m, k])
@@ -35,7 +35,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     gemm(transposeB: true, m: batch, n: outFeatures, k: inFeatures, x.data, weight.data,
          beta: bias == nil ? 0 : 1, result.data)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return result.recording(inputs) { g, _ in
+    return result.recording(inputs) { g in
         var grads: [Tensor?] = [nil, nil, nil]
         if x.requiresGrad {  // dX = G W
             let dx = Tensor(uninitialized: x.shape)

@@ -5,7 +5,7 @@
 public func l1Norm(_ tensors: [Tensor]) -> Tensor {
     var total: Double = 0
     for tensor in tensors { for i in 0..<tensor.count { total += Double(abs(tensor.data[i])) } }
-    return Tensor(Float(total)).recording(tensors) { g, _ in
+    return Tensor(Float(total)).recording(tensors) { g in
         tensors.map { tensor in
             let gradient = Tensor(uninitialized: tensor.shape)
             for i in 0..<tensor.count { gradient.data[i] = tensor.data[i] > 0 ? g.data[0] : tensor.data[i] < 0 ? -g.data[0] : 0 }

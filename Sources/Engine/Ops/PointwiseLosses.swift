@@ -45,7 +45,7 @@ private func meanPointwiseLoss(_ prediction: Tensor, _ target: Tensor, _ name: S
     var total: Double = 0
     for i in 0..<n { total += Double(value(prediction.data[i], target.data[i])) }
     let result = Tensor(Float(total / Double(max(n, 1))))
-    return result.recording([prediction]) { g, _ in
+    return result.recording([prediction]) { g in
         let dx = Tensor(uninitialized: prediction.shape), scale = g.data[0] / Float(max(n, 1))
         for i in 0..<n { dx.data[i] = derivative(prediction.data[i], target.data[i]) * scale }
         return [dx]

@@ -60,8 +60,8 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
         }
     }
     let indices = WinnerIndices(winners)
-    return result.recording([x]) { gradient, _ in
-        let dx = Tensor.zeros(x.shape)
+    return result.recording([x]) { [shape = x.shape] gradient in
+        let dx = Tensor.zeros(shape)
         let dst = dx.data, src = gradient.data, win = indices.pointer
         parallelChunks(planes, costPerItem: g.positions) { range in
             for plane in range {
@@ -131,8 +131,8 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
             }
         }
     }
-    return result.recording([x]) { gradient, _ in
-        let dx = Tensor.zeros(x.shape)
+    return result.recording([x]) { [shape = x.shape] gradient in
+        let dx = Tensor.zeros(shape)
         let dst = dx.data, src = gradient.data
         parallelChunks(planes, costPerItem: g.positions * kernel * kernel) { range in
             for plane in range {
@@ -173,10 +173,10 @@ private func averageOfPairs(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
             }
         }
     }
-    return result.recording([x]) { gradient, _ in
+    return result.recording([x]) { [shape = x.shape] gradient in
         // Every input under a window gets a quarter of its gradient; rows and columns past the last
         // window (odd sizes) get none.
-        let dx = Tensor.zeros(x.shape)
+        let dx = Tensor.zeros(shape)
         let src = gradient.data, dst = dx.data
         parallelChunks(planes, costPerItem: inArea) { range in
             for plane in range {

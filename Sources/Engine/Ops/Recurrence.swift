@@ -143,7 +143,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     if let cells { (result.data + steps * stepElements).update(from: cells.data + order.last! * stepElements, count: stepElements) }
 
     let operands = (x.map { [$0] } ?? []) + [h0] + (c0.map { [$0] } ?? []) + [weightIH, weightHH, biasIH, biasHH]
-    return result.recording(operands) { g, y in
+    return result.recordingWithOutput(operands) { g, y in
         let dPre = Tensor(uninitialized: [steps * batch, width])
         let dRecurrent = kind == .gru ? Tensor(uninitialized: [steps * batch, width]) : dPre
         let dHidden = Tensor.zeros([batch, size]), dStep = Tensor(uninitialized: [batch, size])

@@ -17,7 +17,7 @@ extension Tensor {
     /// The sum of all elements, as a scalar tensor.
     public func sum() -> Tensor {
         let result = Tensor(sumElements(data, count: count))
-        return result.recording([self]) { [shape] g, _ in [Tensor(shape: shape, repeating: g.item)] }
+        return result.recording([self]) { [shape] g in [Tensor(shape: shape, repeating: g.item)] }
     }
 
     /// The mean of all elements, as a scalar tensor.
@@ -38,7 +38,7 @@ extension Tensor {
                 }
             }
         }
-        return result.recording([self]) { [shape] g, _ in
+        return result.recording([self]) { [shape] g in
             let expanded = Tensor(uninitialized: shape)
             for o in 0..<outer {
                 for l in 0..<length {
@@ -62,7 +62,7 @@ extension Tensor {
         let indices = argmaxIndices(outer: outer, length: length, inner: inner)
         let result = Tensor(uninitialized: reducedShape(axis: axis, keepingDimension: keepingDimension))
         for (j, index) in indices.enumerated() { result.data[j] = data[index] }
-        return result.recording([self]) { [shape] g, _ in
+        return result.recording([self]) { [shape] g in
             let expanded = Tensor.zeros(shape)
             for (j, index) in indices.enumerated() { expanded.data[index] = g.data[j] }
             return [expanded]

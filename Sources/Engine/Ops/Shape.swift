@@ -10,7 +10,7 @@ extension Tensor {
         }
         precondition(resolved.reduce(1, *) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
         let result = Tensor(shape: resolved, storage: storage)
-        return result.recording([self]) { [shape] g, _ in [g.reshaped(shape)] }
+        return result.recording([self]) { [shape] g in [g.reshaped(shape)] }
     }
 
     /// Keeps the first dimension and flattens the rest: [N, ...] -> [N, rest].
@@ -24,7 +24,7 @@ extension Tensor {
         precondition(rank == 2, "transposed() needs a matrix, got shape \(shape)")
         let result = Tensor(uninitialized: [shape[1], shape[0]])
         transpose(data, rows: shape[0], columns: shape[1], into: result.data)
-        return result.recording([self]) { g, _ in [g.transposed()] }
+        return result.recording([self]) { g in [g.transposed()] }
     }
 }
 

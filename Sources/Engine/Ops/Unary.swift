@@ -31,36 +31,36 @@ extension Tensor {
 
 /// max(x, 0).
 public func relu(_ x: Tensor) -> Tensor {
-    x.mapped(ReLUKernel.self).recording([x]) { g, _ in [g.zipped(x, ReLUGradient.self)] }
+    x.mapped(ReLUKernel.self).recordingWithOutput([x]) { g, y in [g.zipped(y, ReLUGradient.self)] }
 }
 
 /// 1 / (1 + e^-x).
 public func sigmoid(_ x: Tensor) -> Tensor {
-    x.mapped(zoo_sigmoid).recording([x]) { g, y in [g.zipped(y, SigmoidGradient.self)] }
+    x.mapped(zoo_sigmoid).recordingWithOutput([x]) { g, y in [g.zipped(y, SigmoidGradient.self)] }
 }
 
 /// Hyperbolic tangent, computed as 1 - 2 / (e^2x + 1).
 public func tanh(_ x: Tensor) -> Tensor {
-    x.mapped(zoo_tanh).recording([x]) { g, y in [g.zipped(y, TanhGradient.self)] }
+    x.mapped(zoo_tanh).recordingWithOutput([x]) { g, y in [g.zipped(y, TanhGradient.self)] }
 }
 
 /// e^x.
 public func exp(_ x: Tensor) -> Tensor {
-    x.mapped(zoo_exp).recording([x]) { g, y in [g.zipped(y, MultiplyKernel.self)] }
+    x.mapped(zoo_exp).recordingWithOutput([x]) { g, y in [g.zipped(y, MultiplyKernel.self)] }
 }
 
 /// Natural logarithm.
 public func log(_ x: Tensor) -> Tensor {
     let result = Tensor(uninitialized: x.shape)
     for i in 0..<x.count { result.data[i] = Foundation.log(x.data[i]) }
-    return result.recording([x]) { g, _ in [g.zipped(x, DivideKernel.self)] }
+    return result.recording([x]) { g in [g.zipped(x, DivideKernel.self)] }
 }
 
 enum ReLUKernel: UnaryKernel {
     @inline(__always) static func apply(_ x: Vector) -> Vector { x.replacing(with: 0, where: x .< 0) }
 }
 
-/// g where the input was positive, else 0.
+/// g where the input (equally, the output) was positive, else 0.
 enum ReLUGradient: BinaryKernel {
     @inline(__always) static func apply(_ g: Vector, _ x: Vector) -> Vector { g.replacing(with: 0, where: x .<= 0) }
 }
