@@ -128,6 +128,27 @@ BLOCK(6)
 BLOCK(4)
 BLOCK(1)
 
+// The same for at most LANES columns (a classifier's ten outputs): one vector of sums per row, so
+// twice the rows per block, and no FMAs on a second vector of columns that do not exist.
+#define NARROW_BLOCK(ROWS) \
+    static inline __attribute__((always_inline)) void narrow_block##ROWS(const float *a, ptrdiff_t k, const float *b, \
+                                                                         float *c, ptrdiff_t n, ptrdiff_t columns, int accumulating) { \
+        vec sums[ROWS]; \
+        for (int r = 0; r < ROWS; r++) sums[r] = (vec){0}; \
+        for (ptrdiff_t p = 0; p < k; p++) { \
+            vec v = load(b + p * 16); \
+            for (int r = 0; r < ROWS; r++) sums[r] = splat(a[r * k + p]) * v + sums[r]; \
+        } \
+        for (int r = 0; r < ROWS; r++) { \
+            float *row = c + r * n; \
+            if (accumulating) sums[r] += load_part(row, columns); \
+            store_part(row, sums[r], columns); \
+        } \
+    }
+NARROW_BLOCK(12)
+NARROW_BLOCK(4)
+NARROW_BLOCK(1)
+
 static void packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, int accumulating) {
     for (ptrdiff_t start = 0; start < n; start += 2 * LANES) {
         // Column `start` lies in panel start / 16 at offset start % 16; the second vector's columns LANES later.
@@ -136,6 +157,12 @@ static void packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t 
         const float *b1 = next < n ? panels + (next / 16) * k * 16 + next % 16 : b0;
         ptrdiff_t columns = n - start < 2 * LANES ? n - start : 2 * LANES;
         ptrdiff_t row = 0;
+        if (columns <= LANES) {
+            for (; row + 12 <= m; row += 12) narrow_block12(a + row * k, k, b0, c + row * n + start, n, columns, accumulating);
+            for (; row + 4 <= m; row += 4) narrow_block4(a + row * k, k, b0, c + row * n + start, n, columns, accumulating);
+            for (; row < m; row++) narrow_block1(a + row * k, k, b0, c + row * n + start, n, columns, accumulating);
+            continue;
+        }
         for (; row + 6 <= m; row += 6) block6(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);
         for (; row + 4 <= m; row += 4) block4(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);
         for (; row < m; row++) block1(a + row * k, k, b0, b1, c + row * n + start, n, columns, accumulating);

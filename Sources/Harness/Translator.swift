@@ -55,12 +55,15 @@ public struct Translator {
                     state = next
                     let logProbabilities = logSoftmax(logits)
                     for b in 0..<chunk.count where open[b] {
-                        let row = UnsafeBufferPointer(start: logProbabilities.data + b * target.count, count: target.count)
-                        let best = row.indices.max { row[$0] < row[$1] }!
-                        results[b].logProbability += Double(row[best])
+                        let best = withExtendedLifetime(logProbabilities) {  // the row is read through a pointer
+                            let row = UnsafeBufferPointer(start: logProbabilities.data + b * target.count, count: target.count)
+                            let best = row.indices.max { row[$0] < row[$1] }!
+                            return (index: best, logProbability: row[best])
+                        }
+                        results[b].logProbability += Double(best.logProbability)
                         results[b].length += 1
-                        inputs[b] = Int32(best)
-                        if Int32(best) == eos { open[b] = false } else { results[b].words.append(target.tokens[best]) }
+                        inputs[b] = Int32(best.index)
+                        if Int32(best.index) == eos { open[b] = false } else { results[b].words.append(target.tokens[best.index]) }
                     }
                 }
                 return results
@@ -100,12 +103,14 @@ public struct Translator {
                         let sentence = open[row].sentence
                         var best: [(score: Double, row: Int, token: Int)] = []
                         while row < open.count && open[row].sentence == sentence {
-                            let values = logProbabilities.data + row * target.count
-                            for v in 0..<target.count {
-                                let score = open[row].logProbability + Double(values[v])
-                                guard best.count < width || score > best[best.count - 1].score else { continue }
-                                best.insert((score, row, v), at: best.firstIndex { $0.score < score } ?? best.count)
-                                if best.count > width { best.removeLast() }
+                            withExtendedLifetime(logProbabilities) {  // the row is read through a pointer
+                                let values = logProbabilities.data + row * target.count
+                                for v in 0..<target.count {
+                                    let score = open[row].logProbability + Double(values[v])
+                                    guard best.count < width || score > best[best.count - 1].score else { continue }
+                                    best.insert((score, row, v), at: best.firstIndex { $0.score < score } ?? best.count)
+                                    if best.count > width { best.removeLast() }
+                                }
                             }
                             row += 1
                         }

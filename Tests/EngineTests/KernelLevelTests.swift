@@ -49,11 +49,12 @@ import Testing
         #expect(k.exp_shifted(Array(inputs.prefix(37)), nil, 37, 3, 0.5) == sum)  // softmax's sum alone, nothing written
     }
 
-    /// Row counts through every block size (6, 4, 1), columns ending mid-panel and mid-vector, and C += A B.
+    /// Row counts through every block size (6, 4, 1; for columns that fit one vector 12, 4, 1), columns ending
+    /// mid-panel and mid-vector, and C += A B.
     @Test(arguments: levels)
     func packedProductsEqualThePlainProduct(level: String) {
         let k = Self.kernels(level)
-        for (m, depth, n) in [(1, 7, 5), (13, 33, 37), (6, 16, 64), (17, 64, 48), (11, 5, 100)] {
+        for (m, depth, n) in [(1, 7, 5), (13, 33, 37), (6, 16, 64), (17, 64, 48), (11, 5, 100), (29, 9, 10), (40, 70, 16)] {
             let a = Self.values(m * depth, seed: 1), b = Self.values(depth * n, seed: 2), start = Self.values(m * n, seed: 3)
             let packed = b.withUnsafeBufferPointer { PackedMatrix($0.baseAddress!, k: depth, n: n, transposed: false) }
             for accumulating in [false, true] {

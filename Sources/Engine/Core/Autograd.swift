@@ -95,8 +95,9 @@ extension Tensor {
         precondition(requiresGrad, "backward() on a tensor that does not require gradients")
         precondition(seed != nil || count == 1, "backward() without a seed needs a one-element tensor, got \(shape)")
         let seed = seed ?? Tensor(shape: shape, repeating: 1)
+        precondition(seed.shape == shape, "backward() seed of shape \(seed.shape) for a result of shape \(shape)")
         guard let root = node else {
-            grad = grad.map { $0 + seed } ?? seed
+            withoutGradients { grad = grad.map { $0 + seed } ?? seed }
             return
         }
         let order = root.topologicalOrder()

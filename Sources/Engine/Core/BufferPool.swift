@@ -14,6 +14,7 @@ final class BufferPool: @unchecked Sendable {
     static let shared = BufferPool()
 
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    // Statistics, read without the lock: only for tests, on a pool of their own.
     private(set) var cachedBytes = 0
     /// Bytes in tensors now, and the most at once since the start or the last `drain()`.
     private(set) var liveBytes = 0, peakLiveBytes = 0
@@ -40,8 +41,7 @@ final class BufferPool: @unchecked Sendable {
         lock.lock()
         var fit = capacity
         for _ in 0..<3 {
-            if let buffer = free[fit]?.popLast() {
-                cachedBytes -= fit * 4
+            if let buffer = take(fit) {
                 liveBytes += fit * 4
                 peakLiveBytes = max(peakLiveBytes, liveBytes)
                 lock.unlock()
@@ -52,14 +52,25 @@ final class BufferPool: @unchecked Sendable {
         liveBytes += capacity * 4
         peakLiveBytes = max(peakLiveBytes, liveBytes)
         misses += 1
+        // Over the bound: evict the smallest class that covers the excess (or else the largest, and again),
+        // so as little as possible is given back to be faulted in again.
         var evicted: [(UnsafeMutablePointer<Float>, Int)] = []
-        while liveBytes + cachedBytes > bound, let largest = free.keys.filter({ free[$0]?.isEmpty == false }).max() {
-            evicted.append((free[largest]!.removeLast(), largest))
-            cachedBytes -= largest * 4
+        while liveBytes + cachedBytes > bound, !free.isEmpty {
+            let excess = (liveBytes + cachedBytes - bound + 3) / 4
+            let size = free.keys.filter { $0 >= excess }.min() ?? free.keys.max()!
+            evicted.append((take(size)!, size))
         }
         lock.unlock()
         for (buffer, size) in evicted { Self.unmap(buffer, capacity: size) }
         return (Self.map(capacity), capacity)
+    }
+
+    /// A cached buffer of class `size`, if any (the lock held); classes without buffers leave the table.
+    private func take(_ size: Int) -> UnsafeMutablePointer<Float>? {
+        guard let buffer = free[size]?.popLast() else { return nil }
+        if free[size]!.isEmpty { free[size] = nil }
+        cachedBytes -= size * 4
+        return buffer
     }
 
     /// Takes back a buffer `allocate` returned with `capacity`.
@@ -92,6 +103,9 @@ final class BufferPool: @unchecked Sendable {
         if capacity >= mappedFloats {
             let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
             raw = mapped == MAP_FAILED ? nil : mapped
+            // Transparent huge pages where the system offers them on request: a fresh 2 MiB buffer then faults in
+            // once, not 512 times (GoogLeNet's training took 1.9M page faults instead of 0.3M, and 5% longer).
+            if let raw, bytes >= 2 << 20 { madvise(raw, bytes, MADV_HUGEPAGE) }
         } else if posix_memalign(&raw, 64, bytes) != 0 {
             raw = nil
         }

@@ -14,8 +14,12 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
     let fewRows = m <= 8 && k >= 8, fewColumns = n <= 16 && k >= 64
     if fewRows || fewColumns, !transposeA, transposeB, lda == nil, ldb == nil, ldc == nil {
         // A few rows times a large matrix (decoding one token, one sentence at a time), or a large matrix times a
-        // few rows (softmax regression's 10 outputs): OpenBLAS would copy all of the large operand into its packed
-        // layout on every call (17 MB for a 17,386-word output layer); dot products read it once, in place.
+        // few rows (a classifier's 10 outputs): OpenBLAS would copy all of the large operand into its packed
+        // layout on every call (17 MB for a 17,386-word output layer). The few rows are packed instead and
+        // the large operand is read once, in place.
+        if !fewRows, alpha == 1, beta == 0 || beta == 1 {
+            return narrowProduct(m: m, n: n, k: k, a, b, accumulating: beta == 1, c)
+        }
         return dotProducts(m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c)
     }
     guard k > 0 else {
@@ -48,6 +52,17 @@ func dotProducts(m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePointer<Float>
                 out.pointee = beta == 0 ? alpha * total : alpha * total + beta * out.pointee
             }
         }
+    }
+}
+
+/// C [m x n] = A B^T (+ C when `accumulating`) for A [m x k] and at most 16 rows of B [n x k]: B^T packed into one
+/// panel, A's rows split across threads, each block of rows meeting the panel in registers (`PackedMatrix`).
+func narrowProduct(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, accumulating: Bool,
+                   _ c: UnsafeMutablePointer<Float>) {
+    FLOPCounter.count &+= 2 * m * n * k
+    let panel = PackedMatrix(b, k: k, n: n, transposed: true)
+    parallelChunks(m, costPerItem: n * k * 2) { rows in
+        panel.multiply(a + rows.lowerBound * k, m: rows.count, into: c + rows.lowerBound * n, accumulating: accumulating)
     }
 }
 

@@ -53,7 +53,8 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
 
     let inputs = [x] + [weight, bias].compactMap { $0 }
     return result.recording(inputs) { gradient in
-        let g = gradient.data
+        // The input itself is kept (not only its pointer), so that its memory outlives the forward pass.
+        let (g, src) = (gradient.data, x.data)
         // Per channel: sum(dy) and sum(dy * xhat).
         let sumGradient = Tensor(uninitialized: [channels]), sumGradientXhat = Tensor(uninitialized: [channels])
         parallelChunks(channels, costPerItem: perChannel) { range in
