@@ -101,6 +101,12 @@ void zoo_im2col_shifted(const float *x, const zoo_lowering *g, ptrdiff_t first_c
 void zoo_col2im_shifted(float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx) {
     kernels->col2im_shifted(columns, g, first_channel, end_channel, dx);
 }
+void zoo_im2col_rows(const float *x, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *columns) {
+    kernels->im2col_rows(x, g, first_channel, end_channel, columns);
+}
+void zoo_col2im_rows(const float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx) {
+    kernels->col2im_rows(columns, g, first_channel, end_channel, dx);
+}
 float zoo_sum(const float *x, ptrdiff_t count) { return kernels->sum(x, count); }
 float zoo_dot(const float *a, const float *b, ptrdiff_t count) { return kernels->dot(a, b, count); }
 float zoo_sum_of_squared_deviations(const float *x, ptrdiff_t count, float center) {

@@ -400,6 +400,74 @@ static void col2im_shifted(float *columns, const zoo_lowering *g, ptrdiff_t firs
     })
 }
 
+/// The output columns first ..< end whose input column (xo * stride - padding + kj) lies inside the image.
+INLINE void valid_output_columns(const zoo_lowering *g, ptrdiff_t kj, ptrdiff_t *first, ptrdiff_t *end) {
+    ptrdiff_t before = g->padding - kj, last = g->width - 1 + g->padding - kj;
+    *first = before <= 0 ? 0 : (before + g->stride - 1) / g->stride;
+    if (*first > g->out_width) *first = g->out_width;
+    *end = last < 0 ? 0 : last / g->stride + 1;
+    if (*end > g->out_width) *end = g->out_width;
+    if (*end < *first) *end = *first;
+}
+
+// Row by row, a lowered row (channel, tap) at a time over every image, so that writes (im2col) and reads
+// (col2im) of the lowered matrix stream through it in order: tap by tap within each image measured LeNet
+// 1.6x slower, jumping between 25 rows.
+#define FOR_EACH_ROW(g, first_channel, end_channel, ...) \
+    for (ptrdiff_t c = first_channel; c < end_channel; c++) \
+        for (ptrdiff_t tap = 0, taps = g->kernel_height * g->kernel_width; tap < taps; tap++) { \
+            ptrdiff_t ki = tap / g->kernel_width, kj = tap % g->kernel_width, first, end; \
+            valid_output_columns(g, kj, &first, &end); \
+            ptrdiff_t positions = g->out_height * g->out_width, area = g->height * g->width; \
+            for (ptrdiff_t n = 0; n < g->batch; n++) { \
+                ptrdiff_t plane = (n * g->channels + c) * area; \
+                ptrdiff_t row = (c * taps + tap) * g->batch * positions + n * positions; \
+                __VA_ARGS__ \
+            } \
+        }
+
+static void im2col_rows(const float *x, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *columns) {
+    ptrdiff_t ow = g->out_width, stride = g->stride;
+    FOR_EACH_ROW(g, first_channel, end_channel, {
+        float *out = columns + row;
+        for (ptrdiff_t y = 0; y < g->out_height; y++, out += ow) {
+            ptrdiff_t iy = y * stride - g->padding + ki;
+            if (iy < 0 || iy >= g->height) { memset(out, 0, sizeof(float) * ow); continue; }
+            const float *line = x + plane + iy * g->width - g->padding + kj;
+            for (ptrdiff_t i = 0; i < first; i++) out[i] = 0;
+            if (stride == 1) {
+                ptrdiff_t i = first;
+                for (; i + LANES <= end; i += LANES) store(out + i, load(line + i));
+                for (; i < end; i++) out[i] = line[i];
+            } else {
+                for (ptrdiff_t i = first; i < end; i++) out[i] = line[i * stride];
+            }
+            for (ptrdiff_t i = end; i < ow; i++) out[i] = 0;
+        }
+    })
+}
+
+static void col2im_rows(const float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx) {
+    ptrdiff_t ow = g->out_width, stride = g->stride;
+    for (ptrdiff_t c = first_channel; c < end_channel; c++)
+        for (ptrdiff_t n = 0; n < g->batch; n++) memset(dx + (n * g->channels + c) * g->height * g->width, 0, sizeof(float) * g->height * g->width);
+    FOR_EACH_ROW(g, first_channel, end_channel, {
+        const float *source = columns + row;
+        for (ptrdiff_t y = 0; y < g->out_height; y++, source += ow) {
+            ptrdiff_t iy = y * stride - g->padding + ki;
+            if (iy < 0 || iy >= g->height) continue;
+            float *line = dx + plane + iy * g->width - g->padding + kj;
+            if (stride == 1) {
+                ptrdiff_t i = first;
+                for (; i + LANES <= end; i += LANES) store(line + i, load(line + i) + load(source + i));
+                for (; i < end; i++) line[i] += source[i];
+            } else {
+                for (ptrdiff_t i = first; i < end; i++) line[i * stride] += source[i];
+            }
+        }
+    })
+}
+
 static float sum(const float *x, ptrdiff_t count) {
     vec total = {0};
     ptrdiff_t i = 0;
@@ -464,6 +532,6 @@ const zoo_kernel_table TABLE = {
     packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient,
-    im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted,
+    im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
 };

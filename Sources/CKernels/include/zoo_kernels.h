@@ -57,11 +57,11 @@ void zoo_direct_convolution_filter_gradient(const float *image, ptrdiff_t channe
                                             ptrdiff_t out_height, float *sums);
 
 /// The geometry of a convolution's lowering (im2col) over an NCHW batch: `batch` images of `channels` planes
-/// of height x width, a kernel_height x kernel_width window at stride 1 or more with `padding`, giving
+/// of height x width, a kernel_height x kernel_width window at `stride` (1 or more) with `padding`, giving
 /// out_height x out_width positions. The lowered matrix has a row per (channel, kernel row, kernel column)
 /// and a column per (image, output position).
 typedef struct {
-    ptrdiff_t batch, channels, height, width, kernel_height, kernel_width, padding, out_height, out_width;
+    ptrdiff_t batch, channels, height, width, kernel_height, kernel_width, stride, padding, out_height, out_width;
 } zoo_lowering;
 
 /// im2col and its adjoint col2im (which adds each entry back onto the pixel it came from, and overwrites dx)
@@ -77,6 +77,10 @@ void zoo_col2im_gathered(const float *columns, const zoo_lowering *g, const int3
 /// the padding zeroed. col2im zeroes those entries of `columns` (scratch) and overwrites dx.
 void zoo_im2col_shifted(const float *x, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *columns);
 void zoo_col2im_shifted(float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx);
+
+/// im2col and col2im for any other geometry, output row by output row (col2im overwrites dx).
+void zoo_im2col_rows(const float *x, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *columns);
+void zoo_col2im_rows(const float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx);
 
 /// The pointers of one time step of a recurrent cell, in PyTorch's gate layout (each row of a
 /// pre-activation holds the gates one after another, `size` values each: RNN one; GRU r, z, n; LSTM i, f,
@@ -140,6 +144,8 @@ typedef struct {
     void (*col2im_gathered)(const float *, const zoo_lowering *, const int32_t *, ptrdiff_t, ptrdiff_t, float *);
     void (*im2col_shifted)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *);
     void (*col2im_shifted)(float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *);
+    void (*im2col_rows)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *);
+    void (*col2im_rows)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *);
     float (*sum)(const float *, ptrdiff_t);
     float (*dot)(const float *, const float *, ptrdiff_t);
     float (*sum_of_squared_deviations)(const float *, ptrdiff_t, float);

@@ -64,14 +64,6 @@ struct ConvGeometry {
     /// The geometry as the C lowerings take it.
     var lowering: zoo_lowering {
         zoo_lowering(batch: batch, channels: channels, height: height, width: width, kernel_height: kernelHeight,
-                     kernel_width: kernelWidth, padding: padding, out_height: outHeight, out_width: outWidth)
-    }
-
-    /// The output columns whose input column (xo * stride - padding + kj) lies inside the image.
-    @inline(__always)
-    func validOutputColumns(kernelColumn kj: Int) -> Range<Int> {
-        let first = min(outWidth, max(0, (padding - kj + stride - 1) / stride))
-        let last = min(outWidth, (width - 1 + padding - kj) / stride + 1)
-        return first..<max(first, last)
+                     kernel_width: kernelWidth, stride: stride, padding: padding, out_height: outHeight, out_width: outWidth)
     }
 }
