@@ -15,6 +15,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // PNG decoding in C: libpng reports errors by longjmp, which Swift code cannot catch.
         .target(name: "CPNGDecoding", dependencies: ["CPNG"]),
@@ -27,8 +28,10 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Engine", "CZlib", "CPNGDecoding"], path: "Datasets", exclude: ["Corpora"]),
         .target(name: "Zoo", dependencies: ["Engine"], path: "Zoo"),
         .target(name: "Harness", dependencies: ["Engine", "Datasets", "Zoo", "CPNG"]),
+        // Data-parallel training over Open MPI (`mpirun -np N zoo run ...`).
+        .target(name: "Cluster", dependencies: ["Harness", "CMPI"]),
         .executableTarget(name: "zoo", dependencies: [
-            "Harness", "Zoo", "Datasets", "Engine",
+            "Harness", "Zoo", "Datasets", "Engine", "Cluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The parsers' fuzz harness (see README, "Fuzzing").

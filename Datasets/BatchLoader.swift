@@ -58,9 +58,16 @@ public final class BatchLoader {
     /// The batches of one epoch from its batch `first` on (0: all), made one at a time (streamed images one
     /// batch ahead, on another thread).
     public func epoch(_ epoch: Int, from first: Int = 0) -> Batches<Batch> {
+        self.epoch(epoch, from: first, share: .whole).map { $0! }
+    }
+
+    /// `share` of each batch of one epoch (nil for a batch too small to give it any example): only its
+    /// examples are decoded, each transformed exactly as in the whole batch.
+    public func epoch(_ epoch: Int, from first: Int = 0, share: Share) -> Batches<Batch?> {
         let order = order(epoch: epoch)
         return Batches(from: first, to: batchCount, ahead: isStreamed) { number in
-            try self.batch(Array(order[(number * self.batchSize)..<min((number + 1) * self.batchSize, self.count)]), epoch: epoch)
+            let indices = order[(number * self.batchSize)..<min((number + 1) * self.batchSize, self.count)]
+            return try share.taking(indices).map { try self.batch(Array($0), epoch: epoch) }
         }
     }
 

@@ -36,6 +36,12 @@ public final class Batches<Element> {
         return try result.get()
     }
 
+    /// These batches, each passed through `transform` as it is made (mapped before the first `next()`).
+    public func map<T>(_ transform: @escaping (Element) throws -> T) -> Batches<T> {
+        let make = make
+        return Batches<T>(from: position, to: count, ahead: ahead) { try transform(make($0)) }
+    }
+
     /// Every remaining batch (tests and small sets).
     public func all() throws -> [Element] {
         var batches: [Element] = []

@@ -23,8 +23,8 @@ public struct ClassificationTask: TrainingTask {
 
     public var trainingBatchCount: Int { training.batchCount }
 
-    public func trainingBatches(epoch: Int, from first: Int) -> Batches<Batch> {
-        training.epoch(epoch, from: first)
+    public func trainingBatches(epoch: Int, from first: Int, share: Share) -> Batches<Batch?> {
+        training.epoch(epoch, from: first, share: share)
     }
 
     public func loss(of model: Module, on batch: Batch, tally: inout TrainingTally) -> Tensor {
@@ -38,21 +38,40 @@ public struct ClassificationTask: TrainingTask {
         return loss
     }
 
-    public func evaluate(_ model: Module) throws -> (metrics: [String: Double], count: Int) {
-        var metrics = ["testAccuracy": try Self.accuracy(of: model, on: test)]
-        if let validation { metrics["validationAccuracy"] = try Self.accuracy(of: model, on: validation) }
-        return (metrics, test.count)
+    /// Correct predictions on `share` of the test images (and of the validation images, if any).
+    public func heldOutSums(_ model: Module, share: Share) throws -> HeldOutSums {
+        let test = try Self.tally(of: model, on: self.test, share: share)
+        var sums = HeldOutSums(["testCorrect": Double(test.correct)], count: Double(test.examples))
+        if let validation {
+            let tally = try Self.tally(of: model, on: validation, share: share)
+            sums.values["validationCorrect"] = Double(tally.correct)
+            sums.values["validationExamples"] = Double(tally.examples)
+        }
+        return sums
+    }
+
+    public func heldOutMetrics(_ sums: HeldOutSums) -> (metrics: [String: Double], count: Int) {
+        func ratio(_ correct: Double?, _ examples: Double) -> Double { examples == 0 ? 0 : (correct ?? 0) / examples }
+        var metrics = ["testAccuracy": ratio(sums.values["testCorrect"], sums.count)]
+        if validation != nil { metrics["validationAccuracy"] = ratio(sums.values["validationCorrect"], sums.values["validationExamples"] ?? 0) }
+        return (metrics, Int(sums.count))
     }
 
     /// Fraction of `data` that `model` classifies correctly, in evaluation mode without gradients.
     public static func accuracy(of model: Module, on data: BatchLoader) throws -> Double {
+        try tally(of: model, on: data, share: .whole).accuracy
+    }
+
+    /// The examples of `share` of each batch of `data` and how many `model` classifies correctly.
+    static func tally(of model: Module, on data: BatchLoader, share: Share) throws -> TrainingTally {
         var tally = TrainingTally()
         try model.evaluating {
-            let batches = data.epoch(0)
+            let batches = data.epoch(0, share: share)
             while let batch = try batches.next() {
+                guard let batch else { continue }
                 tally.add(predictions: model(batch.images).argmax(axis: 1), labels: batch.labels)
             }
         }
-        return tally.accuracy
+        return tally
     }
 }

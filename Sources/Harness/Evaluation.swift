@@ -55,7 +55,7 @@ public enum Evaluation {
         let task = LanguageModelTask(windows: try LanguageModelWindows(tokens: tokens, steps: entry.steps, source: file.name),
                                      batchSize: 1024, testLimit: testLimit)
         let clock = Stopwatch()
-        let (metrics, count) = task.evaluate(model)
+        let (metrics, count) = try task.evaluate(model)
         return EvaluationRecord(model: entry.name, task: .languageModel, weights: weights, dataset: dataset.name,
                                 testExamples: count, metrics: metrics, seconds: clock.seconds)
     }
@@ -66,7 +66,7 @@ public enum Evaluation {
         try model.load(SafeTensors.read(weights), source: weights)
         let task = RegressionTask(data: SyntheticLinear(seed: 0), loss: .mse, batchSize: 1)
         let clock = Stopwatch()
-        let (metrics, count) = task.evaluate(model)
+        let (metrics, count) = try task.evaluate(model)
         return EvaluationRecord(model: entry.name, task: .regression, weights: weights, dataset: dataset.name, testExamples: count,
                                 metrics: metrics, seconds: clock.seconds)
     }
@@ -80,7 +80,7 @@ public enum Evaluation {
         let task = TranslationTask(pairs: pairs, steps: entry.steps, batchSize: 128, testLimit: testLimit,
                                    vocabularies: (translator.source, translator.target))
         let clock = Stopwatch()
-        var (metrics, count) = task.evaluate(translator.model)
+        var (metrics, count) = try task.evaluate(translator.model)
         if beam > 1 {
             metrics["bleuBeam\(beam)"] = task.heldOutBLEU(translator.beam(task.heldOut.map { pairs[$0].source }, width: beam).map(\.words))
         }

@@ -54,22 +54,34 @@ public struct LanguageModelTask: NumberedExamplesTask {
         return loss
     }
 
-    public func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int) {
-        let loss = Self.meanLoss(of: Self.languageModel(model), on: heldOut, task: self)
-        return (["perplexity": perplexity(loss), "testLoss": loss], heldOut.count * windows.steps)
+    /// The summed next-token loss over `share` of each batch of held-out windows.
+    public func heldOutSums(_ model: Module, share: Share) -> HeldOutSums {
+        let tally = Self.tally(of: Self.languageModel(model), on: heldOut, share: share, task: self)
+        return HeldOutSums(["lossSum": tally.lossSum], count: Double(tally.examples))
+    }
+
+    public func heldOutMetrics(_ sums: HeldOutSums) -> (metrics: [String: Double], count: Int) {
+        let loss = sums.count == 0 ? 0 : (sums.values["lossSum"] ?? 0) / sums.count
+        return (["perplexity": perplexity(loss), "testLoss": loss], Int(sums.count))
     }
 
     /// The mean next-token cross-entropy of `model` over the windows at `indices`, in evaluation mode.
     static func meanLoss(of model: LanguageModel, on indices: [Int], task: LanguageModelTask) -> Double {
+        tally(of: model, on: indices, share: .whole, task: task).meanLoss
+    }
+
+    /// The next-token losses of `model` over `share` of each batch of the windows at `indices`, in evaluation mode.
+    static func tally(of model: LanguageModel, on indices: [Int], share: Share, task: LanguageModelTask) -> TrainingTally {
         var tally = TrainingTally()
         model.evaluating {
             for start in stride(from: 0, to: indices.count, by: task.batchSize) {
-                let batch = task.batch(Array(indices[start..<min(start + task.batchSize, indices.count)]))
+                guard let mine = share.taking(indices[start..<min(start + task.batchSize, indices.count)]) else { continue }
+                let batch = task.batch(Array(mine))
                 let logits = model(tokens: batch.inputs, steps: task.windows.steps, batch: batch.windows, state: nil).logits
                 tally.add(predictions: [], labels: batch.targets, meanLoss: crossEntropy(logits: logits, targets: batch.targets).item)
             }
         }
-        return tally.meanLoss
+        return tally
     }
 
     static func languageModel(_ model: Module) -> LanguageModel {

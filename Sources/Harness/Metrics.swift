@@ -82,6 +82,15 @@ public struct TrainingTally: Codable, Equatable, Sendable {
 
     public init() {}
 
+    init(examples: Int, correct: Int, lossSum: Double) { (self.examples, self.correct, self.lossSum) = (examples, correct, lossSum) }
+
+    /// Adds another tally's examples, correct predictions and losses.
+    mutating func add(_ other: TrainingTally) {
+        examples += other.examples
+        correct += other.correct
+        lossSum += other.lossSum
+    }
+
     public mutating func add(predictions: [Int], labels: [Int], meanLoss: Float? = nil) {
         examples += labels.count
         correct += zip(predictions, labels).filter { $0 == $1 }.count

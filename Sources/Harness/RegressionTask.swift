@@ -49,7 +49,12 @@ public struct RegressionTask: NumberedExamplesTask {
     }
 
     /// The held-out examples' mean squared error (whatever the training loss).
-    public func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int) {
+    /// Measured on the first share alone (the held-out set is small).
+    public func heldOutSums(_ model: Module, share: Share) -> HeldOutSums { .firstShareOnly(share) { measureHeldOut(model) } }
+
+    public func heldOutMetrics(_ sums: HeldOutSums) -> (metrics: [String: Double], count: Int) { sums.asMeasured }
+
+    func measureHeldOut(_ model: Module) -> (metrics: [String: Double], count: Int) {
         let heldOut = batch(Array(data.trainCount..<(data.trainCount + data.heldOutCount)))
         let error = model.evaluating { withoutGradients { mseLoss(model(heldOut.features), heldOut.targets).item } }
         return (["testLoss": Double(error)], data.heldOutCount)

@@ -40,6 +40,8 @@ public struct RunOptions: Sendable {
     public var earlyStopPatience: Int?
     /// Classifiers: a trained teacher to distill from (`zoo distill`).
     public var distillation: Distillation?
+    /// Data parallelism: the processes that train together (nil: this process alone).
+    public var collective: Collective?
     /// Regressions: the loss trained on.
     public var regressionLoss = RegressionLoss.mse
     /// Image folders without a test split: the share of each class held out to measure accuracy on.

@@ -31,6 +31,15 @@ public struct RunRecord: Encodable {
     public var zooVersion: String
     public var date: String
 
+    /// Data-parallel runs: how many processes trained together, and the host each ran on (by rank).
+    public var distributed: DistributedRecord? = nil
+
+    public struct DistributedRecord: Encodable {
+        public let processes: Int, hosts: [String]
+        /// Process 0's mean time per step in the gradients' allreduce (waiting for the slowest process included).
+        public let allreduceSecondsPerStep: Double?
+    }
+
     public struct DistillationRecord: Encodable {
         public let teacher: String, teacherWeights: String, temperature: Float, alpha: Float
     }

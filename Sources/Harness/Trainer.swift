@@ -1,5 +1,6 @@
 import Datasets
 import Engine
+import Foundation
 import Zoo
 
 /// The training loop of every task: per epoch, optimizer steps over the task's training batches
@@ -22,6 +23,9 @@ public struct Trainer {
     public var earlyStopping: (metric: String, patience: Int)?
     /// Called after each training batch with (epoch, batch index, batches, running tally).
     var onBatch: (_ epoch: Int, _ batch: Int, _ batches: Int, _ loss: Double, _ accuracy: Double, _ examplesPerSecond: Double) -> Void = { _, _, _, _, _, _ in }
+    /// Data parallelism: the processes training this model together, each on its share of every batch
+    /// (see `DataParallelStep`); they start from process 0's weights and evaluate a share each.
+    public var collective: Collective?
 
     public init(recipe: Recipe) { self.recipe = recipe }
 
@@ -38,6 +42,9 @@ public struct Trainer {
         for metrics in done where plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
         var history = done
         var best: (epoch: Int, value: Double, state: [[Float]])?
+        let dataParallel = collective.map { DataParallelStep(parameters: parameters, collective: $0) }
+        if let collective { DataParallelStep.broadcastState(of: model, over: collective) }
+        let share = collective?.share ?? .whole
         for epoch in (done.count + 1)..<(recipe.epochs + 1) {
             optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(step: epoch - 1, of: recipe.epochs) * plateauScale
             let wall = Stopwatch()
@@ -55,7 +62,7 @@ public struct Trainer {
                     throw TrainingError.unreadableData(error, epoch: epoch, batch: progress.batches, saved: checkpoint != nil)
                 }
             }
-            let batches = task.trainingBatches(epoch: epoch, from: progress.batches)
+            let batches = task.trainingBatches(epoch: epoch, from: progress.batches, share: share)
             // A step's time includes waiting for its batch (images streamed from files).
             var step = Stopwatch()
             while let batch = try reading({ try batches.next() }) {
@@ -65,19 +72,31 @@ public struct Trainer {
                         * recipe.schedule.factor(step: (epoch - 1) * batches + progress.batches, of: recipe.epochs * batches)
                 }
                 optimizer.zeroGrad()
-                let loss = task.loss(of: model, on: batch, tally: &progress.tally)
-                guard loss.item.isFinite else {
-                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate,
-                                                      l1: recipe.l1)
+                var stepTally = TrainingTally()
+                // A share with no example (a last batch smaller than the processes) adds nothing but takes part.
+                if let batch {
+                    let loss = task.loss(of: model, on: batch, tally: &stepTally)
+                    guard dataParallel != nil || loss.item.isFinite else {
+                        throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate,
+                                                          l1: recipe.l1)
+                    }
+                    (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
                 }
-                (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
+                if let dataParallel {
+                    stepTally = dataParallel.exchange(stepTally)
+                    guard stepTally.meanLoss.isFinite else {
+                        throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate,
+                                                          l1: recipe.l1)
+                    }
+                }
+                progress.tally.add(stepTally)
                 if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }
                 optimizer.step()
                 progress.trainSeconds += step.seconds
                 progress.batches += 1
                 onBatch(epoch, progress.batches, task.trainingBatchCount, progress.tally.meanLoss, progress.tally.accuracy,
                         Double(progress.tally.examples) / progress.trainSeconds)
-                let signal = stopSignal()
+                let signal = dataParallel?.agreeOnStop(stopSignal()) ?? stopSignal()
                 // The epoch's end writes a checkpoint of its own.
                 let due = checkpointEvery.map { progress.batches % $0 == 0 && progress.batches < task.trainingBatchCount } ?? false
                 if let checkpoint, signal != nil || due {
@@ -91,7 +110,7 @@ public struct Trainer {
                 step.restart()
             }
             let evaluation = Stopwatch()
-            let (heldOut, evaluated) = try reading { try task.evaluate(model) }
+            let (heldOut, evaluated) = try reading { try evaluate(model, task) }
             let metrics = EpochMetrics(
                 epoch: epoch, trainLoss: progress.tally.meanLoss, trainAccuracy: progress.tally.accuracy, heldOut: heldOut,
                 trainExamplesPerSecond: Double(progress.tally.examples) / progress.trainSeconds,
@@ -118,6 +137,15 @@ public struct Trainer {
             for ((_, tensor), values) in zip(model.stateDictionary(), best.state) { tensor.data.update(from: values, count: values.count) }
         }
         return history
+    }
+
+    /// The task's held-out metrics; under data parallelism each process measures its share (with process 0's
+    /// batch-norm statistics) and the sums are added up.
+    private func evaluate<Task: TrainingTask>(_ model: Module, _ task: Task) throws -> (metrics: [String: Double], count: Int) {
+        guard let collective else { return try task.evaluate(model) }
+        DataParallelStep.broadcastState(of: model, over: collective)
+        let mine = try task.heldOutSums(model, share: collective.share)
+        return task.heldOutMetrics(collective.gather(mine.encoded).map(HeldOutSums.init(decoding:)).reduce(HeldOutSums(), +))
     }
 
     /// The epoch with the best value of `metric` (the first of equals), as early stopping keeps it.

@@ -25,11 +25,12 @@ public enum TrainingCheckpoint {
     /// Loads the checkpoint at `path` into `model` and `optimizer` and returns the finished epochs and,
     /// for a checkpoint written inside an epoch, where that epoch stands.
     /// The run must be the checkpoint's: same model, recipe (every training flag; --epochs may grow
-    /// unless the schedule spans the run), training data and seed.
+    /// unless the schedule spans the run), training data and seed. `contents`: the file's bytes, when already read
+    /// (by process 0 of a data-parallel run, for all).
     @discardableResult
-    public static func resume(from path: String, model: Module, modelName: String, recipe: Recipe, data: String,
+    public static func resume(from path: String, contents: Data? = nil, model: Module, modelName: String, recipe: Recipe, data: String,
                        optimizer: Optimizer, seed: UInt64) throws -> (history: [EpochMetrics], progress: EpochProgress?) {
-        let (tensors, metadata, dtypes) = try SafeTensors.read(path)
+        let (tensors, metadata, dtypes) = try SafeTensors.decode(contents ?? SafeTensors.contents(of: path), path: path)
         guard metadata["format"] == "zoo-training-checkpoint", let history = metadata["history"] else {
             throw RunError.badCheckpoint(path: path, reason: "it holds weights only, not a training checkpoint "
                                             + "(written by `zoo run --checkpoint`); use --weights to start from weights")

@@ -45,8 +45,8 @@ public enum TrainingRun {
             return try Random.withGenerator(seed: options.seed) {
                 try options.dataset.requireSuitable(for: options.model)
                 let recordPath = options.recordPath ?? RunRecord.defaultPath(model: options.model.name, dataset: options.dataset.name)
-                // Every destination is checked before the training, not after it.
-                for path in [recordPath, CurvePlot.path(forRecordAt: recordPath), options.savePath, options.checkpointDestination].compactMap({ $0 }) {
+                // Every destination is checked before the training, not after it (by the process that writes them).
+                for path in options.collective?.isFirst == false ? [] :  [recordPath, CurvePlot.path(forRecordAt: recordPath), options.savePath, options.checkpointDestination].compactMap({ $0 }) {
                     try AtomicFile.checkWritable(path)
                 }
                 let total = Stopwatch()
@@ -68,13 +68,20 @@ public enum TrainingRun {
     private static func train<Task: TrainingTask>(_ run: PreparedRun<Task>, _ options: RunOptions, _ recordPath: String,
                                                   _ total: Stopwatch) throws -> (record: RunRecord, path: String) {
         let name = options.model.name, recipe = options.recipe, model = run.model
-        let checkpointPath = options.checkpointDestination
+        // Under data parallelism only the first process prints (the others' output goes nowhere) and writes files.
+        let collective = options.collective, writes = collective?.isFirst ?? true
+        let checkpointPath = writes ? options.checkpointDestination : nil
         print(run.headline)
         print("recipe: \(recipe), seed \(options.seed)")
+        if let collective { print("data-parallel: \(collective.size) processes, \(recipe.batchSize / collective.size) examples of each batch apiece") }
         let optimizer = recipe.makeOptimizer(for: model.parameters)
         var done: [EpochMetrics] = [], progress: EpochProgress?
         if let resume = options.resumePath {
-            (done, progress) = try TrainingCheckpoint.resume(from: resume, model: model, modelName: name, recipe: recipe,
+            // The first process reads the checkpoint, which it alone writes, for all.
+            let contents = try collective.map { collective in
+                Data(collective.broadcast(collective.isFirst ? [UInt8](try SafeTensors.contents(of: resume)) : []))
+            }
+            (done, progress) = try TrainingCheckpoint.resume(from: resume, contents: contents, model: model, modelName: name, recipe: recipe,
                                                              data: run.data, optimizer: optimizer, seed: options.seed)
             print("resuming from \(resume) " + (progress.map { "at batch \($0.batches) of epoch \($0.epoch)" } ?? "after epoch \(done.count)"))
         }
@@ -84,6 +91,7 @@ public enum TrainingRun {
         trainer.onEpoch = display.epoch
         trainer.checkpointEvery = options.checkpointEvery
         trainer.earlyStopping = options.earlyStopPatience.map { ("validationAccuracy", $0) }
+        trainer.collective = collective
         if let checkpointPath {
             trainer.checkpoint = { history, progress, optimizer in
                 try TrainingCheckpoint.write(to: checkpointPath, model: model, modelName: name, recipe: recipe, data: run.data,
@@ -91,7 +99,8 @@ public enum TrainingRun {
             }
         }
         let history = try trainer.train(model, task: run.task, optimizer: optimizer, after: done, resuming: progress)
-        let conclusion = run.conclusion()
+        let hosts = collective?.gather(ProcessInfo.processInfo.hostName)
+        let conclusion = writes ? run.conclusion() : Conclusion()
 
         var record = RunRecord(
             model: name, task: run.kind, dataset: run.dataLabel ?? options.dataset.name, parameters: model.parameterCount, recipe: recipe,
@@ -102,12 +111,18 @@ public enum TrainingRun {
             machine: .current(), gitCommit: gitCommit(), zooVersion: zooVersion,
             date: ISO8601DateFormatter().string(from: Date()))
         record.final?.heldOut.merge(conclusion.metrics) { $1 }
+        record.distributed = hosts.map { hosts in
+            let sums = collective?.gradientSums
+            return RunRecord.DistributedRecord(processes: hosts.count, hosts: hosts,
+                                               allreduceSecondsPerStep: sums.flatMap { $0.count > 0 ? $0.seconds / Double($0.count) : nil })
+        }
         record.distillation = options.distillation.map {
             RunRecord.DistillationRecord(teacher: $0.teacher.name, teacherWeights: $0.weights, temperature: $0.temperature, alpha: $0.alpha)
         }
         if let patience = options.earlyStopPatience, let best = record.final {
             record.earlyStopping = RunRecord.EarlyStopping(patience: patience, bestEpoch: best.epoch, lastEpoch: history.count)
         }
+        guard writes else { return (record, "") }
         let path = try record.write(to: recordPath, replacing: options.recordPath != nil)
         let plot = CurvePlot.path(forRecordAt: path)
         try CurvePlot.write(history, model: name, dataset: run.dataLabel ?? options.dataset.name, to: plot)
@@ -123,6 +138,10 @@ public enum TrainingRun {
                   + "; the model (and --save) keeps epoch \(stop.bestEpoch)'s weights")
         }
         if let text = conclusion.text { print(text) }
+        if let distributed = record.distributed, let seconds = distributed.allreduceSecondsPerStep {
+            print("data-parallel: \(distributed.processes) processes on \(Set(distributed.hosts).sorted().joined(separator: ", ")); "
+                  + "the gradients' allreduce took \(String(format: "%.2f", seconds * 1000)) ms a step")
+        }
         print("record: \(path)\nplot: \(plot)" + (options.savePath.map { "\nweights: \($0)" } ?? ""))
         return (record, path)
     }
@@ -131,7 +150,8 @@ public enum TrainingRun {
     /// The command that continues a stopped run from its checkpoint, if its state was saved there.
     private static func resumeCommand(_ options: RunOptions, saved: Bool) -> String? {
         guard saved, let checkpoint = options.checkpointDestination else { return nil }
-        return resumeCommand(options.commandLine, checkpoint: checkpoint)
+        // A data-parallel run resumes with as many processes (the checkpoint's batches are split among them).
+        return (options.collective.map { "mpirun -np \($0.size) " } ?? "") + resumeCommand(options.commandLine, checkpoint: checkpoint)
     }
 
     static func resumeCommand(_ commandLine: String, checkpoint: String) -> String {

@@ -7,14 +7,72 @@ public protocol TrainingTask {
     associatedtype Batch
     /// Training batches per epoch.
     var trainingBatchCount: Int { get }
-    /// The training batches of `epoch` (numbered from 1) from its batch `first` on, in the epoch's order.
-    func trainingBatches(epoch: Int, from first: Int) -> Batches<Batch>
+    /// `share` of each training batch of `epoch` (numbered from 1) from its batch `first` on, in the epoch's
+    /// order; nil for a batch too small to give the share an example.
+    func trainingBatches(epoch: Int, from first: Int, share: Share) -> Batches<Batch?>
     /// The mean loss of `model` over `batch`, with gradients recorded; adds the batch's examples (or
-    /// tokens), correct predictions and loss to `tally`.
+    /// tokens: what the mean divides by), correct predictions and loss to `tally`.
     func loss(of model: Module, on batch: Batch, tally: inout TrainingTally) -> Tensor
-    /// Held-out metrics by name, in evaluation mode without gradients, and how many examples (or tokens)
-    /// they covered; an error if held-out data cannot be read (an image file that does not decode).
-    func evaluate(_ model: Module) throws -> (metrics: [String: Double], count: Int)
+    /// What adds up to the held-out metrics over `share` of the held-out data, in evaluation mode without
+    /// gradients; an error if held-out data cannot be read (an image file that does not decode).
+    func heldOutSums(_ model: Module, share: Share) throws -> HeldOutSums
+    /// The held-out metrics by name from the sums of every share, and how many examples (or tokens) they covered.
+    func heldOutMetrics(_ sums: HeldOutSums) -> (metrics: [String: Double], count: Int)
+}
+
+extension TrainingTask {
+    /// The whole training batches of `epoch` from its batch `first` on.
+    public func trainingBatches(epoch: Int, from first: Int) -> Batches<Batch> {
+        trainingBatches(epoch: epoch, from: first, share: .whole).map { $0! }
+    }
+
+    /// Held-out metrics by name over all the held-out data, and how many examples (or tokens) they covered.
+    public func evaluate(_ model: Module) throws -> (metrics: [String: Double], count: Int) {
+        heldOutMetrics(try heldOutSums(model, share: .whole))
+    }
+}
+
+/// Held-out results as sums that add up over the processes that each evaluated a share (correct
+/// predictions, summed losses, counts); a task that does not split its evaluation has the first share
+/// measure everything (`firstShareOnly`) and the others add nothing.
+public struct HeldOutSums: Equatable, Sendable {
+    public var values: [String: Double]
+    /// Examples (or tokens) covered.
+    public var count: Double
+
+    public init(_ values: [String: Double] = [:], count: Double = 0) { (self.values, self.count) = (values, count) }
+
+    /// The metrics of a task that evaluates unsplit: measured by the first share, nothing from the others.
+    public static func firstShareOnly(_ share: Share, _ evaluate: () throws -> (metrics: [String: Double], count: Int)) rethrows -> HeldOutSums {
+        guard share.part == 0 else { return HeldOutSums() }
+        let (metrics, count) = try evaluate()
+        return HeldOutSums(metrics, count: Double(count))
+    }
+
+    /// The metrics of `firstShareOnly` sums, as they were measured.
+    public var asMeasured: (metrics: [String: Double], count: Int) { (values, Int(count)) }
+
+    /// These sums as text, to pass between processes: a line "key value" each (the count's key empty), values
+    /// as Swift writes a Double exactly (nan and inf included).
+    var encoded: String {
+        ([" \(count)"] + values.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }).joined(separator: "\n")
+    }
+
+    /// The sums that `encoded` wrote.
+    init(decoding text: String) {
+        self.init()
+        for line in text.split(separator: "\n") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                preconditionFailure("held-out sums from another process do not read: \(line)")
+            }
+            if space == line.startIndex { count = value } else { values[String(line[..<space])] = value }
+        }
+    }
+
+    /// Both sums added, key by key (a missing key counts as 0).
+    public static func + (a: HeldOutSums, b: HeldOutSums) -> HeldOutSums {
+        HeldOutSums(a.values.merging(b.values, uniquingKeysWith: +), count: a.count + b.count)
+    }
 }
 
 /// A task whose training examples are numbered (windows, sentence pairs): batches are its `training`
@@ -32,10 +90,11 @@ public protocol NumberedExamplesTask: TrainingTask {
 extension NumberedExamplesTask {
     public var trainingBatchCount: Int { (training.count + batchSize - 1) / batchSize }
 
-    public func trainingBatches(epoch: Int, from first: Int) -> Batches<Batch> {
+    public func trainingBatches(epoch: Int, from first: Int, share: Share) -> Batches<Batch?> {
         let order = shuffle ? shuffledOrder(training.count, seed: seed, epoch: epoch) : Array(training.indices)
         return Batches(from: first, to: trainingBatchCount) { number in
-            self.batch(order[(number * self.batchSize)..<min((number + 1) * self.batchSize, self.training.count)].map { self.training[$0] })
+            let positions = order[(number * self.batchSize)..<min((number + 1) * self.batchSize, self.training.count)]
+            return share.taking(positions).map { self.batch($0.map { self.training[$0] }) }
         }
     }
 }

@@ -65,7 +65,12 @@ public struct TranslationTask: NumberedExamplesTask {
         return loss
     }
 
-    public func evaluate(_ model: Module) -> (metrics: [String: Double], count: Int) {
+    /// Measured on the first share alone (the held-out set is small).
+    public func heldOutSums(_ model: Module, share: Share) -> HeldOutSums { .firstShareOnly(share) { measureHeldOut(model) } }
+
+    public func heldOutMetrics(_ sums: HeldOutSums) -> (metrics: [String: Double], count: Int) { sums.asMeasured }
+
+    func measureHeldOut(_ model: Module) -> (metrics: [String: Double], count: Int) {
         let model = Self.translator(model)
         var tally = TrainingTally()
         model.evaluating {

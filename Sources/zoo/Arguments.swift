@@ -77,6 +77,7 @@ let maximumSide = 1024
 /// Runs `body`; an error it throws is printed to standard error as one clear message and the
 /// command exits with status 1, or 128 + the signal for a run a signal stopped (instead of
 /// ArgumentParser's usage text).
+@discardableResult
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()

@@ -95,6 +95,9 @@ struct Run: ParsableCommand {
     @Option(help: "Continue an interrupted run from its --checkpoint file (same model, flags and seed).")
     var resume: String?
 
+    @Option(help: "Under mpirun: train one model data-parallel (auto: when mpirun started zoo; on: an error if it did not), or run every process as a separate run (off).")
+    var distributed: DistributedMode = .auto
+
     @Flag(help: "Keep the training examples in file order instead of reshuffling every epoch.")
     var noShuffle = false
 
@@ -181,7 +184,9 @@ struct Run: ParsableCommand {
         var options = try options()
         options.distillation = distillation
         Interruption.install()
-        try reportingErrors { try TrainingRun.execute(options) }
+        let collective = try distributed.join(batchSize: options.recipe.batchSize)
+        options.collective = collective
+        try reportingErrors(under: collective) { try TrainingRun.execute(options) }
     }
 
     /// The model's recipe with these flags applied.

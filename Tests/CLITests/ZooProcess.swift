@@ -13,23 +13,20 @@ func makeTemporaryFolder(_ prefix: String) throws -> String {
 }
 
 /// A `zoo` process started with `arguments` (and `environment`, else this process's), its output collected in
-/// files of `folder`.
+/// files of `folder`; `limits` run it under prlimit with those flags, `launcher` under that command (mpirun).
 final class ZooProcess {
     let process = Process()
     private let output: String, errors: String
 
-    init(_ arguments: [String], in folder: String, limits: [String] = [], environment: [String: String]? = nil) throws {
+    init(_ arguments: [String], in folder: String, limits: [String] = [], launcher: [String] = [],
+         environment: [String: String]? = nil) throws {
         output = folder + "/stdout-\(UUID().uuidString)"
         errors = folder + "/stderr-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         _ = FileManager.default.createFile(atPath: errors, contents: nil)
-        if limits.isEmpty {
-            process.executableURL = URL(fileURLWithPath: zooBinary!)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-            process.arguments = limits + ["--", zooBinary!] + arguments
-        }
+        let command = (limits.isEmpty ? [] : ["/usr/bin/prlimit"] + limits + ["--"]) + launcher + [zooBinary!] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         if let environment { process.environment = environment }
         process.standardOutput = FileHandle(forWritingAtPath: output)
@@ -44,13 +41,23 @@ final class ZooProcess {
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
+    /// `wait()` for at most `seconds`; nil (and the process killed) if it had not ended by then.
+    func wait(atMost seconds: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        guard process.isRunning else { return wait() }
+        kill(process.processIdentifier, SIGKILL)
+        wait()
+        return nil
+    }
+
     var standardOutput: String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }
     var standardError: String { (try? String(contentsOfFile: errors, encoding: .utf8)) ?? "" }
 
     /// Runs `zoo arguments` to its end.
-    static func run(_ arguments: [String], in folder: String, limits: [String] = [],
+    static func run(_ arguments: [String], in folder: String, limits: [String] = [], launcher: [String] = [],
                     environment: [String: String]? = nil) throws -> (status: Int32, process: ZooProcess) {
-        let process = try ZooProcess(arguments, in: folder, limits: limits, environment: environment)
+        let process = try ZooProcess(arguments, in: folder, limits: limits, launcher: launcher, environment: environment)
         return (process.wait(), process)
     }
 }

@@ -39,10 +39,21 @@ public enum SafeTensors {
     /// Anything malformed, and every tensor of another dtype, is an error naming the file and what is wrong.
     public static func read(_ path: String) throws
         -> (tensors: [String: Tensor], metadata: [String: String], dtypes: [String: String]) {
-        func fail(_ why: String) -> Failure { Failure(description: "\(path) is not a valid safetensors file: \(why)") }
+        try decode(contents(of: path), path: path)
+    }
+
+    /// The bytes of the file at `path`, or an error that names it.
+    public static func contents(of path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Failure(description: "cannot read \(path): no such file, or not readable")
         }
+        return data
+    }
+
+    /// `read` of a file's bytes already in memory (`path` names it in errors).
+    public static func decode(_ data: Data, path: String) throws
+        -> (tensors: [String: Tensor], metadata: [String: String], dtypes: [String: String]) {
+        func fail(_ why: String) -> Failure { Failure(description: "\(path) is not a valid safetensors file: \(why)") }
         guard data.count >= 8 else { throw fail("it is \(data.count) bytes long, shorter than the 8-byte header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(data.count - 8) else {
