@@ -8,3 +8,4 @@ static inline MPI_Datatype zoo_mpi_byte(void) { return MPI_BYTE; }
 static inline MPI_Datatype zoo_mpi_int(void) { return MPI_INT; }
 static inline MPI_Op zoo_mpi_sum(void) { return MPI_SUM; }
 static inline void *zoo_mpi_in_place(void) { return MPI_IN_PLACE; }
+static inline MPI_Info zoo_mpi_info_null(void) { return MPI_INFO_NULL; }

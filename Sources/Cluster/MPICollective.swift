@@ -13,7 +13,9 @@ public final class MPICollective: Collective, @unchecked Sendable {
     public init() {
         var initialized: Int32 = 0
         MPI_Initialized(&initialized)
-        if initialized == 0 { MPI_Init(nil, nil) }
+        // Only the main thread calls MPI, but others (the engine's, OpenBLAS's) exist.
+        var provided: Int32 = 0
+        if initialized == 0 { MPI_Init_thread(nil, nil, Int32(MPI_THREAD_FUNNELED), &provided) }
         var rank: Int32 = 0, size: Int32 = 0
         MPI_Comm_rank(zoo_mpi_world(), &rank)
         MPI_Comm_size(zoo_mpi_world(), &size)
@@ -62,8 +64,19 @@ public final class MPICollective: Collective, @unchecked Sendable {
 
     /// Ends every process of the job with `code` (for an error only this process met).
     public func abort(code: Int32) -> Never {
+        fflush(stdout)
         MPI_Abort(zoo_mpi_world(), code)
         exit(code)
+    }
+
+    /// Processes of the job on this host (sharing its memory).
+    public var processesOnThisHost: Int {
+        var host: MPI_Comm? = nil
+        MPI_Comm_split_type(zoo_mpi_world(), Int32(MPI_COMM_TYPE_SHARED), Int32(rank), zoo_mpi_info_null(), &host)
+        var size: Int32 = 1
+        MPI_Comm_size(host, &size)
+        MPI_Comm_free(&host)
+        return Int(size)
     }
 
     /// Leaves MPI (every process, at a normal end).

@@ -14,6 +14,8 @@ public enum RunError: Error, CustomStringConvertible {
     case stopped(signal: Int32, epoch: Int, batch: Int, resume: String?)
     /// Unreadable data stopped the run; `resume` continues it from its checkpoint, when there is one.
     case unreadableData(TrainingError, resume: String?)
+    /// Synchronized batch norm needs every process to take part in every batch: the last one is too small.
+    case lastBatchTooSmallToShare(examples: Int, batchSize: Int, processes: Int)
 
     public var description: String {
         switch self {
@@ -36,6 +38,10 @@ public enum RunError: Error, CustomStringConvertible {
         case let .stopped(signal, epoch, batch, resume):
             "\(TrainingError.interrupted(signal: signal, epoch: epoch, batch: batch, saved: resume != nil).stopSummary); "
                 + (resume.map { "to continue, run:\n  \($0)" } ?? "nothing was saved (pass --checkpoint FILE to make a run resumable)")
+        case let .lastBatchTooSmallToShare(examples, batchSize, processes):
+            "--sync-batchnorm needs every process to have examples in every batch, and the last batch of \(examples) examples "
+                + "in batches of \(batchSize) has \(examples % batchSize), fewer than the \(processes) processes; "
+                + "give a --limit that leaves at least \(processes) (or none) for the last batch"
         case let .unreadableData(error, resume):
             error.stopSummary + (resume.map { "; to continue from where it stopped, run:\n  \($0)" } ?? "")
         }

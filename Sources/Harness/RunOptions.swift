@@ -42,6 +42,8 @@ public struct RunOptions: Sendable {
     public var distillation: Distillation?
     /// Data parallelism: the processes that train together (nil: this process alone).
     public var collective: Collective?
+    /// With a collective: batch norm over the whole batch rather than each process's share.
+    public var synchronizesBatchNorm = false
     /// Regressions: the loss trained on.
     public var regressionLoss = RegressionLoss.mse
     /// Image folders without a test split: the share of each class held out to measure accuracy on.

@@ -26,6 +26,10 @@ public struct Trainer {
     /// Data parallelism: the processes training this model together, each on its share of every batch
     /// (see `DataParallelStep`); they start from process 0's weights and evaluate a share each.
     public var collective: Collective?
+    /// With a collective: batch norm normalizes by the statistics of the whole batch, every process's share
+    /// (PyTorch's SyncBatchNorm), instead of each process's own. Every process must have examples in every
+    /// batch (each batch norm layer exchanges its sums in the forward and backward pass).
+    public var synchronizesBatchNorm = false
 
     public init(recipe: Recipe) { self.recipe = recipe }
 
@@ -42,7 +46,9 @@ public struct Trainer {
         for metrics in done where plateau != nil { plateauScale = plateau!.observe(loss: metrics.trainLoss) }
         var history = done
         var best: (epoch: Int, value: Double, state: [[Float]])?
-        let dataParallel = collective.map { DataParallelStep(parameters: parameters, collective: $0) }
+        let dataParallel = collective.map {
+            DataParallelStep(parameters: parameters, collective: $0, synchronizingBatchNorm: synchronizesBatchNorm)
+        }
         if let collective { DataParallelStep.broadcastState(of: model, over: collective) }
         let share = collective?.share ?? .whole
         for epoch in (done.count + 1)..<(recipe.epochs + 1) {
@@ -75,12 +81,14 @@ public struct Trainer {
                 var stepTally = TrainingTally()
                 // A share with no example (a last batch smaller than the processes) adds nothing but takes part.
                 if let batch {
-                    let loss = task.loss(of: model, on: batch, tally: &stepTally)
-                    guard dataParallel != nil || loss.item.isFinite else {
-                        throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate,
-                                                          l1: recipe.l1)
+                    try (dataParallel?.step ?? { try $0() }) {
+                        let loss = task.loss(of: model, on: batch, tally: &stepTally)
+                        guard dataParallel != nil || loss.item.isFinite else {
+                            throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate,
+                                                              l1: recipe.l1)
+                        }
+                        (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
                     }
-                    (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
                 }
                 if let dataParallel {
                     stepTally = dataParallel.exchange(stepTally)
@@ -96,7 +104,7 @@ public struct Trainer {
                 progress.batches += 1
                 onBatch(epoch, progress.batches, task.trainingBatchCount, progress.tally.meanLoss, progress.tally.accuracy,
                         Double(progress.tally.examples) / progress.trainSeconds)
-                let signal = dataParallel?.agreeOnStop(stopSignal()) ?? stopSignal()
+                let signal = agreedStopSignal(dataParallel)
                 // The epoch's end writes a checkpoint of its own.
                 let due = checkpointEvery.map { progress.batches % $0 == 0 && progress.batches < task.trainingBatchCount } ?? false
                 if let checkpoint, signal != nil || due {
@@ -127,7 +135,7 @@ public struct Trainer {
                 }
             }
             try checkpoint?(history, nil, optimizer)
-            if let signal = stopSignal() {
+            if let signal = agreedStopSignal(dataParallel) {
                 throw TrainingError.interrupted(signal: signal, epoch: epoch, batch: progress.batches,
                                                 saved: checkpoint != nil)
             }
@@ -137,6 +145,12 @@ public struct Trainer {
             for ((_, tensor), values) in zip(model.stateDictionary(), best.state) { tensor.data.update(from: values, count: values.count) }
         }
         return history
+    }
+
+    /// Whether to stop now, and on which signal: under data parallelism, agreed by every process.
+    private func agreedStopSignal(_ dataParallel: DataParallelStep?) -> Int32? {
+        guard let dataParallel else { return stopSignal() }
+        return dataParallel.agreeOnStop(stopSignal())
     }
 
     /// The task's held-out metrics; under data parallelism each process measures its share (with process 0's

@@ -74,6 +74,9 @@ public enum TrainingRun {
         print(run.headline)
         print("recipe: \(recipe), seed \(options.seed)")
         if let collective { print("data-parallel: \(collective.size) processes, \(recipe.batchSize / collective.size) examples of each batch apiece") }
+        if let collective, options.synchronizesBatchNorm, (1..<collective.size).contains(run.trainExamples % recipe.batchSize) {
+            throw RunError.lastBatchTooSmallToShare(examples: run.trainExamples, batchSize: recipe.batchSize, processes: collective.size)
+        }
         let optimizer = recipe.makeOptimizer(for: model.parameters)
         var done: [EpochMetrics] = [], progress: EpochProgress?
         if let resume = options.resumePath {
@@ -92,6 +95,7 @@ public enum TrainingRun {
         trainer.checkpointEvery = options.checkpointEvery
         trainer.earlyStopping = options.earlyStopPatience.map { ("validationAccuracy", $0) }
         trainer.collective = collective
+        trainer.synchronizesBatchNorm = options.synchronizesBatchNorm
         if let checkpointPath {
             trainer.checkpoint = { history, progress, optimizer in
                 try TrainingCheckpoint.write(to: checkpointPath, model: model, modelName: name, recipe: recipe, data: run.data,

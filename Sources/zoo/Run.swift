@@ -98,6 +98,9 @@ struct Run: ParsableCommand {
     @Option(help: "Under mpirun: train one model data-parallel (auto: when mpirun started zoo; on: an error if it did not), or run every process as a separate run (off).")
     var distributed: DistributedMode = .auto
 
+    @Flag(name: .customLong("sync-batchnorm"), help: "Data-parallel runs: batch norm normalizes by the statistics of the whole batch, every process's share, instead of each process's own.")
+    var synchronizeBatchNorm = false
+
     @Flag(help: "Keep the training examples in file order instead of reshuffling every epoch.")
     var noShuffle = false
 
@@ -185,7 +188,11 @@ struct Run: ParsableCommand {
         options.distillation = distillation
         Interruption.install()
         let collective = try distributed.join(batchSize: options.recipe.batchSize)
+        if synchronizeBatchNorm && collective == nil {
+            throw ValidationError("--sync-batchnorm applies to data-parallel runs: start zoo with `mpirun -np N zoo run ...`.")
+        }
         options.collective = collective
+        options.synchronizesBatchNorm = synchronizeBatchNorm
         try reportingErrors(under: collective) { try TrainingRun.execute(options) }
     }
 

@@ -42,12 +42,12 @@ struct DataParallelTests {
     /// Runs `run` alone (record and weights alone.*) and with two processes (together.*), which must end with the
     /// same weights up to the order of float sums; the two-process run's output.
     @discardableResult
-    func trainAloneAndTogether(_ run: [String]) throws -> ZooProcess {
+    func trainAloneAndTogether(_ run: [String], together flags: [String] = [], tolerance: Float = 1e-4) throws -> ZooProcess {
         let alone = try zoo(run + ["--record", "alone.json", "--save", "alone.safetensors"])
         #expect(alone.status == 0, "\(alone.process.standardError)")
-        let together = try zoo(run + ["--record", "together.json", "--save", "together.safetensors"], processes: 2)
+        let together = try zoo(run + flags + ["--record", "together.json", "--save", "together.safetensors"], processes: 2)
         #expect(together.status == 0, "\(together.process.standardError)")
-        #expect(largestDifference(try weights("alone.safetensors"), try weights("together.safetensors")) < 1e-4)
+        #expect(largestDifference(try weights("alone.safetensors"), try weights("together.safetensors")) < tolerance)
         return together.process
     }
 
@@ -74,6 +74,23 @@ struct DataParallelTests {
         try trainAloneAndTogether(["run", "gru", "--epochs", "2", "--limit", "200", "--test-limit", "64", "--hidden", "32", "--batch-size", "16"])
         let (x, y) = (try record("alone.json")["final"] as! [String: Double], try record("together.json")["final"] as! [String: Double])
         #expect(abs(x["perplexity"]! - y["perplexity"]!) / x["perplexity"]! < 1e-4)
+    }
+
+    /// With --sync-batchnorm, batch norm normalizes by the whole batch's statistics, so LeNet-BN trains to one
+    /// process's weights and running statistics (12 steps at its rate of 0.9 leave 5e-4 of float rounding
+    /// here), where each process's own statistics leave them 25% apart; a last batch too small to give each
+    /// process an example is refused with what to do.
+    @Test(.enabled(if: fashionMNISTInstalled, "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist"))
+    func synchronizedBatchNormTrainsLeNetBNAsOneProcessDoes() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = ["run", "lenet-bn", "--epochs", "1", "--limit", "3000", "--test-limit", "300", "--seed", "4"]
+        try trainAloneAndTogether(run, together: ["--sync-batchnorm"], tolerance: 2e-3)
+        let unsynchronized = try zoo(run + ["--record", "own.json", "--save", "own.safetensors"], processes: 2)
+        #expect(unsynchronized.status == 0)
+        #expect(largestDifference(try weights("alone.safetensors"), try weights("own.safetensors")) > 0.02)
+        let refused = try zoo(["run", "lenet-bn", "--epochs", "1", "--limit", "257", "--sync-batchnorm", "--record", "r.json"], processes: 2)
+        #expect(refused.status != nil && refused.status != 0)
+        #expect(refused.process.standardError.contains("the last batch of 257 examples in batches of 256 has 1, fewer than the 2 processes"))
     }
 
     /// A batch that the processes cannot share equally is refused before anything runs, with what to do.

@@ -112,51 +112,89 @@ final class ThreadCollective: Collective, @unchecked Sendable {
         #expect(added == HeldOutSums(["a": 3, "b": 5], count: 5))
     }
 
-    /// Two (and three) threads sharing every batch train to one process's weights and metrics: gradients
-    /// weighed by each share's examples (the last batch's single example goes to one process), held-out
-    /// accuracy added up from shares, and every process ends with the same weights.
-    @Test(arguments: [2, 3]) func simulatedProcessesTrainAsOneDoes(processes: Int) throws {
-        let recipe = Recipe(learningRate: 0.5, epochs: 3, batchSize: processes == 2 ? 4 : 6, initialization: nil)
-        func model() -> Module { Random.withGenerator(seed: 11) { Sequential(Flatten(), Linear(16, 8), ReLU(), Linear(8, 2)) } }
-        func task(shuffled: Bool) -> ClassificationTask {
-            ClassificationTask(training: BatchLoader(images, batchSize: recipe.batchSize, shuffle: shuffled, seed: 2),
-                               test: BatchLoader(images, batchSize: 4, shuffle: false))
-        }
-        let alone = model()
-        let reference = try Trainer(recipe: recipe).train(alone, task: task(shuffled: true))
-
-        let group = ThreadGroup(size: processes)
-        let models = (0..<processes).map { _ in model() }
-        // Process 0's weights are the ones every process starts from: the others start elsewhere.
-        for other in models.dropFirst() { for p in other.parameters { p.data.update(repeating: 0.01, count: p.count) } }
+    /// Trains a model from `build` (seed 11) with `processes` threads as processes, each with its own model
+    /// (those of processes other than 0 start from other weights) and task; their histories and models.
+    func trainInThreads(_ processes: Int, recipe: Recipe, synchronizingBatchNorm: Bool = false, build: @escaping () -> Module,
+                        task: @escaping () -> ClassificationTask) throws -> [(history: [EpochMetrics], model: Module)] {
         final class Results: @unchecked Sendable {
             let lock = NSLock()
             var histories: [[EpochMetrics]?]
             init(_ count: Int) { histories = Array(repeating: nil, count: count) }
         }
-        let results = Results(processes), tasks = (0..<processes).map { _ in task(shuffled: true) }
-        nonisolated(unsafe) let shared = (models, tasks)
+        let group = ThreadGroup(size: processes), results = Results(processes)
+        let models = (0..<processes).map { _ in Random.withGenerator(seed: 11, build) }
+        for other in models.dropFirst() { for p in other.parameters { p.data.update(repeating: 0.01, count: p.count) } }
+        nonisolated(unsafe) let shared = (models, (0..<processes).map { _ in task() })
         let threads = (0..<processes).map { rank in
             Thread {
                 var trainer = Trainer(recipe: recipe)
                 trainer.collective = ThreadCollective(rank: rank, group: group)
+                trainer.synchronizesBatchNorm = synchronizingBatchNorm
                 let history = (try? trainer.train(shared.0[rank], task: shared.1[rank])) ?? []
                 results.lock.withLock { results.histories[rank] = history }
             }
         }
         threads.forEach { $0.stackSize = 8 << 20; $0.start() }
         while results.lock.withLock({ results.histories.contains { $0 == nil } }) { usleep(1000) }
+        return zip(results.histories, models).map { ($0!, $1) }
+    }
 
-        for (rank, history) in results.histories.enumerated() {
-            let history = try #require(history)
+    /// Each process's history and weights against one process's.
+    func expectSame(_ processes: [(history: [EpochMetrics], model: Module)], as reference: [EpochMetrics], _ alone: Module,
+                    tolerance: Float = 1e-5) {
+        for (rank, (history, model)) in processes.enumerated() {
             #expect(history.count == reference.count, "process \(rank) trained every epoch")
             for (a, b) in zip(history, reference) {
-                #expect(abs(a.trainLoss - b.trainLoss) < 1e-5 && a.trainAccuracy == b.trainAccuracy, "process \(rank)")
+                #expect(abs(a.trainLoss - b.trainLoss) < Double(tolerance) && a.trainAccuracy == b.trainAccuracy, "process \(rank)")
                 #expect(a.testAccuracy == b.testAccuracy)
             }
-            for (p, q) in zip(models[rank].parameters, alone.parameters) {
-                #expect(zip(p.scalars, q.scalars).allSatisfy { abs($0 - $1) < 1e-5 }, "process \(rank)")
+            for ((name, p), (_, q)) in zip(model.stateDictionary(), alone.stateDictionary()) {
+                #expect(zip(p.scalars, q.scalars).allSatisfy { abs($0 - $1) < tolerance }, "process \(rank): \(name)")
             }
         }
+    }
+
+    func task(batchSize: Int, limit: Int? = nil) -> ClassificationTask {
+        ClassificationTask(training: BatchLoader(images, batchSize: batchSize, shuffle: true, seed: 2, limit: limit),
+                           test: BatchLoader(images, batchSize: 4, shuffle: false))
+    }
+
+    /// Two (and three) threads sharing every batch train to one process's weights and metrics: gradients
+    /// weighed by each share's examples (the last batch's single example goes to one process), held-out
+    /// accuracy added up from shares, and every process ends with the same weights.
+    @Test(arguments: [2, 3]) func simulatedProcessesTrainAsOneDoes(processes: Int) throws {
+        let recipe = Recipe(learningRate: 0.5, epochs: 3, batchSize: processes == 2 ? 4 : 6, initialization: nil)
+        let build = { Sequential(Flatten(), Linear(16, 8), ReLU(), Linear(8, 2)) as Module }
+        let alone = Random.withGenerator(seed: 11, build)
+        let reference = try Trainer(recipe: recipe).train(alone, task: task(batchSize: recipe.batchSize))
+        expectSame(try trainInThreads(processes, recipe: recipe, build: build) { task(batchSize: recipe.batchSize) }, as: reference, alone)
+    }
+
+    /// Synchronized batch norm normalizes by the whole batch's statistics, so two processes train a
+    /// batch-norm network to one process's weights and running statistics; unsynchronized, each process's
+    /// share has statistics of its own and the weights differ.
+    @Test func synchronizedBatchNormTrainsAsOneProcessDoes() throws {
+        let recipe = Recipe(learningRate: 0.2, epochs: 2, batchSize: 4, initialization: nil)
+        let build = { Sequential(Conv2d(1, 3, kernel: 3, padding: 1), BatchNorm(3), ReLU(), Flatten(), Linear(48, 2)) as Module }
+        let alone = Random.withGenerator(seed: 11, build)
+        // Eight images: every batch gives both processes examples, as synchronized batch norm needs.
+        let reference = try Trainer(recipe: recipe).train(alone, task: task(batchSize: 4, limit: 8))
+        expectSame(try trainInThreads(2, recipe: recipe, synchronizingBatchNorm: true, build: build) { task(batchSize: 4, limit: 8) },
+                   as: reference, alone)
+        let unsynchronized = try trainInThreads(2, recipe: recipe, build: build) { task(batchSize: 4, limit: 8) }
+        let weights = unsynchronized[0].model.parameters.flatMap(\.scalars)
+        #expect(zip(weights, alone.parameters.flatMap(\.scalars)).contains { abs($0 - $1) > 1e-3 })
+    }
+
+    /// A parameter that no process has a gradient for keeps none after the exchange (the optimizer leaves it
+    /// alone, as in a single run); one that some process has is the examples-weighted mean.
+    @Test func parametersWithoutGradientsKeepNone() {
+        let used = Tensor(shape: [2], scalars: [1, 2]), unused = Tensor(shape: [3], scalars: [0, 0, 0])
+        used.grad = Tensor(shape: [2], scalars: [0.5, -1])
+        let step = DataParallelStep(parameters: [used, unused], collective: ThreadCollective(rank: 0, group: ThreadGroup(size: 1)))
+        var tally = TrainingTally()
+        tally.add(predictions: [1, 0, 1], labels: [1, 1, 1], meanLoss: 2)
+        let whole = step.exchange(tally)
+        #expect(whole == tally && unused.grad == nil && used.grad?.scalars == [0.5, -1])
     }
 }

@@ -14,29 +14,45 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                  "batchNorm has statistics for \(runningMean.count) channels, the input \(x.shape) has \(channels)")
     precondition(!training || perChannel > 1, "batchNorm in training needs more than one value per channel, got \(x.shape)")
 
-    // Per channel: the mean and 1/sqrt(var + eps) used to normalize.
+    // Per channel: the mean and 1/sqrt(var + eps) used to normalize; in training, over every process's values
+    // when a `BatchNormSync` adds up the per-channel sums (first the values and their count, then
+    // the squared deviations from the mean of all).
     let mean = Tensor(uninitialized: [channels]), inverseStd = Tensor(uninitialized: [channels])
     let src = x.data
-    parallelChunks(channels, costPerItem: perChannel) { range in
-        for c in range {
-            if training {
+    let reducer = training ? BatchNormSync.current?.reduce : nil
+    if training {
+        let sums = Tensor(uninitialized: [channels + 1])
+        parallelChunks(channels, costPerItem: perChannel) { range in
+            for c in range {
                 var total: Float = 0
                 for n in 0..<batch { total += sumElements(src + (n * channels + c) * inner, count: inner) }
-                let m = total / Float(perChannel)
+                sums.data[c] = total
+            }
+        }
+        sums.data[channels] = Float(perChannel)
+        reducer?(UnsafeMutableBufferPointer(start: sums.data, count: channels + 1))
+        let count = sums.data[channels]
+        parallelChunks(channels, costPerItem: perChannel) { range in
+            for c in range {
+                mean.data[c] = sums.data[c] / count
                 var squares: Float = 0
                 for n in 0..<batch {
-                    squares += sumOfSquaredDeviations(src + (n * channels + c) * inner, count: inner, from: m)
+                    squares += sumOfSquaredDeviations(src + (n * channels + c) * inner, count: inner, from: mean.data[c])
                 }
-                let variance = squares / Float(perChannel)
-                mean.data[c] = m
-                inverseStd.data[c] = 1 / (variance + epsilon).squareRoot()
-                runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * m
-                runningVariance.data[c] = (1 - momentum) * runningVariance.data[c]
-                    + momentum * squares / Float(perChannel - 1)
-            } else {
-                mean.data[c] = runningMean.data[c]
-                inverseStd.data[c] = 1 / (runningVariance.data[c] + epsilon).squareRoot()
+                inverseStd.data[c] = squares
             }
+        }
+        reducer?(UnsafeMutableBufferPointer(start: inverseStd.data, count: channels))
+        for c in 0..<channels {
+            let (m, squares) = (mean.data[c], inverseStd.data[c])
+            inverseStd.data[c] = 1 / (squares / count + epsilon).squareRoot()
+            runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * m
+            runningVariance.data[c] = (1 - momentum) * runningVariance.data[c] + momentum * squares / (count - 1)
+        }
+    } else {
+        for c in 0..<channels {
+            mean.data[c] = runningMean.data[c]
+            inverseStd.data[c] = 1 / (runningVariance.data[c] + epsilon).squareRoot()
         }
     }
 
@@ -70,6 +86,19 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                 sumGradientXhat.data[c] = sgx * inverseStd.data[c]
             }
         }
+        // Synchronized: the input's gradient takes every process's sums (and count); the weight's and bias's
+        // stay this process's, to be added up with the other gradients, as PyTorch's SyncBatchNorm does.
+        var (allSums, allSumsXhat, count) = (sumGradient, sumGradientXhat, Float(perChannel))
+        if let reducer, x.requiresGrad {
+            let both = Tensor(uninitialized: [2 * channels + 1])
+            both.data.update(from: sumGradient.data, count: channels)
+            (both.data + channels).update(from: sumGradientXhat.data, count: channels)
+            both.data[2 * channels] = Float(perChannel)
+            reducer(UnsafeMutableBufferPointer(start: both.data, count: 2 * channels + 1))
+            (allSums, allSumsXhat, count) = (Tensor(uninitialized: [channels]), Tensor(uninitialized: [channels]), both.data[2 * channels])
+            allSums.data.update(from: both.data, count: channels)
+            allSumsXhat.data.update(from: both.data + channels, count: channels)
+        }
         var grads: [Tensor?] = []
         if x.requiresGrad {
             let dx = Tensor(uninitialized: x.shape)
@@ -82,8 +111,8 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                     let (from, dy, to) = (src + row * inner, g + row * inner, d + row * inner)
                     if training {
                         // dx = gamma * s / M * (M dy - sum(dy) - xhat * sum(dy xhat))
-                        zoo_batch_norm_input_gradient(from, dy, to, inner, m, s, gamma * s / Float(perChannel), Float(perChannel),
-                                                      sumGradient.data[c], sumGradientXhat.data[c])
+                        zoo_batch_norm_input_gradient(from, dy, to, inner, m, s, gamma * s / count, count,
+                                                      allSums.data[c], allSumsXhat.data[c])
                     } else {
                         zoo_scale_shift(dy, to, inner, gamma * s, 0)
                     }
@@ -97,4 +126,16 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         if let bias { grads.append(bias.requiresGrad ? sumGradient : nil) }
         return grads
     }
+}
+
+/// Synchronized batch normalization (`zoo run --sync-batchnorm` under MPI): while one is bound as `current`,
+/// batch norm in training normalizes by the statistics of every process's batch, `reduce` replacing
+/// per-channel sums by their sums over all processes. Bound per thread (or task) with
+/// `BatchNormSync.$current.withValue`.
+public final class BatchNormSync: Sendable {
+    public let reduce: @Sendable (UnsafeMutableBufferPointer<Float>) -> Void
+
+    public init(reduce: @escaping @Sendable (UnsafeMutableBufferPointer<Float>) -> Void) { self.reduce = reduce }
+
+    @TaskLocal public static var current: BatchNormSync?
 }
