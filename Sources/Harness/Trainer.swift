@@ -51,6 +51,7 @@ public struct Trainer {
         }
         if let collective { DataParallelStep.broadcastState(of: model, over: collective) }
         let share = collective?.share ?? .whole
+        var firstLoss: Double?
         for epoch in (done.count + 1)..<(recipe.epochs + 1) {
             optimizer.learningRate = recipe.learningRate * recipe.schedule.factor(step: epoch - 1, of: recipe.epochs) * plateauScale
             let wall = Stopwatch()
@@ -68,6 +69,19 @@ public struct Trainer {
                     throw TrainingError.unreadableData(error, epoch: epoch, batch: progress.batches, saved: checkpoint != nil)
                 }
             }
+            /// Stops on a training loss that is not a number, or that has grown a millionfold over the run's first
+            /// (LeNet's saturated sigmoids keep a diverged run's loss finite).
+            func check(_ loss: Double) throws {
+                let batch = progress.batches + 1
+                guard loss.isFinite else {
+                    throw TrainingError.nonFiniteLoss(epoch: epoch, batch: batch, learningRate: optimizer.learningRate, l1: recipe.l1)
+                }
+                if firstLoss == nil { firstLoss = loss }
+                guard loss <= max(firstLoss!, 1) * 1e6 else {
+                    throw TrainingError.explodingLoss(first: firstLoss!, now: loss, epoch: epoch, batch: batch,
+                                                      learningRate: optimizer.learningRate, l1: recipe.l1)
+                }
+            }
             let batches = task.trainingBatches(epoch: epoch, from: progress.batches, share: share)
             // A step's time includes waiting for its batch (images streamed from files).
             var step = Stopwatch()
@@ -83,19 +97,13 @@ public struct Trainer {
                 if let batch {
                     try (dataParallel?.step ?? { try $0() }) {
                         let loss = task.loss(of: model, on: batch, tally: &stepTally)
-                        guard dataParallel != nil || loss.item.isFinite else {
-                            throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate,
-                                                              l1: recipe.l1)
-                        }
+                        if dataParallel == nil { try check(Double(loss.item)) }
                         (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
                     }
                 }
                 if let dataParallel {
                     stepTally = dataParallel.exchange(stepTally)
-                    guard stepTally.meanLoss.isFinite else {
-                        throw TrainingError.nonFiniteLoss(epoch: epoch, batch: progress.batches + 1, learningRate: optimizer.learningRate,
-                                                          l1: recipe.l1)
-                    }
+                    try check(stepTally.meanLoss)
                 }
                 progress.tally.add(stepTally)
                 if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }

@@ -34,7 +34,7 @@ enum DistributedMode: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// `reportingErrors` for a data-parallel run: what every process meets alike (a stop, a loss that is not a
-/// number: they agree on it after each step) is reported by process 0 and ends each process normally; any
+/// number or explodes: they agree on it after each step) is reported by process 0 and ends each process normally; any
 /// other error, which may be this process's alone (a file it cannot read), is reported by the process that
 /// met it, naming it, and ends the whole job.
 @discardableResult
@@ -46,7 +46,7 @@ func reportingErrors<T>(under collective: MPICollective?, _ body: () throws -> T
         return result
     } catch {
         switch error {
-        case RunError.stopped, TrainingError.nonFiniteLoss:
+        case RunError.stopped, TrainingError.nonFiniteLoss, TrainingError.explodingLoss:
             defer { collective.finish() }
             if collective.isFirst { return try reportingErrors { throw error } }
             if case RunError.stopped(let signal, _, _, _) = error { throw ExitCode(128 + signal) }

@@ -53,4 +53,27 @@ import Zoo
         _ = try Trainer(recipe: recipe).train(model, optimizer: perEpoch, on: loader, evaluatingOn: loader)
         #expect(abs(perEpoch.learningRate - 0.1 * 0.5) < 1e-8)
     }
+
+    /// A loss that grows a millionfold over the first stops the run with a clear error though it stays finite
+    /// (w^2 at SGD rate 50: w <- -99 w, the loss x9,801 a step: 1, 9,801, 9.6e7).
+    @Test func aLossThatExplodesStopsTheRun() throws {
+        struct Square: TrainingTask {
+            var trainingBatchCount: Int { 1 }
+            func trainingBatches(epoch: Int, from first: Int, share: Share) -> Batches<Int?> { Batches(from: first, to: 1) { _ in epoch } }
+            func loss(of model: Module, on batch: Int, tally: inout TrainingTally) -> Tensor {
+                let loss = (model.parameters[0] * model.parameters[0]).sum()
+                tally.add(predictions: [0], labels: [0], meanLoss: loss.item)
+                return loss
+            }
+            func heldOutSums(_ model: Module, share: Share) -> HeldOutSums { HeldOutSums(["testAccuracy": 0], count: 1) }
+            func heldOutMetrics(_ sums: HeldOutSums) -> (metrics: [String: Double], count: Int) { sums.asMeasured }
+        }
+        let model = Linear(1, 1, bias: false)
+        model.weight.data[0] = 1
+        let error = #expect(throws: TrainingError.self) {
+            try Trainer(recipe: Recipe(learningRate: 50, epochs: 5, batchSize: 1, initialization: nil)).train(model, task: Square())
+        }
+        #expect(error?.description.hasPrefix("The training loss grew from 1 to 9.61e+07 by epoch 3, batch 1: training diverged") == true,
+                "\(String(describing: error))")
+    }
 }
