@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Zoo", dependencies: ["Engine"], path: "Zoo"),
         .target(name: "Harness", dependencies: ["Engine", "Datasets", "Zoo", "CPNG"]),
         // Data-parallel training over Open MPI (`mpirun -np N zoo run ...`).
-        .target(name: "Cluster", dependencies: ["Harness", "CMPI"]),
+        .target(name: "Cluster", dependencies: ["Harness", "Datasets", "Engine", "CMPI"]),
         .executableTarget(name: "zoo", dependencies: [
             "Harness", "Zoo", "Datasets", "Engine", "Cluster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -94,10 +94,15 @@ public struct ImageFolder: Sendable {
         return set
     }
 
-    /// Whether `images` images of `size` values each fit in a quarter of the machine's memory as floats:
-    /// room for a second copy (a held-out split) beside training.
-    static func fitsInMemory(images: Int, size: Int) -> Bool {
-        size > 0 && images <= Int.max / size && UInt64(images * size) * 4 <= ProcessInfo.processInfo.physicalMemory / 4
+    /// Processes on this machine that each decode their own copy of the images (data-parallel training): the
+    /// memory the automatic choice counts on is divided among them.
+    nonisolated(unsafe) public static var processesSharingMemory = 1
+
+    /// Whether `images` images of `size` values each fit in a quarter of the machine's memory (of this process's
+    /// share of it) as floats: room for a second copy (a held-out split) beside training.
+    static func fitsInMemory(images: Int, size: Int, processes: Int = processesSharingMemory) -> Bool {
+        size > 0 && images <= Int.max / size
+            && UInt64(images * size) * 4 <= ProcessInfo.processInfo.physicalMemory / 4 / UInt64(max(1, processes))
     }
 
     private static func join(_ folder: String, _ name: String) -> String { (folder as NSString).appendingPathComponent(name) }

@@ -1,3 +1,4 @@
+import Datasets
 import Engine
 import Foundation
 import Harness
@@ -11,17 +12,19 @@ public enum MPILaunch {
     public static var isLaunched: Bool { environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil }
 
     /// Joins the job: MPI initialized, this process's output silenced unless it is process 0 (errors still
-    /// reach standard error), and the engine's and OpenBLAS's threads set to this host's cores divided among
-    /// its processes (at most the cores mpirun bound it to, at most 8), unless the user set them (ZOO_THREADS,
-    /// OPENBLAS_NUM_THREADS, OMP_NUM_THREADS).
+    /// reach standard error), image folders decoded into memory only if every process on the host has room for
+    /// its copy, and the engine's and OpenBLAS's threads set to this host's cores divided among its processes (at
+    /// most the cores mpirun bound it to, at most 8), unless the user set them (ZOO_THREADS, OPENBLAS_NUM_THREADS,
+    /// OMP_NUM_THREADS).
     public static func join() -> MPICollective {
         let collective = MPICollective()
         if collective.rank != 0 {
             let null = open("/dev/null", O_WRONLY)
             if null >= 0 { fflush(stdout); dup2(null, STDOUT_FILENO); close(null) }
         }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let threads = max(1, min(8, boundCores ?? cores, cores / collective.processesOnThisHost))
+        let cores = ProcessInfo.processInfo.activeProcessorCount, neighbours = collective.processesOnThisHost
+        let threads = max(1, min(8, boundCores ?? cores, cores / neighbours))
+        ImageFolder.processesSharingMemory = neighbours
         if environment["ZOO_THREADS"] == nil { Parallelism.threads = threads }
         if environment["OPENBLAS_NUM_THREADS"] == nil && environment["OMP_NUM_THREADS"] == nil { BLAS.threads = threads }
         return collective

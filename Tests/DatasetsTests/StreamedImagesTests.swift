@@ -45,12 +45,16 @@ import Fuzzing
         #expect(try training.decoded().pixels == decodedTraining.pixels && heldOut.decoded().pixels == decodedHeldOut.pixels)
     }
 
-    /// A folder is decoded into memory when its floats take at most a quarter of it, else streamed.
+    /// A folder is decoded into memory when its floats take at most a quarter of it (of its share, with several
+    /// processes on the machine), else streamed.
     @Test func onlyFoldersThatFitAreDecodedIntoMemory() {
         let memory = ProcessInfo.processInfo.physicalMemory
         #expect(ImageFolder.fitsInMemory(images: 70_000, size: 784))
         #expect(ImageFolder.fitsInMemory(images: Int(memory / 16 / 1024), size: 1024))
         #expect(!ImageFolder.fitsInMemory(images: Int(memory / 16 / 1024) + 1, size: 1024))
+        // Two processes on the machine (data-parallel training) each count on half.
+        #expect(ImageFolder.fitsInMemory(images: Int(memory / 32 / 1024), size: 1024, processes: 2))
+        #expect(!ImageFolder.fitsInMemory(images: Int(memory / 32 / 1024) + 1, size: 1024, processes: 2))
         #expect(!ImageFolder.fitsInMemory(images: Int.max / 2, size: 3 * 224 * 224) && !ImageFolder.fitsInMemory(images: 5, size: 0))
     }
 
