@@ -528,10 +528,66 @@ static void batch_norm_input_gradient(const float *x, const float *dy, float *dx
     for (; i < count; i++) dx[i] = k * (m * dy[i] - sum_gradient - (x[i] - mean) * inverse_std * sum_gradient_xhat);
 }
 
+// A 3x3 convolution, stride 1, padding 1, straight from a channel-major batch (no lowered matrix): output pixel j
+// (j = image * height * width + row * width + column) of output channel o is the sum over channels c and taps t of
+// w[o, c, t] x[c, j + shift_t], shift_t = (t / 3 - 1) width + t % 3 - 1, where the tap stays inside the image;
+// a lane's tap is masked where it leaves the image. Which lanes leave depends only on j mod (height * width), so
+// the masks repeat every `period` vectors. A block keeps IMPLICIT_ROWS output channels x 2 vectors of pixels in
+// registers.
+#define IMPLICIT_ROWS (LANES >= 16 ? 8 : 4)
+
+static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
+                                    const float *weights, ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
+    // At most 64 pixels a map, so the masks repeat within 64 vectors.
+    ptrdiff_t area = height * width, period = 1;
+    while ((LANES * period) % area) period++;
+    vint masks[9 * 64];
+    ptrdiff_t shifts[9];
+    for (int t = 0; t < 9; t++) {
+        ptrdiff_t dy = t / 3 - 1, dx = t % 3 - 1;
+        shifts[t] = dy * width + dx;
+        for (ptrdiff_t g = 0; g < period; g++) {
+            vint m;
+            for (int l = 0; l < LANES; l++) {
+                ptrdiff_t p = (LANES * g + l) % area, row = p / width + dy, column = p % width + dx;
+                m[l] = row >= 0 && row < height && column >= 0 && column < width ? -1 : 0;
+            }
+            masks[t * period + g] = m;
+        }
+    }
+    const vec zero = {0};
+    for (ptrdiff_t j = first; j < end; j += 2 * LANES) {
+        ptrdiff_t g0 = (j / LANES) % period, g1 = (j / LANES + 1) % period;
+        for (ptrdiff_t o = 0; o < out_channels; o += IMPLICIT_ROWS) {
+            vec sums[IMPLICIT_ROWS][2];
+            for (int r = 0; r < IMPLICIT_ROWS; r++) sums[r][0] = sums[r][1] = zero;
+            // Weights packed in groups of 8 output channels: [out / 8][channels * 9][8].
+            const float *w = weights + (o / 8) * channels * 9 * 8 + o % 8;
+            for (ptrdiff_t c = 0; c < channels; c++) {
+                const float *plane = x + c * positions + j;
+                for (int t = 0; t < 9; t++, w += 8) {
+                    vec x0 = select(masks[t * period + g0], load(plane + shifts[t]), zero);
+                    vec x1 = select(masks[t * period + g1], load(plane + shifts[t] + LANES), zero);
+                    for (int r = 0; r < IMPLICIT_ROWS; r++) {
+                        vec b = splat(w[r]);
+                        sums[r][0] = b * x0 + sums[r][0];
+                        sums[r][1] = b * x1 + sums[r][1];
+                    }
+                }
+            }
+            for (int r = 0; r < IMPLICIT_ROWS; r++) {
+                store(y + (o + r) * positions + j, sums[r][0]);
+                store(y + (o + r) * positions + j + LANES, sums[r][1]);
+            }
+        }
+    }
+}
+
 const zoo_kernel_table TABLE = {
     packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient,
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
+    implicit_convolution3x3,
 };

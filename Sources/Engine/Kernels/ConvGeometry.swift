@@ -31,9 +31,9 @@ struct ConvGeometry {
     }
 
     /// The same convolution over `batch` images.
-    func with(batch: Int) -> ConvGeometry {
-        ConvGeometry(batch: batch, channels: channels, height: height, width: width, kernelHeight: kernelHeight,
-                     kernelWidth: kernelWidth, stride: stride, padding: padding)
+    func with(batch: Int? = nil, channels: Int? = nil) -> ConvGeometry {
+        ConvGeometry(batch: batch ?? self.batch, channels: channels ?? self.channels, height: height, width: width,
+                     kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding)
     }
 
     /// Consecutive groups of images lowered together: as many as keep the lowered matrix within

@@ -31,40 +31,60 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * positions)
     let groups = g.imageGroups(budget: budget)
     let widest = groups[0].count * positions
-    let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
-    for images in groups {
-        let part = g.with(batch: images.count)
-        im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
-        gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
-        channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
-                                 channels: outChannels, positions: positions, bias: bias?.data)
+    var keptColumns: Tensor?
+    // Where back-propagation will want the lowered matrix and it fits in one group, lowering now keeps it for then.
+    let recording = GradientMode.isEnabled && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
+    if ImplicitConvolution.applies(g, outChannels: outChannels), !recording || groups.count > 1 {
+        ImplicitConvolution.forward(x.data, weight.data, bias?.data, g, outChannels: outChannels, into: result.data)
+    } else {
+        let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
+        for images in groups {
+            let part = g.with(batch: images.count)
+            im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
+            gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
+            channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
+                                     channels: outChannels, positions: positions, bias: bias?.data)
+        }
+        if groups.count == 1 { keptColumns = columns }
     }
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    let keptColumns = groups.count == 1 ? columns : nil
     return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
         let dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
-        let gradientByChannel = Tensor(uninitialized: [outChannels, widest])
+        // The output's gradient laid out channel-major, with the guards the implicit input gradient reads.
+        let gradientByChannel = ImplicitConvolution.GuardedBatch(channels: outChannels, g.with(batch: groups[0].count))
+        defer { gradientByChannel.release() }
         let lowered = dw == nil ? nil : keptColumns ?? Tensor(uninitialized: [patch, widest])
-        let dColumns = dx == nil ? nil : Tensor(uninitialized: [patch, widest])
+        let keptColumns = keptColumns
+        let implicitInputGradient = groups.allSatisfy {
+            ImplicitConvolution.appliesToInputGradient(g.with(batch: $0.count), outChannels: outChannels)
+        }
+        let dColumns = dx == nil || implicitInputGradient ? nil : Tensor(uninitialized: [patch, widest])
         for images in groups {
             let (part, width) = (g.with(batch: images.count), images.count * positions)
-            batchMajorToChannelMajor(gradient.data + images.lowerBound * outImage, gradientByChannel.data,
+            batchMajorToChannelMajor(gradient.data + images.lowerBound * outImage, gradientByChannel.start,
                                      batch: images.count, channels: outChannels, positions: positions)
+            // The tail guard sits after the widest group's planes: a narrower last group needs its own zeros there.
+            if width < widest { (gradientByChannel.start + outChannels * width).update(repeating: 0, count: ImplicitConvolution.guardSize(width: g.width)) }
             if let dw, let lowered {
                 if keptColumns == nil { im2col(x.data + images.lowerBound * inImage, part, into: lowered.data) }
-                gemm(transposeB: true, m: outChannels, n: patch, k: width, gradientByChannel.data, lowered.data,
+                gemm(transposeB: true, m: outChannels, n: patch, k: width, gradientByChannel.start, lowered.data,
                      beta: images.lowerBound == 0 ? 0 : 1, dw.data)
             }
-            if let dx, let dColumns {
-                gemm(transposeA: true, m: patch, n: width, k: outChannels, weight.data, gradientByChannel.data, dColumns.data)
-                col2im(dColumns.data, part, into: dx.data + images.lowerBound * inImage)
+            if let dx {
+                if let dColumns {
+                    gemm(transposeA: true, m: patch, n: width, k: outChannels, weight.data, gradientByChannel.start, dColumns.data)
+                    col2im(dColumns.data, part, into: dx.data + images.lowerBound * inImage)
+                } else {
+                    ImplicitConvolution.inputGradient(gradientByChannel.start, weight.data, part, outChannels: outChannels,
+                                                      into: dx.data + images.lowerBound * inImage)
+                }
             }
             if let db {
-                for o in 0..<outChannels { db.data[o] += sumElements(gradientByChannel.data + o * width, count: width) }
+                for o in 0..<outChannels { db.data[o] += sumElements(gradientByChannel.start + o * width, count: width) }
             }
         }
         return Array([dx, dw, db].prefix(inputs.count))

@@ -1,0 +1,93 @@
+import CKernels
+
+/// 3x3 convolutions (stride 1, padding 1) on small maps, the body of ResNet at 28x28, without a lowered matrix:
+/// the batch is laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and
+/// `zoo_implicit_convolution3x3` reads each tap's pixels from it directly, with masks for the padding, keeping
+/// 8 output channels x 32 pixels in registers. Measured (Results/bench/conv-prototype) at 90-100% of sgemm on
+/// ResNet-18's layers where im2col + sgemm reached 43-74%. The forward pass, and the input's gradient (the same
+/// convolution of the output's gradient with the kernels turned around); the weights' gradient takes the lowered
+/// path, so in training `conv2d` runs the forward pass here only where the lowered matrix would not have been
+/// kept for it anyway.
+enum ImplicitConvolution {
+    /// Floats readable before and after a channel-major batch (a tap reaches a row and a pixel away, a vector reads 32).
+    static func guardSize(width: Int) -> Int { width + 1 + 32 }
+
+    /// Whether the kernel takes `g` (`g.channels` in, `outChannels` out): maps of at most 64 pixels (ResNet's after
+    /// its stem; the masks repeat within 64 vectors), pixels a multiple of 32, with the AVX-512 kernels (measured
+    /// there; elsewhere the lowered path stays until measured).
+    static func applies(_ g: ConvGeometry, outChannels: Int, level: String = String(cString: zoo_kernels_level())) -> Bool {
+        g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.padding == 1 && g.height * g.width <= 64
+            && (g.batch * g.height * g.width) % 32 == 0 && outChannels % 8 == 0 && level == "avx512"
+    }
+
+    /// Whether the input's gradient of `g` can be had here.
+    static func appliesToInputGradient(_ g: ConvGeometry, outChannels: Int) -> Bool {
+        applies(g.with(channels: outChannels), outChannels: g.channels)
+    }
+
+    static var kernelsInUse: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
+
+    /// y = conv(x, w) + b for NCHW x and y, by `kernels` (those in use unless a test picks others).
+    static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
+                        outChannels: Int, into y: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
+        let input = GuardedBatch(channels: g.channels, g)
+        defer { input.release() }
+        batchMajorToChannelMajor(x, input.start, batch: g.batch, channels: g.channels, positions: g.height * g.width)
+        convolve(input.start, g, packing: w, outChannels: outChannels, turned: false, kernels: kernels) { output in
+            channelMajorToBatchMajor(output, y, batch: g.batch, channels: outChannels, positions: g.height * g.width, bias: bias)
+        }
+    }
+
+    /// dx (NCHW) of conv(x, w) from the output's gradient laid out channel-major in `gradient` (`GuardedBatch`).
+    static func inputGradient(_ gradient: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
+                              into dx: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
+        convolve(gradient, g.with(channels: outChannels), packing: w, outChannels: g.channels, turned: true, kernels: kernels) { output in
+            channelMajorToBatchMajor(output, dx, batch: g.batch, channels: g.channels, positions: g.height * g.width, bias: nil)
+        }
+    }
+
+    /// A channel-major batch with `guardSize` zeros before and after, from the buffer pool.
+    struct GuardedBatch {
+        let buffer: UnsafeMutablePointer<Float>, capacity: Int
+        /// Where the batch starts.
+        let start: UnsafeMutablePointer<Float>
+
+        init(channels: Int, _ g: ConvGeometry) {
+            let count = channels * g.batch * g.height * g.width, guardSize = ImplicitConvolution.guardSize(width: g.width)
+            (buffer, capacity) = BufferPool.shared.allocate(count + 2 * guardSize)
+            start = buffer + guardSize
+            buffer.update(repeating: 0, count: guardSize)
+            (start + count).update(repeating: 0, count: guardSize)
+        }
+
+        func release() { BufferPool.shared.release(buffer, capacity: capacity) }
+    }
+
+    /// The convolution of the guarded channel-major `input` (`g.channels` channels) into `outChannels` channel-major
+    /// planes, handed to `finish`: by the weights w [outChannels, g.channels, 3, 3], or, `turned`, by w [g.channels,
+    /// outChannels, 3, 3] with in and out exchanged and the taps reversed (the input's gradient).
+    private static func convolve(_ input: UnsafePointer<Float>, _ g: ConvGeometry, packing w: UnsafePointer<Float>, outChannels: Int,
+                                 turned: Bool, kernels: zoo_kernel_table, finish: (UnsafePointer<Float>) -> Void) {
+        let positions = g.batch * g.height * g.width, patch = g.channels * 9
+        FLOPCounter.count &+= 2 * outChannels * patch * positions
+        let (packed, packedCapacity) = BufferPool.shared.allocate(outChannels * patch)
+        let (output, outputCapacity) = BufferPool.shared.allocate(outChannels * positions)
+        defer {
+            BufferPool.shared.release(packed, capacity: packedCapacity)
+            BufferPool.shared.release(output, capacity: outputCapacity)
+        }
+        // Packed as the kernel reads them: [outChannels / 8][g.channels * 9][8].
+        for o in 0..<outChannels {
+            for c in 0..<g.channels {
+                for t in 0..<9 {
+                    packed[((o / 8) * patch + c * 9 + t) * 8 + o % 8] = turned ? w[(c * outChannels + o) * 9 + 8 - t] : w[(o * g.channels + c) * 9 + t]
+                }
+            }
+        }
+        parallelChunks(positions / 32, costPerItem: 32 * outChannels * patch) { panels in
+            kernels.implicit_convolution3x3(input, g.channels, positions, g.height, g.width, packed, outChannels,
+                                            panels.lowerBound * 32, panels.upperBound * 32, output)
+        }
+        finish(output)
+    }
+}

@@ -1,0 +1,85 @@
+import CKernels
+import Testing
+@testable import Engine
+
+/// The implicit 3x3 convolution against the definition, on every instruction set's kernels, and conv2d's
+/// gradients when it takes that path.
+@Suite struct ImplicitConvolutionTests {
+    /// (images, channels, out channels, height, width): maps of 1 to 64 pixels, odd channel counts, images
+    /// making the pixels a multiple of 32.
+    static let shapes: [(Int, Int, Int, Int, Int)] = [
+        (32, 3, 8, 1, 1), (8, 5, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 1, 8, 3, 5), (4, 3, 8, 8, 8), (32, 9, 16, 5, 3),
+    ]
+
+    /// conv(x, w) + b by its definition (cross-correlation, stride 1, padding 1).
+    static func definition(_ x: Tensor, _ w: Tensor, _ b: Tensor?) -> [Float] {
+        let (n, c, h, wd, o) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
+        var y = [Float](repeating: 0, count: n * o * h * wd)
+        for image in 0..<n { for out in 0..<o { for row in 0..<h { for column in 0..<wd {
+            var sum = Double(b?.data[out] ?? 0)
+            for channel in 0..<c { for ky in 0..<3 { for kx in 0..<3 {
+                let (r, s) = (row + ky - 1, column + kx - 1)
+                guard r >= 0, r < h, s >= 0, s < wd else { continue }
+                sum += Double(w.data[((out * c + channel) * 3 + ky) * 3 + kx]) * Double(x.data[((image * c + channel) * h + r) * wd + s])
+            } } }
+            y[((image * o + out) * h + row) * wd + column] = Float(sum)
+        } } } }
+        return y
+    }
+
+    @Test(arguments: shapes)
+    func matchesTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int)) {
+        let (n, c, o, h, w) = shape
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        #expect(ImplicitConvolution.applies(g, outChannels: o, level: "avx512"))
+        let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false), weight = randomTensor([o, c, 3, 3], seed: 4, requiresGrad: false)
+        let bias = randomTensor([o], seed: 5, requiresGrad: false)
+        for level in ["generic", "avx2", "avx512"] {
+            guard let kernels = zoo_kernels_for(level) else { continue }
+            for b in [bias, nil] {
+                let y = Tensor(shape: [n, o, h, w], repeating: .nan)
+                ImplicitConvolution.forward(x.data, weight.data, b?.data, g, outChannels: o, into: y.data, kernels: kernels.pointee)
+                let expected = Self.definition(x, weight, b)
+                #expect(zip(y.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape)")
+            }
+        }
+    }
+
+    /// The input's gradient is the adjoint of the convolution: <conv(x), g> = <x, dx(g)> for any x and g, on every
+    /// instruction set's kernels.
+    @Test(arguments: [(8, 8, 8, 2, 2), (32, 16, 8, 7, 7), (4, 8, 16, 4, 4), (32, 8, 24, 1, 1)])
+    func theInputGradientIsTheAdjoint(_ shape: (Int, Int, Int, Int, Int)) {
+        let (n, c, o, h, w) = shape
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        #expect(ImplicitConvolution.appliesToInputGradient(g, outChannels: o) == (String(cString: zoo_kernels_level()) == "avx512"))
+        let x = randomTensor([n, c, h, w], seed: 13, requiresGrad: false), weight = randomTensor([o, c, 3, 3], seed: 14, requiresGrad: false)
+        let gradient = randomTensor([n, o, h, w], seed: 15, requiresGrad: false)
+        let forward = zip(Self.definition(x, weight, nil), gradient.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        for level in ["generic", "avx2", "avx512"] {
+            guard let kernels = zoo_kernels_for(level) else { continue }
+            let byChannel = ImplicitConvolution.GuardedBatch(channels: o, g)
+            defer { byChannel.release() }
+            batchMajorToChannelMajor(gradient.data, byChannel.start, batch: n, channels: o, positions: h * w)
+            let dx = Tensor(shape: x.shape, repeating: .nan)
+            ImplicitConvolution.inputGradient(byChannel.start, weight.data, g, outChannels: o, into: dx.data, kernels: kernels.pointee)
+            let backward = zip(x.scalars, dx.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            #expect(abs(forward - backward) <= 1e-4 * max(1, abs(forward)), "\(level) \(shape)")
+        }
+    }
+
+    /// conv2d on shapes the implicit path takes (where the CPU has AVX-512; on others the lowered path): its output
+    /// is the definition's and its gradients match finite differences, in one group of images and in several.
+    @Test(arguments: [([32, 3, 4, 4], 8), ([8, 8, 2, 2], 8), ([32, 8, 1, 1], 16)])
+    func conv2dOnTheImplicitPathHasRightGradients(_ inputShape: [Int], _ outChannels: Int) {
+        let x = randomTensor(inputShape, seed: 7), weight = randomTensor([outChannels, inputShape[1], 3, 3], seed: 8)
+        let bias = randomTensor([outChannels], seed: 9)
+        let y = conv2d(x, weight: weight, bias: bias, stride: 1, padding: 1)
+        #expect(zip(y.scalars, Self.definition(x, weight, bias)).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
+        expectGradientsMatch([x, weight, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
+        // Lowered in groups of images (a small budget), the forward and input-gradient passes take the implicit path.
+        let g = ConvGeometry(batch: inputShape[0], channels: inputShape[1], height: inputShape[2], width: inputShape[3],
+                             kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let budget = g.patch * g.positions * inputShape[0] / 4
+        expectGradientsMatch([x, weight, bias]) { loweredConv2d($0[0], weight: $0[1], bias: $0[2], g, budget: budget) }
+    }
+}
