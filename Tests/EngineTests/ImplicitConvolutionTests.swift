@@ -57,7 +57,7 @@ import Testing
         let forward = zip(Self.definition(x, weight, nil), gradient.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level) else { continue }
-            let byChannel = ImplicitConvolution.GuardedBatch(channels: o, g)
+            let byChannel = ImplicitConvolution.GuardedBatch(channels: o, positions: n * h * w, width: w)
             defer { byChannel.release() }
             batchMajorToChannelMajor(gradient.data, byChannel.start, batch: n, channels: o, positions: h * w)
             let dx = Tensor(shape: x.shape, repeating: .nan)
@@ -69,17 +69,25 @@ import Testing
 
     /// conv2d on shapes the implicit path takes (where the CPU has AVX-512; on others the lowered path): its output
     /// is the definition's and its gradients match finite differences, in one group of images and in several.
-    @Test(arguments: [([32, 3, 4, 4], 8), ([8, 8, 2, 2], 8), ([32, 8, 1, 1], 16)])
+    @Test(arguments: [([32, 3, 4, 4], 8), ([8, 8, 2, 2], 8), ([4, 16, 4, 4], 8)])
     func conv2dOnTheImplicitPathHasRightGradients(_ inputShape: [Int], _ outChannels: Int) {
         let x = randomTensor(inputShape, seed: 7), weight = randomTensor([outChannels, inputShape[1], 3, 3], seed: 8)
         let bias = randomTensor([outChannels], seed: 9)
         let y = conv2d(x, weight: weight, bias: bias, stride: 1, padding: 1)
         #expect(zip(y.scalars, Self.definition(x, weight, bias)).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
         expectGradientsMatch([x, weight, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
-        // Lowered in groups of images (a small budget), the forward and input-gradient passes take the implicit path.
-        let g = ConvGeometry(batch: inputShape[0], channels: inputShape[1], height: inputShape[2], width: inputShape[3],
-                             kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
-        let budget = g.patch * g.positions * inputShape[0] / 4
+    }
+
+    /// Lowered in groups of 8 and 4 images (a small budget), the forward pass and the input's gradient take the
+    /// implicit path group by group (the last group narrower than the buffer laid out for the first), and the
+    /// gradients still match finite differences.
+    @Test func theImplicitPathInGroupsOfImagesHasRightGradients() {
+        let x = randomTensor([12, 8, 4, 4], seed: 17), weight = randomTensor([8, 8, 3, 3], seed: 18), bias = randomTensor([8], seed: 19)
+        let g = ConvGeometry(batch: 12, channels: 8, height: 4, width: 4, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let budget = g.patch * g.positions * 8
+        #expect(g.imageGroups(budget: budget).map(\.count) == [8, 4])
+        #expect(zip(loweredConv2d(x, weight: weight, bias: bias, g, budget: budget).scalars, Self.definition(x, weight, bias))
+            .allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
         expectGradientsMatch([x, weight, bias]) { loweredConv2d($0[0], weight: $0[1], bias: $0[2], g, budget: budget) }
     }
 }

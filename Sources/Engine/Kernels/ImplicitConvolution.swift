@@ -30,7 +30,7 @@ enum ImplicitConvolution {
     /// y = conv(x, w) + b for NCHW x and y, by `kernels` (those in use unless a test picks others).
     static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
                         outChannels: Int, into y: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
-        let input = GuardedBatch(channels: g.channels, g)
+        let input = GuardedBatch(channels: g.channels, positions: g.batch * g.height * g.width, width: g.width)
         defer { input.release() }
         batchMajorToChannelMajor(x, input.start, batch: g.batch, channels: g.channels, positions: g.height * g.width)
         convolve(input.start, g, packing: w, outChannels: outChannels, turned: false, kernels: kernels) { output in
@@ -46,14 +46,15 @@ enum ImplicitConvolution {
         }
     }
 
-    /// A channel-major batch with `guardSize` zeros before and after, from the buffer pool.
+    /// A channel-major batch, `channels` planes of `positions` floats (images x pixels), with `guardSize(width:)`
+    /// zeros before and after, from the buffer pool.
     struct GuardedBatch {
         let buffer: UnsafeMutablePointer<Float>, capacity: Int
         /// Where the batch starts.
         let start: UnsafeMutablePointer<Float>
 
-        init(channels: Int, _ g: ConvGeometry) {
-            let count = channels * g.batch * g.height * g.width, guardSize = ImplicitConvolution.guardSize(width: g.width)
+        init(channels: Int, positions: Int, width: Int) {
+            let count = channels * positions, guardSize = ImplicitConvolution.guardSize(width: width)
             (buffer, capacity) = BufferPool.shared.allocate(count + 2 * guardSize)
             start = buffer + guardSize
             buffer.update(repeating: 0, count: guardSize)

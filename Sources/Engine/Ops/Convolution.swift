@@ -33,9 +33,9 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     let widest = groups[0].count * positions
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
     var keptColumns: Tensor?
-    // Where back-propagation will want the lowered matrix and it fits in one group, lowering now keeps it for then.
-    let recording = GradientMode.isEnabled && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad == true)
-    if ImplicitConvolution.applies(g, outChannels: outChannels), !recording || groups.count > 1 {
+    // Where the weights' gradient will want the lowered matrix and it fits in one group, lowering now keeps it for then.
+    let keepsColumns = GradientMode.isEnabled && weight.requiresGrad && groups.count == 1
+    if ImplicitConvolution.applies(g, outChannels: outChannels), !keepsColumns {
         ImplicitConvolution.forward(x.data, weight.data, bias?.data, g, outChannels: outChannels, into: result.data)
     } else {
         let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
@@ -55,7 +55,7 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
         // The output's gradient laid out channel-major, with the guards the implicit input gradient reads.
-        let gradientByChannel = ImplicitConvolution.GuardedBatch(channels: outChannels, g.with(batch: groups[0].count))
+        let gradientByChannel = ImplicitConvolution.GuardedBatch(channels: outChannels, positions: widest, width: g.width)
         defer { gradientByChannel.release() }
         let lowered = dw == nil ? nil : keptColumns ?? Tensor(uninitialized: [patch, widest])
         let keptColumns = keptColumns
