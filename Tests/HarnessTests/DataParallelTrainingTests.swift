@@ -130,7 +130,8 @@ final class ThreadCollective: Collective, @unchecked Sendable {
                 var trainer = Trainer(recipe: recipe)
                 trainer.collective = ThreadCollective(rank: rank, group: group)
                 trainer.synchronizesBatchNorm = synchronizingBatchNorm
-                let history = (try? trainer.train(shared.0[rank], task: shared.1[rank])) ?? []
+                // A generator of each thread's own: the process-wide one belongs to the tests running alongside.
+                let history = Random.withGenerator(seed: UInt64(rank)) { (try? trainer.train(shared.0[rank], task: shared.1[rank])) ?? [] }
                 results.lock.withLock { results.histories[rank] = history }
             }
         }
