@@ -14,6 +14,8 @@ public enum RunError: Error, CustomStringConvertible {
     case stopped(signal: Int32, epoch: Int, batch: Int, resume: String?)
     /// Unreadable data stopped the run; `resume` continues it from its checkpoint, when there is one.
     case unreadableData(TrainingError, resume: String?)
+    /// Batch norm in training needs two examples a batch, and the last batch would have one.
+    case lastBatchOfOneWithBatchNorm(examples: Int, batchSize: Int)
     /// Synchronized batch norm needs every process to take part in every batch: the last one is too small.
     case lastBatchTooSmallToShare(examples: Int, batchSize: Int, processes: Int)
 
@@ -38,6 +40,9 @@ public enum RunError: Error, CustomStringConvertible {
         case let .stopped(signal, epoch, batch, resume):
             "\(TrainingError.interrupted(signal: signal, epoch: epoch, batch: batch, saved: resume != nil).stopSummary); "
                 + (resume.map { "to continue, run:\n  \($0)" } ?? "nothing was saved (pass --checkpoint FILE to make a run resumable)")
+        case let .lastBatchOfOneWithBatchNorm(examples, batchSize):
+            "\(examples) training examples in batches of \(batchSize) leave a last batch of one example, and batch norm cannot "
+                + "normalize a single example in training; give a --limit or --batch-size that leaves at least two (or none)"
         case let .lastBatchTooSmallToShare(examples, batchSize, processes):
             "--sync-batchnorm needs every process to have examples in every batch, and the last batch of \(examples) examples "
                 + "in batches of \(batchSize) has \(examples % batchSize), fewer than the \(processes) processes; "

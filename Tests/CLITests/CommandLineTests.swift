@@ -254,3 +254,13 @@ import Testing
 }
 
 let fashionMNISTInstalled = FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+
+/// A last batch of one example reaching batch norm in training is refused before training with what to do, not a crash.
+@Test(.enabled(if: zooBinary != nil && fashionMNISTInstalled, "needs the zoo binary and Fashion-MNIST"))
+func aLastBatchOfOneWithBatchNormIsRefused() throws {
+    let folder = try makeTemporaryFolder("zoo-last-batch")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let (status, process) = try ZooProcess.run(["run", "lenet-bn", "--epochs", "1", "--limit", "64", "--batch-size", "7"], in: folder)
+    #expect(status == 1)
+    #expect(process.standardError.contains("leave a last batch of one example, and batch norm cannot normalize a single example"))
+}

@@ -88,9 +88,10 @@ struct DataParallelTests {
         let unsynchronized = try zoo(run + ["--record", "own.json", "--save", "own.safetensors"], processes: 2)
         #expect(unsynchronized.status == 0)
         #expect(largestDifference(try weights("alone.safetensors"), try weights("own.safetensors")) > 0.02)
-        let refused = try zoo(["run", "lenet-bn", "--epochs", "1", "--limit", "257", "--sync-batchnorm", "--record", "r.json"], processes: 2)
+        let refused = try zoo(["run", "lenet-bn", "--epochs", "1", "--limit", "260", "--batch-size", "258", "--sync-batchnorm",
+                               "--record", "r.json"], processes: 3)
         #expect(refused.status != nil && refused.status != 0)
-        #expect(refused.process.standardError.contains("the last batch of 257 examples in batches of 256 has 1, fewer than the 2 processes"))
+        #expect(refused.process.standardError.contains("the last batch of 260 examples in batches of 258 has 2, fewer than the 3 processes"))
     }
 
     /// A batch that the processes cannot share equally is refused before anything runs, with what to do.
