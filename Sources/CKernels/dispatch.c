@@ -120,7 +120,3 @@ void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, p
                                    float k, float m, float sum_gradient, float sum_gradient_xhat) {
     kernels->batch_norm_input_gradient(x, dy, dx, count, mean, inverse_std, k, m, sum_gradient, sum_gradient_xhat);
 }
-void zoo_implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
-                                 const float *weights, ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
-    kernels->implicit_convolution3x3(x, channels, positions, height, width, weights, out_channels, first, end, y);
-}

@@ -532,17 +532,15 @@ static void batch_norm_input_gradient(const float *x, const float *dy, float *dx
 // (j = image * height * width + row * width + column) of output channel o is the sum over channels c and taps t of
 // w[o, c, t] x[c, j + shift_t], shift_t = (t / 3 - 1) width + t % 3 - 1, where the tap stays inside the image;
 // a lane's tap is masked where it leaves the image. Which lanes leave depends only on j mod (height * width), so
-// the masks repeat every `period` vectors. A block keeps IMPLICIT_ROWS output channels x 2 vectors of pixels in
-// registers.
+// the masks repeat every `period` vectors.
 #define IMPLICIT_ROWS (LANES >= 16 ? 8 : 4)
+#define MASK_PERIODS 64
 
-static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
-                                    const float *weights, ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
-    // At most 64 pixels a map, so the masks repeat within 64 vectors.
+/// Each tap's shift and its masks for the vectors of one period (at most MASK_PERIODS: maps of at most 64
+/// pixels); returns the period.
+INLINE ptrdiff_t padding_masks(ptrdiff_t height, ptrdiff_t width, vint masks[9 * MASK_PERIODS], ptrdiff_t shifts[9]) {
     ptrdiff_t area = height * width, period = 1;
     while ((LANES * period) % area) period++;
-    vint masks[9 * 64];
-    ptrdiff_t shifts[9];
     for (int t = 0; t < 9; t++) {
         ptrdiff_t dy = t / 3 - 1, dx = t % 3 - 1;
         shifts[t] = dy * width + dx;
@@ -555,13 +553,21 @@ static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_
             masks[t * period + g] = m;
         }
     }
+    return period;
+}
+
+/// The convolution's output pixels first ..< end (multiples of 2 LANES), a block of IMPLICIT_ROWS output channels x
+/// 2 vectors of pixels in registers; weights packed as [out_channels / 8][channels * 9][8].
+static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
+                                    const float *weights, ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
+    vint masks[9 * MASK_PERIODS];
+    ptrdiff_t shifts[9], period = padding_masks(height, width, masks, shifts);
     const vec zero = {0};
     for (ptrdiff_t j = first; j < end; j += 2 * LANES) {
         ptrdiff_t g0 = (j / LANES) % period, g1 = (j / LANES + 1) % period;
         for (ptrdiff_t o = 0; o < out_channels; o += IMPLICIT_ROWS) {
             vec sums[IMPLICIT_ROWS][2];
             for (int r = 0; r < IMPLICIT_ROWS; r++) sums[r][0] = sums[r][1] = zero;
-            // Weights packed in groups of 8 output channels: [out / 8][channels * 9][8].
             const float *w = weights + (o / 8) * channels * 9 * 8 + o % 8;
             for (ptrdiff_t c = 0; c < channels; c++) {
                 const float *plane = x + c * positions + j;
@@ -583,11 +589,53 @@ static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_
     }
 }
 
+/// dw[o, c, t] for `rows` output channels from o and `columns` channels from c, every tap: the sum over pixels j of
+/// gradient[o, j] x[c, j + shift_t] (masked), a rows x columns tile of vectors in registers per tap.
+INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t o,
+                                 ptrdiff_t c, int rows, int columns, const vint *masks, ptrdiff_t period,
+                                 const ptrdiff_t shifts[9], float *dw) {
+    const vec zero = {0};
+    for (int t = 0; t < 9; t++) {
+        vec sums[4][4];
+        for (int r = 0; r < rows; r++)
+            for (int s = 0; s < columns; s++) sums[r][s] = zero;
+        const float *planes = x + c * positions + shifts[t], *g = gradient + o * positions;
+        const vint *mask = masks + t * period;
+        for (ptrdiff_t j = 0, q = 0; j < positions; j += LANES) {
+            vint m = mask[q];
+            if (++q == period) q = 0;
+            vec xs[4];
+            for (int s = 0; s < columns; s++) xs[s] = select(m, load(planes + s * positions + j), zero);
+            for (int r = 0; r < rows; r++) {
+                vec gr = load(g + r * positions + j);
+                for (int s = 0; s < columns; s++) sums[r][s] = gr * xs[s] + sums[r][s];
+            }
+        }
+        for (int r = 0; r < rows; r++)
+            for (int s = 0; s < columns; s++) dw[((o + r) * channels + c + s) * 9 + t] = horizontal_sum(sums[r][s]);
+    }
+}
+
+/// The weights' gradient of the convolution above, dw [out_channels][channels][9] for output channels first ..< end
+/// (multiples of 4), from the channel-major batch x and the output's channel-major gradient [out_channels][positions]
+/// (positions a multiple of LANES): tiles of 4 output x 4 input channels, vectorised over pixels.
+static void implicit_convolution3x3_filter_gradient(const float *x, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t height,
+                                                    ptrdiff_t width, const float *gradient, ptrdiff_t first, ptrdiff_t end,
+                                                    float *dw) {
+    vint masks[9 * MASK_PERIODS];
+    ptrdiff_t shifts[9], period = padding_masks(height, width, masks, shifts);
+    for (ptrdiff_t o = first; o < end; o += 4) {
+        ptrdiff_t c = 0;
+        for (; c + 4 <= channels; c += 4) filter_gradient_tile(x, gradient, channels, positions, o, c, 4, 4, masks, period, shifts, dw);
+        for (; c < channels; c++) filter_gradient_tile(x, gradient, channels, positions, o, c, 4, 1, masks, period, shifts, dw);
+    }
+}
+
 const zoo_kernel_table TABLE = {
     packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient,
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
-    implicit_convolution3x3,
+    implicit_convolution3x3, implicit_convolution3x3_filter_gradient,
 };

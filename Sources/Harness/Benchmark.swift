@@ -86,20 +86,26 @@ public enum Benchmark {
                                   trainPeakBytesAfterWarmup: warmupPeak, inferPeakBytes: inferPeak))
     }
 
-    /// Where one training step of `item` spends its time, per layer (forward) and operation (backward).
+    /// Where one training step of `item` spends its time, per layer (forward) and operation (backward), and where
+    /// an inference pass does.
     static func profileTable(_ item: BenchmarkCase, steps: Int = 20) -> String {
-        item.train()
+        profile("\(item.name): where a step goes", steps: steps, item.train) + "\n\n"
+            + profile("\(item.name): where an inference pass goes", steps: steps, item.infer)
+    }
+
+    private static func profile(_ title: String, steps: Int, _ work: () -> Void) -> String {
+        work()
         Profiler.reset()
         Profiler.isEnabled = true
         let clock = Stopwatch()
-        for _ in 0..<steps { item.train() }
+        for _ in 0..<steps { work() }
         let total = clock.seconds
         Profiler.isEnabled = false
-        var table = TextTable(header: ["\(item.name): where a step goes", "ms/step", "share"])
+        var table = TextTable(header: [title, "ms/step", "share"])
         for entry in Profiler.entries {
             table.add([entry.name, fixed(entry.seconds * 1000 / Double(steps), 2), fixed(entry.seconds / total * 100, 1) + "%"])
         }
-        table.add(["whole step", fixed(total * 1000 / Double(steps), 2), "100.0%"])
+        table.add(["whole pass", fixed(total * 1000 / Double(steps), 2), "100.0%"])
         return table.rendered
     }
 

@@ -38,7 +38,8 @@ import Testing
             guard let kernels = zoo_kernels_for(level) else { continue }
             for b in [bias, nil] {
                 let y = Tensor(shape: [n, o, h, w], repeating: .nan)
-                ImplicitConvolution.forward(x.data, weight.data, b?.data, g, outChannels: o, into: y.data, kernels: kernels.pointee)
+                ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, b?.data, g, outChannels: o, into: y.data,
+                                            kernels: kernels.pointee)
                 let expected = Self.definition(x, weight, b)
                 #expect(zip(y.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape)")
             }
@@ -51,15 +52,13 @@ import Testing
     func theInputGradientIsTheAdjoint(_ shape: (Int, Int, Int, Int, Int)) {
         let (n, c, o, h, w) = shape
         let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
-        #expect(ImplicitConvolution.appliesToInputGradient(g, outChannels: o) == (String(cString: zoo_kernels_level()) == "avx512"))
+        #expect(ImplicitConvolution.applies(g, outChannels: o, inputGradient: true, level: "avx512"))
         let x = randomTensor([n, c, h, w], seed: 13, requiresGrad: false), weight = randomTensor([o, c, 3, 3], seed: 14, requiresGrad: false)
         let gradient = randomTensor([n, o, h, w], seed: 15, requiresGrad: false)
         let forward = zip(Self.definition(x, weight, nil), gradient.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level) else { continue }
-            let byChannel = ImplicitConvolution.GuardedBatch(channels: o, positions: n * h * w, width: w)
-            defer { byChannel.release() }
-            batchMajorToChannelMajor(gradient.data, byChannel.start, batch: n, channels: o, positions: h * w)
+            let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOf: gradient.data, g.with(channels: o))
             let dx = Tensor(shape: x.shape, repeating: .nan)
             ImplicitConvolution.inputGradient(byChannel.start, weight.data, g, outChannels: o, into: dx.data, kernels: kernels.pointee)
             let backward = zip(x.scalars, dx.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
@@ -67,27 +66,49 @@ import Testing
         }
     }
 
-    /// conv2d on shapes the implicit path takes (where the CPU has AVX-512; on others the lowered path): its output
-    /// is the definition's and its gradients match finite differences, in one group of images and in several.
-    @Test(arguments: [([32, 3, 4, 4], 8), ([8, 8, 2, 2], 8), ([4, 16, 4, 4], 8)])
-    func conv2dOnTheImplicitPathHasRightGradients(_ inputShape: [Int], _ outChannels: Int) {
-        let x = randomTensor(inputShape, seed: 7), weight = randomTensor([outChannels, inputShape[1], 3, 3], seed: 8)
-        let bias = randomTensor([outChannels], seed: 9)
-        let y = conv2d(x, weight: weight, bias: bias, stride: 1, padding: 1)
-        #expect(zip(y.scalars, Self.definition(x, weight, bias)).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
-        expectGradientsMatch([x, weight, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
+    /// The weights' gradient is the sum over images and pixels of the output's gradient times the tap's input pixel,
+    /// on every instruction set's kernels: channel counts that leave a tail of 1-3 input channels, maps of 1 to 64
+    /// pixels, output channels in blocks of 4.
+    @Test(arguments: [(32, 5, 8, 1, 1), (8, 8, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 9, 8, 3, 5), (4, 12, 8, 8, 8)])
+    func theFilterGradientIsTheSumOverPixels(_ shape: (Int, Int, Int, Int, Int)) {
+        let (n, c, o, h, w) = shape
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let x = randomTensor([n, c, h, w], seed: 23, requiresGrad: false), gradient = randomTensor([n, o, h, w], seed: 24, requiresGrad: false)
+        var expected = [Double](repeating: 0, count: o * c * 9)
+        for image in 0..<n { for out in 0..<o { for channel in 0..<c { for t in 0..<9 { for row in 0..<h { for column in 0..<w {
+            let (r, s) = (row + t / 3 - 1, column + t % 3 - 1)
+            guard r >= 0, r < h, s >= 0, s < w else { continue }
+            expected[(out * c + channel) * 9 + t] += Double(gradient.data[((image * o + out) * h + row) * w + column])
+                * Double(x.data[((image * c + channel) * h + r) * w + s])
+        } } } } } }
+        let input = ImplicitConvolution.GuardedBatch(channelMajorOf: x.data, g)
+        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOf: gradient.data, g.with(channels: o))
+        for level in ["generic", "avx2", "avx512"] {
+            guard let kernels = zoo_kernels_for(level) else { continue }
+            let dw = Tensor(shape: [o, c, 3, 3], repeating: .nan)
+            ImplicitConvolution.filterGradient(input, byChannel.start, g, outChannels: o, into: dw.data, kernels: kernels.pointee)
+            #expect(zip(dw.scalars, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape)")
+        }
     }
 
-    /// Lowered in groups of 8 and 4 images (a small budget), the forward pass and the input's gradient take the
-    /// implicit path group by group (the last group narrower than the buffer laid out for the first), and the
-    /// gradients still match finite differences.
-    @Test func theImplicitPathInGroupsOfImagesHasRightGradients() {
-        let x = randomTensor([12, 8, 4, 4], seed: 17), weight = randomTensor([8, 8, 3, 3], seed: 18), bias = randomTensor([8], seed: 19)
-        let g = ConvGeometry(batch: 12, channels: 8, height: 4, width: 4, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
-        let budget = g.patch * g.positions * 8
-        #expect(g.imageGroups(budget: budget).map(\.count) == [8, 4])
-        #expect(zip(loweredConv2d(x, weight: weight, bias: bias, g, budget: budget).scalars, Self.definition(x, weight, bias))
-            .allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
-        expectGradientsMatch([x, weight, bias]) { loweredConv2d($0[0], weight: $0[1], bias: $0[2], g, budget: budget) }
+    /// conv2d on shapes the implicit path takes in training (where the CPU has AVX-512; on others the lowered path):
+    /// its output is the definition's and its gradients match finite differences; with an input that needs no
+    /// gradient, in-channel counts that are not multiples of 8 take the path too.
+    @Test(arguments: [([32, 8, 4, 4], 8, true), ([8, 8, 2, 2], 16, true), ([4, 16, 4, 4], 8, true), ([32, 3, 4, 4], 8, false),
+                      ([2, 5, 4, 4], 8, false)])
+    func conv2dOnTheImplicitPathHasRightGradients(_ inputShape: [Int], _ outChannels: Int, _ inputGradient: Bool) {
+        let x = randomTensor(inputShape, seed: 7, requiresGrad: inputGradient), weight = randomTensor([outChannels, inputShape[1], 3, 3], seed: 8)
+        let bias = randomTensor([outChannels], seed: 9)
+        let g = ConvGeometry(batch: inputShape[0], channels: inputShape[1], height: inputShape[2], width: inputShape[3],
+                             kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        #expect(ImplicitConvolution.applies(g, outChannels: outChannels, inputGradient: inputGradient, level: "avx512"))
+        let y = conv2d(x, weight: weight, bias: bias, stride: 1, padding: 1)
+        #expect(zip(y.scalars, Self.definition(x, weight, bias)).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
+        if inputGradient {
+            expectGradientsMatch([x, weight, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
+        } else {
+            expectGradientsMatch([weight, bias]) { conv2d(x, weight: $0[0], bias: $0[1], stride: 1, padding: 1) }
+            #expect(x.grad == nil)
+        }
     }
 }

@@ -152,19 +152,20 @@ typedef struct {
     void (*sum_and_centered_product)(const float *, const float *, ptrdiff_t, float, float *, float *);
     void (*scale_shift)(const float *, float *, ptrdiff_t, float, float);
     void (*batch_norm_input_gradient)(const float *, const float *, float *, ptrdiff_t, float, float, float, float, float, float);
+    /// A 3x3 convolution, stride 1, padding 1, of a channel-major batch x [channels][positions] (positions = images x
+    /// height x width, height x width at most 64; x readable width + 1 + 2 vectors before its start and after its end)
+    /// into y [out_channels][positions], output pixels first ..< end (multiples of 32): weights packed as
+    /// [out_channels / 8][channels * 9][8] (out_channels a multiple of 8).
     void (*implicit_convolution3x3)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t,
                                     ptrdiff_t, float *);
+    /// Its weights' gradient dw [out_channels][channels][3][3] for output channels first ..< end (multiples of 4), from
+    /// the same x and the output's gradient [out_channels][positions] (positions a multiple of 16).
+    void (*implicit_convolution3x3_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *,
+                                                    ptrdiff_t, ptrdiff_t, float *);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that
 /// check every set the CPU can run, whichever is in use.
 const zoo_kernel_table *zoo_kernels_for(const char *level);
-
-/// A 3x3 convolution, stride 1, padding 1, of a channel-major batch x [channels][positions] (positions = images x
-/// height x width, height x width at most 64; x readable width + 1 + 32 floats before its start and after its end) into y [out_channels][positions],
-/// output pixels first ..< end (multiples of 32): weights packed as [out_channels / 8][channels * 9][8]
-/// (out_channels a multiple of 8). By the kernels in use.
-void zoo_implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
-                                 const float *weights, ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y);
 
 #endif

@@ -1,38 +1,32 @@
 import CKernels
 
 /// 3x3 convolutions (stride 1, padding 1) on small maps, the body of ResNet at 28x28, without a lowered matrix:
-/// the batch is laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and
-/// `zoo_implicit_convolution3x3` reads each tap's pixels from it directly, with masks for the padding, keeping
-/// 8 output channels x 32 pixels in registers. Measured (Results/bench/conv-prototype) at 90-100% of sgemm on
-/// ResNet-18's layers where im2col + sgemm reached 43-74%. The forward pass, and the input's gradient (the same
-/// convolution of the output's gradient with the kernels turned around); the weights' gradient takes the lowered
-/// path, so in training `conv2d` runs the forward pass here only where the lowered matrix would not have been
-/// kept for it anyway.
+/// the batch is laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and the
+/// kernels read each tap's pixels from it directly, with masks for the padding. The forward pass keeps 8 output
+/// channels x 32 pixels in registers; the input's gradient is the same convolution of the output's gradient with the
+/// kernels turned around; the weights' gradient keeps 4 output x 4 input channels per tap in registers, summed over
+/// pixels. Measured (Results/bench/conv-prototype) at 90-100% of sgemm on ResNet-18's layers, where im2col + sgemm
+/// reached 43-74% forward and sgemm on a kept lowered matrix 84-93% for the weights' gradient.
 enum ImplicitConvolution {
     /// Floats readable before and after a channel-major batch (a tap reaches a row and a pixel away, a vector reads 32).
     static func guardSize(width: Int) -> Int { width + 1 + 32 }
 
-    /// Whether the kernel takes `g` (`g.channels` in, `outChannels` out): maps of at most 64 pixels (ResNet's after
-    /// its stem; the masks repeat within 64 vectors), pixels a multiple of 32, with the AVX-512 kernels (measured
-    /// there; elsewhere the lowered path stays until measured).
-    static func applies(_ g: ConvGeometry, outChannels: Int, level: String = String(cString: zoo_kernels_level())) -> Bool {
+    /// Whether the kernels take `g` (`g.channels` in, `outChannels` out), with the input's gradient if
+    /// `inputGradient`: maps of at most 64 pixels (ResNet's after its stem; the masks repeat within 64 vectors),
+    /// pixels a multiple of 32, channels out (and in, for the input's gradient) multiples of 8, with the AVX-512
+    /// kernels (measured there; elsewhere the lowered path stays until measured).
+    static func applies(_ g: ConvGeometry, outChannels: Int, inputGradient: Bool = false,
+                        level: String = String(cString: zoo_kernels_level())) -> Bool {
         g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.padding == 1 && g.height * g.width <= 64
-            && (g.batch * g.height * g.width) % 32 == 0 && outChannels % 8 == 0 && level == "avx512"
-    }
-
-    /// Whether the input's gradient of `g` can be had here.
-    static func appliesToInputGradient(_ g: ConvGeometry, outChannels: Int) -> Bool {
-        applies(g.with(channels: outChannels), outChannels: g.channels)
+            && (g.batch * g.height * g.width) % 32 == 0 && outChannels % 8 == 0 && (!inputGradient || g.channels % 8 == 0)
+            && level == "avx512"
     }
 
     static var kernelsInUse: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
 
-    /// y = conv(x, w) + b for NCHW x and y, by `kernels` (those in use unless a test picks others).
-    static func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
+    /// y = conv(x, w) + b for NCHW y from the channel-major `input`, by `kernels` (those in use unless a test picks others).
+    static func forward(_ input: GuardedBatch, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
                         outChannels: Int, into y: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
-        let input = GuardedBatch(channels: g.channels, positions: g.batch * g.height * g.width, width: g.width)
-        defer { input.release() }
-        batchMajorToChannelMajor(x, input.start, batch: g.batch, channels: g.channels, positions: g.height * g.width)
         convolve(input.start, g, packing: w, outChannels: outChannels, turned: false, kernels: kernels) { output in
             channelMajorToBatchMajor(output, y, batch: g.batch, channels: outChannels, positions: g.height * g.width, bias: bias)
         }
@@ -46,10 +40,22 @@ enum ImplicitConvolution {
         }
     }
 
+    /// dw [outChannels, g.channels, 3, 3] of conv(x, w) from the channel-major `input` and the output's channel-major
+    /// `gradient` [outChannels, images x pixels].
+    static func filterGradient(_ input: GuardedBatch, _ gradient: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
+                               into dw: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
+        let positions = g.batch * g.height * g.width
+        FLOPCounter.count &+= 2 * outChannels * g.channels * 9 * positions
+        parallelChunks(outChannels / 4, costPerItem: 4 * g.channels * 9 * positions) { blocks in
+            kernels.implicit_convolution3x3_filter_gradient(input.start, g.channels, positions, g.height, g.width, gradient,
+                                                            blocks.lowerBound * 4, blocks.upperBound * 4, dw)
+        }
+    }
+
     /// A channel-major batch, `channels` planes of `positions` floats (images x pixels), with `guardSize(width:)`
-    /// zeros before and after, from the buffer pool.
-    struct GuardedBatch {
-        let buffer: UnsafeMutablePointer<Float>, capacity: Int
+    /// zeros before and after, from the buffer pool, returned to it when the last reference goes.
+    final class GuardedBatch {
+        private let buffer: UnsafeMutablePointer<Float>, capacity: Int
         /// Where the batch starts.
         let start: UnsafeMutablePointer<Float>
 
@@ -61,7 +67,13 @@ enum ImplicitConvolution {
             (start + count).update(repeating: 0, count: guardSize)
         }
 
-        func release() { BufferPool.shared.release(buffer, capacity: capacity) }
+        /// The NCHW batch `x` of geometry `g`, laid out channel-major.
+        convenience init(channelMajorOf x: UnsafePointer<Float>, _ g: ConvGeometry) {
+            self.init(channels: g.channels, positions: g.batch * g.height * g.width, width: g.width)
+            batchMajorToChannelMajor(x, start, batch: g.batch, channels: g.channels, positions: g.height * g.width)
+        }
+
+        deinit { BufferPool.shared.release(buffer, capacity: capacity) }
     }
 
     /// The convolution of the guarded channel-major `input` (`g.channels` channels) into `outChannels` channel-major

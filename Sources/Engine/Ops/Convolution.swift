@@ -22,6 +22,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
     if DirectConvolution.applies(input: x, patch: g.patch, stride: stride) {
         return directConv2d(x, weight: weight, bias: bias, g)
     }
+    if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: GradientMode.isEnabled && x.requiresGrad) {
+        return implicitConv2d(x, weight: weight, bias: bias, g)
+    }
     return loweredConv2d(x, weight: weight, bias: bias, g)
 }
 
@@ -35,60 +38,75 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     var keptColumns: Tensor?
     // Where the weights' gradient will want the lowered matrix and it fits in one group, lowering now keeps it for then.
     let keepsColumns = GradientMode.isEnabled && weight.requiresGrad && groups.count == 1
-    if ImplicitConvolution.applies(g, outChannels: outChannels), !keepsColumns {
-        ImplicitConvolution.forward(x.data, weight.data, bias?.data, g, outChannels: outChannels, into: result.data)
-    } else {
-        let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
-        for images in groups {
-            let part = g.with(batch: images.count)
-            im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
-            gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
-            channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
-                                     channels: outChannels, positions: positions, bias: bias?.data)
-        }
-        if groups.count == 1 { keptColumns = columns }
+    let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
+    for images in groups {
+        let part = g.with(batch: images.count)
+        im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
+        gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
+        channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
+                                 channels: outChannels, positions: positions, bias: bias?.data)
     }
+    if keepsColumns { keptColumns = columns }
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
         let dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
-        // The output's gradient laid out channel-major, with the guards the implicit input gradient reads.
-        let gradientByChannel = ImplicitConvolution.GuardedBatch(channels: outChannels, positions: widest, width: g.width)
-        defer { gradientByChannel.release() }
+        // The output's gradient laid out channel-major, as the lowered GEMMs take it.
+        let gradientByChannel = Tensor(uninitialized: [outChannels, widest])
         let lowered = dw == nil ? nil : keptColumns ?? Tensor(uninitialized: [patch, widest])
         let keptColumns = keptColumns
-        let implicitInputGradient = groups.allSatisfy {
-            ImplicitConvolution.appliesToInputGradient(g.with(batch: $0.count), outChannels: outChannels)
-        }
-        let dColumns = dx == nil || implicitInputGradient ? nil : Tensor(uninitialized: [patch, widest])
+        let dColumns = dx == nil ? nil : Tensor(uninitialized: [patch, widest])
         for images in groups {
             let (part, width) = (g.with(batch: images.count), images.count * positions)
-            batchMajorToChannelMajor(gradient.data + images.lowerBound * outImage, gradientByChannel.start,
+            batchMajorToChannelMajor(gradient.data + images.lowerBound * outImage, gradientByChannel.data,
                                      batch: images.count, channels: outChannels, positions: positions)
-            // The tail guard sits after the widest group's planes: a narrower last group needs its own zeros there.
-            if width < widest { (gradientByChannel.start + outChannels * width).update(repeating: 0, count: ImplicitConvolution.guardSize(width: g.width)) }
             if let dw, let lowered {
                 if keptColumns == nil { im2col(x.data + images.lowerBound * inImage, part, into: lowered.data) }
-                gemm(transposeB: true, m: outChannels, n: patch, k: width, gradientByChannel.start, lowered.data,
+                gemm(transposeB: true, m: outChannels, n: patch, k: width, gradientByChannel.data, lowered.data,
                      beta: images.lowerBound == 0 ? 0 : 1, dw.data)
             }
-            if let dx {
-                if let dColumns {
-                    gemm(transposeA: true, m: patch, n: width, k: outChannels, weight.data, gradientByChannel.start, dColumns.data)
-                    col2im(dColumns.data, part, into: dx.data + images.lowerBound * inImage)
-                } else {
-                    ImplicitConvolution.inputGradient(gradientByChannel.start, weight.data, part, outChannels: outChannels,
-                                                      into: dx.data + images.lowerBound * inImage)
-                }
+            if let dx, let dColumns {
+                gemm(transposeA: true, m: patch, n: width, k: outChannels, weight.data, gradientByChannel.data, dColumns.data)
+                col2im(dColumns.data, part, into: dx.data + images.lowerBound * inImage)
             }
-            if let db {
-                for o in 0..<outChannels { db.data[o] += sumElements(gradientByChannel.start + o * width, count: width) }
-            }
+            if let db { addChannelSums(gradientByChannel.data, channels: outChannels, count: width, into: db.data) }
         }
         return Array([dx, dw, db].prefix(inputs.count))
     }
+}
+
+/// conv2d by `ImplicitConvolution`, without a lowered matrix: the channel-major input is what the weights' gradient keeps.
+private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry) -> Tensor {
+    let outChannels = weight.shape[0], positions = g.batch * g.height * g.width
+    let result = Tensor(uninitialized: [g.batch, outChannels, g.height, g.width])
+    let input = ImplicitConvolution.GuardedBatch(channelMajorOf: x.data, g)
+    ImplicitConvolution.forward(input, weight.data, bias?.data, g, outChannels: outChannels, into: result.data)
+    let keptInput = GradientMode.isEnabled && weight.requiresGrad ? input : nil
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
+        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOf: gradient.data, g.with(channels: outChannels))
+        var dx: Tensor?, dw: Tensor?, db: Tensor?
+        if x.requiresGrad {
+            dx = Tensor(uninitialized: x.shape)
+            ImplicitConvolution.inputGradient(byChannel.start, weight.data, g, outChannels: outChannels, into: dx!.data)
+        }
+        if let keptInput {
+            dw = Tensor(uninitialized: weight.shape)
+            ImplicitConvolution.filterGradient(keptInput, byChannel.start, g, outChannels: outChannels, into: dw!.data)
+        }
+        if let bias, bias.requiresGrad {
+            db = Tensor(shape: [outChannels], repeating: 0)
+            addChannelSums(byChannel.start, channels: outChannels, count: positions, into: db!.data)
+        }
+        return Array([dx, dw, db].prefix(inputs.count))
+    }
+}
+
+/// totals[c] += the sum of the `count` floats of channel c's plane in the channel-major `planes`.
+private func addChannelSums(_ planes: UnsafePointer<Float>, channels: Int, count: Int, into totals: UnsafeMutablePointer<Float>) {
+    for c in 0..<channels { totals[c] += sumElements(planes + c * count, count: count) }
 }
 
 /// conv2d of an input that needs no gradient, without lowering (see `DirectConvolution`).
