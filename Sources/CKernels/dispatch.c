@@ -87,6 +87,13 @@ void zoo_direct_convolution_filter_gradient(const float *image, ptrdiff_t channe
     kernels->direct_convolution_filter_gradient(image, channels, padded_height, padded_width, gradient, gradient_width,
                                                 kh, kw, out_height, sums);
 }
+void zoo_direct_convolution_filter_gradient_by_channel(const float *image, ptrdiff_t channels, ptrdiff_t padded_height,
+                                                       ptrdiff_t padded_width, const float *gradient, ptrdiff_t out_stride,
+                                                       ptrdiff_t out_height, ptrdiff_t out_width, ptrdiff_t kh, ptrdiff_t kw,
+                                                       float *partials) {
+    kernels->direct_convolution_filter_gradient_by_channel(image, channels, padded_height, padded_width, gradient, out_stride,
+                                                           out_height, out_width, kh, kw, partials);
+}
 void zoo_im2col_gathered(const float *x, const zoo_lowering *g, const int32_t *table, ptrdiff_t first_channel, ptrdiff_t end_channel,
                          float *columns) {
     kernels->im2col_gathered(x, g, table, first_channel, end_channel, columns);

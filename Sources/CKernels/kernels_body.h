@@ -271,42 +271,122 @@ static void lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *
     }
 }
 
+/// `rows` output channels from o x `vectors` vectors of one output row from x, in registers: every tap of the
+/// padded image's rows multiplied into them (each load feeds every channel, and the sums are independent chains).
+INLINE void direct_convolution_block(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                                     const float *weights, const float *bias, ptrdiff_t kh, ptrdiff_t kw, ptrdiff_t o,
+                                     ptrdiff_t y, ptrdiff_t x, int rows, int vectors, ptrdiff_t out_height, ptrdiff_t out_width,
+                                     float *out) {
+    ptrdiff_t patch = channels * kh * kw;
+    vec sums[8][2];
+    for (int r = 0; r < rows; r++)
+        for (int v = 0; v < vectors; v++) sums[r][v] = splat(bias ? bias[o + r] : 0);
+    for (ptrdiff_t c = 0; c < channels; c++) {
+        for (ptrdiff_t i = 0; i < kh; i++) {
+            const float *row = image + (c * padded_height + y + i) * padded_width + x;
+            const float *taps = weights + o * patch + (c * kh + i) * kw;
+            for (ptrdiff_t j = 0; j < kw; j++) {
+                vec pixels[2];
+                for (int v = 0; v < vectors; v++) pixels[v] = load(row + j + v * LANES);
+                for (int r = 0; r < rows; r++) {
+                    vec w = splat(taps[r * patch + j]);
+                    for (int v = 0; v < vectors; v++) sums[r][v] = w * pixels[v] + sums[r][v];
+                }
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        float *plane = out + (o + r) * out_height * out_width + y * out_width;
+        for (int v = 0; v < vectors; v++) {
+            ptrdiff_t left = out_width - x - v * LANES;
+            if (left > 0) store_part(plane + x + v * LANES, sums[r][v], left < LANES ? left : LANES);
+        }
+    }
+}
+
+/// One image's convolution from its zero-padded copy (rows `padded_width` wide, readable to a multiple of 2 vectors
+/// past every output row): blocks of 8, 4, 2 and 1 output channels x 2 vectors of an output row.
 static void direct_convolution(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
                                const float *weights, const float *bias, ptrdiff_t out_channels, ptrdiff_t kh, ptrdiff_t kw,
                                ptrdiff_t out_height, ptrdiff_t out_width, float *out) {
-    ptrdiff_t patch = channels * kh * kw;
-    for (ptrdiff_t o = 0; o < out_channels; o++) {
-        const float *filter = weights + o * patch;
-        float *plane = out + o * out_height * out_width;
-        for (ptrdiff_t y = 0; y < out_height; y++) {
-            for (ptrdiff_t x = 0; x < out_width; x += LANES) {
-                vec sum = splat(bias ? bias[o] : 0);
-                for (ptrdiff_t c = 0; c < channels; c++) {
-                    for (ptrdiff_t i = 0; i < kh; i++) {
-                        const float *row = image + (c * padded_height + y + i) * padded_width + x;
-                        const float *taps = filter + (c * kh + i) * kw;
-                        for (ptrdiff_t j = 0; j < kw; j++) sum = splat(taps[j]) * load(row + j) + sum;
+    for (ptrdiff_t y = 0; y < out_height; y++) {
+        for (ptrdiff_t x = 0; x < out_width; x += 2 * LANES) {
+            int vectors = out_width - x > LANES ? 2 : 1;
+            ptrdiff_t o = 0;
+#define BLOCK(rows, v) direct_convolution_block(image, channels, padded_height, padded_width, weights, bias, kh, kw, o, y, x, \
+                                                rows, v, out_height, out_width, out)
+            for (; o + 8 <= out_channels; o += 8) { if (vectors == 2) BLOCK(8, 2); else BLOCK(8, 1); }
+            if (o + 4 <= out_channels) { if (vectors == 2) BLOCK(4, 2); else BLOCK(4, 1); o += 4; }
+            if (o + 2 <= out_channels) { if (vectors == 2) BLOCK(2, 2); else BLOCK(2, 1); o += 2; }
+            if (o < out_channels) { if (vectors == 2) BLOCK(1, 2); else BLOCK(1, 1); }
+#undef BLOCK
+        }
+    }
+}
+
+/// The filter gradient's lane sums: partials[(c, i, j) * 16 + lane] += lanes of the sum over output rows of
+/// gradient row . image row (c, y + i) shifted by j (the first LANES of each 16 used; the caller adds the lanes
+/// once, after all images), four taps j at a time in independent sums that share each gradient load (the image
+/// readable 3 floats past its rows' ends).
+static void direct_convolution_filter_gradient(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                                               const float *gradient, ptrdiff_t gradient_width, ptrdiff_t kh, ptrdiff_t kw,
+                                               ptrdiff_t out_height, float *partials) {
+    for (ptrdiff_t c = 0; c < channels; c++) {
+        for (ptrdiff_t i = 0; i < kh; i++) {
+            for (ptrdiff_t j = 0; j < kw; j += 4) {
+                vec partial[4] = {{0}, {0}, {0}, {0}};
+                for (ptrdiff_t y = 0; y < out_height; y++) {
+                    const float *row = image + (c * padded_height + y + i) * padded_width + j, *g = gradient + y * gradient_width;
+                    for (ptrdiff_t x = 0; x < gradient_width; x += LANES) {
+                        vec gv = load(g + x);
+                        for (int t = 0; t < 4; t++) partial[t] = gv * load(row + x + t) + partial[t];
                     }
                 }
-                store_part(plane + y * out_width + x, sum, out_width - x < LANES ? out_width - x : LANES);
+                for (int t = 0; t < 4 && j + t < kw; t++) {
+                    float *lanes = partials + ((c * kh + i) * kw + j + t) * 16;
+                    store(lanes, load(lanes) + partial[t]);
+                }
             }
         }
     }
 }
 
-static void direct_convolution_filter_gradient(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
-                                               const float *gradient, ptrdiff_t gradient_width, ptrdiff_t kh, ptrdiff_t kw,
-                                               ptrdiff_t out_height, float *sums) {
+/// One channel's taps (at most 25) for one vector of output channels from ov, summed over the image's pixels in
+/// registers: each pixel's gradient vector times every tap's input pixel.
+INLINE void filter_gradient_by_channel_block(const float *image, ptrdiff_t c, ptrdiff_t padded_height, ptrdiff_t padded_width,
+                                             const float *gradient, ptrdiff_t out_stride, ptrdiff_t ov, ptrdiff_t out_height,
+                                             ptrdiff_t out_width, int kh, int kw, float *partials) {
+    vec sums[25];
+    for (int t = 0; t < kh * kw; t++) sums[t] = (vec){0};
+    for (ptrdiff_t y = 0; y < out_height; y++) {
+        for (ptrdiff_t x = 0; x < out_width; x++) {
+            vec g = load(gradient + (y * out_width + x) * out_stride + ov);
+            const float *window = image + (c * padded_height + y) * padded_width + x;
+            for (int i = 0; i < kh; i++)
+                for (int j = 0; j < kw; j++) sums[i * kw + j] = splat(window[i * padded_width + j]) * g + sums[i * kw + j];
+        }
+    }
+    for (int t = 0; t < kh * kw; t++) {
+        float *slot = partials + (c * kh * kw + t) * out_stride + ov;
+        store(slot, load(slot) + sums[t]);
+    }
+}
+
+/// One image's filter gradient vectorised over output channels, for maps narrower than a vector: partials[(c, i,
+/// j) * out_stride + o] += the sum over y, x of gradient[(y * out_width + x) * out_stride + o] * image[c, y + i,
+/// x + j] (the gradient pixel-major, out_stride a multiple of 16 with zeros past the channels; kh * kw <= 25).
+static void direct_convolution_filter_gradient_by_channel(const float *image, ptrdiff_t channels, ptrdiff_t padded_height,
+                                                          ptrdiff_t padded_width, const float *gradient, ptrdiff_t out_stride,
+                                                          ptrdiff_t out_height, ptrdiff_t out_width, ptrdiff_t kh, ptrdiff_t kw,
+                                                          float *partials) {
     for (ptrdiff_t c = 0; c < channels; c++) {
-        for (ptrdiff_t i = 0; i < kh; i++) {
-            for (ptrdiff_t j = 0; j < kw; j++) {
-                vec sum = {0};
-                for (ptrdiff_t y = 0; y < out_height; y++) {
-                    const float *row = image + (c * padded_height + y + i) * padded_width + j, *g = gradient + y * gradient_width;
-                    for (ptrdiff_t x = 0; x < gradient_width; x += LANES) sum = load(g + x) * load(row + x) + sum;
-                }
-                sums[(c * kh + i) * kw + j] += horizontal_sum(sum);
-            }
+        for (ptrdiff_t ov = 0; ov < out_stride; ov += LANES) {
+#define BLOCK(h, w) filter_gradient_by_channel_block(image, c, padded_height, padded_width, gradient, out_stride, ov, out_height, \
+                                                     out_width, h, w, partials)
+            if (kh == 5 && kw == 5) BLOCK(5, 5);
+            else if (kh == 3 && kw == 3) BLOCK(3, 3);
+            else BLOCK((int)kh, (int)kw);
+#undef BLOCK
         }
     }
 }
@@ -634,7 +714,7 @@ static void implicit_convolution3x3_filter_gradient(const float *x, ptrdiff_t ch
 const zoo_kernel_table TABLE = {
     packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
-    direct_convolution, direct_convolution_filter_gradient,
+    direct_convolution, direct_convolution_filter_gradient, direct_convolution_filter_gradient_by_channel,
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
     implicit_convolution3x3, implicit_convolution3x3_filter_gradient,

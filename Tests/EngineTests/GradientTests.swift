@@ -53,10 +53,12 @@ import Testing
         expectGradientsMatch([x, w]) { conv2d($0[0], weight: $0[1], bias: nil, padding: 2) }
     }
 
-    @Test(arguments: [(1, 0), (1, 1), (2, 1), (2, 2)])
-    func convolution(stride: Int, padding: Int) {
-        let x = randomTensor([2, 3, 6, 5], seed: 12), w = randomTensor([4, 3, 3, 3], seed: 13)
-        let bias = randomTensor([4], seed: 14)
+    /// Lowered (20 filters, or stride 2) and direct (4 filters, stride 1: `DirectConvolution` with the input's gradient).
+    @Test(arguments: [(1, 0), (1, 1), (2, 1), (2, 2)], [4, 20])
+    func convolution(stride: (Int, Int), filters: Int) {
+        let (stride, padding) = stride
+        let x = randomTensor([2, 3, 6, 5], seed: 12), w = randomTensor([filters, 3, 3, 3], seed: 13)
+        let bias = randomTensor([filters], seed: 14)
         expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: stride, padding: padding) }
     }
 
@@ -66,14 +68,28 @@ import Testing
     func directConvolution(channels: Int, padding: Int) {
         let x = randomTensor([3, channels, 9, 11], seed: 19, requiresGrad: false)
         let w = randomTensor([5, channels, 3, 3], seed: 20), bias = randomTensor([5], seed: 21)
-        #expect(DirectConvolution.applies(input: x, patch: channels * 9, stride: 1))
+        #expect(DirectConvolution.applies(ConvGeometry(batch: 3, channels: channels, height: 9, width: 11, kernelHeight: 3, kernelWidth: 3,
+                                                       stride: 1, padding: padding), outChannels: 5, inputGradient: false))
         let direct = conv2d(x, weight: w, bias: bias, padding: padding)
-        let xWithGradient = x.copy()
-        xWithGradient.requiresGrad = true  // forces the im2col path
-        let lowered = conv2d(xWithGradient, weight: w, bias: bias, padding: padding)
+        let g = ConvGeometry(batch: 3, channels: channels, height: 9, width: 11, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: padding)
+        let lowered = loweredConv2d(x, weight: w, bias: bias, g)
         #expect(direct.shape == lowered.shape)
         for (a, b) in zip(direct.scalars, lowered.scalars) { #expect(abs(a - b) < 1e-5) }
         expectGradientsMatch([w, bias]) { conv2d(x, weight: $0[0], bias: $0[1], padding: padding) }
+    }
+
+    /// LeNet's second layer (6 -> 16 channels, 5x5, on 14x14 maps) takes the direct path in training: the same output as
+    /// the lowered path, and all three gradients match finite differences, without padding and with LeNet-BN's none
+    /// and d2l's padding 2.
+    @Test(arguments: [0, 2])
+    func directConvolutionWithTheInputsGradient(padding: Int) {
+        let x = randomTensor([2, 6, 14, 14], seed: 29), w = randomTensor([16, 6, 5, 5], seed: 30, low: -0.2, high: 0.2)
+        let bias = randomTensor([16], seed: 31)
+        let g = ConvGeometry(batch: 2, channels: 6, height: 14, width: 14, kernelHeight: 5, kernelWidth: 5, stride: 1, padding: padding)
+        #expect(DirectConvolution.applies(g, outChannels: 16, inputGradient: true))
+        let direct = conv2d(x, weight: w, bias: bias, padding: padding), lowered = loweredConv2d(x, weight: w, bias: bias, g)
+        #expect(zip(direct.scalars, lowered.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], padding: padding) }
     }
 
     @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 0), (2, 2, 1)])

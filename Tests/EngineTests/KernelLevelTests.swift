@@ -98,22 +98,24 @@ import Testing
     }
 
     /// Direct convolution and its filter gradient against the sums that define them, at output widths that
-    /// end mid-vector for every set (5 and 21 columns).
+    /// end mid-vector for every set (5, 21 and 40 columns: one, two and three vectors on AVX-512), in blocks of
+    /// 8, 4, 2 and 1 filters.
     @Test(arguments: levels)
     func directConvolutionEqualsItsDefinition(level: String) {
         let k = Self.kernels(level)
-        for (channels, side, kernel, filters) in [(1, 9, 5, 3), (3, 23, 3, 2)] {
-            let out = side - kernel + 1, paddedWidth = (out + 15) / 16 * 16 + kernel - 1, gradientWidth = (out + 15) / 16 * 16
+        for (channels, side, kernel, filters) in [(1, 9, 5, 15), (3, 23, 3, 6), (2, 44, 5, 3)] {
+            let out = side - kernel + 1, paddedWidth = (out + 31) / 32 * 32 + kernel - 1, gradientWidth = (out + 15) / 16 * 16
             let image = Self.values(channels * side * side, seed: 1), weights = Self.values(filters * channels * kernel * kernel, seed: 2)
             let bias = Self.values(filters, seed: 3), gradient = Self.values(out * out, seed: 4)
-            var padded = [Float](repeating: 0, count: channels * side * paddedWidth)
+            var padded = [Float](repeating: 0, count: channels * side * paddedWidth + 4)
             for c in 0..<channels { for y in 0..<side { for x in 0..<side { padded[(c * side + y) * paddedWidth + x] = image[(c * side + y) * side + x] } } }
             var result = [Float](repeating: .nan, count: filters * out * out)
             k.direct_convolution(padded, channels, side, paddedWidth, weights, bias, filters, kernel, kernel, out, out, &result)
             var paddedGradient = [Float](repeating: 0, count: out * gradientWidth)
             for y in 0..<out { for x in 0..<out { paddedGradient[y * gradientWidth + x] = gradient[y * out + x] } }
-            var sums = [Float](repeating: 1, count: channels * kernel * kernel)
-            k.direct_convolution_filter_gradient(padded, channels, side, paddedWidth, paddedGradient, gradientWidth, kernel, kernel, out, &sums)
+            var partials = [Float](repeating: 1.0 / 16, count: channels * kernel * kernel * 16)
+            k.direct_convolution_filter_gradient(padded, channels, side, paddedWidth, paddedGradient, gradientWidth, kernel, kernel, out, &partials)
+            let sums = (0..<(channels * kernel * kernel)).map { partials[($0 * 16)..<($0 * 16 + 16)].reduce(0, +) }
             func pixel(_ c: Int, _ y: Int, _ x: Int) -> Double { Double(image[(c * side + y) * side + x]) }
             for o in 0..<filters {
                 for y in 0..<out {
@@ -130,6 +132,29 @@ import Testing
                 let exact = 1 + (0..<out).reduce(0.0) { total, y in (0..<out).reduce(total) { $0 + Double(gradient[y * out + $1]) * pixel(c, y + i, $1 + j) } }
                 #expect(abs(Double(sums[(c * kernel + i) * kernel + j]) - exact) < 1e-4, "\(level) gradient (\(c), \(i), \(j))")
             } } }
+        }
+    }
+
+    /// The filter gradient vectorised over filters against its definition: LeNet's second layer (6 channels, 5x5, 10x10
+    /// outputs, 16 filters), a 3x3 kernel with 20 filters (two vectors of 16, the second mostly zeros) and a 2x3 kernel.
+    @Test(arguments: levels)
+    func filterGradientByChannelEqualsItsDefinition(level: String) {
+        let k = Self.kernels(level)
+        for (channels, kh, kw, outHeight, outWidth, filters) in [(6, 5, 5, 10, 10, 16), (3, 3, 3, 4, 5, 20), (2, 2, 3, 3, 7, 8)] {
+            let (height, width) = (outHeight + kh - 1, outWidth + kw - 1), stride = (filters + 15) / 16 * 16
+            let image = Self.values(channels * height * width, seed: 5), gradient = Self.values(outHeight * outWidth * filters, seed: 6)
+            var pixelMajor = [Float](repeating: 0, count: outHeight * outWidth * stride)
+            for p in 0..<(outHeight * outWidth) { for o in 0..<filters { pixelMajor[p * stride + o] = gradient[o * outHeight * outWidth + p] } }
+            var partials = [Float](repeating: 0.5, count: channels * kh * kw * stride)
+            k.direct_convolution_filter_gradient_by_channel(image, channels, height, width, pixelMajor, stride, outHeight, outWidth, kh, kw, &partials)
+            for o in 0..<filters { for c in 0..<channels { for i in 0..<kh { for j in 0..<kw {
+                var exact = 0.5
+                for y in 0..<outHeight { for x in 0..<outWidth {
+                    exact += Double(gradient[(o * outHeight + y) * outWidth + x]) * Double(image[(c * height + y + i) * width + x + j])
+                } }
+                let got = partials[((c * kh + i) * kw + j) * stride + o]
+                #expect(abs(Double(got) - exact) < 1e-4, "\(level) (\(o), \(c), \(i), \(j))")
+            } } } }
         }
     }
 

@@ -44,17 +44,26 @@ void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, p
 /// One image's direct (un-lowered) stride-1 convolution: out[o, y, x] = bias[o] (0 without one) + the sum over
 /// c, i, j of weights[o, c, i, j] * image[c, y + i, x + j], for `out_channels` filters of channels x kh x kw.
 /// The image is zero-padded already, `padded_height` rows of `padded_width` floats per channel, with
-/// padded_width >= out_width rounded up to 16, plus kw - 1 (so that whole vectors stay inside).
+/// padded_width >= out_width rounded up to 32, plus kw - 1 (so that two whole vectors stay inside).
 void zoo_direct_convolution(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
                             const float *weights, const float *bias, ptrdiff_t out_channels, ptrdiff_t kh, ptrdiff_t kw,
                             ptrdiff_t out_height, ptrdiff_t out_width, float *out);
 
-/// Adds one image's part of one filter's weight gradient: sums[c, i, j] += the sum over y, x of
-/// gradient[y, x] * image[c, y + i, x + j], the image padded as above and the gradient's rows
-/// `gradient_width` apart (out_width rounded up to 16, zero past out_width).
+/// Adds one image's part of one filter's weight gradient in lanes: the sum over y, x of gradient[y, x] *
+/// image[c, y + i, x + j] is the sum of partials[(c, i, j) * 16 + lane] over the 16 lanes, to which this adds
+/// (the image padded as above and readable 4 floats past its end, the gradient's rows `gradient_width` apart:
+/// out_width rounded up to 16, zero past out_width).
 void zoo_direct_convolution_filter_gradient(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
                                             const float *gradient, ptrdiff_t gradient_width, ptrdiff_t kh, ptrdiff_t kw,
-                                            ptrdiff_t out_height, float *sums);
+                                            ptrdiff_t out_height, float *partials);
+
+/// The same sums vectorised over output channels, for maps narrower than a vector: partials[(c, i, j) * out_stride
+/// + o] += the sum over y, x of gradient[(y * out_width + x) * out_stride + o] * image[c, y + i, x + j], the
+/// gradient pixel-major (out_stride a multiple of 16, zeros past the filters), kh * kw at most 25.
+void zoo_direct_convolution_filter_gradient_by_channel(const float *image, ptrdiff_t channels, ptrdiff_t padded_height,
+                                                       ptrdiff_t padded_width, const float *gradient, ptrdiff_t out_stride,
+                                                       ptrdiff_t out_height, ptrdiff_t out_width, ptrdiff_t kh, ptrdiff_t kw,
+                                                       float *partials);
 
 /// The geometry of a convolution's lowering (im2col) over an NCHW batch: `batch` images of `channels` planes
 /// of height x width, a kernel_height x kernel_width window at `stride` (1 or more) with `padding`, giving
@@ -140,6 +149,8 @@ typedef struct {
     void (*lstm_backward)(const zoo_cell_step *, const zoo_cell_gradient_step *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
     void (*direct_convolution)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
     void (*direct_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    void (*direct_convolution_filter_gradient_by_channel)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t,
+                                                          ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
     void (*im2col_gathered)(const float *, const zoo_lowering *, const int32_t *, ptrdiff_t, ptrdiff_t, float *);
     void (*col2im_gathered)(const float *, const zoo_lowering *, const int32_t *, ptrdiff_t, ptrdiff_t, float *);
     void (*im2col_shifted)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *);

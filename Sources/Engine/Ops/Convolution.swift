@@ -19,10 +19,11 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
             .slice(axis: 3, from: taps.lowerBound, count: taps.count)
         return conv2d(x, weight: trimmed, bias: bias, stride: stride, padding: padding - taps.lowerBound)
     }
-    if DirectConvolution.applies(input: x, patch: g.patch, stride: stride) {
+    let inputGradient = GradientMode.isEnabled && x.requiresGrad
+    if DirectConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
         return directConv2d(x, weight: weight, bias: bias, g)
     }
-    if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: GradientMode.isEnabled && x.requiresGrad) {
+    if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
         return implicitConv2d(x, weight: weight, bias: bias, g)
     }
     return loweredConv2d(x, weight: weight, bias: bias, g)
@@ -109,7 +110,7 @@ private func addChannelSums(_ planes: UnsafePointer<Float>, channels: Int, count
     for c in 0..<channels { totals[c] += sumElements(planes + c * count, count: count) }
 }
 
-/// conv2d of an input that needs no gradient, without lowering (see `DirectConvolution`).
+/// conv2d without lowering (see `DirectConvolution`).
 private func directConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry) -> Tensor {
     let outChannels = weight.shape[0]
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
@@ -119,10 +120,14 @@ private func directConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvG
         let dw = Tensor(uninitialized: weight.shape), db = bias.map { Tensor(uninitialized: $0.shape) }
         DirectConvolution.parameterGradients(x.data, gradient.data, g, outChannels: outChannels,
                                              weight: dw.data, bias: db?.data)
-        return Array([nil, weight.requiresGrad ? dw : nil, bias?.requiresGrad == true ? db : nil].prefix(inputs.count))
+        var dx: Tensor?
+        if x.requiresGrad {
+            dx = Tensor(uninitialized: x.shape)
+            DirectConvolution.inputGradient(gradient.data, weight.data, g, outChannels: outChannels, into: dx!.data)
+        }
+        return Array([dx, weight.requiresGrad ? dw : nil, bias?.requiresGrad == true ? db : nil].prefix(inputs.count))
     }
 }
-
 
 /// [C, N, P] -> [N, C, P], adding `bias[c]` on the way when given.
 func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
