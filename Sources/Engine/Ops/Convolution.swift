@@ -37,8 +37,11 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     let widest = groups[0].count * positions
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
     var keptColumns: Tensor?
-    // Where the weights' gradient will want the lowered matrix and it fits in one group, lowering now keeps it for then.
-    let keepsColumns = GradientMode.isEnabled && weight.requiresGrad && groups.count == 1
+    // Where the weights' gradient will want the lowered matrix and it fits in one group, lowering now keeps it for then,
+    // unless lowering is only a transpose (1x1, stride 1, no padding: DenseNet's bottlenecks), which costs less to redo
+    // than a copy of the input to hold (the backward pass holds the input itself anyway).
+    let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.stride == 1 && g.padding == 0
+    let keepsColumns = GradientMode.isEnabled && weight.requiresGrad && groups.count == 1 && !pointwise
     let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
     for images in groups {
         let part = g.with(batch: images.count)
@@ -78,13 +81,12 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     }
 }
 
-/// conv2d by `ImplicitConvolution`, without a lowered matrix: the channel-major input is what the weights' gradient keeps.
+/// conv2d by `ImplicitConvolution`, without a lowered matrix.
 private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry) -> Tensor {
     let outChannels = weight.shape[0], positions = g.batch * g.height * g.width
     let result = Tensor(uninitialized: [g.batch, outChannels, g.height, g.width])
-    let input = ImplicitConvolution.GuardedBatch(channelMajorOf: x.data, g)
-    ImplicitConvolution.forward(input, weight.data, bias?.data, g, outChannels: outChannels, into: result.data)
-    let keptInput = GradientMode.isEnabled && weight.requiresGrad ? input : nil
+    ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, bias?.data, g, outChannels: outChannels,
+                                into: result.data)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
         let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOf: gradient.data, g.with(channels: outChannels))
@@ -93,9 +95,12 @@ private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Con
             dx = Tensor(uninitialized: x.shape)
             ImplicitConvolution.inputGradient(byChannel.start, weight.data, g, outChannels: outChannels, into: dx!.data)
         }
-        if let keptInput {
+        if weight.requiresGrad {
+            // Laid out again rather than kept from the forward pass: a transpose costs less than holding a copy of
+            // every layer's input until the backward pass reaches it.
             dw = Tensor(uninitialized: weight.shape)
-            ImplicitConvolution.filterGradient(keptInput, byChannel.start, g, outChannels: outChannels, into: dw!.data)
+            ImplicitConvolution.filterGradient(.init(channelMajorOf: x.data, g), byChannel.start, g, outChannels: outChannels,
+                                               into: dw!.data)
         }
         if let bias, bias.requiresGrad {
             db = Tensor(shape: [outChannels], repeating: 0)
