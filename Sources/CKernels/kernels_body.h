@@ -305,7 +305,7 @@ INLINE void direct_convolution_block(const float *image, ptrdiff_t channels, ptr
 }
 
 /// One image's convolution from its zero-padded copy (rows `padded_width` wide, readable to a multiple of 2 vectors
-/// past every output row): blocks of 8, 4, 2 and 1 output channels x 2 vectors of an output row.
+/// past every output row): blocks of 8 (AVX-512), 4, 2 and 1 output channels x 2 vectors of an output row.
 static void direct_convolution(const float *image, ptrdiff_t channels, ptrdiff_t padded_height, ptrdiff_t padded_width,
                                const float *weights, const float *bias, ptrdiff_t out_channels, ptrdiff_t kh, ptrdiff_t kw,
                                ptrdiff_t out_height, ptrdiff_t out_width, float *out) {
@@ -315,8 +315,10 @@ static void direct_convolution(const float *image, ptrdiff_t channels, ptrdiff_t
             ptrdiff_t o = 0;
 #define BLOCK(rows, v) direct_convolution_block(image, channels, padded_height, padded_width, weights, bias, kh, kw, o, y, x, \
                                                 rows, v, out_height, out_width, out)
-            for (; o + 8 <= out_channels; o += 8) { if (vectors == 2) BLOCK(8, 2); else BLOCK(8, 1); }
-            if (o + 4 <= out_channels) { if (vectors == 2) BLOCK(4, 2); else BLOCK(4, 1); o += 4; }
+            // Blocks of 8 filters only with 32 vector registers (AVX-512): with 16, 8 x 2 sums and their operands spill.
+            if (LANES >= 16)
+                for (; o + 8 <= out_channels; o += 8) { if (vectors == 2) BLOCK(8, 2); else BLOCK(8, 1); }
+            for (; o + 4 <= out_channels; o += 4) { if (vectors == 2) BLOCK(4, 2); else BLOCK(4, 1); }
             if (o + 2 <= out_channels) { if (vectors == 2) BLOCK(2, 2); else BLOCK(2, 1); o += 2; }
             if (o < out_channels) { if (vectors == 2) BLOCK(1, 2); else BLOCK(1, 1); }
 #undef BLOCK
