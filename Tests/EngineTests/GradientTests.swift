@@ -53,6 +53,17 @@ import Testing
         expectGradientsMatch([x, w]) { conv2d($0[0], weight: $0[1], bias: nil, padding: 2) }
     }
 
+    /// Padding as wide as the kernel or wider (a 1x1 kernel with padding 1 or 2: PyTorch takes it): a border of bias
+    /// alone, and the input's gradient where the direct path's full convolution would need a negative padding.
+    @Test(arguments: [1, 2])
+    func paddingWiderThanTheKernel(padding: Int) {
+        let x = randomTensor([2, 3, 4, 5], seed: 32), w = randomTensor([4, 3, 1, 1], seed: 33), bias = randomTensor([4], seed: 34)
+        let y = conv2d(x, weight: w, bias: bias, padding: padding)
+        #expect(y.shape == [2, 4, 4 + 2 * padding, 5 + 2 * padding])
+        #expect(y.data[0] == bias.data[0])
+        expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], padding: padding) }
+    }
+
     /// Lowered (20 filters, or stride 2) and direct (4 filters, stride 1: `DirectConvolution` with the input's gradient).
     @Test(arguments: [(1, 0), (1, 1), (2, 1), (2, 2)], [4, 20])
     func convolution(stride: (Int, Int), filters: Int) {

@@ -9,10 +9,12 @@ import CKernels
 /// with the filters turned around and transposed.
 enum DirectConvolution {
     /// Whether `conv2d` should take this path for `g` with `outChannels` filters, and with the input's gradient if
-    /// `inputGradient` (square kernels, at most 16 filters; measured on LeNet's second layer, 2.3x the lowered path
+    /// `inputGradient` (square kernels, at most 16 filters, padding less than the kernel, so that the input's gradient
+    /// pads the output's gradient by a size of zero or more; measured on LeNet's second layer, 2.3x the lowered path
     /// in inference).
     static func applies(_ g: ConvGeometry, outChannels: Int, inputGradient: Bool) -> Bool {
-        g.stride == 1 && g.patch <= 150 && (!inputGradient || (outChannels <= 16 && g.kernelHeight == g.kernelWidth))
+        g.stride == 1 && g.patch <= 150
+            && (!inputGradient || (outChannels <= 16 && g.kernelHeight == g.kernelWidth && g.padding < g.kernelHeight))
     }
 
     /// dx = the input's gradient of conv(x, w) from the output's gradient `dy`: the full convolution of dy with w
