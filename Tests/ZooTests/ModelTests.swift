@@ -22,6 +22,25 @@ import Testing
         #expect(withoutGradients { model(x) }.shape == [2, entry.referenceClasses])
     }
 
+    /// An evaluation pass without gradients, whose ReLUs, batch norms and residual sums write over the temporaries
+    /// that feed them, gives the scores of the same pass recorded (which overwrites nothing; its convolutions may take
+    /// other kernels, hence rounding apart, where an activation written over too early would differ in the first
+    /// digits), and leaves the caller's input as it was.
+    @Test(arguments: ModelRegistry.all.map(\.name))
+    func evaluationWritingOverTemporariesChangesNothing(name: String) throws {
+        let entry = try #require(ModelRegistry.entry(named: name))
+        let model = entry.build(channels: 1, classes: 10)
+        let side = entry.acceptsOtherSizes ? 32 : entry.inputShape[1]
+        let x = randomInput([2, 1, side, side]), original = x.scalars
+        model.eval()
+        let overwriting = withoutGradients { model(x) }, recorded = model(x)
+        #expect(recorded.requiresGrad, "the reference pass must record, so that it overwrites nothing")
+        let largest = recorded.scalars.map(abs).max() ?? 0
+        let apart = zip(overwriting.scalars, recorded.scalars).map { abs($0 - $1) }.max() ?? 0
+        #expect(apart <= 1e-5 * max(largest, 1e-3), "scores up to \(largest), apart by \(apart)")
+        #expect(x.scalars == original)
+    }
+
     /// Models that take several sizes run at their smallest (the smallest PyTorch's definitions take:
     /// 29 for the DenseNets, 32 for full-width VGG, checked with scripts/pytorch_models.py).
     @Test(arguments: ModelRegistry.all.filter(\.acceptsOtherSizes).map(\.name))

@@ -7,7 +7,9 @@ import Foundation
 /// `requiresGrad`. A reshape is a view sharing memory with its source.
 public final class Tensor: @unchecked Sendable {
     public let shape: [Int]
-    let storage: Storage
+    /// The memory. A variable only so that `result(overwriting:)` can ask whether this tensor is its sole holder;
+    /// nothing assigns it after `init`, so its reads skip the exclusive-access check.
+    @exclusivity(unchecked) private(set) var storage: Storage
     /// Whether gradients flow to this tensor (true for parameters and for results computed from them).
     public var requiresGrad: Bool
     /// The accumulated gradient after `backward()`; `nil` until then or after `zeroGrad()`.
@@ -74,6 +76,21 @@ public final class Tensor: @unchecked Sendable {
         let result = Tensor(uninitialized: shape)
         result.data.update(from: data, count: count)
         return result
+    }
+}
+
+extension Tensor {
+    /// Where an operation writes a result of `x`'s shape: over `x` itself when nothing records the operation (`others`
+    /// are its other inputs) and nothing else holds `x` or its memory, as the temporaries of an evaluation pass
+    /// (`relu(conv(x))`: a buffer fewer per layer); else a new tensor. Callers take `x` as a `consuming` parameter.
+    static func result(overwriting x: inout Tensor, others: [Tensor?] = []) -> Tensor {
+        isOverwritable(&x, others: others) ? x : Tensor(uninitialized: x.shape)
+    }
+
+    /// Whether `result(overwriting: &x, others:)` would return `x` itself.
+    static func isOverwritable(_ x: inout Tensor, others: [Tensor?] = []) -> Bool {
+        let recorded = GradientMode.isEnabled && others.contains { $0?.requiresGrad == true }
+        return !recorded && !x.requiresGrad && isKnownUniquelyReferenced(&x) && isKnownUniquelyReferenced(&x.storage)
     }
 }
 

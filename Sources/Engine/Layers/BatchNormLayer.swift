@@ -26,7 +26,9 @@ public final class BatchNorm: Module {
          ("num_batches_tracked", batchesTracked)]
     }
 
-    public override func forward(_ x: Tensor) -> Tensor {
+    public override func forward(_ x: Tensor) -> Tensor { forward(overwriting: x) }
+
+    override func forward(overwriting x: consuming Tensor) -> Tensor {
         if isTraining { batchesTracked.data[0] += 1 }
         return batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance,
                          training: isTraining, momentum: momentum, epsilon: epsilon)

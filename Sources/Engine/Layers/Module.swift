@@ -15,9 +15,16 @@ open class Module {
         preconditionFailure("\(type(of: self)) does not implement forward(_:)")
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        guard Profiler.isEnabled, namedChildren.isEmpty else { return forward(x) }
-        return Profiler.measure("forward \(type(of: self))") { forward(x) }
+    /// `forward` of an `x` the caller hands over, which the engine's layers whose operations can write over their
+    /// input (ReLU, batch norm, `Sequential`) override, so that an evaluation pass reuses its temporaries. Internal on
+    /// purpose: Swift 6.3 leaks the argument of a `consuming` method overridden without `consuming`.
+    func forward(overwriting x: consuming Tensor) -> Tensor { forward(x) }
+
+    /// Runs `forward`, handing `x` over when the caller no longer needs it.
+    public func callAsFunction(_ x: consuming Tensor) -> Tensor {
+        guard Profiler.isEnabled, namedChildren.isEmpty else { return forward(overwriting: x) }
+        let input = copy x  // a closure cannot take over a parameter
+        return Profiler.measure("forward \(type(of: self))") { forward(input) }
     }
 
     /// Direct sub-modules with their names; `Sequential` names them by index.

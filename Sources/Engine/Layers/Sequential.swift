@@ -5,7 +5,12 @@ public final class Sequential: Module {
     public init(_ layers: [Module]) { self.layers = layers }
     public convenience init(_ layers: Module...) { self.init(layers) }
 
-    public override func forward(_ x: Tensor) -> Tensor { layers.reduce(x) { $1($0) } }
+    public override func forward(_ x: Tensor) -> Tensor { forward(overwriting: x) }
+
+    override func forward(overwriting x: consuming Tensor) -> Tensor {
+        for layer in layers { x = layer(consume x) }  // handed over, so that a layer may write over a temporary
+        return x
+    }
 
     public override var namedChildren: [(String, Module)] {
         layers.enumerated().map { (String($0.offset), $0.element) }
@@ -19,7 +24,12 @@ public final class NamedSequential: Module {
 
     public init(_ layers: [(String, Module)]) { self.layers = layers.map { (name: $0.0, module: $0.1) } }
 
-    public override func forward(_ x: Tensor) -> Tensor { layers.reduce(x) { $1.module($0) } }
+    public override func forward(_ x: Tensor) -> Tensor { forward(overwriting: x) }
+
+    override func forward(overwriting x: consuming Tensor) -> Tensor {
+        for layer in layers { x = layer.module(consume x) }
+        return x
+    }
 
     public override var namedChildren: [(String, Module)] { layers.map { ($0.name, $0.module) } }
 }

@@ -3,6 +3,7 @@
 public final class ReLU: Module {
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { relu(x) }
+    override func forward(overwriting x: consuming Tensor) -> Tensor { relu(x) }
 }
 
 public final class Sigmoid: Module {

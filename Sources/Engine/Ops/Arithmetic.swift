@@ -14,9 +14,17 @@ extension Tensor {
         return result
     }
 
-    public static func + (a: Tensor, b: Tensor) -> Tensor {
+    /// a + b, broadcast; over `a` or `b` where shapes match and nothing else holds it (`result(overwriting:)`).
+    public static func + (a: consuming Tensor, b: consuming Tensor) -> Tensor {
         let (shapeA, shapeB) = (a.requiresGrad ? a.shape : nil, b.requiresGrad ? b.shape : nil)
-        return broadcasting(a, b, AddKernel.self).recording([a, b]) { g in
+        let sum: Tensor
+        if a.shape == b.shape {
+            sum = isOverwritable(&a, others: [b]) ? a : result(overwriting: &b, others: [a])
+            zipElements(AddKernel.self, a.data, b.data, sum.data, count: sum.count)
+        } else {
+            sum = broadcasting(a, b, AddKernel.self)
+        }
+        return sum.recording([a, b]) { g in
             [shapeA.map { g.summed(toShape: $0) }, shapeB.map { g.summed(toShape: $0) }]
         }
     }

@@ -4,8 +4,9 @@ import CKernels
 ///
 /// Training: each channel is normalized by the mean and biased variance of its N*H*W values, and the
 /// running statistics move toward them by `momentum` (the running variance takes the unbiased batch
-/// variance, as PyTorch does). Evaluation: the running statistics are used and left unchanged.
-public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVariance: Tensor,
+/// variance, as PyTorch does). Evaluation: the running statistics are used and left unchanged. The result is
+/// written over `x` where nothing else holds it and nothing records (`Tensor.result(overwriting:)`).
+public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVariance: Tensor,
                       training: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5) -> Tensor {
     precondition(x.rank == 2 || x.rank == 4, "batchNorm expects [N, C] or [N, C, H, W], got \(x.shape)")
     let (batch, channels) = (x.shape[0], x.shape[1])
@@ -56,7 +57,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         }
     }
 
-    let result = Tensor(uninitialized: x.shape)
+    let result = Tensor.result(overwriting: &x, others: [weight, bias])
     let out = result.data
     parallelChunks(batch * channels, costPerItem: inner) { range in
         for row in range {
@@ -67,10 +68,11 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         }
     }
 
-    let inputs = [x] + [weight, bias].compactMap { $0 }
+    let input = copy x  // what the gradient needs (a closure cannot take over a parameter)
+    let inputs = [input] + [weight, bias].compactMap { $0 }
     return result.recording(inputs) { gradient in
         // The input itself is kept (not only its pointer), so that its memory outlives the forward pass.
-        let (g, src) = (gradient.data, x.data)
+        let (g, src) = (gradient.data, input.data)
         // Per channel: sum(dy) and sum(dy * xhat).
         let sumGradient = Tensor(uninitialized: [channels]), sumGradientXhat = Tensor(uninitialized: [channels])
         parallelChunks(channels, costPerItem: perChannel) { range in
@@ -89,7 +91,7 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
         // Synchronized: the input's gradient takes every process's sums (and count); the weight's and bias's
         // stay this process's, to be added up with the other gradients, as PyTorch's SyncBatchNorm does.
         var (allSums, allSumsXhat, count) = (sumGradient, sumGradientXhat, Float(perChannel))
-        if let reducer, x.requiresGrad {
+        if let reducer, input.requiresGrad {
             let both = Tensor(uninitialized: [2 * channels + 1])
             both.data.update(from: sumGradient.data, count: channels)
             (both.data + channels).update(from: sumGradientXhat.data, count: channels)
@@ -100,8 +102,8 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
             allSumsXhat.data.update(from: both.data + channels, count: channels)
         }
         var grads: [Tensor?] = []
-        if x.requiresGrad {
-            let dx = Tensor(uninitialized: x.shape)
+        if input.requiresGrad {
+            let dx = Tensor(uninitialized: input.shape)
             let d = dx.data
             parallelChunks(batch * channels, costPerItem: inner) { range in
                 for row in range {

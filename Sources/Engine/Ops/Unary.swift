@@ -29,9 +29,11 @@ extension Tensor {
     }
 }
 
-/// max(x, 0).
-public func relu(_ x: Tensor) -> Tensor {
-    x.mapped(ReLUKernel.self).recordingWithOutput([x]) { g, y in [g.zipped(y, ReLUGradient.self)] }
+/// max(x, 0); over `x` itself where nothing else holds it and nothing records (`Tensor.result(overwriting:)`).
+public func relu(_ x: consuming Tensor) -> Tensor {
+    let result = Tensor.result(overwriting: &x)
+    mapElements(ReLUKernel.self, x.data, result.data, count: x.count)
+    return result.recordingWithOutput([x]) { g, y in [g.zipped(y, ReLUGradient.self)] }
 }
 
 /// 1 / (1 + e^-x).
