@@ -91,23 +91,8 @@ public struct Trainer {
                     optimizer.learningRate = recipe.learningRate * plateauScale
                         * recipe.schedule.factor(step: (epoch - 1) * batches + progress.batches, of: recipe.epochs * batches)
                 }
-                optimizer.zeroGrad()
-                var stepTally = TrainingTally()
-                // A share with no example (a last batch smaller than the processes) adds nothing but takes part.
-                if let batch {
-                    try (dataParallel?.step ?? { try $0() }) {
-                        let loss = task.loss(of: model, on: batch, tally: &stepTally)
-                        if dataParallel == nil { try check(Double(loss.item)) }
-                        (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
-                    }
-                }
-                if let dataParallel {
-                    stepTally = dataParallel.exchange(stepTally)
-                    try check(stepTally.meanLoss)
-                }
-                progress.tally.add(stepTally)
-                if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }
-                optimizer.step()
+                progress.tally.add(try self.step(model, task, on: batch, optimizer: optimizer, parameters: parameters,
+                                                 weights: weights, dataParallel: dataParallel, check: check))
                 progress.trainSeconds += step.seconds
                 progress.batches += 1
                 onBatch(epoch, progress.batches, task.trainingBatchCount, progress.tally.meanLoss, progress.tally.accuracy,
@@ -153,6 +138,30 @@ public struct Trainer {
             for ((_, tensor), values) in zip(model.stateDictionary(), best.state) { tensor.data.update(from: values, count: values.count) }
         }
         return history
+    }
+
+    /// One optimizer step on `batch` (nil: this process's share of the batch is empty, and it takes part all the
+    /// same): the loss (plus the recipe's L1 penalty on `weights`) back-propagated, under data parallelism the
+    /// gradients summed over processes, `check`ed, clipped, applied. Returns the step's tally (every process's).
+    private func step<Task: TrainingTask>(_ model: Module, _ task: Task, on batch: Task.Batch?, optimizer: Optimizer,
+                                          parameters: [Tensor], weights: [Tensor], dataParallel: DataParallelStep?,
+                                          check: (Double) throws -> Void) throws -> TrainingTally {
+        optimizer.zeroGrad()
+        var tally = TrainingTally()
+        if let batch {
+            try (dataParallel?.step ?? { try $0() }) {
+                let loss = task.loss(of: model, on: batch, tally: &tally)
+                if dataParallel == nil { try check(Double(loss.item)) }
+                (recipe.l1 > 0 ? loss + recipe.l1 * l1Norm(weights) : loss).backward()
+            }
+        }
+        if let dataParallel {
+            tally = dataParallel.exchange(tally)
+            try check(tally.meanLoss)
+        }
+        if let clip = recipe.gradientClip { clipGradientNorm(parameters, maximumNorm: clip) }
+        optimizer.step()
+        return tally
     }
 
     /// Whether to stop now, and on which signal: under data parallelism, agreed by every process.
