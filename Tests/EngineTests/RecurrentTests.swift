@@ -77,6 +77,25 @@ import Testing
         }
     }
 
+    /// Unrecorded, the layer keeps one step of gates and projections and two cell states instead of every step's:
+    /// the same states as the recorded pass, for vectors and tokens, both directions, rows split across threads.
+    @Test(arguments: RecurrentCell.allCases, [false, true])
+    func anUnrecordedPassGivesTheRecordedStates(kind: RecurrentCell, reverse: Bool) {
+        let (steps, batch, inputs) = (5, 61, 6)
+        let operands = Self.operands(kind, steps: steps, batch: batch, inputs: inputs, size: 32)
+        let tokens = (0..<(steps * batch)).map { Int32($0 * 7 % inputs) }
+        let (h0, c0, w) = (operands[1], kind == .lstm ? operands[2] : nil, Array(operands.suffix(4)))
+        for input in [RecurrentInput.dense(operands[0]), .oneHot(tokens: tokens, steps: steps, batch: batch)] {
+            func run() -> Tensor {
+                recurrence(kind, input, hidden: h0, cell: c0, weightIH: w[0], weightHH: w[1], biasIH: w[2], biasHH: w[3],
+                           reverse: reverse)
+            }
+            let recorded = run(), unrecorded = withoutGradients(run)
+            #expect(recorded.requiresGrad && !unrecorded.requiresGrad)
+            #expect(unrecorded.scalars == recorded.scalars, "\(input)")
+        }
+    }
+
     @Test func aStackedBidirectionalLayerMatchesFiniteDifferences() {
         let gru = Random.withGenerator(seed: 5) { GRU(3, 4, layers: 2, bidirectional: true) }
         let x = randomTensor([3, 2, 3], seed: 11), h0 = randomTensor([4, 2, 4], seed: 12)

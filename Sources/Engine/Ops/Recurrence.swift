@@ -75,11 +75,20 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
 
     let stepElements = batch * size, gateElements = batch * width
     let result = Tensor(uninitialized: [steps + (kind == .lstm ? 1 : 0), batch, size])
+    let operands = (x.map { [$0] } ?? []) + [h0] + (c0.map { [$0] } ?? []) + [weightIH, weightHH, biasIH, biasHH]
+    // What the backward pass reads is kept for every step; unrecorded (evaluation, generation), a step's gates, a
+    // token's projection and the cell state before are dead once the step's state is computed (the cell step reads
+    // each element of the state before writing it): one step of them instead of all.
+    let recorded = GradientMode.isEnabled && operands.contains { $0.requiresGrad }
+    let kept = recorded ? steps : 1, projectedSteps = recorded || x != nil ? steps : 1
+    /// Where step t's gates (and GRU or LSTM extras) and cell state are, and its projection.
+    func slot(_ t: Int) -> Int { recorded ? t : 0 }
+    func projectedSlot(_ t: Int) -> Int { projectedSteps == steps ? t : 0 }
 
     // x W_ih^T plus every bias that is added outside a gate product (all but the GRU's b_hn). For vectors,
     // one GEMM over all steps; for tokens, the token's column of W_ih (a row of W_ih^T) plus the biases,
     // added by the thread that takes the row through the steps, just before it reads it.
-    let projected = Tensor(uninitialized: [steps * batch, width])
+    let projected = Tensor(uninitialized: [projectedSteps * batch, width])
     let bias = Tensor(shape: [width], scalars: biasIH.scalars)
     for j in 0..<(kind == .gru ? 2 * size : width) { bias.data[j] += biasHH.data[j] }
     let columns = tokens.map { _ in Tensor(uninitialized: [inputs, width]) }
@@ -95,15 +104,14 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     func projectTokens(_ t: Int, rows: Range<Int>) {
         guard let tokens, let columns else { return }
         for row in rows {
-            let index = t * batch + row
-            zipElements(AddKernel.self, bias.data, columns.data + Int(tokens[index]) * width, projected.data + index * width,
-                        count: width)
+            zipElements(AddKernel.self, bias.data, columns.data + Int(tokens[t * batch + row]) * width,
+                        projected.data + (projectedSlot(t) * batch + row) * width, count: width)
         }
     }
 
-    let gates = Tensor(uninitialized: [steps, batch, width])
-    let extra = kind == .rnn ? nil : Tensor(uninitialized: [steps, batch, size])
-    let cells = kind == .lstm ? Tensor(uninitialized: [steps, batch, size]) : nil
+    let gates = Tensor(uninitialized: [kept, batch, width])
+    let extra = kind == .rnn ? nil : Tensor(uninitialized: [kept, batch, size])
+    let cells = kind == .lstm ? Tensor(uninitialized: [kept, batch, size]) : nil
     let order = reverse ? Array((0..<steps).reversed()) : Array(0..<steps)
     /// The position whose state a step starts from, nil for the initial state.
     func previous(_ t: Int) -> Int? { reverse ? (t + 1 < steps ? t + 1 : nil) : (t > 0 ? t - 1 : nil) }
@@ -111,11 +119,12 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     /// recorded closure does not hold the result it belongs to).
     func step(_ t: Int, states: Tensor, recurrent: UnsafePointer<Float>) -> zoo_cell_step {
         let before = previous(t)
-        return zoo_cell_step(input: projected.data + t * gateElements, recurrent: recurrent, hidden_bias: biasHH.data + 2 * size,
+        return zoo_cell_step(input: projected.data + projectedSlot(t) * gateElements, recurrent: recurrent,
+                             hidden_bias: biasHH.data + 2 * size,
                              previous_hidden: before.map { states.data + $0 * stepElements } ?? h0.data,
-                             previous_cell: cells.map { cells in before.map { cells.data + $0 * stepElements } ?? c0!.data },
-                             gates: gates.data + t * gateElements, extra: extra.map { $0.data + t * stepElements },
-                             hidden: states.data + t * stepElements, cell: cells.map { $0.data + t * stepElements })
+                             previous_cell: cells.map { cells in before.map { cells.data + slot($0) * stepElements } ?? c0!.data },
+                             gates: gates.data + slot(t) * gateElements, extra: extra.map { $0.data + slot(t) * stepElements },
+                             hidden: states.data + t * stepElements, cell: cells.map { $0.data + slot(t) * stepElements })
     }
     let cost = width * (8 + 2 * size)  // the gates' pass and a row of the hidden product, per step
     let recurrent = Tensor(uninitialized: [batch, width])
@@ -140,9 +149,10 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
             }
         }
     }
-    if let cells { (result.data + steps * stepElements).update(from: cells.data + order.last! * stepElements, count: stepElements) }
+    if let cells {
+        (result.data + steps * stepElements).update(from: cells.data + slot(order.last!) * stepElements, count: stepElements)
+    }
 
-    let operands = (x.map { [$0] } ?? []) + [h0] + (c0.map { [$0] } ?? []) + [weightIH, weightHH, biasIH, biasHH]
     return result.recordingWithOutput(operands) { g, y in
         let dPre = Tensor(uninitialized: [steps * batch, width])
         let dRecurrent = kind == .gru ? Tensor(uninitialized: [steps * batch, width]) : dPre
