@@ -15,13 +15,13 @@ import Testing
             let fromHeld = relu(held)
             #expect(fromHeld.scalars == [0, 2, 0, 4, 0, 6] && held.scalars == values && fromHeld.data != held.data)
 
-            var fresh = temporary(values)
+            let fresh = temporary(values)
             let memory = fresh.data
             let fromFresh = relu(consume fresh)
             #expect(fromFresh.data == memory && fromFresh.scalars == [0, 2, 0, 4, 0, 6])
 
             // A view shares its source's memory: with the source held, the view is not written over.
-            var view = held.reshaped([2, 3])
+            let view = held.reshaped([2, 3])
             let fromView = relu(consume view)
             #expect(fromView.data != held.data && held.scalars == values)
         }
@@ -30,7 +30,7 @@ import Testing
     @Test func aRecordedOperationKeepsItsInput() {
         let weight = Tensor(shape: [6], scalars: [1, 1, 1, 1, 1, 1])
         weight.requiresGrad = true
-        var product = Tensor(shape: [6], scalars: values) * weight
+        let product = Tensor(shape: [6], scalars: values) * weight
         let memory = product.data
         let activation = relu(consume product)
         #expect(activation.data != memory)
@@ -41,10 +41,10 @@ import Testing
     @Test func aSumWritesOverWhicheverOperandIsATemporary() {
         withoutGradients {
             let held = Tensor(shape: [6], scalars: values)
-            var first = temporary(values)
+            let first = temporary(values)
             let firstMemory = first.data
             #expect(((consume first) + held).data == firstMemory)
-            var second = temporary(values)
+            let second = temporary(values)
             let secondMemory = second.data
             let sum = held + (consume second)
             #expect(sum.data == secondMemory && sum.scalars == values.map { 2 * $0 })
@@ -59,7 +59,7 @@ import Testing
                                  runningVariance: variance, training: false, epsilon: 0).scalars
         #expect(expected == [-1, 3, -2, 5, -3, 7])
         withoutGradients {
-            var fresh = temporary(values).reshaped([3, 2])
+            let fresh = temporary(values).reshaped([3, 2])
             let memory = fresh.data
             let normalized = batchNorm(consume fresh, weight: nil, bias: nil, runningMean: mean, runningVariance: variance,
                                        training: false, epsilon: 0)
