@@ -57,6 +57,9 @@ public enum GradientMode {
     public static func without<T>(_ body: () throws -> T) rethrows -> T {
         try $isEnabled.withValue(false) { try body() }
     }
+
+    /// Whether an operation on `inputs` is recorded now: gradients are on and one of them needs one.
+    static func records(_ inputs: [Tensor]) -> Bool { isEnabled && inputs.contains { $0.requiresGrad } }
 }
 
 /// Runs `body` without recording gradients.
@@ -72,7 +75,7 @@ extension Tensor {
     @discardableResult
     func recording(_ inputs: [Tensor], operation: StaticString = #function,
                    backward: @escaping (_ gradient: Tensor) -> [Tensor?]) -> Tensor {
-        if GradientMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) {
+        if GradientMode.records(inputs) {
             requiresGrad = true
             node = Node(edges: inputs.map(Edge.init), operation: operation, backward: backward)
         }

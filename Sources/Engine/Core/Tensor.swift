@@ -83,14 +83,13 @@ extension Tensor {
     /// Where an operation writes a result of `x`'s shape: over `x` itself when nothing records the operation (`others`
     /// are its other inputs) and nothing else holds `x` or its memory, as the temporaries of an evaluation pass
     /// (`relu(conv(x))`: a buffer fewer per layer); else a new tensor. Callers take `x` as a `consuming` parameter.
-    static func result(overwriting x: inout Tensor, others: [Tensor?] = []) -> Tensor {
+    static func result(overwriting x: inout Tensor, others: [Tensor] = []) -> Tensor {
         isOverwritable(&x, others: others) ? x : Tensor(uninitialized: x.shape)
     }
 
     /// Whether `result(overwriting: &x, others:)` would return `x` itself.
-    static func isOverwritable(_ x: inout Tensor, others: [Tensor?] = []) -> Bool {
-        let recorded = GradientMode.isEnabled && others.contains { $0?.requiresGrad == true }
-        return !recorded && !x.requiresGrad && isKnownUniquelyReferenced(&x) && isKnownUniquelyReferenced(&x.storage)
+    static func isOverwritable(_ x: inout Tensor, others: [Tensor] = []) -> Bool {
+        return !GradientMode.records(others) && !x.requiresGrad && isKnownUniquelyReferenced(&x) && isKnownUniquelyReferenced(&x.storage)
     }
 }
 

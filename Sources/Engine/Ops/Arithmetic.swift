@@ -19,7 +19,7 @@ extension Tensor {
         let (shapeA, shapeB) = (a.requiresGrad ? a.shape : nil, b.requiresGrad ? b.shape : nil)
         let sum: Tensor
         if a.shape == b.shape {
-            sum = isOverwritable(&a, others: [b]) ? a : result(overwriting: &b, others: [a])
+            sum = isOverwritable(&a, others: [copy b]) ? a : result(overwriting: &b, others: [copy a])
             zipElements(AddKernel.self, a.data, b.data, sum.data, count: sum.count)
         } else {
             sum = broadcasting(a, b, AddKernel.self)

@@ -57,7 +57,7 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
         }
     }
 
-    let result = Tensor.result(overwriting: &x, others: [weight, bias])
+    let result = Tensor.result(overwriting: &x, others: [weight, bias].compactMap { $0 })
     let out = result.data
     parallelChunks(batch * channels, costPerItem: inner) { range in
         for row in range {

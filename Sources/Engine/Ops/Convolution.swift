@@ -19,7 +19,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
             .slice(axis: 3, from: taps.lowerBound, count: taps.count)
         return conv2d(x, weight: trimmed, bias: bias, stride: stride, padding: padding - taps.lowerBound)
     }
-    let inputGradient = GradientMode.isEnabled && x.requiresGrad
+    let inputGradient = GradientMode.records([x])
     if DirectConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
         return directConv2d(x, weight: weight, bias: bias, g)
     }
@@ -41,7 +41,7 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     // unless lowering is only a transpose (1x1, stride 1, no padding: DenseNet's bottlenecks), which costs less to redo
     // than a copy of the input to hold (the backward pass holds the input itself anyway).
     let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.stride == 1 && g.padding == 0
-    let keepsColumns = GradientMode.isEnabled && weight.requiresGrad && groups.count == 1 && !pointwise
+    let keepsColumns = GradientMode.records([weight]) && groups.count == 1 && !pointwise
     let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
     for images in groups {
         let part = g.with(batch: images.count)

@@ -79,7 +79,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     // What the backward pass reads is kept for every step; unrecorded (evaluation, generation), a step's gates, a
     // token's projection and the cell state before are dead once the step's state is computed (the cell step reads
     // each element of the state before writing it): one step of them instead of all.
-    let recorded = GradientMode.isEnabled && operands.contains { $0.requiresGrad }
+    let recorded = GradientMode.records(operands)
     let kept = recorded ? steps : 1, projectedSteps = recorded || x != nil ? steps : 1
     /// Where step t's gates (and GRU or LSTM extras) and cell state are, and its projection.
     func slot(_ t: Int) -> Int { recorded ? t : 0 }
