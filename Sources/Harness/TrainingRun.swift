@@ -74,7 +74,7 @@ public enum TrainingRun {
         print(run.headline)
         print("recipe: \(recipe), seed \(options.seed)")
         if let collective { print("data-parallel: \(collective.size) processes, \(recipe.batchSize / collective.size) examples of each batch apiece") }
-        if run.trainExamples % recipe.batchSize == 1, model.stateDictionary().contains(where: { $0.0.hasSuffix("running_mean") }) {
+        if run.trainExamples % recipe.batchSize == 1, model.hasBatchNorm {
             throw RunError.lastBatchOfOneWithBatchNorm(examples: run.trainExamples, batchSize: recipe.batchSize)
         }
         if let collective, options.synchronizesBatchNorm, (1..<collective.size).contains(run.trainExamples % recipe.batchSize) {

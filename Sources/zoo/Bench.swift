@@ -40,6 +40,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Also write the report as JSON to this file.")
     var json: String?
 
+    /// The models named, or every model of the zoo.
+    private var chosenModels: [ZooModel] {
+        models.isEmpty ? ModelRegistry.names.compactMap(ModelRegistry.model(named:)) : models.map(\.model)
+    }
+
     func validate() throws {
         // A classifier's batch is cut from the 60,000 Fashion-MNIST training images.
         try requireInRange(batchSize, "--batch-size", 1...60_000)
@@ -51,10 +56,16 @@ struct Bench: ParsableCommand {
         if let regression = models.first(where: { if case .regression = $0.model { true } else { false } }) {
             throw ValidationError("zoo bench measures classifiers, language models and translators; \(regression.model.name) trains in milliseconds (`zoo run \(regression.model.name)` prints its time).")
         }
+        if batchSize == 1 {
+            let normalized = chosenModels.compactMap { if case let .classifier(entry) = $0, entry.build().hasBatchNorm { entry.name } else { nil } }
+            if !normalized.isEmpty {
+                throw ValidationError("batch norm cannot normalize a single example in training (\(normalized.joined(separator: ", "))): give --batch-size 2 or more")
+            }
+        }
     }
 
     func run() throws {
-        let chosen = models.isEmpty ? ModelRegistry.names.compactMap(ModelRegistry.model(named:)) : models.map(\.model)
+        let chosen = chosenModels
         var text = Benchmark.TextSizes()
         text.hidden = hidden
         text.steps = steps

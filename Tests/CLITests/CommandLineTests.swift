@@ -57,6 +57,9 @@ import Testing
         let plateau = try #require(try (ZooCommand.parseAsRoot(["run", "mlp", "--schedule", "plateau:0.2:3"]) as? Run)?.recipe().plateau)
         #expect(plateau.factor == 0.2 && plateau.patience == 3)
         #expect(parseError(["run", "mlp", "--schedule", "step:2"])?.contains("takes 2 value(s)") == true)
+        // Batch norm cannot train on one example: refused before a model is built (it stopped on a precondition).
+        #expect(parseError(["bench", "lenet", "resnet18", "--batch-size", "1"])?.contains("(resnet18): give --batch-size 2") == true)
+        #expect(parseError(["bench", "lenet", "gru", "--batch-size", "1"]) == nil)
         #expect(parseError(["run", "mlp", "--optimizer", "lion"])?.contains("adamw") == true)
         #expect(parseError(["run", "mlp", "--nesterov"])?.contains("--momentum") == true)
         #expect(parseError(["run", "mlp", "--schedule", "plateau:0.5:2", "--schedule-unit", "batch"])?.contains("per epoch, not per batch") == true)

@@ -69,6 +69,9 @@ open class Module {
     /// This module and all its descendants, parents first.
     public var modules: [Module] { [self] + namedChildren.flatMap { $0.1.modules } }
 
+    /// Whether the tree normalizes by batch statistics in training (a batch of one example cannot be).
+    public var hasBatchNorm: Bool { modules.contains { $0 is BatchNorm } }
+
     /// Puts the whole tree in training mode (dropout active, batch statistics).
     public func train() { modules.forEach { $0.isTraining = true } }
 
