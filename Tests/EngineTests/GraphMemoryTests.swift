@@ -104,13 +104,30 @@ import Testing
         var count = 1 << 20
         for _ in 0..<40 {
             let (buffer, capacity) = pool.allocate(count)
-            let bound = pool.peakLiveBytes + max(pool.peakLiveBytes / 8, 64 << 20)
+            let bound = pool.peakLiveBytes + max(pool.peakLiveBytes / 16, 64 << 20)
             #expect(pool.liveBytes + pool.cachedBytes <= bound)
             pool.release(buffer, capacity: capacity)
             count = count * 9 / 8 + 1
         }
         #expect(pool.misses == 40)
-        #expect(pool.cachedBytes <= pool.peakLiveBytes + max(pool.peakLiveBytes / 8, 64 << 20))
+        #expect(pool.cachedBytes <= pool.peakLiveBytes + max(pool.peakLiveBytes / 16, 64 << 20))
         pool.drain()
+    }
+
+    /// ResNet's stem at 28x28 (7x7, stride 2, 256 images) lowers in groups of at most 2 MB when nothing records, 8 MB
+    /// when the weights' gradient is wanted: the peak of the shared pool over one pass, in a process of its own so
+    /// that no other test allocates meanwhile, is the 12.8 MB result plus less than 6 MB for the lowered matrix and
+    /// the GEMM's product in evaluation, and more than that when recording (8.4 + 10.9 MB in two groups).
+    @Test(arguments: [false, true])
+    func evaluationLowersInSmallerGroups(recording: Bool) async {
+        await #expect(processExitsWith: recording ? .failure : .success) { [recording] in
+            let x = Tensor(shape: [256, 1, 28, 28], repeating: 0.5), weight = Tensor(shape: [64, 1, 7, 7], repeating: 0.01)
+            weight.requiresGrad = recording
+            BufferPool.shared.drain()
+            let before = BufferPool.shared.peakLiveBytes
+            let y = conv2d(x, weight: weight, bias: nil, stride: 2, padding: 3)
+            let growth = BufferPool.shared.peakLiveBytes - before
+            exit(growth < y.count * 4 + 6 << 20 ? 0 : 1)
+        }
     }
 }

@@ -5,6 +5,11 @@ import CKernels
 /// images/s, d2l's ResNet-18 at 96x96 at 94 instead of 86, ResNet-18 at 28x28 at the same speed.
 let loweringBudget = 2 << 20
 
+/// The same where nothing records (2 MB): no lowered matrix is kept for a backward pass there, and the matrix
+/// and the GEMM's product of a group are the largest things an evaluation pass holds beside the weights (ResNet's
+/// stem at 28x28: 8.4 + 10.9 MB in groups of 218 images).
+let evaluationLoweringBudget = loweringBudget / 4
+
 /// Lowers a batch of images into the matrix [patch, batch * positions]: column (n, oh, ow) holds the
 /// input window under output position (oh, ow) of image n, zero where it overlaps the padding.
 /// All images go into one matrix so the convolution becomes one wide GEMM. Small output planes are

@@ -26,7 +26,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
     if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
         return implicitConv2d(x, weight: weight, bias: bias, g)
     }
-    return loweredConv2d(x, weight: weight, bias: bias, g)
+    let budget = GradientMode.records(bias.map { [x, weight, $0] } ?? [x, weight]) ? loweringBudget : evaluationLoweringBudget
+    return loweredConv2d(x, weight: weight, bias: bias, g, budget: budget)
 }
 
 /// conv2d through im2col and GEMM, in groups of images whose lowered matrix fits `budget` floats.
