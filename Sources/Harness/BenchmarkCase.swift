@@ -70,6 +70,7 @@ struct BenchmarkCase {
     static func step(_ model: Module, _ optimizer: Optimizer, clip: Float?, loss: @escaping () -> Tensor) -> () -> Void {
         let parameters = model.parameters
         return {
+            if !model.isTraining { model.train() }  // after an inference pass
             optimizer.zeroGrad()
             loss().backward()
             if let clip { clipGradientNorm(parameters, maximumNorm: clip) }
@@ -77,7 +78,13 @@ struct BenchmarkCase {
         }
     }
 
+    /// A forward pass without gradients in evaluation mode, the mode switched only when a training step came before
+    /// (not on every pass): the PyTorch script times its passes after `model.eval()` too, and switching walks the
+    /// whole module tree.
     static func inference(_ model: Module, _ forward: @escaping () -> Void) -> () -> Void {
-        { model.evaluating(forward) }
+        {
+            if model.isTraining { model.eval() }
+            withoutGradients(forward)
+        }
     }
 }
