@@ -103,6 +103,21 @@ import Testing
         expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], padding: padding) }
     }
 
+    /// A window that covers the whole input once is a fully connected layer: ResNet's last stage at 28x28 (a 3x3
+    /// convolution with padding 1 on a 1x1 map, trimmed to 1x1; 3x3 stride 2 on a 2x2 map, trimmed to 2x2) and a plain
+    /// 2x3 kernel on a 2x3 map: the lowered path's output, and gradients that match finite differences.
+    @Test(arguments: [([3, 5, 1, 1], 3, 1, 1), ([2, 4, 2, 2], 3, 2, 1), ([2, 3, 2, 3], 2, 1, 0)])
+    func aWindowOverTheWholeInputIsAFullyConnectedLayer(_ shape: [Int], _ kernel: Int, _ stride: Int, _ padding: Int) {
+        let x = randomTensor(shape, seed: 41), w = randomTensor([6, shape[1], kernel, shape[2] == 2 && shape[3] == 3 ? 3 : kernel], seed: 42)
+        let bias = randomTensor([6], seed: 43)
+        let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], kernelHeight: w.shape[2],
+                             kernelWidth: w.shape[3], stride: stride, padding: padding)
+        let y = conv2d(x, weight: w, bias: bias, stride: stride, padding: padding), lowered = loweredConv2d(x, weight: w, bias: bias, g)
+        #expect(y.shape == [shape[0], 6, 1, 1] && lowered.shape == y.shape)
+        #expect(zip(y.scalars, lowered.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: stride, padding: padding) }
+    }
+
     @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 0), (2, 2, 1)])
     func pooling(kernel: Int, stride: Int, padding: Int) {
         let x = distinct([2, 2, 7, 6])  // an odd height leaves a row that no 2x2/2 window reads

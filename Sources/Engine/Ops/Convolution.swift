@@ -19,6 +19,13 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
             .slice(axis: 3, from: taps.lowerBound, count: taps.count)
         return conv2d(x, weight: trimmed, bias: bias, stride: stride, padding: padding - taps.lowerBound)
     }
+    if g.outHeight == 1, g.outWidth == 1, g.padding == 0, g.kernelHeight == g.height, g.kernelWidth == g.width {
+        // The window covers the whole input once (ResNet's last stage at 28x28, a 1x1 map, after the trimming above):
+        // a fully connected layer, one GEMM on the tensors as they lie, without lowering or transposes.
+        let (images, outChannels) = (g.batch, weight.shape[0])
+        return linear(x.reshaped([images, g.patch]), weight: weight.reshaped([outChannels, g.patch]), bias: bias)
+            .reshaped([images, outChannels, 1, 1])
+    }
     let inputGradient = GradientMode.records([x])
     if DirectConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
         return directConv2d(x, weight: weight, bias: bias, g)
