@@ -106,7 +106,7 @@ struct RunSurvivalTests {
     /// Destinations that cannot be written are refused before any training, naming the file and the reason.
     @Test func unwritableDestinationsAreRefusedBeforeTraining() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        FileManager.default.createFile(atPath: folder + "/file", contents: Data("x".utf8))
+        try #require(FileManager.default.createFile(atPath: folder + "/file", contents: Data("x".utf8)))
         for flags in [["--save", "file/w.safetensors"], ["--checkpoint", "file/c.ckpt"], ["--record", "file/r.json"], ["--save", "."]] {
             let result = try ZooProcess.run(run + flags, in: folder)
             #expect(result.status == 1)

@@ -54,7 +54,7 @@ import Fuzzing
     @Test func emptyFilesSayTheyAreEmpty() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        FileManager.default.createFile(atPath: folder.file("zero.png"), contents: Data())
+        try #require(FileManager.default.createFile(atPath: folder.file("zero.png"), contents: Data()))
         #expect { try PNGImage(contentsOf: folder.file("zero.png")) } throws: { "\($0)".contains("zero.png") && "\($0)".contains("empty") }
     }
 
