@@ -610,22 +610,25 @@ static void batch_norm_input_gradient(const float *x, const float *dy, float *dx
     for (; i < count; i++) dx[i] = k * (m * dy[i] - sum_gradient - (x[i] - mean) * inverse_std * sum_gradient_xhat);
 }
 
-// A 3x3 convolution, stride 1, padding 1, straight from a channel-major batch (no lowered matrix): output pixel j
-// (j = image * height * width + row * width + column) of output channel o is the sum over channels c and taps t of
-// w[o, c, t] x[c, j + shift_t], shift_t = (t / 3 - 1) width + t % 3 - 1, where the tap stays inside the image;
-// a lane's tap is masked where it leaves the image. Which lanes leave depends only on j mod (height * width), so
-// the masks repeat every `period` vectors.
+// A 3x3 convolution straight from a channel-major batch (no lowered matrix). Each channel holds `planes` planes of
+// `positions` floats (positions = images * height * width, the output's map): one for stride 1, the input itself; four
+// for stride 2, the input's row and column parities (its lowering by a 2x2 stride-2 window). Tap t reads plane
+// plane_t shifted by (dy_t, dx_t) on the map: output pixel j (j = image * height * width + row * width + column) of
+// output channel o is the sum over channels c and taps t of w[o, c, t] x[c, plane_t, j + dy_t width + dx_t], where
+// row + dy_t and column + dx_t stay inside the map; a lane's tap is masked where they leave it. Which lanes leave
+// depends only on j mod (height * width), so the masks repeat every `period` vectors.
 #define IMPLICIT_ROWS (LANES >= 16 ? 8 : 4)
 #define MASK_PERIODS 64
 
-/// Each tap's shift and its masks for the vectors of one period (at most MASK_PERIODS: maps of at most 64
-/// pixels); returns the period.
-INLINE ptrdiff_t padding_masks(ptrdiff_t height, ptrdiff_t width, vint masks[9 * MASK_PERIODS], ptrdiff_t shifts[9]) {
+/// Each tap's offset and its masks for the vectors of one period (at most MASK_PERIODS: maps of at most 64
+/// pixels), from the 9 taps' (plane, dy, dx) triples; returns the period.
+INLINE ptrdiff_t tap_masks(const ptrdiff_t taps[27], ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
+                           vint masks[9 * MASK_PERIODS], ptrdiff_t offsets[9]) {
     ptrdiff_t area = height * width, period = 1;
     while ((LANES * period) % area) period++;
     for (int t = 0; t < 9; t++) {
-        ptrdiff_t dy = t / 3 - 1, dx = t % 3 - 1;
-        shifts[t] = dy * width + dx;
+        ptrdiff_t plane = taps[3 * t], dy = taps[3 * t + 1], dx = taps[3 * t + 2];
+        offsets[t] = plane * positions + dy * width + dx;
         for (ptrdiff_t g = 0; g < period; g++) {
             vint m;
             for (int l = 0; l < LANES; l++) {
@@ -640,10 +643,11 @@ INLINE ptrdiff_t padding_masks(ptrdiff_t height, ptrdiff_t width, vint masks[9 *
 
 /// The convolution's output pixels first ..< end (multiples of 2 LANES), a block of IMPLICIT_ROWS output channels x
 /// 2 vectors of pixels in registers; weights packed as [out_channels / 8][channels * 9][8].
-static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
-                                    const float *weights, ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
+static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, ptrdiff_t height,
+                                    ptrdiff_t width, const ptrdiff_t taps[27], const float *weights, ptrdiff_t out_channels,
+                                    ptrdiff_t first, ptrdiff_t end, float *y) {
     vint masks[9 * MASK_PERIODS];
-    ptrdiff_t shifts[9], period = padding_masks(height, width, masks, shifts);
+    ptrdiff_t offsets[9], period = tap_masks(taps, positions, height, width, masks, offsets);
     const vec zero = {0};
     for (ptrdiff_t j = first; j < end; j += 2 * LANES) {
         ptrdiff_t g0 = (j / LANES) % period, g1 = (j / LANES + 1) % period;
@@ -652,10 +656,10 @@ static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_
             for (int r = 0; r < IMPLICIT_ROWS; r++) sums[r][0] = sums[r][1] = zero;
             const float *w = weights + (o / 8) * channels * 9 * 8 + o % 8;
             for (ptrdiff_t c = 0; c < channels; c++) {
-                const float *plane = x + c * positions + j;
+                const float *plane = x + c * planes * positions + j;
                 for (int t = 0; t < 9; t++, w += 8) {
-                    vec x0 = select(masks[t * period + g0], load(plane + shifts[t]), zero);
-                    vec x1 = select(masks[t * period + g1], load(plane + shifts[t] + LANES), zero);
+                    vec x0 = select(masks[t * period + g0], load(plane + offsets[t]), zero);
+                    vec x1 = select(masks[t * period + g1], load(plane + offsets[t] + LANES), zero);
                     for (int r = 0; r < IMPLICIT_ROWS; r++) {
                         vec b = splat(w[r]);
                         sums[r][0] = b * x0 + sums[r][0];
@@ -672,22 +676,22 @@ static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_
 }
 
 /// dw[o, c, t] for `rows` output channels from o and `columns` channels from c, every tap: the sum over pixels j of
-/// gradient[o, j] x[c, j + shift_t] (masked), a rows x columns tile of vectors in registers per tap.
-INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t o,
-                                 ptrdiff_t c, int rows, int columns, const vint *masks, ptrdiff_t period,
-                                 const ptrdiff_t shifts[9], float *dw) {
+/// gradient[o, j] x[c, plane_t, j + shift_t] (masked), a rows x columns tile of vectors in registers per tap.
+INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
+                                 ptrdiff_t o, ptrdiff_t c, int rows, int columns, const vint *masks, ptrdiff_t period,
+                                 const ptrdiff_t offsets[9], float *dw) {
     const vec zero = {0};
     for (int t = 0; t < 9; t++) {
         vec sums[4][4];
         for (int r = 0; r < rows; r++)
             for (int s = 0; s < columns; s++) sums[r][s] = zero;
-        const float *planes = x + c * positions + shifts[t], *g = gradient + o * positions;
+        const float *channel_planes = x + c * planes * positions + offsets[t], *g = gradient + o * positions;
         const vint *mask = masks + t * period;
         for (ptrdiff_t j = 0, q = 0; j < positions; j += LANES) {
             vint m = mask[q];
             if (++q == period) q = 0;
             vec xs[4];
-            for (int s = 0; s < columns; s++) xs[s] = select(m, load(planes + s * positions + j), zero);
+            for (int s = 0; s < columns; s++) xs[s] = select(m, load(channel_planes + s * planes * positions + j), zero);
             for (int r = 0; r < rows; r++) {
                 vec gr = load(g + r * positions + j);
                 for (int s = 0; s < columns; s++) sums[r][s] = gr * xs[s] + sums[r][s];
@@ -698,18 +702,20 @@ INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_
     }
 }
 
-/// The weights' gradient of the convolution above, dw [out_channels][channels][9] for output channels first ..< end
-/// (multiples of 4), from the channel-major batch x and the output's channel-major gradient [out_channels][positions]
+/// The weights' gradient of the convolution above, dw [out_channels][channels][9] for output channels first ..<
+/// end (multiples of 4), from the channel-major batch x and the output's channel-major gradient [out_channels][positions]
 /// (positions a multiple of LANES): tiles of 4 output x 4 input channels, vectorised over pixels.
-static void implicit_convolution3x3_filter_gradient(const float *x, ptrdiff_t channels, ptrdiff_t positions, ptrdiff_t height,
-                                                    ptrdiff_t width, const float *gradient, ptrdiff_t first, ptrdiff_t end,
-                                                    float *dw) {
+static void implicit_convolution3x3_filter_gradient(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
+                                                    ptrdiff_t height, ptrdiff_t width, const ptrdiff_t taps[27], const float *gradient,
+                                                    ptrdiff_t first, ptrdiff_t end, float *dw) {
     vint masks[9 * MASK_PERIODS];
-    ptrdiff_t shifts[9], period = padding_masks(height, width, masks, shifts);
+    ptrdiff_t offsets[9], period = tap_masks(taps, positions, height, width, masks, offsets);
     for (ptrdiff_t o = first; o < end; o += 4) {
         ptrdiff_t c = 0;
-        for (; c + 4 <= channels; c += 4) filter_gradient_tile(x, gradient, channels, positions, o, c, 4, 4, masks, period, shifts, dw);
-        for (; c < channels; c++) filter_gradient_tile(x, gradient, channels, positions, o, c, 4, 1, masks, period, shifts, dw);
+        for (; c + 4 <= channels; c += 4)
+            filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 4, masks, period, offsets, dw);
+        for (; c < channels; c++)
+            filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 1, masks, period, offsets, dw);
     }
 }
 

@@ -11,37 +11,44 @@ import Testing
         (32, 3, 8, 1, 1), (8, 5, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 1, 8, 3, 5), (4, 3, 8, 8, 8), (32, 9, 16, 5, 3),
     ]
 
-    /// conv(x, w) + b by its definition (cross-correlation, stride 1, padding 1).
-    static func definition(_ x: Tensor, _ w: Tensor, _ b: Tensor?) -> [Float] {
+    /// (images, channels, out channels, height, width) of stride-2 convolutions: output maps of 1 to 64 pixels from odd and
+    /// even input sizes, images making the output pixels a multiple of 32.
+    static let stridedShapes: [(Int, Int, Int, Int, Int)] = [
+        (32, 3, 8, 2, 2), (8, 5, 16, 7, 7), (32, 2, 24, 3, 5), (2, 7, 8, 16, 16), (4, 9, 16, 15, 13), (32, 1, 8, 1, 1), (16, 4, 8, 4, 6),
+    ]
+
+    /// conv(x, w) + b by its definition (cross-correlation, padding 1).
+    static func definition(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: Int = 1) -> [Float] {
         let (n, c, h, wd, o) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
-        var y = [Float](repeating: 0, count: n * o * h * wd)
-        for image in 0..<n { for out in 0..<o { for row in 0..<h { for column in 0..<wd {
+        let (oh, ow) = ((h - 1) / stride + 1, (wd - 1) / stride + 1)
+        var y = [Float](repeating: 0, count: n * o * oh * ow)
+        for image in 0..<n { for out in 0..<o { for row in 0..<oh { for column in 0..<ow {
             var sum = Double(b?.data[out] ?? 0)
             for channel in 0..<c { for ky in 0..<3 { for kx in 0..<3 {
-                let (r, s) = (row + ky - 1, column + kx - 1)
+                let (r, s) = (row * stride + ky - 1, column * stride + kx - 1)
                 guard r >= 0, r < h, s >= 0, s < wd else { continue }
                 sum += Double(w.data[((out * c + channel) * 3 + ky) * 3 + kx]) * Double(x.data[((image * c + channel) * h + r) * wd + s])
             } } }
-            y[((image * o + out) * h + row) * wd + column] = Float(sum)
+            y[((image * o + out) * oh + row) * ow + column] = Float(sum)
         } } } }
         return y
     }
 
-    @Test(arguments: shapes)
-    func matchesTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int)) {
+    @Test(arguments: shapes.map { ($0, 1) } + stridedShapes.map { ($0, 2) })
+    func matchesTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int), stride: Int) {
         let (n, c, o, h, w) = shape
-        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: stride, padding: 1)
         #expect(ImplicitConvolution.applies(g, outChannels: o, level: "avx512"))
         let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false), weight = randomTensor([o, c, 3, 3], seed: 4, requiresGrad: false)
         let bias = randomTensor([o], seed: 5, requiresGrad: false)
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level) else { continue }
             for b in [bias, nil] {
-                let y = Tensor(shape: [n, o, h, w], repeating: .nan)
+                let y = Tensor(shape: [n, o, g.outHeight, g.outWidth], repeating: .nan)
                 ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, b?.data, g, outChannels: o, into: y.data,
                                             kernels: kernels.pointee)
-                let expected = Self.definition(x, weight, b)
-                #expect(zip(y.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape)")
+                let expected = Self.definition(x, weight, b, stride: stride)
+                #expect(zip(y.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape) stride \(stride)")
             }
         }
     }
@@ -69,25 +76,27 @@ import Testing
     /// The weights' gradient is the sum over images and pixels of the output's gradient times the tap's input pixel,
     /// on every instruction set's kernels: channel counts that leave a tail of 1-3 input channels, maps of 1 to 64
     /// pixels, output channels in blocks of 4.
-    @Test(arguments: [(32, 5, 8, 1, 1), (8, 8, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 9, 8, 3, 5), (4, 12, 8, 8, 8)])
-    func theFilterGradientIsTheSumOverPixels(_ shape: (Int, Int, Int, Int, Int)) {
+    @Test(arguments: [(32, 5, 8, 1, 1), (8, 8, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 9, 8, 3, 5), (4, 12, 8, 8, 8)].map { ($0, 1) }
+                     + [(32, 5, 8, 2, 2), (8, 8, 16, 7, 7), (4, 9, 8, 15, 13)].map { ($0, 2) })
+    func theFilterGradientIsTheSumOverPixels(_ shape: (Int, Int, Int, Int, Int), stride: Int) {
         let (n, c, o, h, w) = shape
-        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
-        let x = randomTensor([n, c, h, w], seed: 23, requiresGrad: false), gradient = randomTensor([n, o, h, w], seed: 24, requiresGrad: false)
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: stride, padding: 1)
+        let (oh, ow) = (g.outHeight, g.outWidth)
+        let x = randomTensor([n, c, h, w], seed: 23, requiresGrad: false), gradient = randomTensor([n, o, oh, ow], seed: 24, requiresGrad: false)
         var expected = [Double](repeating: 0, count: o * c * 9)
-        for image in 0..<n { for out in 0..<o { for channel in 0..<c { for t in 0..<9 { for row in 0..<h { for column in 0..<w {
-            let (r, s) = (row + t / 3 - 1, column + t % 3 - 1)
+        for image in 0..<n { for out in 0..<o { for channel in 0..<c { for t in 0..<9 { for row in 0..<oh { for column in 0..<ow {
+            let (r, s) = (row * stride + t / 3 - 1, column * stride + t % 3 - 1)
             guard r >= 0, r < h, s >= 0, s < w else { continue }
-            expected[(out * c + channel) * 9 + t] += Double(gradient.data[((image * o + out) * h + row) * w + column])
+            expected[(out * c + channel) * 9 + t] += Double(gradient.data[((image * o + out) * oh + row) * ow + column])
                 * Double(x.data[((image * c + channel) * h + r) * w + s])
         } } } } } }
         let input = ImplicitConvolution.GuardedBatch(channelMajorOf: x.data, g)
-        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOf: gradient.data, g.with(channels: o))
+        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data, g, channels: o)
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level) else { continue }
             let dw = Tensor(shape: [o, c, 3, 3], repeating: .nan)
             ImplicitConvolution.filterGradient(input, byChannel.start, g, outChannels: o, into: dw.data, kernels: kernels.pointee)
-            #expect(zip(dw.scalars, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape)")
+            #expect(zip(dw.scalars, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape) stride \(stride)")
         }
     }
 
@@ -110,5 +119,25 @@ import Testing
             expectGradientsMatch([weight, bias]) { conv2d(x, weight: $0[0], bias: $0[1], stride: 1, padding: 1) }
             #expect(x.grad == nil)
         }
+    }
+
+    /// conv2d at stride 2: an input that needs a gradient keeps the lowered path (the implicit one has no stride-2 input
+    /// gradient), as does an input whose height and width differ in parity; one that needs none (a first layer) and evaluation take the implicit path, with the definition's output
+    /// and weight and bias gradients that match finite differences.
+    @Test func conv2dAtStrideTwo() {
+        let g = ConvGeometry(batch: 8, channels: 3, height: 7, width: 7, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+        #expect(!ImplicitConvolution.applies(g, outChannels: 8, inputGradient: true, level: "avx512"))
+        let mixedParities = ConvGeometry(batch: 32, channels: 3, height: 7, width: 8, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
+        #expect(!ImplicitConvolution.applies(mixedParities, outChannels: 8, level: "avx512"))
+        #expect(ImplicitConvolution.applies(g, outChannels: 8, inputGradient: false, level: "avx512"))
+        let x = randomTensor([8, 3, 7, 7], seed: 31, requiresGrad: false), weight = randomTensor([8, 3, 3, 3], seed: 32)
+        let bias = randomTensor([8], seed: 33)
+        let expected = Self.definition(x, weight, bias, stride: 2)
+        let evaluated = withoutGradients { conv2d(x, weight: weight, bias: bias, stride: 2, padding: 1) }
+        #expect(evaluated.shape == [8, 8, 4, 4])
+        #expect(zip(evaluated.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
+        expectGradientsMatch([weight, bias]) { conv2d(x, weight: $0[0], bias: $0[1], stride: 2, padding: 1) }
+        let recordedInput = randomTensor([8, 3, 7, 7], seed: 31)
+        expectGradientsMatch([recordedInput, weight]) { conv2d($0[0], weight: $0[1], bias: nil, stride: 2, padding: 1) }
     }
 }

@@ -1,8 +1,11 @@
 import CKernels
 
-/// 3x3 convolutions (stride 1, padding 1) on small maps, the body of ResNet at 28x28, without a lowered matrix:
-/// the batch is laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and the
-/// kernels read each tap's pixels from it directly, with masks for the padding. The forward pass keeps 8 output
+/// 3x3 convolutions (padding 1) on small maps, the body of ResNet at 28x28, without a lowered matrix: the batch is
+/// laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and the kernels read each
+/// tap's pixels from it directly, with masks for the padding. At stride 2 (the first layer of ResNet's stages) each
+/// channel is laid out as its four row and column parities on the output's map ([C, 4, N*H'*W'], the lowering of a
+/// 2x2 stride-2 window), where every tap is a shift of one of them: the same kernels, the same multiply-adds as the
+/// definition. The forward pass keeps 8 output
 /// channels x 32 pixels in registers; the input's gradient is the same convolution of the output's gradient with the
 /// kernels turned around; the weights' gradient keeps 4 output x 4 input channels per tap in registers, summed over
 /// pixels. Measured (Results/bench/conv-prototype) at 90-100% of sgemm on ResNet-18's layers, where im2col + sgemm
@@ -12,14 +15,34 @@ enum ImplicitConvolution {
     static func guardSize(width: Int) -> Int { width + 1 + 32 }
 
     /// Whether the kernels take `g` (`g.channels` in, `outChannels` out), with the input's gradient if
-    /// `inputGradient`: maps of at most 64 pixels (ResNet's after its stem; the masks repeat within 64 vectors),
-    /// pixels a multiple of 32, channels out (and in, for the input's gradient) multiples of 8, with the AVX-512
-    /// kernels (measured there; elsewhere the lowered path stays until measured).
+    /// `inputGradient`: output maps of at most 64 pixels (ResNet's after its stem; the masks repeat within 64 vectors),
+    /// output pixels a multiple of 32, channels out (and in, for the input's gradient) multiples of 8, with the AVX-512
+    /// kernels (measured there; elsewhere the lowered path stays until measured). Stride 2 without the input's
+    /// gradient only (evaluation; the turned convolution of the parities is not written yet).
     static func applies(_ g: ConvGeometry, outChannels: Int, inputGradient: Bool = false,
                         level: String = String(cString: zoo_kernels_level())) -> Bool {
-        g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.padding == 1 && g.height * g.width <= 64
-            && (g.batch * g.height * g.width) % 32 == 0 && outChannels % 8 == 0 && (!inputGradient || g.channels % 8 == 0)
-            && level == "avx512"
+        g.kernelHeight == 3 && g.kernelWidth == 3 && g.padding == 1
+            && (g.stride == 1 || g.stride == 2 && !inputGradient && g.height % 2 == g.width % 2)
+            && g.positions <= 64 && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
+            && (!inputGradient || g.channels % 8 == 0) && level == "avx512"
+    }
+
+    /// The kernels' taps for `g` as (plane, dy, dx) triples in the weights' (ky, kx) order, and the planes per channel:
+    /// at stride 1 one plane and shifts ky - 1, kx - 1; at stride 2, input row 2 oy + ky - 1 is row oy + (ky - 1) / 2
+    /// (rounded down) of the parity (ky - 1) mod 2, the same for columns.
+    static func taps(_ g: ConvGeometry) -> (taps: [Int], planes: Int) {
+        let shifts = (0..<9).map { t in (t / 3 - 1, t % 3 - 1) }
+        guard g.stride == 2 else { return (shifts.flatMap { [0, $0.0, $0.1] }, 1) }
+        // Input row 2 oy + d is row oy + shift of the parity plane k when 2 (oy + shift) + k - padding = 2 oy + d.
+        let padding = g.parities.padding
+        func parity(_ d: Int) -> (plane: Int, shift: Int) {
+            let k = (d + padding + 2) % 2
+            return (k, (d + padding - k) / 2)
+        }
+        return (shifts.flatMap { dy, dx in
+            let (row, column) = (parity(dy), parity(dx))
+            return [2 * row.plane + column.plane, row.shift, column.shift]
+        }, 4)
     }
 
     static var kernelsInUse: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
@@ -28,13 +51,14 @@ enum ImplicitConvolution {
     static func forward(_ input: GuardedBatch, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
                         outChannels: Int, into y: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
         convolve(input.start, g, packing: w, outChannels: outChannels, turned: false, kernels: kernels) { output in
-            channelMajorToBatchMajor(output, y, batch: g.batch, channels: outChannels, positions: g.height * g.width, bias: bias)
+            channelMajorToBatchMajor(output, y, batch: g.batch, channels: outChannels, positions: g.positions, bias: bias)
         }
     }
 
     /// dx (NCHW) of conv(x, w) from the output's gradient laid out channel-major in `gradient` (`GuardedBatch`).
     static func inputGradient(_ gradient: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
                               into dx: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
+        precondition(g.stride == 1, "the implicit input gradient is written for stride 1")
         convolve(gradient, g.with(channels: outChannels), packing: w, outChannels: g.channels, turned: true, kernels: kernels) { output in
             channelMajorToBatchMajor(output, dx, batch: g.batch, channels: g.channels, positions: g.height * g.width, bias: nil)
         }
@@ -44,11 +68,11 @@ enum ImplicitConvolution {
     /// `gradient` [outChannels, images x pixels].
     static func filterGradient(_ input: GuardedBatch, _ gradient: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
                                into dw: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
-        let positions = g.batch * g.height * g.width
+        let positions = g.batch * g.positions, (taps, planes) = Self.taps(g)
         FLOPCounter.count &+= 2 * outChannels * g.channels * 9 * positions
         parallelChunks(outChannels / 4, costPerItem: 4 * g.channels * 9 * positions) { blocks in
-            kernels.implicit_convolution3x3_filter_gradient(input.start, g.channels, positions, g.height, g.width, gradient,
-                                                            blocks.lowerBound * 4, blocks.upperBound * 4, dw)
+            kernels.implicit_convolution3x3_filter_gradient(input.start, g.channels, planes, positions, g.outHeight, g.outWidth,
+                                                            taps, gradient, blocks.lowerBound * 4, blocks.upperBound * 4, dw)
         }
     }
 
@@ -67,10 +91,22 @@ enum ImplicitConvolution {
             (start + count).update(repeating: 0, count: guardSize)
         }
 
-        /// The NCHW batch `x` of geometry `g`, laid out channel-major.
+        /// The NCHW batch `x` of geometry `g`, laid out channel-major: at stride 2, each channel as its four parities.
         convenience init(channelMajorOf x: UnsafePointer<Float>, _ g: ConvGeometry) {
-            self.init(channels: g.channels, positions: g.batch * g.height * g.width, width: g.width)
-            batchMajorToChannelMajor(x, start, batch: g.batch, channels: g.channels, positions: g.height * g.width)
+            guard g.stride == 2 else {
+                self.init(channels: g.channels, positions: g.batch * g.height * g.width, width: g.width)
+                batchMajorToChannelMajor(x, start, batch: g.batch, channels: g.channels, positions: g.height * g.width)
+                return
+            }
+            self.init(channels: 4 * g.channels, positions: g.batch * g.positions, width: g.outWidth)
+            im2col(x, g.parities, into: start)
+        }
+
+        /// The NCHW output (or output's gradient) of a convolution of geometry `g` with `channels` output channels,
+        /// laid out channel-major.
+        convenience init(channelMajorOfOutput y: UnsafePointer<Float>, _ g: ConvGeometry, channels: Int) {
+            self.init(channels: channels, positions: g.batch * g.positions, width: g.outWidth)
+            batchMajorToChannelMajor(y, start, batch: g.batch, channels: channels, positions: g.positions)
         }
 
         deinit { BufferPool.shared.release(buffer, capacity: capacity) }
@@ -81,7 +117,7 @@ enum ImplicitConvolution {
     /// outChannels, 3, 3] with in and out exchanged and the taps reversed (the input's gradient).
     private static func convolve(_ input: UnsafePointer<Float>, _ g: ConvGeometry, packing w: UnsafePointer<Float>, outChannels: Int,
                                  turned: Bool, kernels: zoo_kernel_table, finish: (UnsafePointer<Float>) -> Void) {
-        let positions = g.batch * g.height * g.width, patch = g.channels * 9
+        let positions = g.batch * g.positions, patch = g.channels * 9, (taps, planes) = Self.taps(g)
         FLOPCounter.count &+= 2 * outChannels * patch * positions
         let (packed, packedCapacity) = BufferPool.shared.allocate(outChannels * patch)
         let (output, outputCapacity) = BufferPool.shared.allocate(outChannels * positions)
@@ -98,9 +134,19 @@ enum ImplicitConvolution {
             }
         }
         parallelChunks(positions / 32, costPerItem: 32 * outChannels * patch) { panels in
-            kernels.implicit_convolution3x3(input, g.channels, positions, g.height, g.width, packed, outChannels,
-                                            panels.lowerBound * 32, panels.upperBound * 32, output)
+            kernels.implicit_convolution3x3(input, g.channels, planes, positions, g.outHeight, g.outWidth, taps, packed,
+                                            outChannels, panels.lowerBound * 32, panels.upperBound * 32, output)
         }
         finish(output)
+    }
+}
+
+extension ConvGeometry {
+    /// For a 3x3 stride-2 convolution with padding 1: the 2x2 stride-2 window whose lowering lays each channel out as
+    /// its four row and column parities on the output's map, padded by one where the input's size is odd (so that
+    /// the output's size is the convolution's); the input's height and width share their parity.
+    var parities: ConvGeometry {
+        ConvGeometry(batch: batch, channels: channels, height: height, width: width, kernelHeight: 2, kernelWidth: 2, stride: 2,
+                     padding: height % 2)
     }
 }

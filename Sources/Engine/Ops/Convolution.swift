@@ -91,13 +91,13 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
 
 /// conv2d by `ImplicitConvolution`, without a lowered matrix.
 private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry) -> Tensor {
-    let outChannels = weight.shape[0], positions = g.batch * g.height * g.width
-    let result = Tensor(uninitialized: [g.batch, outChannels, g.height, g.width])
+    let outChannels = weight.shape[0], positions = g.batch * g.positions
+    let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
     ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, bias?.data, g, outChannels: outChannels,
                                 into: result.data)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
-        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOf: gradient.data, g.with(channels: outChannels))
+        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data, g, channels: outChannels)
         var dx: Tensor?, dw: Tensor?, db: Tensor?
         if x.requiresGrad {
             dx = Tensor(uninitialized: x.shape)
