@@ -103,19 +103,28 @@ import Testing
         expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], padding: padding) }
     }
 
-    /// A window that covers the whole input once is a fully connected layer: ResNet's last stage at 28x28 (a 3x3
-    /// convolution with padding 1 on a 1x1 map, trimmed to 1x1; 3x3 stride 2 on a 2x2 map, trimmed to 2x2) and a plain
-    /// 2x3 kernel on a 2x3 map: the lowered path's output, and gradients that match finite differences.
-    @Test(arguments: [([3, 5, 1, 1], 3, 1, 1), ([2, 4, 2, 2], 3, 2, 1), ([2, 3, 2, 3], 2, 1, 0)])
-    func aWindowOverTheWholeInputIsAFullyConnectedLayer(_ shape: [Int], _ kernel: Int, _ stride: Int, _ padding: Int) {
-        let x = randomTensor(shape, seed: 41), w = randomTensor([6, shape[1], kernel, shape[2] == 2 && shape[3] == 3 ? 3 : kernel], seed: 42)
+    /// A window that covers the whole input once is a fully connected layer (a 2x3 kernel on a 2x3 map), and a map no
+    /// larger than the kernel is one GEMM without the padding's products (ResNet's last stages at 28x28: 3x3 with padding 1
+    /// on 1x1 and 2x2 maps, 3x3 stride 2 on a 2x2 map; 3x3 on a 3x3 map at strides 1 and 2, 5x5 with padding 2 on 3x3,
+    /// 3x3 on a 1x3 map): the lowered path's output, and gradients that match finite differences, with and without a
+    /// bias and with an input that needs no gradient.
+    @Test(arguments: [([3, 5, 1, 1], 3, 3, 1, 1), ([2, 4, 2, 2], 3, 3, 2, 1), ([2, 3, 2, 3], 2, 3, 1, 0), ([2, 3, 2, 2], 3, 3, 1, 1),
+                      ([2, 2, 3, 3], 3, 3, 1, 1), ([2, 2, 3, 3], 3, 3, 2, 1), ([1, 2, 3, 3], 5, 5, 1, 2), ([2, 3, 1, 3], 3, 3, 1, 1)])
+    func smallMapsAndWholeWindowsAreOneGEMM(_ shape: [Int], _ kernelHeight: Int, _ kernelWidth: Int, _ stride: Int, _ padding: Int) {
+        let x = randomTensor(shape, seed: 41), w = randomTensor([6, shape[1], kernelHeight, kernelWidth], seed: 42)
         let bias = randomTensor([6], seed: 43)
-        let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], kernelHeight: w.shape[2],
-                             kernelWidth: w.shape[3], stride: stride, padding: padding)
-        let y = conv2d(x, weight: w, bias: bias, stride: stride, padding: padding), lowered = loweredConv2d(x, weight: w, bias: bias, g)
-        #expect(y.shape == [shape[0], 6, 1, 1] && lowered.shape == y.shape)
-        #expect(zip(y.scalars, lowered.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], kernelHeight: kernelHeight,
+                             kernelWidth: kernelWidth, stride: stride, padding: padding)
+        #expect(SmallMapConvolution.applies(g))
+        for b in [bias, nil] {
+            let y = conv2d(x, weight: w, bias: b, stride: stride, padding: padding), lowered = loweredConv2d(x, weight: w, bias: b, g)
+            #expect(y.shape == [shape[0], 6, g.outHeight, g.outWidth] && lowered.shape == y.shape)
+            #expect(zip(y.scalars, lowered.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        }
         expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: stride, padding: padding) }
+        expectGradientsMatch([x, w]) { conv2d($0[0], weight: $0[1], bias: nil, stride: stride, padding: padding) }
+        let constant = randomTensor(shape, seed: 44, requiresGrad: false)
+        expectGradientsMatch([w, bias]) { conv2d(constant, weight: $0[0], bias: $0[1], stride: stride, padding: padding) }
     }
 
     @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 0), (2, 2, 1)])

@@ -17,19 +17,6 @@ struct ConvGeometry {
     /// Rows of the lowered matrix: one per (channel, kernel row, kernel column).
     var patch: Int { channels * kernelHeight * kernelWidth }
 
-    /// For a square kernel over a square input: the kernel offsets that some output reads from inside
-    /// the image, when cutting the others off keeps the output size; nil otherwise.
-    func usefulTaps() -> Range<Int>? {
-        guard kernelHeight == kernelWidth, height == width else { return nil }
-        let useful = (0..<kernelHeight).filter { k in
-            (0..<outHeight).contains { o in (0..<height).contains(o * stride - padding + k) }
-        }
-        guard let first = useful.first, let last = useful.last, first <= padding else { return nil }
-        let taps = first..<(last + 1)
-        let trimmedOut = (height + 2 * (padding - first) - taps.count) / stride + 1
-        return trimmedOut == outHeight ? taps : nil
-    }
-
     /// The same convolution over `batch` images.
     func with(batch: Int? = nil, channels: Int? = nil) -> ConvGeometry {
         ConvGeometry(batch: batch ?? self.batch, channels: channels ?? self.channels, height: height, width: width,

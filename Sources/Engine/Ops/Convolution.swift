@@ -12,19 +12,16 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
                          kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
     precondition(g.outHeight > 0 && g.outWidth > 0,
                  "conv2d kernel \(weight.shape[2])x\(weight.shape[3]) is larger than the padded input \(x.shape)")
-    if let taps = g.usefulTaps(), taps.count < g.kernelHeight {
-        // Kernel rows and columns that only ever meet padding (a 3x3 convolution on a 1x1 map, as in
-        // ResNet's last stage at 28x28) are cut off: 9x less work there, the same result and gradients.
-        let trimmed = weight.slice(axis: 2, from: taps.lowerBound, count: taps.count)
-            .slice(axis: 3, from: taps.lowerBound, count: taps.count)
-        return conv2d(x, weight: trimmed, bias: bias, stride: stride, padding: padding - taps.lowerBound)
-    }
     if g.outHeight == 1, g.outWidth == 1, g.padding == 0, g.kernelHeight == g.height, g.kernelWidth == g.width {
-        // The window covers the whole input once (ResNet's last stage at 28x28, a 1x1 map, after the trimming above):
+        // The window covers the whole input once (a 1x1 kernel on a 1x1 map, a 2x2 kernel on a 2x2 map):
         // a fully connected layer, one GEMM on the tensors as they lie, without lowering or transposes.
         let (images, outChannels) = (g.batch, weight.shape[0])
         return linear(x.reshaped([images, g.patch]), weight: weight.reshaped([outChannels, g.patch]), bias: bias)
             .reshaped([images, outChannels, 1, 1])
+    }
+    if SmallMapConvolution.applies(g) {
+        // A map no larger than the kernel (ResNet's 2x2 and 1x1 maps at 28x28): one GEMM without the padding's products.
+        return smallMapConv2d(x, weight: weight, bias: bias, g)
     }
     let inputGradient = GradientMode.records([x])
     if DirectConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
