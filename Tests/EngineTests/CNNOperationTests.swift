@@ -3,7 +3,8 @@ import Testing
 
 /// The operations the larger CNNs need: gradients against finite differences and known values.
 @Suite struct CNNOperationTests {
-    @Test(arguments: [[4, 3], [3, 2, 3, 4]])
+    /// Rows of 1 and 4 values per (image, channel) take the in-place arithmetic, rows of 12 and 20 the vector kernels.
+    @Test(arguments: [[4, 3], [3, 2, 2, 2], [3, 2, 3, 4], [2, 3, 4, 5]])
     func batchNormGradientsInBothModes(shape: [Int]) {
         let x = randomTensor(shape, seed: 30, low: -2, high: 2)
         let weight = randomTensor([shape[1]], seed: 31, low: 0.5, high: 1.5), bias = randomTensor([shape[1]], seed: 32)
@@ -14,6 +15,29 @@ import Testing
                 batchNorm($0[0], weight: $0[1], bias: $0[2], runningMean: mean.copy(), runningVariance: variance.copy(),
                           training: training)
             }
+        }
+    }
+
+    /// Training normalizes each channel by the mean and biased variance of its values, computed here in Double by the
+    /// definition, for short rows (in place) and long ones (vector kernels), and the running statistics move toward
+    /// them (the variance unbiased).
+    @Test(arguments: [[6, 5], [4, 3, 2, 2], [4, 3, 1, 1], [3, 4, 5, 7]])
+    func batchNormMatchesItsDefinition(shape: [Int]) {
+        let x = randomTensor(shape, seed: 36, low: -3, high: 3, requiresGrad: false)
+        let weight = randomTensor([shape[1]], seed: 37, requiresGrad: false), bias = randomTensor([shape[1]], seed: 38, requiresGrad: false)
+        let (channels, inner) = (shape[1], x.count / (shape[0] * shape[1]))
+        let runningMean = Tensor.zeros([channels]), runningVariance = Tensor(shape: [channels], repeating: 1)
+        let y = batchNorm(x.copy(), weight: weight, bias: bias, runningMean: runningMean, runningVariance: runningVariance, training: true)
+        for c in 0..<channels {
+            let indices = (0..<shape[0]).flatMap { n in (0..<inner).map { (n * channels + c) * inner + $0 } }
+            let values = indices.map { Double(x.data[$0]) }, m = Double(values.count)
+            let mean = values.reduce(0, +) / m, variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / m
+            for i in indices {
+                let expected = (Double(x.data[i]) - mean) / (variance + 1e-5).squareRoot() * Double(weight.data[c]) + Double(bias.data[c])
+                #expect(abs(Double(y.data[i]) - expected) < 1e-4, "channel \(c)")
+            }
+            #expect(abs(Double(runningMean.data[c]) - 0.1 * mean) < 1e-5)
+            #expect(abs(Double(runningVariance.data[c]) - (0.9 + 0.1 * variance * m / (m - 1))) < 1e-4)
         }
     }
 

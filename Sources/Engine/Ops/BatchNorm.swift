@@ -19,29 +19,20 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
     // when a `BatchNormSync` adds up the per-channel sums (first the values and their count, then
     // the squared deviations from the mean of all).
     let mean = Tensor(uninitialized: [channels]), inverseStd = Tensor(uninitialized: [channels])
-    let src = x.data
+    let src = x.data, rows = ChannelRows(batch: batch, channels: channels, length: inner)
     let reducer = training ? BatchNormSync.current?.reduce : nil
     if training {
-        let sums = Tensor(uninitialized: [channels + 1])
+        let sums = Tensor(shape: [channels + 1], repeating: 0)
         parallelChunks(channels, costPerItem: perChannel) { range in
-            for c in range {
-                var total: Float = 0
-                for n in 0..<batch { total += sumElements(src + (n * channels + c) * inner, count: inner) }
-                sums.data[c] = total
-            }
+            rows.forEach(channels: range) { c, row in sums.data[c] += rows.sum(src + row) }
         }
         sums.data[channels] = Float(perChannel)
         reducer?(UnsafeMutableBufferPointer(start: sums.data, count: channels + 1))
         let count = sums.data[channels]
+        for c in 0..<channels { mean.data[c] = sums.data[c] / count }
+        inverseStd.data.update(repeating: 0, count: channels)
         parallelChunks(channels, costPerItem: perChannel) { range in
-            for c in range {
-                mean.data[c] = sums.data[c] / count
-                var squares: Float = 0
-                for n in 0..<batch {
-                    squares += sumOfSquaredDeviations(src + (n * channels + c) * inner, count: inner, from: mean.data[c])
-                }
-                inverseStd.data[c] = squares
-            }
+            rows.forEach(channels: range) { c, row in inverseStd.data[c] += rows.squaredDeviations(src + row, from: mean.data[c]) }
         }
         reducer?(UnsafeMutableBufferPointer(start: inverseStd.data, count: channels))
         for c in 0..<channels {
@@ -59,12 +50,10 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
 
     let result = Tensor.result(overwriting: &x, others: [weight, bias].compactMap { $0 })
     let out = result.data
-    parallelChunks(batch * channels, costPerItem: inner) { range in
-        for row in range {
-            let c = row % channels
+    parallelChunks(channels, costPerItem: perChannel) { range in
+        rows.forEach(channels: range) { c, row in
             let scale = inverseStd.data[c] * (weight?.data[c] ?? 1)
-            let shift = (bias?.data[c] ?? 0) - mean.data[c] * scale
-            zoo_scale_shift(src + row * inner, out + row * inner, inner, scale, shift)
+            rows.scaleShift(src + row, out + row, scale: scale, shift: (bias?.data[c] ?? 0) - mean.data[c] * scale)
         }
     }
 
@@ -74,19 +63,14 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
         // The input itself is kept (not only its pointer), so that its memory outlives the forward pass.
         let (g, src) = (gradient.data, input.data)
         // Per channel: sum(dy) and sum(dy * xhat).
-        let sumGradient = Tensor(uninitialized: [channels]), sumGradientXhat = Tensor(uninitialized: [channels])
+        let sumGradient = Tensor(shape: [channels], repeating: 0), sumGradientXhat = Tensor(shape: [channels], repeating: 0)
         parallelChunks(channels, costPerItem: perChannel) { range in
-            for c in range {
-                var sg: Float = 0, sgx: Float = 0
-                for n in 0..<batch {
-                    let offset = (n * channels + c) * inner
-                    let sums = sumAndCenteredProduct(g + offset, src + offset, count: inner, center: mean.data[c])
-                    sg += sums.sum
-                    sgx += sums.product
-                }
-                sumGradient.data[c] = sg
-                sumGradientXhat.data[c] = sgx * inverseStd.data[c]
+            rows.forEach(channels: range) { c, row in
+                let sums = rows.sumAndCenteredProduct(g + row, src + row, center: mean.data[c])
+                sumGradient.data[c] += sums.sum
+                sumGradientXhat.data[c] += sums.product
             }
+            for c in range { sumGradientXhat.data[c] *= inverseStd.data[c] }
         }
         // Synchronized: the input's gradient takes every process's sums (and count); the weight's and bias's
         // stay this process's, to be added up with the other gradients, as PyTorch's SyncBatchNorm does.
@@ -105,18 +89,17 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
         if input.requiresGrad {
             let dx = Tensor(uninitialized: input.shape)
             let d = dx.data
-            parallelChunks(batch * channels, costPerItem: inner) { range in
-                for row in range {
-                    let c = row % channels
+            parallelChunks(channels, costPerItem: perChannel) { range in
+                rows.forEach(channels: range) { c, row in
                     let (m, s) = (mean.data[c], inverseStd.data[c])
                     let gamma = weight?.data[c] ?? 1
-                    let (from, dy, to) = (src + row * inner, g + row * inner, d + row * inner)
+                    let (from, dy, to) = (src + row, g + row, d + row)
                     if training {
                         // dx = gamma * s / M * (M dy - sum(dy) - xhat * sum(dy xhat))
-                        zoo_batch_norm_input_gradient(from, dy, to, inner, m, s, gamma * s / count, count,
-                                                      allSums.data[c], allSumsXhat.data[c])
+                        rows.inputGradient(from, dy, to, mean: m, inverseStd: s, k: gamma * s / count, count: count,
+                                           sumGradient: allSums.data[c], sumGradientXhat: allSumsXhat.data[c])
                     } else {
-                        zoo_scale_shift(dy, to, inner, gamma * s, 0)
+                        rows.scaleShift(dy, to, scale: gamma * s, shift: 0)
                     }
                 }
             }
@@ -140,4 +123,56 @@ public final class BatchNormSync: Sendable {
     public init(reduce: @escaping @Sendable (UnsafeMutableBufferPointer<Float>) -> Void) { self.reduce = reduce }
 
     @TaskLocal public static var current: BatchNormSync?
+}
+
+/// The rows of an [N, C, ...] batch, `length` floats per (image, channel), visited image by image (the order they lie
+/// in) for a range of channels, with the per-row arithmetic of batch norm: through the vector kernels for long rows,
+/// in place for rows too short to fill a vector (2x2 and 1x1 maps, [N, C] batches), where a call costs more than the
+/// row's arithmetic.
+struct ChannelRows {
+    let batch, channels, length: Int
+    private var short: Bool { length < 8 }
+
+    /// Calls `body(c, offset of row (n, c))` for every image n and channel c in `range`.
+    @inline(__always) func forEach(channels range: Range<Int>, _ body: (_ channel: Int, _ row: Int) -> Void) {
+        for n in 0..<batch {
+            for c in range { body(c, (n * channels + c) * length) }
+        }
+    }
+
+    @inline(__always) func sum(_ x: UnsafePointer<Float>) -> Float {
+        guard short else { return sumElements(x, count: length) }
+        var total: Float = 0
+        for i in 0..<length { total += x[i] }
+        return total
+    }
+
+    @inline(__always) func squaredDeviations(_ x: UnsafePointer<Float>, from center: Float) -> Float {
+        guard short else { return sumOfSquaredDeviations(x, count: length, from: center) }
+        var total: Float = 0
+        for i in 0..<length { total += (x[i] - center) * (x[i] - center) }
+        return total
+    }
+
+    @inline(__always) func sumAndCenteredProduct(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, center: Float) -> (sum: Float, product: Float) {
+        guard short else { return Engine.sumAndCenteredProduct(g, x, count: length, center: center) }
+        var (sum, product): (Float, Float) = (0, 0)
+        for i in 0..<length { (sum, product) = (sum + g[i], product + g[i] * (x[i] - center)) }
+        return (sum, product)
+    }
+
+    /// y = x * scale + shift over the row.
+    @inline(__always) func scaleShift(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, scale: Float, shift: Float) {
+        guard short else { return zoo_scale_shift(x, y, length, scale, shift) }
+        for i in 0..<length { y[i] = x[i] * scale + shift }
+    }
+
+    /// Batch norm's input gradient in training over the row (`zoo_batch_norm_input_gradient`).
+    @inline(__always) func inputGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+                                         mean: Float, inverseStd: Float, k: Float, count: Float, sumGradient: Float, sumGradientXhat: Float) {
+        guard short else {
+            return zoo_batch_norm_input_gradient(x, dy, dx, length, mean, inverseStd, k, count, sumGradient, sumGradientXhat)
+        }
+        for i in 0..<length { dx[i] = k * (count * dy[i] - sumGradient - (x[i] - mean) * inverseStd * sumGradientXhat) }
+    }
 }
