@@ -87,6 +87,8 @@ import Testing
         #expect(direct.shape == lowered.shape)
         for (a, b) in zip(direct.scalars, lowered.scalars) { #expect(abs(a - b) < 1e-5) }
         expectGradientsMatch([w, bias]) { conv2d(x, weight: $0[0], bias: $0[1], padding: padding) }
+        let pointwise = ConvGeometry(batch: 3, channels: channels, height: 9, width: 11, kernelHeight: 1, kernelWidth: 1, stride: 1, padding: 0)
+        #expect(!DirectConvolution.applies(pointwise, outChannels: 5, inputGradient: false), "a 1x1 convolution is a GEMM")
     }
 
     /// A layer like LeNet's second (6 -> 16 channels, 5x5; here on 8x8 maps, to keep the finite differences few) takes
