@@ -29,9 +29,9 @@ import Testing
         try AtomicFile.write(Data("old".utf8), to: path)
         // A write killed by a process that has ended leaves its temporary file; the next write removes it.
         let dead = folder + "/.weights.safetensors.999999999.partial"
-        FileManager.default.createFile(atPath: dead, contents: Data("half".utf8))
+        try #require(FileManager.default.createFile(atPath: dead, contents: Data("half".utf8)))
         let running = folder + "/.weights.safetensors.\(getppid())-7.partial"  // a live process's write is left alone
-        FileManager.default.createFile(atPath: running, contents: Data())
+        try #require(FileManager.default.createFile(atPath: running, contents: Data()))
         try AtomicFile.write(Data("new".utf8), to: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
         #expect(try names() == [".weights.safetensors.\(getppid())-7.partial", "weights.safetensors"])
