@@ -93,11 +93,8 @@ enum ImplicitConvolution {
 
         /// The NCHW batch `x` of geometry `g`, laid out channel-major: at stride 2, each channel as its four parities.
         convenience init(channelMajorOf x: UnsafePointer<Float>, _ g: ConvGeometry) {
-            guard g.stride == 2 else {
-                self.init(channels: g.channels, positions: g.batch * g.height * g.width, width: g.width)
-                batchMajorToChannelMajor(x, start, batch: g.batch, channels: g.channels, positions: g.height * g.width)
-                return
-            }
+            // At stride 1 (padding 1, 3x3) the input's map is the output's.
+            guard g.stride == 2 else { self.init(channelMajorOfOutput: x, g, channels: g.channels); return }
             self.init(channels: 4 * g.channels, positions: g.batch * g.positions, width: g.outWidth)
             im2col(x, g.parities, into: start)
         }
