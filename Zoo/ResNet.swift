@@ -16,7 +16,7 @@ public final class Residual: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(relu(bn1(conv1(x)))))
+        let y = conv2(conv1(x, normalizedBy: bn1, relu: true), normalizedBy: bn2)
         return relu(y + (conv3?(x) ?? x))
     }
 }
@@ -62,7 +62,7 @@ public final class BasicBlock: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(relu(bn1(conv1(x)))))
+        let y = conv2(conv1(x, normalizedBy: bn1, relu: true), normalizedBy: bn2)
         return relu(y + (downsample?(x) ?? x))
     }
 }
@@ -86,7 +86,7 @@ public final class Bottleneck: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))))
+        let y = conv3(conv2(conv1(x, normalizedBy: bn1, relu: true), normalizedBy: bn2, relu: true), normalizedBy: bn3)
         return relu(y + (downsample?(x) ?? x))
     }
 }

@@ -8,8 +8,7 @@ public final class Sequential: Module {
     public override func forward(_ x: Tensor) -> Tensor { forward(overwriting: x) }
 
     override func forward(overwriting x: consuming Tensor) -> Tensor {
-        for layer in layers { x = layer(consume x) }  // handed over, so that a layer may write over a temporary
-        return x
+        runInOrder(layers, x)
     }
 
     public override var namedChildren: [(String, Module)] {
@@ -27,8 +26,7 @@ public final class NamedSequential: Module {
     public override func forward(_ x: Tensor) -> Tensor { forward(overwriting: x) }
 
     override func forward(overwriting x: consuming Tensor) -> Tensor {
-        for layer in layers { x = layer.module(consume x) }
-        return x
+        runInOrder(layers.lazy.map(\.module), x)
     }
 
     public override var namedChildren: [(String, Module)] { layers.map { ($0.name, $0.module) } }

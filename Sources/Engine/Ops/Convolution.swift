@@ -5,6 +5,12 @@
 /// (columns kept from forward when all images fit one group, recomputed otherwise) and
 /// dcolumns = W^T G', folded back by col2im.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, then: .identity)
+}
+
+/// conv2d whose output values go through `map` as they are written (evaluation only: nothing records): with a scale,
+/// y = scale[o] * conv(x) + bias[o], then ReLU when the map says so.
+func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, then map: OutputMap) -> Tensor {
     precondition(x.rank == 4, "conv2d expects an NCHW batch, got shape \(x.shape)")
     precondition(weight.rank == 4 && weight.shape[1] == x.shape[1],
                  "conv2d weight \(weight.shape) does not take \(x.shape[1]) input channels (input \(x.shape))")
@@ -12,30 +18,45 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
                          kernelHeight: weight.shape[2], kernelWidth: weight.shape[3], stride: stride, padding: padding)
     precondition(g.outHeight > 0 && g.outWidth > 0,
                  "conv2d kernel \(weight.shape[2])x\(weight.shape[3]) is larger than the padded input \(x.shape)")
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    precondition(map.isIdentity || !GradientMode.records(inputs), "conv2d maps its output only where nothing records")
+    let inputGradient = GradientMode.records([x])
+    if let unmapped = unmappedConvolution(x, weight: weight, g, inputGradient: inputGradient) {
+        // These paths write their output without a map: it goes over it once more, bias included.
+        return map.isIdentity ? unmapped(bias) : map.applied(to: unmapped(nil), bias: bias)
+    }
+    if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
+        return implicitConv2d(x, weight: weight, bias: bias, g, then: map)
+    }
+    let budget = GradientMode.records(inputs) ? loweringBudget : evaluationLoweringBudget
+    return loweredConv2d(x, weight: weight, bias: bias, g, budget: budget, then: map)
+}
+
+/// conv2d by a path for a special geometry, as a function of the bias, or nil where the implicit or lowered path is
+/// the one to take.
+private func unmappedConvolution(_ x: Tensor, weight: Tensor, _ g: ConvGeometry, inputGradient: Bool) -> ((Tensor?) -> Tensor)? {
     if g.outHeight == 1, g.outWidth == 1, g.padding == 0, g.kernelHeight == g.height, g.kernelWidth == g.width {
         // The window covers the whole input once (a 1x1 kernel on a 1x1 map, a 2x2 kernel on a 2x2 map):
         // a fully connected layer, one GEMM on the tensors as they lie, without lowering or transposes.
         let (images, outChannels) = (g.batch, weight.shape[0])
-        return linear(x.reshaped([images, g.patch]), weight: weight.reshaped([outChannels, g.patch]), bias: bias)
-            .reshaped([images, outChannels, 1, 1])
+        return { bias in
+            linear(x.reshaped([images, g.patch]), weight: weight.reshaped([outChannels, g.patch]), bias: bias)
+                .reshaped([images, outChannels, 1, 1])
+        }
     }
     if SmallMapConvolution.applies(g) {
         // A map no larger than the kernel (ResNet's 2x2 and 1x1 maps at 28x28): one GEMM without the padding's products.
-        return smallMapConv2d(x, weight: weight, bias: bias, g)
+        return { bias in smallMapConv2d(x, weight: weight, bias: bias, g) }
     }
-    let inputGradient = GradientMode.records([x])
     if DirectConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
-        return directConv2d(x, weight: weight, bias: bias, g)
+        return { bias in directConv2d(x, weight: weight, bias: bias, g) }
     }
-    if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
-        return implicitConv2d(x, weight: weight, bias: bias, g)
-    }
-    let budget = GradientMode.records(bias.map { [x, weight, $0] } ?? [x, weight]) ? loweringBudget : evaluationLoweringBudget
-    return loweredConv2d(x, weight: weight, bias: bias, g, budget: budget)
+    return nil
 }
 
 /// conv2d through im2col and GEMM, in groups of images whose lowered matrix fits `budget` floats.
-func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = loweringBudget) -> Tensor {
+func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = loweringBudget,
+                   then map: OutputMap = .identity) -> Tensor {
     let (outChannels, positions, patch) = (weight.shape[0], g.positions, g.patch)
     let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * positions)
     let groups = g.imageGroups(budget: budget)
@@ -53,7 +74,7 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
         im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
         gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
         channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
-                                 channels: outChannels, positions: positions, bias: bias?.data)
+                                 channels: outChannels, positions: positions, bias: bias?.data, then: map)
     }
     if keepsColumns { keptColumns = columns }
 
@@ -87,11 +108,11 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
 }
 
 /// conv2d by `ImplicitConvolution`, without a lowered matrix.
-private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry) -> Tensor {
+private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, then map: OutputMap) -> Tensor {
     let outChannels = weight.shape[0], positions = g.batch * g.positions
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
     ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, bias?.data, g, outChannels: outChannels,
-                                into: result.data)
+                                into: result.data, then: map)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
         let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data, g, channels: outChannels)
@@ -139,14 +160,17 @@ private func directConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvG
     }
 }
 
-/// [C, N, P] -> [N, C, P], adding `bias[c]` on the way when given.
+/// [C, N, P] -> [N, C, P], adding `bias[c]` on the way when given, after `map`'s scale and before its ReLU.
 func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
-                              batch: Int, channels: Int, positions: Int, bias: UnsafePointer<Float>?) {
+                              batch: Int, channels: Int, positions: Int, bias: UnsafePointer<Float>?,
+                              then map: OutputMap = .identity) {
     parallelChunks(batch, costPerItem: channels * positions) { images in
         for n in images {
             for c in 0..<channels {
                 let from = source + (c * batch + n) * positions, to = target + (n * channels + c) * positions
-                if let bias {
+                if !map.isIdentity {
+                    map.write(from, to, count: positions, channel: c, bias: bias)
+                } else if let bias {
                     let b = bias[c]
                     for p in 0..<positions { to[p] = from[p] + b }
                 } else {
