@@ -114,6 +114,9 @@ void zoo_im2col_rows(const float *x, const zoo_lowering *g, ptrdiff_t first_chan
 void zoo_col2im_rows(const float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx) {
     kernels->col2im_rows(columns, g, first_channel, end_channel, dx);
 }
+void zoo_max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners) {
+    kernels->max_pool(x, g, first, end, y, winners);
+}
 float zoo_sum(const float *x, ptrdiff_t count) { return kernels->sum(x, count); }
 float zoo_dot(const float *a, const float *b, ptrdiff_t count) { return kernels->dot(a, b, count); }
 float zoo_sum_of_squared_deviations(const float *x, ptrdiff_t count, float center) {

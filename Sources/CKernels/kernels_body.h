@@ -20,17 +20,30 @@ INLINE vec splat(float x) {
 INLINE vec load(const float *p) { return *(const vec *)p; }
 INLINE void store(float *p, vec v) { *(vec *)p = v; }
 
-/// The first `lanes` values at `p`, the rest zero.
+/// The first `lanes` values at `p`, the rest zero; nothing past them is read. On x86-64 a masked load (a vector built
+/// lane by lane is stored and reloaded, which stalls).
 INLINE vec load_part(const float *p, ptrdiff_t lanes) {
     if (lanes == LANES) return load(p);
+#if LANES == 16
+    return (vec)_mm512_maskz_loadu_ps((__mmask16)((1u << lanes) - 1), p);
+#elif LANES == 8
+    return (vec)_mm256_maskload_ps(p, (__m256i)(__builtin_convertvector((vec){0, 1, 2, 3, 4, 5, 6, 7}, vint) < (int)lanes));
+#else
     vec v = {0};
     for (ptrdiff_t i = 0; i < lanes; i++) v[i] = p[i];
     return v;
+#endif
 }
 
 INLINE void store_part(float *p, vec v, ptrdiff_t lanes) {
     if (lanes == LANES) { store(p, v); return; }
+#if LANES == 16
+    _mm512_mask_storeu_ps(p, (__mmask16)((1u << lanes) - 1), (__m512)v);
+#elif LANES == 8
+    _mm256_maskstore_ps(p, (__m256i)(__builtin_convertvector((vec){0, 1, 2, 3, 4, 5, 6, 7}, vint) < (int)lanes), (__m256)v);
+#else
     for (ptrdiff_t i = 0; i < lanes; i++) p[i] = v[i];
+#endif
 }
 
 /// The sum of a vector's lanes, first to last.
@@ -41,14 +54,14 @@ INLINE float horizontal_sum(vec v) {
 }
 
 /// `where` lanes from `a`, the others from `b` (a compare's all-ones lanes select).
-INLINE vec select(vint where, vec a, vec b) { return (vec)(((vint)a & where) | ((vint)b & ~where)); }
+INLINE vec blend(vint where, vec a, vec b) { return (vec)(((vint)a & where) | ((vint)b & ~where)); }
 
 /// e^x, Cephes-style: range reduction and a degree-5 polynomial, about 1 ulp over the float range; NaN
 /// stays NaN (the clamps are compares, not min/max, which would turn it into a number).
 INLINE vec vexp(vec x) {
     const vec low = splat(-87.33654f), high = splat(88.72283f);
-    x = select(x < low, low, x);
-    x = select(x > high, high, x);
+    x = blend(x < low, low, x);
+    x = blend(x > high, high, x);
     // Adding 1.5 * 2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
     vec shifted = x * 1.44269504088896341f + 12582912.0f;
     vec n = shifted - 12582912.0f;
@@ -127,6 +140,7 @@ static float exp_shifted(const float *x, float *y, ptrdiff_t count, float shift,
 BLOCK(6)
 BLOCK(4)
 BLOCK(1)
+#undef BLOCK
 
 // The same for at most LANES columns (a classifier's ten outputs): one vector of sums per row, so
 // twice the rows per block, and no FMAs on a second vector of columns that do not exist.
@@ -658,8 +672,8 @@ static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_
             for (ptrdiff_t c = 0; c < channels; c++) {
                 const float *plane = x + c * planes * positions + j;
                 for (int t = 0; t < 9; t++, w += 8) {
-                    vec x0 = select(masks[t * period + g0], load(plane + offsets[t]), zero);
-                    vec x1 = select(masks[t * period + g1], load(plane + offsets[t] + LANES), zero);
+                    vec x0 = blend(masks[t * period + g0], load(plane + offsets[t]), zero);
+                    vec x1 = blend(masks[t * period + g1], load(plane + offsets[t] + LANES), zero);
                     for (int r = 0; r < IMPLICIT_ROWS; r++) {
                         vec b = splat(w[r]);
                         sums[r][0] = b * x0 + sums[r][0];
@@ -691,7 +705,7 @@ INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_
             vint m = mask[q];
             if (++q == period) q = 0;
             vec xs[4];
-            for (int s = 0; s < columns; s++) xs[s] = select(m, load(channel_planes + s * planes * positions + j), zero);
+            for (int s = 0; s < columns; s++) xs[s] = blend(m, load(channel_planes + s * planes * positions + j), zero);
             for (int r = 0; r < rows; r++) {
                 vec gr = load(g + r * positions + j);
                 for (int s = 0; s < columns; s++) sums[r][s] = gr * xs[s] + sums[r][s];
@@ -719,11 +733,104 @@ static void implicit_convolution3x3_filter_gradient(const float *x, ptrdiff_t ch
     }
 }
 
+/// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:
+/// y[plane][oy][ox] the window's maximum, and, when `winners` is not NULL, the offset in the plane of its first
+/// maximum in row-major order (PyTorch's ties); a NaN in the window wins, as in PyTorch. Each output row is a
+/// vertical pass over the window's rows (vectorised along the row: each column's maximum and the first row holding
+/// it), then a horizontal one over the window's columns (vectorised at stride 1, GoogLeNet's pools).
+INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners,
+                            const int tracking) {
+    const ptrdiff_t height = g->height, width = g->width, k = g->kernel_width, stride = g->stride, padding = g->padding;
+    const ptrdiff_t out_height = g->out_height, out_width = g->out_width;
+    // Column maxima and their rows, with the padding's columns (-inf, never the first row) on both sides and a
+    // vector's slack after them for the stride-1 loads.
+    const ptrdiff_t span = width + 2 * padding + 2 * LANES;
+    float maxima[span];
+    int32_t rows[span];
+    for (ptrdiff_t i = 0; i < span; i++) { maxima[i] = -__builtin_inff(); rows[i] = INT32_MAX; }
+    vint lane_numbers;
+    for (int i = 0; i < LANES; i++) lane_numbers[i] = i;
+    float *column_max = maxima + padding;
+    int32_t *column_row = rows + padding;
+    for (ptrdiff_t plane = first; plane < end; plane++) {
+        const float *image = x + plane * height * width;
+        for (ptrdiff_t oy = 0; oy < out_height; oy++) {
+            ptrdiff_t top = oy * stride - padding, bottom = top + g->kernel_height;
+            if (top < 0) top = 0;
+            if (bottom > height) bottom = height;
+            for (ptrdiff_t c = 0; c < width; c += LANES) {
+                const ptrdiff_t lanes = width - c < LANES ? width - c : LANES;
+                vec best = load_part(image + top * width + c, lanes);
+                vint best_row = (vint){0} + (int)top;
+                for (ptrdiff_t r = top + 1; r < bottom; r++) {
+                    vec v = load_part(image + r * width + c, lanes);
+                    vint better = (v > best) | (v != v);
+                    best = blend(better, v, best);
+                    if (tracking) best_row = (better & (int)r) | (~better & best_row);
+                }
+                store_part(column_max + c, best, lanes);
+                if (tracking) memcpy(column_row + c, &best_row, (size_t)lanes * sizeof(int32_t));
+            }
+            float *out = y + (plane * out_height + oy) * out_width;
+            int32_t *won = tracking ? winners + (plane * out_height + oy) * out_width : 0;
+            ptrdiff_t ox = 0;
+            if (stride == 1) {
+                for (; ox < out_width; ox += LANES) {
+                    const ptrdiff_t lanes = out_width - ox < LANES ? out_width - ox : LANES;
+                    // Window start ox - padding in the column arrays, which hold the padding from index -padding.
+                    const float *from = column_max + ox - padding;
+                    vec best = load(from);
+                    vint best_row, best_column, first_column = lane_numbers + (int)(ox - padding);
+                    if (tracking) memcpy(&best_row, column_row + ox - padding, sizeof best_row);
+                    best_column = first_column;
+                    for (ptrdiff_t kx = 1; kx < k; kx++) {
+                        vec v = load(from + kx);
+                        if (tracking) {
+                            vint row;
+                            memcpy(&row, column_row + ox - padding + kx, sizeof row);
+                            vint better = (v > best) | (v != v) | ((v == best) & (row < best_row));
+                            best = blend(better, v, best);
+                            best_row = (better & row) | (~better & best_row);
+                            best_column = (better & (first_column + (int)kx)) | (~better & best_column);
+                        } else {
+                            best = blend((v > best) | (v != v), v, best);
+                        }
+                    }
+                    store_part(out + ox, best, lanes);
+                    if (tracking) for (ptrdiff_t i = 0; i < lanes; i++) won[ox + i] = best_row[i] * (int32_t)width + best_column[i];
+                }
+            } else {
+                for (; ox < out_width; ox++) {
+                    // Branch-free: which of the window's columns wins is as unpredictable as the data.
+                    const ptrdiff_t left = ox * stride - padding;
+                    float best = column_max[left];
+                    int32_t best_row = column_row[left], best_column = (int32_t)left;
+                    for (ptrdiff_t c = left + 1; c < left + k; c++) {
+                        const float v = column_max[c];
+                        const int32_t row = column_row[c];
+                        const int better = (v > best) | (v != v) | (tracking & (v == best) & (row < best_row));
+                        best = better ? v : best;
+                        best_row = better ? row : best_row;
+                        best_column = better ? (int32_t)c : best_column;
+                    }
+                    out[ox] = best;
+                    if (tracking) won[ox] = best_row * (int32_t)width + best_column;
+                }
+            }
+        }
+    }
+}
+
+static void max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners) {
+    if (winners) max_pool_planes(x, g, first, end, y, winners, 1);
+    else max_pool_planes(x, g, first, end, y, 0, 0);
+}
+
 const zoo_kernel_table TABLE = {
     packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient, direct_convolution_filter_gradient_by_channel,
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
-    implicit_convolution3x3, implicit_convolution3x3_filter_gradient,
+    implicit_convolution3x3, implicit_convolution3x3_filter_gradient, max_pool,
 };

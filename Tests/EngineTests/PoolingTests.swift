@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import Engine
 
@@ -43,5 +44,48 @@ func maxPoolingMatchesItsDefinition(kernel: Int, stride: Int, padding: Int) {
             }
         }
         #expect(x.grad?.scalars == expectedGradient, "ties: \(ties)")
+    }
+}
+
+/// The max-pooling kernel of every instruction set this CPU runs against the definition, on rows shorter and longer
+/// than a vector, with windows that tie in mixed rows and columns (values of four levels) and windows holding a NaN:
+/// the maximum, and the winner the first maximal input in row-major order (a NaN's position where there is one).
+@Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (3, 2, 0), (5, 1, 2), (5, 3, 2), (1, 1, 0)])
+func maxPoolingKernelsMatchTheDefinitionOnEveryInstructionSet(kernel: Int, stride: Int, padding: Int) throws {
+    var generator = RandomGenerator(seed: UInt64(kernel * 10 + stride))
+    for (height, width) in [(5, 1), (6, 5), (4, 16), (9, 17), (7, 37)] where height + 2 * padding >= kernel && width + 2 * padding >= kernel {
+        let g = ConvGeometry(batch: 2, channels: 3, height: height, width: width, kernelHeight: kernel, kernelWidth: kernel,
+                             stride: stride, padding: padding)
+        var x = (0..<6 * height * width).map { _ in Float(Int(generator.nextUniform() * 4)) - 1 }
+        for _ in 0..<3 { x[Int(generator.nextUniform() * Float(x.count - 1))] = .nan }
+        for level in ["generic", "avx2", "avx512"] {
+            guard let kernels = zoo_kernels_for(level)?.pointee else { continue }
+            var lowering = g.lowering
+            var y = [Float](repeating: 0, count: 6 * g.positions), winners = [Int32](repeating: -1, count: y.count)
+            var untracked = y
+            kernels.max_pool(x, &lowering, 0, 6, &y, &winners)
+            kernels.max_pool(x, &lowering, 0, 6, &untracked, nil)
+            for plane in 0..<6 {
+                for oy in 0..<g.outHeight {
+                    for ox in 0..<g.outWidth {
+                        var best = -Float.infinity, winner = -1, sawNaN = false
+                        for iy in max(0, oy * stride - padding)..<min(height, oy * stride - padding + kernel) {
+                            for ix in max(0, ox * stride - padding)..<min(width, ox * stride - padding + kernel) {
+                                let value = x[(plane * height + iy) * width + ix]
+                                sawNaN = sawNaN || value.isNaN
+                                if winner < 0 || value > best { (best, winner) = (value, iy * width + ix) }
+                            }
+                        }
+                        let at = (plane * g.outHeight + oy) * g.outWidth + ox, won = x[plane * height * width + Int(winners[at])]
+                        let place = "\(level) \(height)x\(width) plane \(plane) (\(oy), \(ox))"
+                        if sawNaN {
+                            #expect(y[at].isNaN && untracked[at].isNaN && won.isNaN, "\(place)")
+                        } else {
+                            #expect(y[at] == best && untracked[at] == best && Int(winners[at]) == winner, "\(place)")
+                        }
+                    }
+                }
+            }
+        }
     }
 }

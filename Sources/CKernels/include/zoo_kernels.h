@@ -91,6 +91,11 @@ void zoo_col2im_shifted(float *columns, const zoo_lowering *g, ptrdiff_t first_c
 void zoo_im2col_rows(const float *x, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *columns);
 void zoo_col2im_rows(const float *columns, const zoo_lowering *g, ptrdiff_t first_channel, ptrdiff_t end_channel, float *dx);
 
+/// Max pooling of the planes first ..< end of x (g's batch x channels planes of height x width) by g's square window,
+/// stride and padding into y [planes][out_height][out_width]; with `winners`, also each output's first maximal input in
+/// row-major order, as its offset in the plane (PyTorch's ties). A NaN in a window is its maximum, as in PyTorch.
+void zoo_max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners);
+
 /// The pointers of one time step of a recurrent cell, in PyTorch's gate layout (each row of a
 /// pre-activation holds the gates one after another, `size` values each: RNN one; GRU r, z, n; LSTM i, f,
 /// g, o). `input` is x W_ih^T + b_ih (+ b_hh where it folds in), `recurrent` is h' W_hh^T.
@@ -174,6 +179,7 @@ typedef struct {
     /// the same x and the output's gradient [out_channels][positions] (positions a multiple of 16).
     void (*implicit_convolution3x3_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
                                                     const ptrdiff_t *, const float *, ptrdiff_t, ptrdiff_t, float *);
+    void (*max_pool)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *, int32_t *);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Max and average pooling over NCHW batches (kernel, stride, zero/neg-infinity padding as PyTorch).
 
 func poolGeometry(_ x: Tensor, kernel: Int, stride: Int, padding: Int, name: String) -> ConvGeometry {
@@ -9,57 +11,21 @@ func poolGeometry(_ x: Tensor, kernel: Int, stride: Int, padding: Int, name: Str
     return g
 }
 
-extension ConvGeometry {
-    /// The input rows under the window of output row `oy` (padding excluded).
-    func validWindowRows(output oy: Int) -> Range<Int> {
-        max(0, oy * stride - padding)..<min(height, oy * stride - padding + kernelHeight)
-    }
-
-    /// The input columns under the window of output column `ox` (padding excluded).
-    func validWindowColumns(output ox: Int) -> Range<Int> {
-        max(0, ox * stride - padding)..<min(width, ox * stride - padding + kernelWidth)
-    }
-}
-
-/// The maximum of each window; the gradient goes to the (first) maximal input of each window.
+/// The maximum of each window (NaN where the window holds one, as PyTorch); the gradient goes to the first maximal
+/// input of each window in (row, column) order (`zoo_max_pool`). The winners are kept only where the pass records.
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     let g = poolGeometry(x, kernel: kernel, stride: stride ?? kernel, padding: padding, name: "maxPool2d")
     let planes = g.batch * g.channels, inArea = g.height * g.width
     let result = Tensor(uninitialized: [g.batch, g.channels, g.outHeight, g.outWidth])
+    let records = GradientMode.records([x])
     // The winning input offset within its plane, per output element.
-    let winners = UnsafeMutablePointer<Int32>.allocate(capacity: result.count)
-    let input = x.data, output = result.data
-    let columns = (0..<g.outWidth).map { g.validWindowColumns(output: $0) }
+    let indices = records ? WinnerIndices(count: result.count) : nil
+    let winners = indices?.pointer
+    var lowering = g.lowering
     parallelChunks(planes, costPerItem: g.positions * kernel * kernel) { range in
-        for plane in range {
-            let src = input + plane * inArea
-            for oy in 0..<g.outHeight {
-                let dst = output + plane * g.positions + oy * g.outWidth, win = winners + plane * g.positions + oy * g.outWidth
-                var ox = 0
-                if kernel == 2 && g.stride == 2 && padding == 0 {
-                    ox = maxOfPairs(top: src + 2 * oy * g.width, width: g.width, row: 2 * oy, count: g.outWidth, into: dst, winners: win)
-                }
-                let rows = g.validWindowRows(output: oy), width = g.width
-                // Offsets are in range by construction: wrapping arithmetic leaves the loop unchecked.
-                columns.withUnsafeBufferPointer { columns in
-                    for ox in ox..<g.outWidth {
-                        let window = columns[ox]
-                        var best = -Float.infinity, bestIndex = rows.lowerBound &* width &+ window.lowerBound
-                        for iy in rows {
-                            let line = src + iy &* width
-                            for ix in window where line[ix] > best {
-                                best = line[ix]
-                                bestIndex = iy &* width &+ ix
-                            }
-                        }
-                        dst[ox] = src[bestIndex]
-                        win[ox] = Int32(truncatingIfNeeded: bestIndex)
-                    }
-                }
-            }
-        }
+        zoo_max_pool(x.data, &lowering, range.lowerBound, range.upperBound, result.data, winners)
     }
-    let indices = WinnerIndices(winners)
+    guard let indices else { return result }
     return result.recording([x]) { [shape = x.shape] gradient in
         let dx = Tensor.zeros(shape)
         let dst = dx.data, src = gradient.data, win = indices.pointer
@@ -73,35 +39,21 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     }
 }
 
-/// 2x2 stride-2 max pooling of the row pair starting at `top` (input row `row`), eight outputs at a
-/// time, ties to the first in (row, column) order as PyTorch; returns how many outputs it wrote.
-@inline(__always)
-private func maxOfPairs(top: UnsafePointer<Float>, width: Int, row: Int, count: Int,
-                        into output: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>) -> Int {
-    let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
-    var ox = 0
-    while ox + 8 <= count && 2 * ox + 16 <= width {
-        let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-        let lower = UnsafeRawPointer(top + width + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-        var best = upper.evenHalf, offset = SIMD8<Int32>(repeating: 0)
-        for (candidate, delta) in [(upper.oddHalf, 1), (lower.evenHalf, width), (lower.oddHalf, width + 1)] {
-            let better = candidate .> best
-            best.replace(with: candidate, where: better)
-            offset.replace(with: SIMD8(repeating: Int32(delta)), where: better)
-        }
-        storeVector(best, output + ox)
-        let base = SIMD8<Int32>(repeating: Int32(row * width + 2 * ox)) &+ lanes &+ offset
-        UnsafeMutableRawPointer(winners + ox).storeBytes(of: base, as: SIMD8<Int32>.self)
-        ox += 8
-    }
-    return ox
-}
-
-/// Owns the argmax buffer of one max-pool for as long as its backward may run.
+/// Owns the argmax buffer of one max-pool for as long as its backward may run: a buffer of the pool (32-bit offsets
+/// in Float-sized slots), so that a training step does not page-fault a new one in.
 private final class WinnerIndices {
+    private let buffer: UnsafeMutablePointer<Float>, capacity: Int
     let pointer: UnsafeMutablePointer<Int32>
-    init(_ pointer: UnsafeMutablePointer<Int32>) { self.pointer = pointer }
-    deinit { pointer.deallocate() }
+
+    init(count: Int) {
+        (buffer, capacity) = BufferPool.shared.allocate(count)
+        pointer = UnsafeMutableRawPointer(buffer).bindMemory(to: Int32.self, capacity: capacity)
+    }
+
+    deinit {
+        UnsafeMutableRawPointer(buffer).bindMemory(to: Float.self, capacity: capacity)
+        BufferPool.shared.release(buffer, capacity: capacity)
+    }
 }
 
 /// The mean of each window; padding counts as zeros in the divisor (PyTorch's count_include_pad=True).
