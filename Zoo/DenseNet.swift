@@ -60,7 +60,7 @@ public final class DenseLayer: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        concatenate([x, conv2(conv1(relu(norm1(x)), normalizedBy: norm2, relu: true))], axis: 1)
+        concatenate([x, conv2(conv1(x, preactivatedBy: norm1, normalizedBy: norm2, relu: true))], axis: 1)
     }
 }
 

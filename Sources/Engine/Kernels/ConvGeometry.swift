@@ -17,6 +17,9 @@ struct ConvGeometry {
     /// Rows of the lowered matrix: one per (channel, kernel row, kernel column).
     var patch: Int { channels * kernelHeight * kernelWidth }
 
+    /// A 1x1 kernel at stride 1 without padding: lowering is a transpose.
+    var pointwise: Bool { kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0 }
+
     /// The same convolution over `batch` images.
     func with(batch: Int? = nil, channels: Int? = nil) -> ConvGeometry {
         ConvGeometry(batch: batch ?? self.batch, channels: channels ?? self.channels, height: height, width: width,

@@ -49,7 +49,7 @@ enum ImplicitConvolution {
 
     /// y = conv(x, w) + b (through `map`) for NCHW y from the channel-major `input`, by `kernels` (those in use unless a test picks others).
     static func forward(_ input: GuardedBatch, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
-                        outChannels: Int, into y: UnsafeMutablePointer<Float>, then map: OutputMap = .identity,
+                        outChannels: Int, into y: UnsafeMutablePointer<Float>, then map: ChannelMap = .identity,
                         kernels: zoo_kernel_table = kernelsInUse) {
         convolve(input.start, g, packing: w, outChannels: outChannels, turned: false, kernels: kernels) { output in
             channelMajorToBatchMajor(output, y, batch: g.batch, channels: outChannels, positions: g.positions, bias: bias, then: map)

@@ -1,45 +1,70 @@
 extension Conv2d {
-    /// `norm(self(x))`, then ReLU when `relu`. In evaluation, where nothing records, the norm's per-channel scale and
-    /// shift and the ReLU are applied as the convolution writes its output (`folds(into:input:)`), so that the output
-    /// is written once instead of two or three times; otherwise the layers run one after another.
-    public func callAsFunction(_ x: Tensor, normalizedBy norm: BatchNorm, relu: Bool = false) -> Tensor {
-        guard folds(into: norm, input: x) else {
-            let y = norm(self(x))
+    /// `self(x)` between batch norms: `preactivatedBy` normalizes the input and applies a ReLU first (DenseNet's
+    /// pre-activation), `normalizedBy` normalizes the output, followed by a ReLU when `relu`. In evaluation, where
+    /// nothing records (`folds(before:after:input:)`), the output's norm and ReLU are applied as the convolution writes
+    /// its output, and the input's as it lays the input out for a 1x1 kernel's GEMM (in one pass of its own for other
+    /// kernels), each saving passes over memory; otherwise the layers run one after another.
+    public func callAsFunction(_ x: Tensor, preactivatedBy before: BatchNorm? = nil, normalizedBy after: BatchNorm? = nil,
+                               relu: Bool = false) -> Tensor {
+        guard folds(before: before, after: after, input: x) else {
+            let input = before.map { Engine.relu($0(x)) } ?? x
+            let y = after.map { $0(self(input)) } ?? self(input)
             return relu ? Engine.relu(y) : y
         }
         return Profiler.measure("forward Conv2d") {
-            // norm(y) = (y - mean) / sqrt(var + eps) * gamma + beta = y * scale + shift per channel, y = conv + bias.
-            let channels = weight.shape[0]
-            let scale = Tensor(uninitialized: [channels]), shift = Tensor(uninitialized: [channels])
-            for c in 0..<channels {
-                let factor = norm.weight.data[c] * (1 / (norm.runningVariance.data[c] + norm.epsilon).squareRoot())
-                scale.data[c] = factor
-                shift.data[c] = norm.bias.data[c] + ((bias?.data[c] ?? 0) - norm.runningMean.data[c]) * factor
+            let output = after.map { $0.affine(after: bias) }
+            let preactivation = before.map { norm in
+                let (scale, shift) = norm.affine(after: nil)
+                return (map: ChannelMap(scale: scale, relu: true), shift: shift)
             }
-            return conv2d(x, weight: weight, bias: shift, stride: stride, padding: padding,
-                          then: OutputMap(scale: scale, relu: relu))
+            return conv2d(x, weight: weight, bias: output?.shift ?? bias, stride: stride, padding: padding,
+                          then: ChannelMap(scale: output?.scale, relu: relu), preactivation: preactivation)
         }
     }
 
-    /// Whether `callAsFunction(_:normalizedBy:relu:)` folds `norm` into this convolution for the input `x`: both in
-    /// evaluation, nothing records, and the shapes fit (otherwise the unfolded layers say what is wrong).
-    func folds(into norm: BatchNorm, input x: Tensor) -> Bool {
-        !isTraining && !norm.isTraining && x.rank == 4 && weight.shape[0] == norm.runningMean.count
-            && !GradientMode.records([x, weight, norm.weight, norm.bias] + (bias.map { [$0] } ?? []))
+    /// Whether `callAsFunction(_:preactivatedBy:normalizedBy:relu:)` folds the norms `before` and `after` (one at least)
+    /// into this convolution for the input `x`: all in evaluation, nothing records, and the shapes fit (otherwise the
+    /// unfolded layers say what is wrong).
+    func folds(before: BatchNorm?, after: BatchNorm?, input x: Tensor) -> Bool {
+        let norms = [before, after].compactMap { $0 }
+        return !norms.isEmpty && !isTraining && norms.allSatisfy { !$0.isTraining } && x.rank == 4
+            && before.map { $0.runningMean.count == x.shape[1] } ?? true
+            && after.map { $0.runningMean.count == weight.shape[0] } ?? true
+            && !GradientMode.records([x, weight] + (bias.map { [$0] } ?? []) + norms.flatMap { [$0.weight, $0.bias] })
     }
 }
 
-/// Runs `modules` one after another, handing each output over to the next; a convolution followed by a batch norm
-/// (and a ReLU) goes as one where `Conv2d.folds(into:input:)` allows.
+extension BatchNorm {
+    /// The norm in evaluation of y + bias as y * scale + shift per channel: (y + bias - mean) / sqrt(var + eps) * gamma + beta.
+    func affine(after bias: Tensor?) -> (scale: Tensor, shift: Tensor) {
+        let channels = runningMean.count
+        let scale = Tensor(uninitialized: [channels]), shift = Tensor(uninitialized: [channels])
+        for c in 0..<channels {
+            let factor = weight.data[c] * (1 / (runningVariance.data[c] + epsilon).squareRoot())
+            scale.data[c] = factor
+            shift.data[c] = self.bias.data[c] + ((bias?.data[c] ?? 0) - runningMean.data[c]) * factor
+        }
+        return (scale, shift)
+    }
+}
+
+/// Runs `modules` one after another, handing each output over to the next; where `Conv2d.folds(before:after:input:)`
+/// allows, a convolution followed by a batch norm (and a ReLU) goes as one, and so does a batch norm, ReLU and
+/// convolution (a pre-activation).
 func runInOrder(_ modules: some Collection<Module>, _ x: consuming Tensor) -> Tensor {
     let modules = Array(modules)
+    func module<T>(_ i: Int, as type: T.Type) -> T? { i < modules.count ? modules[i] as? T : nil }
     var i = 0
     while i < modules.count {
-        if let conv = modules[i] as? Conv2d, i + 1 < modules.count, let norm = modules[i + 1] as? BatchNorm,
-           conv.folds(into: norm, input: x) {
-            let relu = i + 2 < modules.count && modules[i + 2] is ReLU
+        if let conv = module(i, as: Conv2d.self), let norm = module(i + 1, as: BatchNorm.self),
+           conv.folds(before: nil, after: norm, input: x) {
+            let relu = module(i + 2, as: ReLU.self) != nil
             x = conv(x, normalizedBy: norm, relu: relu)
             i += relu ? 3 : 2
+        } else if let norm = module(i, as: BatchNorm.self), module(i + 1, as: ReLU.self) != nil,
+                  let conv = module(i + 2, as: Conv2d.self), conv.folds(before: norm, after: nil, input: x) {
+            x = conv(x, preactivatedBy: norm)
+            i += 3
         } else {
             x = modules[i](consume x)  // handed over, so that a layer may write over a temporary
             i += 1

@@ -9,8 +9,11 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
 }
 
 /// conv2d whose output values go through `map` as they are written (evaluation only: nothing records): with a scale,
-/// y = scale[o] * conv(x) + bias[o], then ReLU when the map says so.
-func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, then map: OutputMap) -> Tensor {
+/// y = scale[o] * conv(x) + bias[o], then ReLU when the map says so; and with a `preactivation` (a map and its shift), of
+/// the input mapped first, x' = map(x) + shift per input channel, applied as the lowering reads x where the kernel is
+/// 1x1 (DenseNet's bottlenecks and transitions), in a pass of its own otherwise.
+func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, then map: ChannelMap,
+            preactivation: (map: ChannelMap, shift: Tensor)? = nil) -> Tensor {
     precondition(x.rank == 4, "conv2d expects an NCHW batch, got shape \(x.shape)")
     precondition(weight.rank == 4 && weight.shape[1] == x.shape[1],
                  "conv2d weight \(weight.shape) does not take \(x.shape[1]) input channels (input \(x.shape))")
@@ -19,7 +22,17 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
     precondition(g.outHeight > 0 && g.outWidth > 0,
                  "conv2d kernel \(weight.shape[2])x\(weight.shape[3]) is larger than the padded input \(x.shape)")
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    precondition(map.isIdentity || !GradientMode.records(inputs), "conv2d maps its output only where nothing records")
+    precondition(map.isIdentity && preactivation == nil || !GradientMode.records(inputs),
+                 "conv2d maps its input or output only where nothing records")
+    if let preactivation {
+        let lowersByTranspose = g.pointwise && !(g.height == 1 && g.width == 1) && !SmallMapConvolution.applies(g)
+        guard lowersByTranspose else {
+            let mapped = preactivation.map.mapped(x, bias: preactivation.shift, into: Tensor(uninitialized: x.shape))
+            return conv2d(mapped, weight: weight, bias: bias, stride: stride, padding: padding, then: map)
+        }
+        return loweredConv2d(x, weight: weight, bias: bias, g, budget: evaluationLoweringBudget, then: map,
+                             preactivation: preactivation)
+    }
     let inputGradient = GradientMode.records([x])
     if let unmapped = unmappedConvolution(x, weight: weight, g, inputGradient: inputGradient) {
         // These paths write their output without a map: it goes over it once more, bias included.
@@ -56,7 +69,7 @@ private func unmappedConvolution(_ x: Tensor, weight: Tensor, _ g: ConvGeometry,
 
 /// conv2d through im2col and GEMM, in groups of images whose lowered matrix fits `budget` floats.
 func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = loweringBudget,
-                   then map: OutputMap = .identity) -> Tensor {
+                   then map: ChannelMap = .identity, preactivation: (map: ChannelMap, shift: Tensor)? = nil) -> Tensor {
     let (outChannels, positions, patch) = (weight.shape[0], g.positions, g.patch)
     let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * positions)
     let groups = g.imageGroups(budget: budget)
@@ -66,12 +79,17 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     // Where the weights' gradient will want the lowered matrix and it fits in one group, lowering now keeps it for then,
     // unless lowering is only a transpose (1x1, stride 1, no padding: DenseNet's bottlenecks), which costs less to redo
     // than a copy of the input to hold (the backward pass holds the input itself anyway).
-    let pointwise = g.kernelHeight == 1 && g.kernelWidth == 1 && g.stride == 1 && g.padding == 0
-    let keepsColumns = GradientMode.records([weight]) && groups.count == 1 && !pointwise
+    let keepsColumns = GradientMode.records([weight]) && groups.count == 1 && !g.pointwise
     let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
     for images in groups {
         let part = g.with(batch: images.count)
-        im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
+        if let preactivation {
+            // A 1x1 kernel's lowering is a transpose: the input's map goes with it.
+            batchMajorToChannelMajor(x.data + images.lowerBound * inImage, columns.data, batch: images.count,
+                                     channels: g.channels, positions: positions, through: preactivation)
+        } else {
+            im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
+        }
         gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
         channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
                                  channels: outChannels, positions: positions, bias: bias?.data, then: map)
@@ -108,7 +126,7 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
 }
 
 /// conv2d by `ImplicitConvolution`, without a lowered matrix.
-private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, then map: OutputMap) -> Tensor {
+private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, then map: ChannelMap) -> Tensor {
     let outChannels = weight.shape[0], positions = g.batch * g.positions
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
     ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, bias?.data, g, outChannels: outChannels,
@@ -163,7 +181,7 @@ private func directConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvG
 /// [C, N, P] -> [N, C, P], adding `bias[c]` on the way when given, after `map`'s scale and before its ReLU.
 func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
                               batch: Int, channels: Int, positions: Int, bias: UnsafePointer<Float>?,
-                              then map: OutputMap = .identity) {
+                              then map: ChannelMap = .identity) {
     parallelChunks(batch, costPerItem: channels * positions) { images in
         for n in images {
             for c in 0..<channels {
@@ -181,13 +199,19 @@ func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMu
     }
 }
 
-/// [N, C, P] -> [C, N, P].
+/// [N, C, P] -> [C, N, P], each value through `map` and its shift when given.
 func batchMajorToChannelMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
-                              batch: Int, channels: Int, positions: Int) {
+                              batch: Int, channels: Int, positions: Int, through map: (map: ChannelMap, shift: Tensor)? = nil) {
+    let shifts = map?.shift.data, map = map?.map
     parallelChunks(batch, costPerItem: channels * positions) { images in
         for n in images {
             for c in 0..<channels {
-                (target + (c * batch + n) * positions).update(from: source + (n * channels + c) * positions, count: positions)
+                let (from, to) = (source + (n * channels + c) * positions, target + (c * batch + n) * positions)
+                if let map {
+                    map.write(from, to, count: positions, channel: c, bias: shifts)
+                } else {
+                    to.update(from: from, count: positions)
+                }
             }
         }
     }
