@@ -22,17 +22,18 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
     let src = x.data, rows = ChannelRows(batch: batch, channels: channels, length: inner)
     let reducer = training ? BatchNormSync.current?.reduce : nil
     if training {
-        let sums = Tensor(shape: [channels + 1], repeating: 0)
+        let sums = Tensor(shape: [channels + 1], repeating: 0), totals = sums.data
         parallelChunks(channels, costPerItem: perChannel) { range in
-            rows.forEach(channels: range) { c, row in sums.data[c] += rows.sum(src + row) }
+            rows.forEach(channels: range) { c, row in totals[c] += rows.sum(src + row) }
         }
         sums.data[channels] = Float(perChannel)
         reducer?(UnsafeMutableBufferPointer(start: sums.data, count: channels + 1))
         let count = sums.data[channels]
         for c in 0..<channels { mean.data[c] = sums.data[c] / count }
         inverseStd.data.update(repeating: 0, count: channels)
+        let (squares, means) = (inverseStd.data, mean.data)
         parallelChunks(channels, costPerItem: perChannel) { range in
-            rows.forEach(channels: range) { c, row in inverseStd.data[c] += rows.squaredDeviations(src + row, from: mean.data[c]) }
+            rows.forEach(channels: range) { c, row in squares[c] += rows.squaredDeviations(src + row, from: means[c]) }
         }
         reducer?(UnsafeMutableBufferPointer(start: inverseStd.data, count: channels))
         for c in 0..<channels {
@@ -50,10 +51,13 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
 
     let result = Tensor.result(overwriting: &x, others: [weight, bias].compactMap { $0 })
     let out = result.data
+    // Raw pointers in the per-row loops: reaching a tensor's floats through it from two threads for every short row
+    // contends on its reference count.
+    let (inverse, means, gammas, betas) = (inverseStd.data, mean.data, weight?.data, bias?.data)
     parallelChunks(channels, costPerItem: perChannel) { range in
         rows.forEach(channels: range) { c, row in
-            let scale = inverseStd.data[c] * (weight?.data[c] ?? 1)
-            rows.scaleShift(src + row, out + row, scale: scale, shift: (bias?.data[c] ?? 0) - mean.data[c] * scale)
+            let scale = inverse[c] * (gammas?[c] ?? 1)
+            rows.scaleShift(src + row, out + row, scale: scale, shift: (betas?[c] ?? 0) - means[c] * scale)
         }
     }
 
@@ -64,13 +68,14 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
         let (g, src) = (gradient.data, input.data)
         // Per channel: sum(dy) and sum(dy * xhat).
         let sumGradient = Tensor(shape: [channels], repeating: 0), sumGradientXhat = Tensor(shape: [channels], repeating: 0)
+        let (means, inverse, gradientSums, productSums) = (mean.data, inverseStd.data, sumGradient.data, sumGradientXhat.data)
         parallelChunks(channels, costPerItem: perChannel) { range in
             rows.forEach(channels: range) { c, row in
-                let sums = rows.sumAndCenteredProduct(g + row, src + row, center: mean.data[c])
-                sumGradient.data[c] += sums.sum
-                sumGradientXhat.data[c] += sums.product
+                let sums = rows.sumAndCenteredProduct(g + row, src + row, center: means[c])
+                gradientSums[c] += sums.sum
+                productSums[c] += sums.product
             }
-            for c in range { sumGradientXhat.data[c] *= inverseStd.data[c] }
+            for c in range { productSums[c] *= inverse[c] }
         }
         // Synchronized: the input's gradient takes every process's sums (and count); the weight's and bias's
         // stay this process's, to be added up with the other gradients, as PyTorch's SyncBatchNorm does.
@@ -88,16 +93,16 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
         var grads: [Tensor?] = []
         if input.requiresGrad {
             let dx = Tensor(uninitialized: input.shape)
-            let d = dx.data
+            let (d, gammas, allGradientSums, allProductSums) = (dx.data, weight?.data, allSums.data, allSumsXhat.data)
             parallelChunks(channels, costPerItem: perChannel) { range in
                 rows.forEach(channels: range) { c, row in
-                    let (m, s) = (mean.data[c], inverseStd.data[c])
-                    let gamma = weight?.data[c] ?? 1
+                    let (m, s) = (means[c], inverse[c])
+                    let gamma = gammas?[c] ?? 1
                     let (from, dy, to) = (src + row, g + row, d + row)
                     if training {
                         // dx = gamma * s / M * (M dy - sum(dy) - xhat * sum(dy xhat))
                         rows.inputGradient(from, dy, to, mean: m, inverseStd: s, k: gamma * s / count, count: count,
-                                           sumGradient: allSums.data[c], sumGradientXhat: allSumsXhat.data[c])
+                                           sumGradient: allGradientSums[c], sumGradientXhat: allProductSums[c])
                     } else {
                         rows.scaleShift(dy, to, scale: gamma * s, shift: 0)
                     }

@@ -56,11 +56,12 @@ public func crossEntropy(logits: Tensor, targets: [Int], mask: [Bool]? = nil) ->
     precondition(included > 0, "crossEntropy of an empty batch (or every row masked)")
     precondition(targets.allSatisfy { $0 >= 0 && $0 < classes }, "a target lies outside 0..<\(classes)")
     var losses = [Double](repeating: 0, count: batch), logTotals = [Float](repeating: 0, count: batch)
+    let logitRows = logits.data
     losses.withUnsafeMutableBufferPointer { losses in
         logTotals.withUnsafeMutableBufferPointer { logTotals in
             parallelChunks(batch, costPerItem: classes * 4) { rows in
                 for n in rows where mask?[n] ?? true {
-                    let row = logits.data + n * classes
+                    let row = logitRows + n * classes
                     logTotals[n] = logSumExp(row, classes)
                     losses[n] = Double(logTotals[n] - row[targets[n]])
                 }
@@ -71,11 +72,12 @@ public func crossEntropy(logits: Tensor, targets: [Int], mask: [Bool]? = nil) ->
     return Tensor(Float(losses.reduce(0, +) / Double(included))).recording([logits]) { g in
         let scale = g.item / Float(included)
         let dx = Tensor(uninitialized: logits.shape)
+        let (gradients, scores) = (dx.data, logits.data)  // not through the tensors from both threads for every row
         parallelChunks(batch, costPerItem: classes * 4) { rows in
             for n in rows {
-                let out = dx.data + n * classes
+                let out = gradients + n * classes
                 guard mask?[n] ?? true else { out.update(repeating: 0, count: classes); continue }
-                writeScaledExp(logits.data + n * classes, minus: logTotals[n], times: scale, into: out, count: classes)
+                writeScaledExp(scores + n * classes, minus: logTotals[n], times: scale, into: out, count: classes)
                 out[targets[n]] -= scale
             }
         }

@@ -93,8 +93,9 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
     for j in 0..<(kind == .gru ? 2 * size : width) { bias.data[j] += biasHH.data[j] }
     let columns = tokens.map { _ in Tensor(uninitialized: [inputs, width]) }
     if let x {
+        let (target, biases) = (projected.data, bias.data)  // not through the tensors from both threads for every row
         parallelChunks(steps * batch, costPerItem: width) { rows in
-            for row in rows { (projected.data + row * width).update(from: bias.data, count: width) }
+            for row in rows { (target + row * width).update(from: biases, count: width) }
         }
         gemm(transposeB: true, m: steps * batch, n: width, k: inputs, x.data, weightIH.data, beta: 1, projected.data)
     } else if let columns {
