@@ -1,6 +1,7 @@
 #ifndef ZOO_KERNEL_TABLE_H
 #define ZOO_KERNEL_TABLE_H
 
+#include <stdlib.h>
 #include <string.h>
 #include "include/zoo_kernels.h"
 

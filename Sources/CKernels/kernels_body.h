@@ -735,7 +735,7 @@ static void implicit_convolution3x3_filter_gradient(const float *x, ptrdiff_t ch
 
 /// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:
 /// y[plane][oy][ox] the window's maximum, and, when `winners` is not NULL, the offset in the plane of its first
-/// maximum in row-major order (PyTorch's ties); a NaN in the window wins, as in PyTorch. Each output row is a
+/// maximum in row-major order (PyTorch's ties); a NaN in the window wins, as in PyTorch (the first NaN). Each output row is a
 /// vertical pass over the window's rows (vectorised along the row: each column's maximum and the first row holding
 /// it), then a horizontal one over the window's columns (vectorised at stride 1, GoogLeNet's pools).
 INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners,
@@ -745,8 +745,11 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
     // Column maxima and their rows, with the padding's columns (-inf, never the first row) on both sides and a
     // vector's slack after them for the stride-1 loads.
     const ptrdiff_t span = width + 2 * padding + 2 * LANES;
-    float maxima[span];
-    int32_t rows[span];
+    enum { on_stack = 1024 };  // rows wider than this (none in the zoo) take the heap, not the thread's stack
+    float stack_maxima[on_stack];
+    int32_t stack_rows[on_stack];
+    float *maxima = span <= on_stack ? stack_maxima : malloc((size_t)span * sizeof(float));
+    int32_t *rows = span <= on_stack ? stack_rows : malloc((size_t)span * sizeof(int32_t));
     for (ptrdiff_t i = 0; i < span; i++) { maxima[i] = -__builtin_inff(); rows[i] = INT32_MAX; }
     vint lane_numbers;
     for (int i = 0; i < LANES; i++) lane_numbers[i] = i;
@@ -764,7 +767,8 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                 vint best_row = (vint){0} + (int)top;
                 for (ptrdiff_t r = top + 1; r < bottom; r++) {
                     vec v = load_part(image + r * width + c, lanes);
-                    vint better = (v > best) | (v != v);
+                    // A NaN wins over numbers, the first (topmost) NaN over later ones.
+                    vint better = (v > best) | ((v != v) & (best == best));
                     best = blend(better, v, best);
                     if (tracking) best_row = (better & (int)r) | (~better & best_row);
                 }
@@ -788,12 +792,13 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                         if (tracking) {
                             vint row;
                             memcpy(&row, column_row + ox - padding + kx, sizeof row);
-                            vint better = (v > best) | (v != v) | ((v == best) & (row < best_row));
+                            vint better = (v > best) | ((v != v) & (best == best))
+                                        | (((v == best) | ((v != v) & (best != best))) & (row < best_row));
                             best = blend(better, v, best);
                             best_row = (better & row) | (~better & best_row);
                             best_column = (better & (first_column + (int)kx)) | (~better & best_column);
                         } else {
-                            best = blend((v > best) | (v != v), v, best);
+                            best = blend((v > best) | ((v != v) & (best == best)), v, best);
                         }
                     }
                     store_part(out + ox, best, lanes);
@@ -808,7 +813,8 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                     for (ptrdiff_t c = left + 1; c < left + k; c++) {
                         const float v = column_max[c];
                         const int32_t row = column_row[c];
-                        const int better = (v > best) | (v != v) | (tracking & (v == best) & (row < best_row));
+                        const int better = (v > best) | ((v != v) & (best == best))
+                                         | (tracking & ((v == best) | ((v != v) & (best != best))) & (row < best_row));
                         best = better ? v : best;
                         best_row = better ? row : best_row;
                         best_column = better ? (int32_t)c : best_column;
@@ -819,6 +825,8 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
             }
         }
     }
+    if (maxima != stack_maxima) free(maxima);
+    if (rows != stack_rows) free(rows);
 }
 
 static void max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners) {

@@ -48,41 +48,47 @@ func maxPoolingMatchesItsDefinition(kernel: Int, stride: Int, padding: Int) {
 }
 
 /// The max-pooling kernel of every instruction set this CPU runs against the definition, on rows shorter and longer
-/// than a vector, with windows that tie in mixed rows and columns (values of four levels) and windows holding a NaN:
-/// the maximum, and the winner the first maximal input in row-major order (a NaN's position where there is one).
+/// than a vector, with windows that tie in mixed rows and columns (values of four levels), windows holding NaNs, and a
+/// plane of -infinity: the maximum, and the winner the first maximal input in row-major order (a NaN counting as
+/// maximal). The planes go in two calls, the second starting past the first plane, and nothing past the output is written.
 @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (3, 2, 0), (5, 1, 2), (5, 3, 2), (1, 1, 0)])
 func maxPoolingKernelsMatchTheDefinitionOnEveryInstructionSet(kernel: Int, stride: Int, padding: Int) throws {
     var generator = RandomGenerator(seed: UInt64(kernel * 10 + stride))
     for (height, width) in [(5, 1), (6, 5), (4, 16), (9, 17), (7, 37)] where height + 2 * padding >= kernel && width + 2 * padding >= kernel {
         let g = ConvGeometry(batch: 2, channels: 3, height: height, width: width, kernelHeight: kernel, kernelWidth: kernel,
                              stride: stride, padding: padding)
-        var x = (0..<6 * height * width).map { _ in Float(Int(generator.nextUniform() * 4)) - 1 }
-        for _ in 0..<3 { x[Int(generator.nextUniform() * Float(x.count - 1))] = .nan }
+        let area = height * width
+        var x = (0..<6 * area).map { _ in Float(Int(generator.nextUniform() * 4)) - 1 }
+        for _ in 0..<4 { x[Int(generator.nextUniform() * Float(2 * area - 1))] = .nan }  // in planes 0 and 1
+        for i in 4 * area..<5 * area { x[i] = -.infinity }
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level)?.pointee else { continue }
             var lowering = g.lowering
-            var y = [Float](repeating: 0, count: 6 * g.positions), winners = [Int32](repeating: -1, count: y.count)
+            let count = 6 * g.positions, canary: Float = 12345
+            var y = [Float](repeating: canary, count: count + 64), winners = [Int32](repeating: -7, count: count + 64)
             var untracked = y
-            kernels.max_pool(x, &lowering, 0, 6, &y, &winners)
-            kernels.max_pool(x, &lowering, 0, 6, &untracked, nil)
+            for (first, end) in [(0, 2), (2, 6)] {
+                y.withUnsafeMutableBufferPointer { y in winners.withUnsafeMutableBufferPointer { winners in
+                    kernels.max_pool(x, &lowering, first, end, y.baseAddress!, winners.baseAddress!)
+                } }
+                kernels.max_pool(x, &lowering, first, end, &untracked, nil)
+            }
+            #expect(y[count...].allSatisfy { $0 == canary } && untracked[count...].allSatisfy { $0 == canary }
+                    && winners[count...].allSatisfy { $0 == -7 }, "\(level) wrote past the output")
             for plane in 0..<6 {
                 for oy in 0..<g.outHeight {
                     for ox in 0..<g.outWidth {
-                        var best = -Float.infinity, winner = -1, sawNaN = false
+                        var best = -Float.infinity, winner = -1
                         for iy in max(0, oy * stride - padding)..<min(height, oy * stride - padding + kernel) {
                             for ix in max(0, ox * stride - padding)..<min(width, ox * stride - padding + kernel) {
-                                let value = x[(plane * height + iy) * width + ix]
-                                sawNaN = sawNaN || value.isNaN
-                                if winner < 0 || value > best { (best, winner) = (value, iy * width + ix) }
+                                let value = x[plane * area + iy * width + ix]
+                                if winner < 0 || !best.isNaN && (value > best || value.isNaN) { (best, winner) = (value, iy * width + ix) }
                             }
                         }
-                        let at = (plane * g.outHeight + oy) * g.outWidth + ox, won = x[plane * height * width + Int(winners[at])]
-                        let place = "\(level) \(height)x\(width) plane \(plane) (\(oy), \(ox))"
-                        if sawNaN {
-                            #expect(y[at].isNaN && untracked[at].isNaN && won.isNaN, "\(place)")
-                        } else {
-                            #expect(y[at] == best && untracked[at] == best && Int(winners[at]) == winner, "\(place)")
-                        }
+                        let at = (plane * g.outHeight + oy) * g.outWidth + ox
+                        let same = best.isNaN ? y[at].isNaN && untracked[at].isNaN : y[at] == best && untracked[at] == best
+                        #expect(same && Int(winners[at]) == winner,
+                                "\(level) \(height)x\(width) plane \(plane) (\(oy), \(ox)): \(y[at]) at \(winners[at]), expected \(best) at \(winner)")
                     }
                 }
             }

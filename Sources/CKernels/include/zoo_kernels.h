@@ -93,7 +93,8 @@ void zoo_col2im_rows(const float *columns, const zoo_lowering *g, ptrdiff_t firs
 
 /// Max pooling of the planes first ..< end of x (g's batch x channels planes of height x width) by g's square window,
 /// stride and padding into y [planes][out_height][out_width]; with `winners`, also each output's first maximal input in
-/// row-major order, as its offset in the plane (PyTorch's ties). A NaN in a window is its maximum, as in PyTorch.
+/// row-major order, as its offset in the plane (PyTorch's ties). A NaN in a window is its maximum, as in PyTorch (the
+/// winner is then the first NaN; PyTorch takes the last).
 void zoo_max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners);
 
 /// The pointers of one time step of a recurrent cell, in PyTorch's gate layout (each row of a

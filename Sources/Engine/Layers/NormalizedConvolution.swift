@@ -2,8 +2,8 @@ extension Conv2d {
     /// `self(x)` between batch norms: `preactivatedBy` normalizes the input and applies a ReLU first (DenseNet's
     /// pre-activation), `normalizedBy` normalizes the output, followed by a ReLU when `relu`. In evaluation, where
     /// nothing records (`folds(before:after:input:)`), the output's norm and ReLU are applied as the convolution writes
-    /// its output, and the input's as it lays the input out for a 1x1 kernel's GEMM (in one pass of its own for other
-    /// kernels), each saving passes over memory; otherwise the layers run one after another.
+    /// its output, and the input's as it lays the input out for a 1x1 kernel's GEMM (at stride 1 without padding; in one
+    /// pass of its own otherwise), each saving passes over memory; otherwise the layers run one after another.
     public func callAsFunction(_ x: Tensor, preactivatedBy before: BatchNorm? = nil, normalizedBy after: BatchNorm? = nil,
                                relu: Bool = false) -> Tensor {
         guard folds(before: before, after: after, input: x) else {

@@ -94,6 +94,7 @@ public func batchNorm(_ x: consuming Tensor, weight: Tensor?, bias: Tensor?, run
         if input.requiresGrad {
             let dx = Tensor(uninitialized: input.shape)
             let (d, gammas, allGradientSums, allProductSums) = (dx.data, weight?.data, allSums.data, allSumsXhat.data)
+            defer { withExtendedLifetime((allSums, allSumsXhat)) {} }  // their pointers are read below
             parallelChunks(channels, costPerItem: perChannel) { range in
                 rows.forEach(channels: range) { c, row in
                     let (m, s) = (means[c], inverse[c])

@@ -10,8 +10,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
 
 /// conv2d whose output values go through `map` as they are written (evaluation only: nothing records): with a scale,
 /// y = scale[o] * conv(x) + bias[o], then ReLU when the map says so; and with a `preactivation` (a map and its shift), of
-/// the input mapped first, x' = map(x) + shift per input channel, applied as the lowering reads x where the kernel is
-/// 1x1 (DenseNet's bottlenecks and transitions), in a pass of its own otherwise.
+/// the input mapped first, x' = relu(x * scale[c] + shift[c]) per input channel, applied as the lowering reads x where
+/// that lowering is a transpose (a 1x1 kernel at stride 1 without padding, on a map larger than 1x1: DenseNet's
+/// bottlenecks and transitions), in a pass of its own otherwise.
 func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, then map: ChannelMap,
             preactivation: (map: ChannelMap, shift: Tensor)? = nil) -> Tensor {
     precondition(x.rank == 4, "conv2d expects an NCHW batch, got shape \(x.shape)")
@@ -199,10 +200,10 @@ func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMu
     }
 }
 
-/// [N, C, P] -> [C, N, P], each value through `map` and its shift when given.
-func batchMajorToChannelMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
-                              batch: Int, channels: Int, positions: Int, through map: (map: ChannelMap, shift: Tensor)? = nil) {
-    let shifts = map?.shift.data, map = map?.map
+/// [N, C, P] -> [C, N, P], each value through the `preactivation`'s map and shift when given.
+func batchMajorToChannelMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, batch: Int,
+                              channels: Int, positions: Int, through preactivation: (map: ChannelMap, shift: Tensor)? = nil) {
+    let shifts = preactivation?.shift.data, map = preactivation?.map
     parallelChunks(batch, costPerItem: channels * positions) { images in
         for n in images {
             for c in 0..<channels {

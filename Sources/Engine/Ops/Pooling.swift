@@ -12,7 +12,8 @@ func poolGeometry(_ x: Tensor, kernel: Int, stride: Int, padding: Int, name: Str
 }
 
 /// The maximum of each window (NaN where the window holds one, as PyTorch); the gradient goes to the first maximal
-/// input of each window in (row, column) order (`zoo_max_pool`). The winners are kept only where the pass records.
+/// input of each window in (row, column) order, a NaN counting as maximal (`zoo_max_pool`). The winners are kept only
+/// where the pass records.
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
     let g = poolGeometry(x, kernel: kernel, stride: stride ?? kernel, padding: padding, name: "maxPool2d")
     let planes = g.batch * g.channels, inArea = g.height * g.width
