@@ -26,8 +26,8 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
     precondition(map.isIdentity && preactivation == nil || !GradientMode.records(inputs),
                  "conv2d maps its input or output only where nothing records")
     if let preactivation {
-        let lowersByTranspose = g.pointwise && !(g.height == 1 && g.width == 1) && !SmallMapConvolution.applies(g)
-        guard lowersByTranspose else {
+        // On a 1x1 map a 1x1 kernel is a linear layer on the tensor as it lies: no transpose to carry the map.
+        guard g.pointwise && g.positions > 1 else {
             let mapped = preactivation.map.mapped(x, bias: preactivation.shift, into: Tensor(uninitialized: x.shape))
             return conv2d(mapped, weight: weight, bias: bias, stride: stride, padding: padding, then: map)
         }
