@@ -23,10 +23,10 @@ public final class Inception: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let p1 = relu(p1_1(x))
-        let p2 = relu(p2_2(relu(p2_1(x))))
-        let p3 = relu(p3_2(relu(p3_1(x))))
-        let p4 = relu(p4_2(p4_1(x)))
+        let p1 = p1_1(x, relu: true)
+        let p2 = p2_2(p2_1(x, relu: true), relu: true)
+        let p3 = p3_2(p3_1(x, relu: true), relu: true)
+        let p4 = p4_2(p4_1(x), relu: true)
         return concatenate([p1, p2, p3, p4], axis: 1)
     }
 }

@@ -101,10 +101,12 @@ enum ImplicitConvolution {
         }
 
         /// The NCHW output (or output's gradient) of a convolution of geometry `g` with `channels` output channels,
-        /// laid out channel-major.
-        convenience init(channelMajorOfOutput y: UnsafePointer<Float>, _ g: ConvGeometry, channels: Int) {
+        /// laid out channel-major; kept only where `mask` (NCHW) is positive when it is given (a ReLU's gradient).
+        convenience init(channelMajorOfOutput y: UnsafePointer<Float>, _ g: ConvGeometry, channels: Int,
+                         keepingWherePositive mask: UnsafePointer<Float>? = nil) {
             self.init(channels: channels, positions: g.batch * g.positions, width: g.outWidth)
-            batchMajorToChannelMajor(y, start, batch: g.batch, channels: channels, positions: g.positions)
+            batchMajorToChannelMajor(y, start, batch: g.batch, channels: channels, positions: g.positions,
+                                     keepingWherePositive: mask)
         }
 
         deinit { BufferPool.shared.release(buffer, capacity: capacity) }

@@ -33,22 +33,25 @@ func mapElements<K: UnaryKernel>(_: K.Type, _ input: UnsafePointer<Float>, _ out
 
 /// output[i] = K(a[i], b[i]), eight lanes at a time, in parallel for large inputs.
 @inline(__always)
-func zipElements<K: BinaryKernel>(_: K.Type, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+func zipElements<K: BinaryKernel>(_ kernel: K.Type, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                   _ output: UnsafeMutablePointer<Float>, count: Int) {
-    parallelChunks(count) { range in
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            let va = UnsafeRawPointer(a + i).loadUnaligned(as: Vector.self)
-            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: Vector.self)
-            UnsafeMutableRawPointer(output + i).storeBytes(of: K.apply(va, vb), as: Vector.self)
-            i += 8
-        }
-        if i < range.upperBound {
-            var ta = Vector(repeating: 0), tb = Vector(repeating: 0)
-            for j in i..<range.upperBound { ta[j - i] = a[j]; tb[j - i] = b[j] }
-            let result = K.apply(ta, tb)
-            for j in i..<range.upperBound { output[j] = result[j - i] }
-        }
+    parallelChunks(count) { range in zipElements(kernel, a, b, output, range: range) }
+}
+
+/// output[i] = K(a[i], b[i]) for i in `range`, eight lanes at a time, on the calling thread.
+@inline(__always)
+func zipElements<K: BinaryKernel>(_: K.Type, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                                  _ output: UnsafeMutablePointer<Float>, range: Range<Int>) {
+    var i = range.lowerBound
+    while i + 8 <= range.upperBound {
+        storeVector(K.apply(loadVector(a + i), loadVector(b + i)), output + i)
+        i += 8
+    }
+    if i < range.upperBound {
+        var ta = Vector(repeating: 0), tb = Vector(repeating: 0)
+        for j in i..<range.upperBound { ta[j - i] = a[j]; tb[j - i] = b[j] }
+        let result = K.apply(ta, tb)
+        for j in i..<range.upperBound { output[j] = result[j - i] }
     }
 }
 

@@ -3,9 +3,17 @@ extension Conv2d {
     /// pre-activation), `normalizedBy` normalizes the output, followed by a ReLU when `relu`. In evaluation, where
     /// nothing records (`folds(before:after:input:)`), the output's norm and ReLU are applied as the convolution writes
     /// its output, and the input's as it lays the input out for a 1x1 kernel's GEMM (at stride 1 without padding; in one
-    /// pass of its own otherwise), each saving passes over memory; otherwise the layers run one after another.
+    /// pass of its own otherwise), each saving passes over memory; otherwise the layers run one after another. A ReLU
+    /// without norms is applied as the output is written in training too (and its gradient's mask as the backward pass
+    /// lays the output's gradient out).
     public func callAsFunction(_ x: Tensor, preactivatedBy before: BatchNorm? = nil, normalizedBy after: BatchNorm? = nil,
                                relu: Bool = false) -> Tensor {
+        if before == nil, after == nil {
+            guard relu else { return self(x) }
+            return Profiler.measure("forward Conv2d") {
+                conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, then: ChannelMap(scale: nil, relu: true))
+            }
+        }
         guard folds(before: before, after: after, input: x) else {
             let input = before.map { Engine.relu($0(x)) } ?? x
             let y = after.map { $0(self(input)) } ?? self(input)
@@ -50,7 +58,7 @@ extension BatchNorm {
 
 /// Runs `modules` one after another, handing each output over to the next; where `Conv2d.folds(before:after:input:)`
 /// allows, a convolution followed by a batch norm (and a ReLU) goes as one, and so does a batch norm, ReLU and
-/// convolution (a pre-activation).
+/// convolution (a pre-activation); a convolution followed by a ReLU always does.
 func runInOrder(_ modules: some Collection<Module>, _ x: consuming Tensor) -> Tensor {
     let modules = Array(modules)
     func module<T>(_ i: Int, as type: T.Type) -> T? { i < modules.count ? modules[i] as? T : nil }
@@ -61,6 +69,9 @@ func runInOrder(_ modules: some Collection<Module>, _ x: consuming Tensor) -> Te
             let relu = module(i + 2, as: ReLU.self) != nil
             x = conv(x, normalizedBy: norm, relu: relu)
             i += relu ? 3 : 2
+        } else if let conv = module(i, as: Conv2d.self), module(i + 1, as: ReLU.self) != nil {
+            x = conv(x, relu: true)
+            i += 2
         } else if let norm = module(i, as: BatchNorm.self), module(i + 1, as: ReLU.self) != nil,
                   let conv = module(i + 2, as: Conv2d.self), conv.folds(before: norm, after: nil, input: x) {
             x = conv(x, preactivatedBy: norm)

@@ -8,8 +8,10 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
     conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, then: .identity)
 }
 
-/// conv2d whose output values go through `map` as they are written (evaluation only: nothing records): with a scale,
-/// y = scale[o] * conv(x) + bias[o], then ReLU when the map says so; and with a `preactivation` (a map and its shift), of
+/// conv2d whose output values go through `map` as they are written: with a scale (evaluation only: nothing records),
+/// y = scale[o] * conv(x) + bias[o], then ReLU when the map says so; a ReLU alone also where the pass records, its
+/// gradient's mask then applied as the backward pass lays the output's gradient out; and with a `preactivation` (a map
+/// and its shift; evaluation only), of
 /// the input mapped first, x' = relu(x * scale[c] + shift[c]) per input channel, applied as the lowering reads x where
 /// that lowering is a transpose (a 1x1 kernel at stride 1 without padding, on a map larger than 1x1: DenseNet's
 /// bottlenecks and transitions), in a pass of its own otherwise.
@@ -23,8 +25,9 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
     precondition(g.outHeight > 0 && g.outWidth > 0,
                  "conv2d kernel \(weight.shape[2])x\(weight.shape[3]) is larger than the padded input \(x.shape)")
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    precondition(map.isIdentity && preactivation == nil || !GradientMode.records(inputs),
-                 "conv2d maps its input or output only where nothing records")
+    let records = GradientMode.records(inputs)
+    precondition(map.scale == nil && preactivation == nil || !records,
+                 "conv2d scales its output or maps its input only where nothing records")
     if let preactivation {
         // On a 1x1 map a 1x1 kernel is a linear layer on the tensor as it lies: no transpose to carry the map.
         guard g.pointwise && g.positions > 1 else {
@@ -36,13 +39,15 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
     }
     let inputGradient = GradientMode.records([x])
     if let unmapped = unmappedConvolution(x, weight: weight, g, inputGradient: inputGradient) {
-        // These paths write their output without a map: it goes over it once more, bias included.
-        return map.isIdentity ? unmapped(bias) : map.applied(to: unmapped(nil), bias: bias)
+        // These paths write their output without a map: it goes over it once more, bias included (where the pass
+        // records, a ReLU of its own).
+        if map.isIdentity { return unmapped(bias) }
+        return records ? relu(unmapped(bias)) : map.applied(to: unmapped(nil), bias: bias)
     }
     if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
         return implicitConv2d(x, weight: weight, bias: bias, g, then: map)
     }
-    let budget = GradientMode.records(inputs) ? loweringBudget : evaluationLoweringBudget
+    let budget = records ? loweringBudget : evaluationLoweringBudget
     return loweredConv2d(x, weight: weight, bias: bias, g, budget: budget, then: map)
 }
 
@@ -98,7 +103,8 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     if keepsColumns { keptColumns = columns }
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
+    return result.recordingWithOutput(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient, y in
+        let mask = map.relu ? UnsafePointer(y.data) : nil  // a ReLU's gradient: where the output is positive
         let dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
@@ -110,7 +116,8 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
         for images in groups {
             let (part, width) = (g.with(batch: images.count), images.count * positions)
             batchMajorToChannelMajor(gradient.data + images.lowerBound * outImage, gradientByChannel.data,
-                                     batch: images.count, channels: outChannels, positions: positions)
+                                     batch: images.count, channels: outChannels, positions: positions,
+                                     keepingWherePositive: mask.map { $0 + images.lowerBound * outImage })
             if let dw, let lowered {
                 if keptColumns == nil { im2col(x.data + images.lowerBound * inImage, part, into: lowered.data) }
                 gemm(transposeB: true, m: outChannels, n: patch, k: width, gradientByChannel.data, lowered.data,
@@ -133,8 +140,9 @@ private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Con
     ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, bias?.data, g, outChannels: outChannels,
                                 into: result.data, then: map)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
-        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data, g, channels: outChannels)
+    return result.recordingWithOutput(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient, y in
+        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data, g, channels: outChannels,
+                                                         keepingWherePositive: map.relu ? y.data : nil)
         var dx: Tensor?, dw: Tensor?, db: Tensor?
         if x.requiresGrad {
             dx = Tensor(uninitialized: x.shape)
@@ -200,16 +208,21 @@ func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMu
     }
 }
 
-/// [N, C, P] -> [C, N, P], each value through the `preactivation`'s map and shift when given.
+/// [N, C, P] -> [C, N, P], each value through the `preactivation`'s map and shift when given, or kept only where the
+/// value at its place in `mask` ([N, C, P]) is positive (a ReLU's gradient) when that is given.
 func batchMajorToChannelMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, batch: Int,
-                              channels: Int, positions: Int, through preactivation: (map: ChannelMap, shift: Tensor)? = nil) {
+                              channels: Int, positions: Int, through preactivation: (map: ChannelMap, shift: Tensor)? = nil,
+                              keepingWherePositive mask: UnsafePointer<Float>? = nil) {
     let shifts = preactivation?.shift.data, map = preactivation?.map
     parallelChunks(batch, costPerItem: channels * positions) { images in
         for n in images {
             for c in 0..<channels {
-                let (from, to) = (source + (n * channels + c) * positions, target + (c * batch + n) * positions)
+                let offset = (n * channels + c) * positions
+                let (from, to) = (source + offset, target + (c * batch + n) * positions)
                 if let map {
                     map.write(from, to, count: positions, channel: c, bias: shifts)
+                } else if let mask {
+                    zipElements(ReLUGradient.self, from, mask + offset, to, range: 0..<positions)
                 } else {
                     to.update(from: from, count: positions)
                 }
