@@ -46,6 +46,18 @@ INLINE void store_part(float *p, vec v, ptrdiff_t lanes) {
 #endif
 }
 
+/// store_part for 32-bit integers (one masked store, not a call to memcpy per vector).
+INLINE void store_part_int(int32_t *p, vint v, ptrdiff_t lanes) {
+    if (lanes == LANES) { memcpy(p, &v, sizeof v); return; }
+#if LANES == 16
+    _mm512_mask_storeu_epi32(p, (__mmask16)((1u << lanes) - 1), (__m512i)v);
+#elif LANES == 8
+    _mm256_maskstore_epi32((int *)p, (__m256i)(__builtin_convertvector((vec){0, 1, 2, 3, 4, 5, 6, 7}, vint) < (int)lanes), (__m256i)v);
+#else
+    for (ptrdiff_t i = 0; i < lanes; i++) p[i] = v[i];
+#endif
+}
+
 /// The sum of a vector's lanes, first to last.
 INLINE float horizontal_sum(vec v) {
     float total = 0;
@@ -773,7 +785,7 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                     if (tracking) best_row = (better & (int)r) | (~better & best_row);
                 }
                 store_part(column_max + c, best, lanes);
-                if (tracking) memcpy(column_row + c, &best_row, (size_t)lanes * sizeof(int32_t));
+                if (tracking) store_part_int(column_row + c, best_row, lanes);
             }
             float *out = y + (plane * out_height + oy) * out_width;
             int32_t *won = tracking ? winners + (plane * out_height + oy) * out_width : 0;
@@ -802,7 +814,7 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                         }
                     }
                     store_part(out + ox, best, lanes);
-                    if (tracking) for (ptrdiff_t i = 0; i < lanes; i++) won[ox + i] = best_row[i] * (int32_t)width + best_column[i];
+                    if (tracking) store_part_int(won + ox, best_row * (int32_t)width + best_column, lanes);
                 }
             } else {
                 for (; ox < out_width; ox++) {

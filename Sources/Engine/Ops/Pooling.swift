@@ -28,11 +28,13 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     }
     guard let indices else { return result }
     return result.recording([x]) { [shape = x.shape] gradient in
-        let dx = Tensor.zeros(shape)
+        let dx = Tensor(uninitialized: shape)
         let dst = dx.data, src = gradient.data, win = indices.pointer
-        parallelChunks(planes, costPerItem: g.positions) { range in
+        parallelChunks(planes, costPerItem: inArea + g.positions) { range in
+            // Each thread zeroes its own planes, just before it adds into them (while they are in its cache).
             for plane in range {
                 let (target, gradients, winners) = (dst + plane * inArea, src + plane * g.positions, win + plane * g.positions)
+                target.update(repeating: 0, count: inArea)
                 for p in 0..<g.positions { target[Int(winners[p])] += gradients[p] }
             }
         }
