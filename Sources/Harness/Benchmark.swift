@@ -106,7 +106,17 @@ public enum Benchmark {
             table.add([entry.name, fixed(entry.seconds * 1000 / Double(steps), 2), fixed(entry.seconds / total * 100, 1) + "%"])
         }
         table.add(["whole pass", fixed(total * 1000 / Double(steps), 2), "100.0%"])
-        return table.rendered
+        let layers = Profiler.layerEntries
+        guard !layers.isEmpty else { return table.rendered }
+        var byShape = TextTable(header: ["convolutions by shape (path)", "calls", "forward ms", "GFLOP/s", "backward ms", "GFLOP/s", "share"])
+        for (name, totals) in layers {
+            func rate(_ flops: Int, _ seconds: Double) -> String { seconds > 0 && flops > 0 ? fixed(Double(flops) / seconds / 1e9, 0) : "-" }
+            byShape.add([name, "\(totals.calls / steps)", fixed(totals.forwardSeconds * 1000 / Double(steps), 2),
+                         rate(totals.forwardFLOPs, totals.forwardSeconds), fixed(totals.backwardSeconds * 1000 / Double(steps), 2),
+                         rate(totals.backwardFLOPs, totals.backwardSeconds),
+                         fixed((totals.forwardSeconds + totals.backwardSeconds) / total * 100, 1) + "%"])
+        }
+        return table.rendered + "\n\n" + byShape.rendered
     }
 
     /// Repeats `work` (which returns units done) for at least `seconds`; returns units per second.

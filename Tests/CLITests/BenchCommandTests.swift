@@ -27,6 +27,25 @@ struct BenchCommandTests {
         }
     }
 
+    /// `--profile` adds a table of the convolutions by shape and path: LeNet's two, once per step each, with the
+    /// forward and backward rates of the FLOPs they counted.
+    @Test(.enabled(if: fashionMNISTInstalled)) func profileShowsConvolutionsByShape() throws {
+        let folder = try makeTemporaryFolder("zoo-bench")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (status, process) = try ZooProcess.run(["bench", "lenet", "--batch-size", "16", "--samples", "1", "--sgemm-size", "64",
+                                                    "--profile"], in: folder)
+        #expect(status == 0, "\(process.standardError)")
+        let lines = process.standardOutput.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("convolutions by shape (path)") }.count == 2, "a table for training and one for inference")
+        for shape in ["conv 1->6 5x5 stride 1 pad 2 on 28x28 (direct)", "conv 6->16 5x5 stride 1 pad 0 on 14x14 (direct)"] {
+            let rows = lines.filter { $0.hasPrefix(shape) }.map { $0.dropFirst(shape.count).split(separator: " ") }
+            #expect(rows.count == 2, "\(shape): \(process.standardOutput)")
+            guard let training = rows.first, training.count == 6 else { continue }
+            #expect(training[0] == "1" && Double(training[2]).map { $0 > 0 } == true && Double(training[4]).map { $0 > 0 } == true,
+                    "\(shape): calls, forward and backward GFLOP/s in \(training)")
+        }
+    }
+
     /// zoo has OpenBLAS's idle threads spin 2^4 cycles unless the user chose a value, which stays in force
     /// (clamped to OpenBLAS's 4-30).
     @Test(arguments: [(nil, "4"), ("10", "10"), ("1", "4")] as [(String?, String)])

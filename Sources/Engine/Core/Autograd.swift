@@ -11,6 +11,8 @@ final class Node {
     /// Given the gradient of the output, one gradient per input (nil for inputs that need none); nil
     /// once back-propagation has run it.
     private(set) var backward: ((_ gradient: Tensor) -> [Tensor?])?
+    /// The layer shape the profiler adds this node's backward time to (`Profiler.measureLayer`), if any.
+    var layer: String?
 
     init(edges: [Edge], operation: StaticString, backward: @escaping (_ gradient: Tensor) -> [Tensor?]) {
         self.edges = edges
@@ -24,7 +26,7 @@ final class Node {
             preconditionFailure("backward() through a graph that was already back-propagated: compute the result again")
         }
         self.backward = nil
-        return Profiler.measure("backward \(operation)") { backward(gradient) }
+        return Profiler.measure("backward \(operation)") { Profiler.measureBackward(of: layer) { backward(gradient) } }
     }
 }
 

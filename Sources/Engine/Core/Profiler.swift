@@ -24,7 +24,54 @@ public enum Profiler {
         totals.map { ($0.key, $0.value.seconds, $0.value.calls) }.sorted { $0.seconds > $1.seconds }
     }
 
-    public static func reset() { totals = [:] }
+    public static func reset() { totals = [:]; layerTotals = [:] }
+
+    /// Time and counted FLOPs per layer shape (convolutions: channels, kernel, stride, padding, map size, the path
+    /// taken), forward and backward, beside the per-operation totals above (which they overlap).
+    public struct LayerTotals: Sendable {
+        public var forwardSeconds = 0.0, backwardSeconds = 0.0
+        public var forwardFLOPs = 0, backwardFLOPs = 0, calls = 0
+    }
+    nonisolated(unsafe) private static var layerTotals: [String: LayerTotals] = [:]
+
+    /// The collected layer shapes, most time (forward and backward) first.
+    public static var layerEntries: [(name: String, totals: LayerTotals)] {
+        layerTotals.map { ($0.key, $0.value) }.sorted {
+            $0.totals.forwardSeconds + $0.totals.backwardSeconds > $1.totals.forwardSeconds + $1.totals.backwardSeconds
+        }
+    }
+
+    /// Runs `body`, a layer's forward pass, which names the path it took; when profiling, adds its time and FLOPs to
+    /// the forward totals of the layer `name(path)`, and marks the node it recorded so that its backward pass adds to
+    /// the same layer's backward totals.
+    @inline(__always)
+    static func measureLayer(_ name: (_ path: StaticString) -> String, _ body: (_ path: inout StaticString) -> Tensor) -> Tensor {
+        var path: StaticString = ""
+        guard isEnabled else { return body(&path) }
+        let (result, seconds, flops) = timed { body(&path) }
+        let key = name(path)
+        layerTotals[key, default: LayerTotals()].forwardSeconds += seconds
+        layerTotals[key, default: LayerTotals()].forwardFLOPs += flops
+        layerTotals[key, default: LayerTotals()].calls += 1
+        result.node?.layer = key
+        return result
+    }
+
+    /// Runs `body`, the backward pass of a node that `measureLayer` marked with `layer`, adding to its totals.
+    @inline(__always)
+    static func measureBackward<T>(of layer: String?, _ body: () -> T) -> T {
+        guard isEnabled, let layer else { return body() }
+        let (result, seconds, flops) = timed(body)
+        layerTotals[layer, default: LayerTotals()].backwardSeconds += seconds
+        layerTotals[layer, default: LayerTotals()].backwardFLOPs += flops
+        return result
+    }
+
+    private static func timed<T>(_ body: () -> T) -> (T, seconds: Double, flops: Int) {
+        let (start, startFLOPs) = (DispatchTime.now().uptimeNanoseconds, FLOPCounter.count)
+        let result = body()
+        return (result, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, FLOPCounter.count &- startFLOPs)
+    }
 }
 
 /// Multiply-add FLOPs done by GEMM and direct convolution so far (2 per multiply-add): the benchmark

@@ -28,47 +28,57 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
     let records = GradientMode.records(inputs)
     precondition(map.scale == nil && preactivation == nil || !records,
                  "conv2d scales its output or maps its input only where nothing records")
-    if let preactivation {
+    if let preactivation, !(g.pointwise && g.positions > 1) {
         // On a 1x1 map a 1x1 kernel is a linear layer on the tensor as it lies: no transpose to carry the map.
-        guard g.pointwise && g.positions > 1 else {
-            let mapped = preactivation.map.mapped(x, bias: preactivation.shift, into: Tensor(uninitialized: x.shape))
-            return conv2d(mapped, weight: weight, bias: bias, stride: stride, padding: padding, then: map)
+        let mapped = preactivation.map.mapped(x, bias: preactivation.shift, into: Tensor(uninitialized: x.shape))
+        return conv2d(mapped, weight: weight, bias: bias, stride: stride, padding: padding, then: map)
+    }
+    var reluAfter = false  // where a path that writes without a map runs in a pass that records
+    let y = Profiler.measureLayer({ path in "conv \(g.channels)->\(weight.shape[0]) \(g.kernelHeight)x\(g.kernelWidth)"
+                                     + " stride \(stride) pad \(padding) on \(g.height)x\(g.width) (\(path))" }) { path in
+        if let preactivation {
+            path = "lowered, pre-activated"
+            return loweredConv2d(x, weight: weight, bias: bias, g, budget: evaluationLoweringBudget, then: map,
+                                 preactivation: preactivation)
         }
-        return loweredConv2d(x, weight: weight, bias: bias, g, budget: evaluationLoweringBudget, then: map,
-                             preactivation: preactivation)
+        let inputGradient = GradientMode.records([x])
+        if let (unmapped, name) = unmappedConvolution(x, weight: weight, g, inputGradient: inputGradient) {
+            // These paths write their output without a map: it goes over it once more, bias included (where the pass
+            // records, a ReLU of its own, below).
+            path = name
+            reluAfter = records && map.relu
+            return map.isIdentity || records ? unmapped(bias) : map.applied(to: unmapped(nil), bias: bias)
+        }
+        if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
+            path = "implicit"
+            return implicitConv2d(x, weight: weight, bias: bias, g, then: map)
+        }
+        path = "lowered"
+        let budget = records ? loweringBudget : evaluationLoweringBudget
+        return loweredConv2d(x, weight: weight, bias: bias, g, budget: budget, then: map)
     }
-    let inputGradient = GradientMode.records([x])
-    if let unmapped = unmappedConvolution(x, weight: weight, g, inputGradient: inputGradient) {
-        // These paths write their output without a map: it goes over it once more, bias included (where the pass
-        // records, a ReLU of its own).
-        if map.isIdentity { return unmapped(bias) }
-        return records ? relu(unmapped(bias)) : map.applied(to: unmapped(nil), bias: bias)
-    }
-    if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
-        return implicitConv2d(x, weight: weight, bias: bias, g, then: map)
-    }
-    let budget = records ? loweringBudget : evaluationLoweringBudget
-    return loweredConv2d(x, weight: weight, bias: bias, g, budget: budget, then: map)
+    return reluAfter ? relu(y) : y
 }
 
-/// conv2d by a path for a special geometry, as a function of the bias, or nil where the implicit or lowered path is
-/// the one to take.
-private func unmappedConvolution(_ x: Tensor, weight: Tensor, _ g: ConvGeometry, inputGradient: Bool) -> ((Tensor?) -> Tensor)? {
+/// conv2d by a path for a special geometry, as a function of the bias, and the path's name; nil where the implicit or
+/// lowered path is the one to take.
+private func unmappedConvolution(_ x: Tensor, weight: Tensor, _ g: ConvGeometry,
+                                 inputGradient: Bool) -> ((Tensor?) -> Tensor, StaticString)? {
     if g.outHeight == 1, g.outWidth == 1, g.padding == 0, g.kernelHeight == g.height, g.kernelWidth == g.width {
         // The window covers the whole input once (a 1x1 kernel on a 1x1 map, a 2x2 kernel on a 2x2 map):
         // a fully connected layer, one GEMM on the tensors as they lie, without lowering or transposes.
         let (images, outChannels) = (g.batch, weight.shape[0])
-        return { bias in
+        return ({ bias in
             linear(x.reshaped([images, g.patch]), weight: weight.reshaped([outChannels, g.patch]), bias: bias)
                 .reshaped([images, outChannels, 1, 1])
-        }
+        }, "whole window")
     }
     if SmallMapConvolution.applies(g) {
         // A map no larger than the kernel (ResNet's 2x2 and 1x1 maps at 28x28): one GEMM without the padding's products.
-        return { bias in smallMapConv2d(x, weight: weight, bias: bias, g) }
+        return ({ bias in smallMapConv2d(x, weight: weight, bias: bias, g) }, "small map")
     }
     if DirectConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
-        return { bias in directConv2d(x, weight: weight, bias: bias, g) }
+        return ({ bias in directConv2d(x, weight: weight, bias: bias, g) }, "direct")
     }
     return nil
 }
