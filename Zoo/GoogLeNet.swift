@@ -23,9 +23,11 @@ public final class Inception: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let p1 = p1_1(x, relu: true)
-        let p2 = p2_2(p2_1(x, relu: true), relu: true)
-        let p3 = p3_2(p3_1(x, relu: true), relu: true)
+        // The three 1x1 convolutions that read x go as one (one lowering of x, one GEMM).
+        let reduced = Conv2d.applied([p1_1, p2_1, p3_1], to: x, relu: true)
+        let p1 = reduced[0]
+        let p2 = p2_2(reduced[1], relu: true)
+        let p3 = p3_2(reduced[2], relu: true)
         let p4 = p4_2(p4_1(x), relu: true)
         return concatenate([p1, p2, p3, p4], axis: 1)
     }

@@ -113,8 +113,7 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     if keepsColumns { keptColumns = columns }
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return result.recordingWithOutput(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient, y in
-        let mask = map.relu ? UnsafePointer(y.data) : nil  // a ReLU's gradient: where the output is positive
+    return result.recordingConvolution(inputs, holdingOutput: map.relu) { gradient, mask in
         let dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
@@ -150,9 +149,9 @@ private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Con
     ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, bias?.data, g, outChannels: outChannels,
                                 into: result.data, then: map)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return result.recordingWithOutput(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient, y in
+    return result.recordingConvolution(inputs, holdingOutput: map.relu) { gradient, mask in
         let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data, g, channels: outChannels,
-                                                         keepingWherePositive: map.relu ? y.data : nil)
+                                                         keepingWherePositive: mask)
         var dx: Tensor?, dw: Tensor?, db: Tensor?
         if x.requiresGrad {
             dx = Tensor(uninitialized: x.shape)
@@ -170,6 +169,18 @@ private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: Con
             addChannelSums(byChannel.start, channels: outChannels, count: positions, into: db!.data)
         }
         return Array([dx, dw, db].prefix(inputs.count))
+    }
+}
+
+extension Tensor {
+    /// This convolution's output recorded with `backward`, which gets the output's gradient and, where the convolution
+    /// applied a ReLU (`holdingOutput`), the output itself as its gradient's mask (held until then; nil otherwise, and
+    /// the output is not held).
+    fileprivate func recordingConvolution(_ inputs: [Tensor], holdingOutput: Bool,
+                                          backward: @escaping (_ gradient: Tensor, _ mask: UnsafePointer<Float>?) -> [Tensor?]) -> Tensor {
+        let operation: StaticString = "conv2d(_:weight:bias:stride:padding:)"
+        guard holdingOutput else { return recording(inputs, operation: operation) { gradient in backward(gradient, nil) } }
+        return recordingWithOutput(inputs, operation: operation) { gradient, output in backward(gradient, output.data) }
     }
 }
 
