@@ -644,14 +644,16 @@ static void batch_norm_input_gradient(const float *x, const float *dy, float *dx
 // row + dy_t and column + dx_t stay inside the map; a lane's tap is masked where they leave it. Which lanes leave
 // depends only on j mod (height * width), so the masks repeat every `period` vectors.
 #define IMPLICIT_ROWS (LANES >= 16 ? 8 : 4)
-#define MASK_PERIODS 64
+#define MASK_PERIODS (1024 / LANES)  /* 1,024 pixels of masks per tap at every vector width: 36 KB on the stack */
 
-/// Each tap's offset and its masks for the vectors of one period (at most MASK_PERIODS: maps of at most 64
-/// pixels), from the 9 taps' (plane, dy, dx) triples; returns the period.
+/// Each tap's offset and its masks for the vectors of one period (at most MASK_PERIODS: maps whose pixels' least common
+/// multiple with LANES is at most 1,024, which every map of at most 64 pixels meets and among larger ones 12x12,
+/// 16x16, 24x24 and 32x32), from the 9 taps' (plane, dy, dx) triples; returns the period.
 INLINE ptrdiff_t tap_masks(const ptrdiff_t taps[27], ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
                            vint masks[9 * MASK_PERIODS], ptrdiff_t offsets[9]) {
     ptrdiff_t area = height * width, period = 1;
     while ((LANES * period) % area) period++;
+    if (period > MASK_PERIODS) __builtin_trap();  // the callers' condition (ImplicitConvolution.applies) keeps within it
     for (int t = 0; t < 9; t++) {
         ptrdiff_t plane = taps[3 * t], dy = taps[3 * t + 1], dx = taps[3 * t + 2];
         offsets[t] = plane * positions + dy * width + dx;

@@ -5,11 +5,20 @@ import Testing
 /// The implicit 3x3 convolution against the definition, on every instruction set's kernels, and conv2d's
 /// gradients when it takes that path.
 @Suite struct ImplicitConvolutionTests {
-    /// (images, channels, out channels, height, width): maps of 1 to 64 pixels, odd channel counts, images
-    /// making the pixels a multiple of 32.
+    /// (images, channels, out channels, height, width): maps of 1 to 64 pixels, and of 12x12, 24x24 and 32x32 (whose
+    /// masks' periods are 9, 36 and 64 vectors of 16), odd channel counts, images making the pixels a multiple of 32.
     static let shapes: [(Int, Int, Int, Int, Int)] = [
         (32, 3, 8, 1, 1), (8, 5, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 1, 8, 3, 5), (4, 3, 8, 8, 8), (32, 9, 16, 5, 3),
+        (2, 3, 8, 12, 12), (2, 2, 8, 24, 24), (1, 2, 8, 32, 32),
     ]
+
+    /// The maps the path takes: the masks' period within 64 vectors of 16.
+    @Test func takesMapsWhoseMasksRepeatWithin64Vectors() {
+        for (side, takes) in [(8, true), (12, true), (16, true), (24, true), (32, true), (13, false), (26, false), (40, false)] {
+            let g = ConvGeometry(batch: 32, channels: 8, height: side, width: side, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+            #expect(ImplicitConvolution.applies(g, outChannels: 8, level: "avx512") == takes, "\(side)x\(side)")
+        }
+    }
 
     /// (images, channels, out channels, height, width) of stride-2 convolutions: output maps of 1 to 64 pixels from odd and
     /// even input sizes, images making the output pixels a multiple of 32.
@@ -55,7 +64,7 @@ import Testing
 
     /// The input's gradient is the adjoint of the convolution: <conv(x), g> = <x, dx(g)> for any x and g, on every
     /// instruction set's kernels.
-    @Test(arguments: [(8, 8, 8, 2, 2), (32, 16, 8, 7, 7), (4, 8, 16, 4, 4), (32, 8, 24, 1, 1)])
+    @Test(arguments: [(8, 8, 8, 2, 2), (32, 16, 8, 7, 7), (4, 8, 16, 4, 4), (32, 8, 24, 1, 1), (2, 8, 8, 12, 12), (1, 8, 8, 32, 32)])
     func theInputGradientIsTheAdjoint(_ shape: (Int, Int, Int, Int, Int)) {
         let (n, c, o, h, w) = shape
         let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
@@ -76,7 +85,8 @@ import Testing
     /// The weights' gradient is the sum over images and pixels of the output's gradient times the tap's input pixel,
     /// on every instruction set's kernels: channel counts that leave a tail of 1-3 input channels, maps of 1 to 64
     /// pixels, output channels in blocks of 4.
-    @Test(arguments: [(32, 5, 8, 1, 1), (8, 8, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 9, 8, 3, 5), (4, 12, 8, 8, 8)].map { ($0, 1) }
+    @Test(arguments: [(32, 5, 8, 1, 1), (8, 8, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 9, 8, 3, 5), (4, 12, 8, 8, 8),
+                      (2, 5, 8, 24, 24)].map { ($0, 1) }
                      + [(32, 5, 8, 2, 2), (8, 8, 16, 7, 7), (4, 9, 8, 15, 13)].map { ($0, 2) })
     func theFilterGradientIsTheSumOverPixels(_ shape: (Int, Int, Int, Int, Int), stride: Int) {
         let (n, c, o, h, w) = shape

@@ -15,7 +15,8 @@ enum ImplicitConvolution {
     static func guardSize(width: Int) -> Int { width + 1 + 32 }
 
     /// Whether the kernels take `g` (`g.channels` in, `outChannels` out), with the input's gradient if
-    /// `inputGradient`: output maps of at most 64 pixels (ResNet's after its stem; the masks repeat within 64 vectors),
+    /// `inputGradient`: output maps whose taps' masks repeat within 64 vectors (`maskPeriod`: every map of at most 64
+    /// pixels, ResNet's after its stem, and 12x12, 16x16, 24x24 and 32x32 among larger ones),
     /// output pixels a multiple of 32, channels out (and in, for the input's gradient) multiples of 8, with the AVX-512
     /// kernels (measured there; elsewhere the lowered path stays until measured). Stride 2 without the input's
     /// gradient only (evaluation; the turned convolution of the parities is not written yet).
@@ -23,8 +24,17 @@ enum ImplicitConvolution {
                         level: String = String(cString: zoo_kernels_level())) -> Bool {
         g.kernelHeight == 3 && g.kernelWidth == 3 && g.padding == 1
             && (g.stride == 1 || g.stride == 2 && !inputGradient && g.height % 2 == g.width % 2)
-            && g.positions <= 64 && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
+            && maskPeriod(g) <= 64 && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
             && (!inputGradient || g.channels % 8 == 0) && level == "avx512"
+    }
+
+    /// The 16-float vectors after which the taps' masks repeat along the channel-major batch: the output map's pixels
+    /// over their greatest common divisor with 16. `tap_masks` in kernels_body.h keeps 1,024 floats of masks per tap, 64
+    /// such vectors (and as many floats at the narrower vector widths, whose periods are no longer).
+    static func maskPeriod(_ g: ConvGeometry) -> Int {
+        var (a, b) = (g.positions, 16)
+        while b != 0 { (a, b) = (b, a % b) }
+        return g.positions / a
     }
 
     /// The kernels' taps for `g` as (plane, dy, dx) triples in the weights' (ky, kx) order, and the planes per channel:
