@@ -62,6 +62,31 @@ import Testing
         }
     }
 
+    /// Groups of images (a budget that allows the fewest images per group, two here) give the whole batch's outputs and
+    /// gradients, with a ReLU applied and without, at strides 1 and 2; groups are multiples of the panel-filling count.
+    @Test(arguments: [(1, true), (1, false), (2, false)])
+    func groupsOfImagesEqualTheWholeBatch(stride: Int, relu: Bool) {
+        let (n, c, o, side) = (6, 8, 16, stride == 1 ? 12 : 7)
+        let g = ConvGeometry(batch: n, channels: c, height: side, width: side, kernelHeight: 3, kernelWidth: 3, stride: stride, padding: 1)
+        let groups = ImplicitConvolution.imageGroups(g, outChannels: o, budget: 1)
+        #expect(groups.count > 1 && groups.allSatisfy { $0.count * g.positions % 32 == 0 } && groups.map(\.count).reduce(0, +) == n)
+        let x = randomTensor([n, c, side, side], seed: 31, requiresGrad: stride == 1)
+        let weight = randomTensor([o, c, 3, 3], seed: 32), bias = randomTensor([o], seed: 33)
+        let seed = randomTensor([n, o, g.outHeight, g.outWidth], seed: 34, requiresGrad: false)
+        let map = ChannelMap(scale: nil, relu: relu)
+        let parameters = stride == 1 ? [x, weight, bias] : [weight, bias]
+        let results = [1, 1 << 30].map { budget in
+            parameters.forEach { $0.grad = nil }
+            let y = implicitConv2d(x, weight: weight, bias: bias, g, budget: budget, then: map)
+            y.backward(seed)
+            return [y] + parameters.map { $0.grad! }
+        }
+        for (index, (grouped, whole)) in zip(results[0], results[1]).enumerated() {
+            let apart = zip(grouped.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 0
+            #expect(apart <= 1e-5 * max(1, whole.scalars.map(abs).max() ?? 0), "stride \(stride) relu \(relu): result \(index)")
+        }
+    }
+
     /// The input's gradient is the adjoint of the convolution: <conv(x), g> = <x, dx(g)> for any x and g, on every
     /// instruction set's kernels.
     @Test(arguments: [(8, 8, 8, 2, 2), (32, 16, 8, 7, 7), (4, 8, 16, 4, 4), (32, 8, 24, 1, 1), (2, 8, 8, 12, 12), (1, 8, 8, 32, 32)])

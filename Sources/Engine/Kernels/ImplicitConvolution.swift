@@ -1,5 +1,9 @@
 import CKernels
 
+/// Floats of a channel-major input or output per group of images on the implicit path (16 MB): the whole batch at
+/// ResNet's 28x28 sizes, AlexNet's 12x12 layers at batch 256 in four groups.
+let implicitBudget = 2 * loweringBudget
+
 /// 3x3 convolutions (padding 1) on small maps, the body of ResNet at 28x28, without a lowered matrix: the batch is
 /// laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and the kernels read each
 /// tap's pixels from it directly, with masks for the padding. At stride 2 (the first layer of ResNet's stages) each
@@ -31,10 +35,16 @@ enum ImplicitConvolution {
     /// The 16-float vectors after which the taps' masks repeat along the channel-major batch: the output map's pixels
     /// over their greatest common divisor with 16. `tap_masks` in kernels_body.h keeps 1,024 floats of masks per tap, 64
     /// such vectors (and as many floats at the narrower vector widths, whose periods are no longer).
-    static func maskPeriod(_ g: ConvGeometry) -> Int {
-        var (a, b) = (g.positions, 16)
-        while b != 0 { (a, b) = (b, a % b) }
-        return g.positions / a
+    static func maskPeriod(_ g: ConvGeometry) -> Int { g.positions / greatestCommonDivisor(g.positions, 16) }
+
+    /// Groups of `g`'s images whose channel-major input (its four parities at stride 2) and output each fit `budget`
+    /// floats, in multiples of the fewest images whose pixels fill the kernels' 32-pixel panels (at least one such
+    /// multiple, whatever the budget).
+    static func imageGroups(_ g: ConvGeometry, outChannels: Int, budget: Int) -> [Range<Int>] {
+        let unit = 32 / greatestCommonDivisor(g.positions, 32)
+        let perImage = max(g.channels * (g.stride == 2 ? 4 : 1), outChannels) * g.positions
+        let size = max(unit, budget / max(1, perImage) / unit * unit)
+        return stride(from: 0, to: g.batch, by: size).map { $0..<min(g.batch, $0 + size) }
     }
 
     /// The kernels' taps for `g` as (plane, dy, dx) triples in the weights' (ky, kx) order, and the planes per channel:
@@ -149,6 +159,13 @@ enum ImplicitConvolution {
         }
         finish(output)
     }
+}
+
+/// The greatest common divisor of `a` and `b` (Euclid).
+func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+    var (a, b) = (a, b)
+    while b != 0 { (a, b) = (b, a % b) }
+    return a
 }
 
 extension ConvGeometry {

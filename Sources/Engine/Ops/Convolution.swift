@@ -142,31 +142,40 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     }
 }
 
-/// conv2d by `ImplicitConvolution`, without a lowered matrix.
-private func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, then map: ChannelMap) -> Tensor {
-    let outChannels = weight.shape[0], positions = g.batch * g.positions
+/// conv2d by `ImplicitConvolution`, without a lowered matrix, over groups of images whose channel-major layouts fit
+/// `budget` floats each (`ImplicitConvolution.imageGroups`), as the lowered path works in groups.
+func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = implicitBudget,
+                    then map: ChannelMap) -> Tensor {
+    let outChannels = weight.shape[0], groups = ImplicitConvolution.imageGroups(g, outChannels: outChannels, budget: budget)
+    let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * g.positions)
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
-    ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, bias?.data, g, outChannels: outChannels,
-                                into: result.data, then: map)
+    for images in groups {
+        let part = g.with(batch: images.count)
+        ImplicitConvolution.forward(.init(channelMajorOf: x.data + images.lowerBound * inImage, part), weight.data, bias?.data, part,
+                                    outChannels: outChannels, into: result.data + images.lowerBound * outImage, then: map)
+    }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recordingConvolution(inputs, holdingOutput: map.relu) { gradient, mask in
-        let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data, g, channels: outChannels,
-                                                         keepingWherePositive: mask)
-        var dx: Tensor?, dw: Tensor?, db: Tensor?
-        if x.requiresGrad {
-            dx = Tensor(uninitialized: x.shape)
-            ImplicitConvolution.inputGradient(byChannel.start, weight.data, g, outChannels: outChannels, into: dx!.data)
-        }
-        if weight.requiresGrad {
-            // Laid out again rather than kept from the forward pass: a transpose costs less than holding a copy of
-            // every layer's input until the backward pass reaches it.
-            dw = Tensor(uninitialized: weight.shape)
-            ImplicitConvolution.filterGradient(.init(channelMajorOf: x.data, g), byChannel.start, g, outChannels: outChannels,
-                                               into: dw!.data)
-        }
-        if let bias, bias.requiresGrad {
-            db = Tensor(shape: [outChannels], repeating: 0)
-            addChannelSums(byChannel.start, channels: outChannels, count: positions, into: db!.data)
+        let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
+        // One group writes the weights' gradient; more add theirs up through a part of their own.
+        let dw = weight.requiresGrad ? groups.count == 1 ? Tensor(uninitialized: weight.shape) : Tensor.zeros(weight.shape) : nil
+        let dwPart = dw != nil && groups.count > 1 ? Tensor(uninitialized: weight.shape) : nil
+        let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
+        for images in groups {
+            let part = g.with(batch: images.count), (inOffset, outOffset) = (images.lowerBound * inImage, images.lowerBound * outImage)
+            let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data + outOffset, part, channels: outChannels,
+                                                             keepingWherePositive: mask.map { $0 + outOffset })
+            if let dx {
+                ImplicitConvolution.inputGradient(byChannel.start, weight.data, part, outChannels: outChannels, into: dx.data + inOffset)
+            }
+            if let dw {
+                // Laid out again rather than kept from the forward pass: a transpose costs less than holding a copy of
+                // every layer's input until the backward pass reaches it.
+                ImplicitConvolution.filterGradient(.init(channelMajorOf: x.data + inOffset, part), byChannel.start, part,
+                                                   outChannels: outChannels, into: (dwPart ?? dw).data)
+                if let dwPart { addElements(dwPart.data, into: dw.data, count: dw.count) }
+            }
+            if let db { addChannelSums(byChannel.start, channels: outChannels, count: part.batch * part.positions, into: db.data) }
         }
         return Array([dx, dw, db].prefix(inputs.count))
     }
