@@ -67,20 +67,25 @@ enum ImplicitConvolution {
 
     static var kernelsInUse: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
 
-    /// y = conv(x, w) + b (through `map`) for NCHW y from the channel-major `input`, by `kernels` (those in use unless a test picks others).
+    /// y = conv(x, w) + b (through `map`) for NCHW y from the channel-major `input`, by `kernels` (those in use unless a
+    /// test picks others); w as `packed` already holds it when given (a caller that runs several groups of images).
     static func forward(_ input: GuardedBatch, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
                         outChannels: Int, into y: UnsafeMutablePointer<Float>, then map: ChannelMap = .identity,
-                        kernels: zoo_kernel_table = kernelsInUse) {
-        convolve(input.start, g, packing: w, outChannels: outChannels, turned: false, kernels: kernels) { output in
+                        packed: PackedWeights? = nil, kernels: zoo_kernel_table = kernelsInUse) {
+        let weights = packed ?? PackedWeights(w, outChannels: outChannels, channels: g.channels, turned: false)
+        convolve(input.start, g, weights, outChannels: outChannels, kernels: kernels) { output in
             channelMajorToBatchMajor(output, y, batch: g.batch, channels: outChannels, positions: g.positions, bias: bias, then: map)
         }
     }
 
-    /// dx (NCHW) of conv(x, w) from the output's gradient laid out channel-major in `gradient` (`GuardedBatch`).
+    /// dx (NCHW) of conv(x, w) from the output's gradient laid out channel-major in `gradient` (`GuardedBatch`); w turned
+    /// as `packed` already holds it when given.
     static func inputGradient(_ gradient: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
-                              into dx: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
+                              into dx: UnsafeMutablePointer<Float>, packed: PackedWeights? = nil,
+                              kernels: zoo_kernel_table = kernelsInUse) {
         precondition(g.stride == 1, "the implicit input gradient is written for stride 1")
-        convolve(gradient, g.with(channels: outChannels), packing: w, outChannels: g.channels, turned: true, kernels: kernels) { output in
+        let weights = packed ?? PackedWeights(w, outChannels: g.channels, channels: outChannels, turned: true)
+        convolve(gradient, g.with(channels: outChannels), weights, outChannels: g.channels, kernels: kernels) { output in
             channelMajorToBatchMajor(output, dx, batch: g.batch, channels: g.channels, positions: g.height * g.width, bias: nil)
         }
     }
@@ -132,30 +137,41 @@ enum ImplicitConvolution {
         deinit { BufferPool.shared.release(buffer, capacity: capacity) }
     }
 
-    /// The convolution of the guarded channel-major `input` (`g.channels` channels) into `outChannels` channel-major
-    /// planes, handed to `finish`: by the weights w [outChannels, g.channels, 3, 3], or, `turned`, by w [g.channels,
-    /// outChannels, 3, 3] with in and out exchanged and the taps reversed (the input's gradient).
-    private static func convolve(_ input: UnsafePointer<Float>, _ g: ConvGeometry, packing w: UnsafePointer<Float>, outChannels: Int,
-                                 turned: Bool, kernels: zoo_kernel_table, finish: (UnsafePointer<Float>) -> Void) {
-        let positions = g.batch * g.positions, patch = g.channels * 9, (taps, planes) = Self.taps(g)
-        FLOPCounter.count &+= 2 * outChannels * patch * positions
-        let (packed, packedCapacity) = BufferPool.shared.allocate(outChannels * patch)
-        let (output, outputCapacity) = BufferPool.shared.allocate(outChannels * positions)
-        defer {
-            BufferPool.shared.release(packed, capacity: packedCapacity)
-            BufferPool.shared.release(output, capacity: outputCapacity)
-        }
-        // Packed as the kernel reads them: [outChannels / 8][g.channels * 9][8].
-        for o in 0..<outChannels {
-            for c in 0..<g.channels {
-                for t in 0..<9 {
-                    packed[((o / 8) * patch + c * 9 + t) * 8 + o % 8] = turned ? w[(c * outChannels + o) * 9 + 8 - t] : w[(o * g.channels + c) * 9 + t]
+    /// Weights as the kernels read them, [outChannels / 8][channels * 9][8], in a buffer of the pool: from w
+    /// [outChannels, channels, 3, 3], or, `turned`, from w [channels, outChannels, 3, 3] with in and out exchanged and
+    /// the taps reversed (the input's gradient).
+    final class PackedWeights {
+        let pointer: UnsafeMutablePointer<Float>
+        private let capacity: Int
+
+        init(_ w: UnsafePointer<Float>, outChannels: Int, channels: Int, turned: Bool) {
+            let patch = channels * 9
+            (pointer, capacity) = BufferPool.shared.allocate(outChannels * patch)
+            for o in 0..<outChannels {
+                for c in 0..<channels {
+                    for t in 0..<9 {
+                        pointer[((o / 8) * patch + c * 9 + t) * 8 + o % 8] = turned ? w[(c * outChannels + o) * 9 + 8 - t] : w[(o * channels + c) * 9 + t]
+                    }
                 }
             }
         }
-        parallelChunks(positions / 32, costPerItem: 32 * outChannels * patch) { panels in
-            kernels.implicit_convolution3x3(input, g.channels, planes, positions, g.outHeight, g.outWidth, taps, packed,
-                                            outChannels, panels.lowerBound * 32, panels.upperBound * 32, output)
+
+        deinit { BufferPool.shared.release(pointer, capacity: capacity) }
+    }
+
+    /// The convolution of the guarded channel-major `input` (`g.channels` channels) into `outChannels` channel-major
+    /// planes by the `packed` weights, handed to `finish`.
+    private static func convolve(_ input: UnsafePointer<Float>, _ g: ConvGeometry, _ packed: PackedWeights, outChannels: Int,
+                                 kernels: zoo_kernel_table, finish: (UnsafePointer<Float>) -> Void) {
+        let positions = g.batch * g.positions, patch = g.channels * 9, (taps, planes) = Self.taps(g)
+        FLOPCounter.count &+= 2 * outChannels * patch * positions
+        let (output, outputCapacity) = BufferPool.shared.allocate(outChannels * positions)
+        defer { BufferPool.shared.release(output, capacity: outputCapacity) }
+        withExtendedLifetime(packed) {
+            parallelChunks(positions / 32, costPerItem: 32 * outChannels * patch) { panels in
+                kernels.implicit_convolution3x3(input, g.channels, planes, positions, g.outHeight, g.outWidth, taps, packed.pointer,
+                                                outChannels, panels.lowerBound * 32, panels.upperBound * 32, output)
+            }
         }
         finish(output)
     }

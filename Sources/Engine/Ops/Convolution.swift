@@ -149,10 +149,12 @@ func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
     let outChannels = weight.shape[0], groups = ImplicitConvolution.imageGroups(g, outChannels: outChannels, budget: budget)
     let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * g.positions)
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
+    let packed = ImplicitConvolution.PackedWeights(weight.data, outChannels: outChannels, channels: g.channels, turned: false)
     for images in groups {
         let part = g.with(batch: images.count)
         ImplicitConvolution.forward(.init(channelMajorOf: x.data + images.lowerBound * inImage, part), weight.data, bias?.data, part,
-                                    outChannels: outChannels, into: result.data + images.lowerBound * outImage, then: map)
+                                    outChannels: outChannels, into: result.data + images.lowerBound * outImage, then: map,
+                                    packed: packed)
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recordingConvolution(inputs, holdingOutput: map.relu) { gradient, mask in
@@ -161,12 +163,15 @@ func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
         let dw = weight.requiresGrad ? groups.count == 1 ? Tensor(uninitialized: weight.shape) : Tensor.zeros(weight.shape) : nil
         let dwPart = dw != nil && groups.count > 1 ? Tensor(uninitialized: weight.shape) : nil
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
+        let turned = dx == nil ? nil
+            : ImplicitConvolution.PackedWeights(weight.data, outChannels: g.channels, channels: outChannels, turned: true)
         for images in groups {
             let part = g.with(batch: images.count), (inOffset, outOffset) = (images.lowerBound * inImage, images.lowerBound * outImage)
             let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data + outOffset, part, channels: outChannels,
                                                              keepingWherePositive: mask.map { $0 + outOffset })
             if let dx {
-                ImplicitConvolution.inputGradient(byChannel.start, weight.data, part, outChannels: outChannels, into: dx.data + inOffset)
+                ImplicitConvolution.inputGradient(byChannel.start, weight.data, part, outChannels: outChannels, into: dx.data + inOffset,
+                                                  packed: turned)
             }
             if let dw {
                 // Laid out again rather than kept from the forward pass: a transpose costs less than holding a copy of
