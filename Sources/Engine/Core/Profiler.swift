@@ -10,9 +10,7 @@ public enum Profiler {
     @inline(__always)
     public static func measure<T>(_ name: @autoclosure () -> String, _ body: () -> T) -> T {
         guard isEnabled else { return body() }
-        let start = DispatchTime.now().uptimeNanoseconds
-        let result = body()
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let (result, seconds, _) = timed(body)
         let key = name()
         totals[key, default: (0, 0)].seconds += seconds
         totals[key, default: (0, 0)].calls += 1
