@@ -106,10 +106,11 @@ import Testing
     }
 
     /// A window that covers the whole input once is a fully connected layer (a 2x3 kernel on a 2x3 map), and a map no
-    /// larger than the kernel is one GEMM without the padding's products (ResNet's last stages at 28x28: 3x3 with padding 1
-    /// on 1x1 and 2x2 maps, 3x3 stride 2 on a 2x2 map; 3x3 on a 3x3 map at strides 1 and 2, 5x5 with padding 2 on 3x3,
-    /// 3x3 on a 1x3 map): the lowered path's output, and gradients that match finite differences, with and without a
-    /// bias and with an input that needs no gradient.
+    /// larger than the kernel can be one GEMM without the padding's products (ResNet's last stages at 28x28: 3x3 with
+    /// padding 1 on 1x1 and 2x2 maps, 3x3 stride 2 on a 2x2 map; 3x3 on a 3x3 map at strides 1 and 2, 5x5 with padding 2
+    /// on 3x3, 3x3 on a 1x3 map): `conv2d` (whichever path it takes at these batches) and `smallMapConv2d` itself give the
+    /// lowered path's output, and gradients that match finite differences, with and without a bias and with an input
+    /// that needs no gradient.
     @Test(arguments: [([3, 5, 1, 1], 3, 3, 1, 1), ([2, 4, 2, 2], 3, 3, 2, 1), ([2, 3, 2, 3], 2, 3, 1, 0), ([2, 3, 2, 2], 3, 3, 1, 1),
                       ([2, 2, 3, 3], 3, 3, 1, 1), ([2, 2, 3, 3], 3, 3, 2, 1), ([1, 2, 3, 3], 5, 5, 1, 2), ([2, 3, 1, 3], 3, 3, 1, 1)])
     func smallMapsAndWholeWindowsAreOneGEMM(_ shape: [Int], _ kernelHeight: Int, _ kernelWidth: Int, _ stride: Int, _ padding: Int) {
@@ -117,16 +118,36 @@ import Testing
         let bias = randomTensor([6], seed: 43)
         let g = ConvGeometry(batch: shape[0], channels: shape[1], height: shape[2], width: shape[3], kernelHeight: kernelHeight,
                              kernelWidth: kernelWidth, stride: stride, padding: padding)
-        #expect(SmallMapConvolution.applies(g))
-        for b in [bias, nil] {
-            let y = conv2d(x, weight: w, bias: b, stride: stride, padding: padding), lowered = loweredConv2d(x, weight: w, bias: b, g)
-            #expect(y.shape == [shape[0], 6, g.outHeight, g.outWidth] && lowered.shape == y.shape)
-            #expect(zip(y.scalars, lowered.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+        let paths: [(Tensor, Tensor, Tensor?) -> Tensor] = [
+            { conv2d($0, weight: $1, bias: $2, stride: stride, padding: padding) },
+            { smallMapConv2d($0, weight: $1, bias: $2, g) }]
+        for convolve in paths {
+            for b in [bias, nil] {
+                let y = convolve(x, w, b), lowered = loweredConv2d(x, weight: w, bias: b, g)
+                #expect(y.shape == [shape[0], 6, g.outHeight, g.outWidth] && lowered.shape == y.shape)
+                #expect(zip(y.scalars, lowered.scalars).allSatisfy { abs($0 - $1) < 1e-5 })
+            }
+            expectGradientsMatch([x, w, bias]) { convolve($0[0], $0[1], $0[2]) }
+            expectGradientsMatch([x, w]) { convolve($0[0], $0[1], nil) }
+            let constant = randomTensor(shape, seed: 44, requiresGrad: false)
+            expectGradientsMatch([w, bias]) { convolve(constant, $0[0], $0[1]) }
         }
-        expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: stride, padding: padding) }
-        expectGradientsMatch([x, w]) { conv2d($0[0], weight: $0[1], bias: nil, stride: stride, padding: padding) }
-        let constant = randomTensor(shape, seed: 44, requiresGrad: false)
-        expectGradientsMatch([w, bias]) { conv2d(constant, weight: $0[0], bias: $0[1], stride: stride, padding: padding) }
+    }
+
+    /// The small-map path is taken where it pays against the lowered path in one-process timings
+    /// (Results/bench/small-maps/by-batch): a 3x3 kernel on a 1x1 map from batch 16, 5x5 on a 3x3 map from 64, 3x3 on a 2x2 map
+    /// (stride 1 or 2) from 128; never 3x3 on a 3x3 map, whose E holds every product the lowered path makes.
+    @Test func smallMapPathWhereItPays() {
+        func takes(_ side: Int, kernel: Int, stride: Int = 1, batch: Int) -> Bool {
+            SmallMapConvolution.applies(ConvGeometry(batch: batch, channels: 64, height: side, width: side, kernelHeight: kernel,
+                                                     kernelWidth: kernel, stride: stride, padding: kernel / 2))
+        }
+        #expect(!takes(1, kernel: 3, batch: 8) && takes(1, kernel: 3, batch: 16))
+        #expect(!takes(3, kernel: 5, batch: 32) && takes(3, kernel: 5, batch: 64))
+        #expect(!takes(2, kernel: 3, batch: 64) && takes(2, kernel: 3, batch: 128))
+        #expect(!takes(2, kernel: 3, stride: 2, batch: 64) && takes(2, kernel: 3, stride: 2, batch: 128))
+        #expect(!takes(3, kernel: 3, batch: 256) && !takes(3, kernel: 3, batch: 4096))
+        #expect(!takes(4, kernel: 3, batch: 4096))
     }
 
     @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (2, 1, 0), (2, 2, 1)])

@@ -74,7 +74,8 @@ private func unmappedConvolution(_ x: Tensor, weight: Tensor, _ g: ConvGeometry,
         }, "whole window")
     }
     if SmallMapConvolution.applies(g) {
-        // A map no larger than the kernel (ResNet's 2x2 and 1x1 maps at 28x28): one GEMM without the padding's products.
+        // A map smaller than the kernel (ResNet's 2x2 and 1x1 maps at 28x28) in a batch that pays for it: one GEMM
+        // without the padding's products.
         return ({ bias in smallMapConv2d(x, weight: weight, bias: bias, g) }, "small map")
     }
     if DirectConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {

@@ -1,15 +1,26 @@
-/// A convolution over a map no larger than its kernel (a 3x3 kernel on ResNet's 2x2 and 1x1 maps at 28x28, on
-/// d2l's 3x3 maps at 96x96) as one GEMM on the tensors as they lie: every output pixel's window covers most of the
+/// A convolution over a map smaller than its kernel (a 3x3 kernel on ResNet's 2x2 and 1x1 maps at 28x28, 5x5 on
+/// GoogLeNet's 3x3 maps at 96x96) as one GEMM on the tensors as they lie: every output pixel's window covers most of the
 /// input, so the convolution is a dense linear map from [C, H, W] to [O, H', W'] (NCHW rows are already [N, C*H*W]),
 /// whose matrix E[(o, p), (c, q)] holds w[o, c, tap] where the kernel's tap lays output pixel p on input pixel q, and 0
 /// where no tap does. That skips the products with padding that the lowered and implicit paths make: of the 36
 /// tap-pixel products per channel pair of 3x3 on 2x2 only 16 meet the image, of 3x3 on 1x1 only one. E is laid out for
 /// each pass and not kept (it is as large as the weights times the output's pixels); its gradient folds back onto the taps.
 enum SmallMapConvolution {
-    /// Whether `g` is done this way: input maps of at most as many pixels as the kernel has taps, so E has no more
-    /// entries than the taps times the output's pixels.
+    /// Whether `g` is done this way: where E's products (P per output pixel and channel pair) are fewer than the
+    /// lowered path's (a tap each, k), and the batch is large enough for the saved products to outweigh laying out E
+    /// and folding its gradient (`pays`).
     static func applies(_ g: ConvGeometry) -> Bool {
-        g.height * g.width <= g.kernelHeight * g.kernelWidth
+        g.height * g.width < g.kernelHeight * g.kernelWidth && pays(g)
+    }
+
+    /// Whether the batch pays for E: each of E's segments (an output pixel and a channel pair, P entries) costs about
+    /// as much to lay out, read back and fold as 96 P images' products with one entry, and saves k - P products per
+    /// image. Fitted to one-process timings against the lowered path (Results/bench/small-maps/by-batch): batch 16 and
+    /// up for a 3x3 kernel on a 1x1 map, 64 and up for 5x5 on 3x3, 128 and up for 3x3 on 2x2; on a 3x3 map a 3x3
+    /// kernel never pays (E has all 81 products the lowered path makes).
+    static func pays(_ g: ConvGeometry) -> Bool {
+        let (pixels, taps) = (g.height * g.width, g.kernelHeight * g.kernelWidth)
+        return g.batch * (taps - pixels) >= 96 * pixels
     }
 
     /// For output pixel p and input pixel q, the tap (ky * kernelWidth + kx) that lays p on q, or -1: [P' * P].
