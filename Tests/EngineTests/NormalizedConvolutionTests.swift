@@ -5,13 +5,14 @@ import Testing
 /// one after another, on every path a convolution can take.
 @Suite struct NormalizedConvolutionTests {
     /// (images, channels, out channels, side, kernel, stride, padding): lowered (ResNet's stem, a strided 1x1, a 5x5, 1x1
-    /// kernels at stride 1, DenseNet's, whose lowering is a transpose, once over more images than one lowered group holds),
-    /// implicit 3x3 at stride 1 and 2 (where the CPU has AVX-512; lowered elsewhere), a map no larger than the kernel,
-    /// a window over the whole map, and the direct path (few weights per filter).
+    /// kernels at stride 1, DenseNet's, whose lowering is a transpose, once over more images than one lowered group holds,
+    /// 3x3 on a 2x2 map in a batch too small for the small-map path), implicit 3x3 at stride 1 and 2 (where the CPU has
+    /// AVX-512; lowered elsewhere), a map smaller than the kernel in a batch that pays for the small-map path, a window
+    /// over the whole map, and the direct path (few weights per filter).
     static let shapes: [(Int, Int, Int, Int, Int, Int, Int)] = [
         (3, 2, 8, 15, 7, 2, 3), (2, 6, 16, 9, 1, 2, 0), (2, 4, 8, 11, 5, 1, 2), (4, 8, 16, 8, 3, 1, 1), (8, 8, 16, 8, 3, 2, 1),
-        (3, 5, 8, 2, 3, 1, 1), (3, 6, 10, 1, 1, 1, 0), (2, 3, 6, 10, 3, 1, 1), (2, 6, 8, 5, 1, 1, 0), (4, 7, 8, 4, 1, 1, 0),
-        (80, 32, 8, 16, 1, 1, 0),
+        (3, 5, 8, 2, 3, 1, 1), (16, 5, 8, 1, 3, 1, 1), (3, 6, 10, 1, 1, 1, 0), (2, 3, 6, 10, 3, 1, 1), (2, 6, 8, 5, 1, 1, 0),
+        (4, 7, 8, 4, 1, 1, 0), (80, 32, 8, 16, 1, 1, 0),
     ]
 
     /// A batch norm in evaluation with running statistics, scale and shift far from their initial values.
