@@ -6,12 +6,14 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the models with their default recipes, and the datasets.")
 
     func run() {
-        var models = TextTable(header: ["model", "params", "reference input", "default recipe", "description"])
+        var models = TextTable(header: ["model", "params", "reference input", "default recipe", "d2l test acc", "description"])
         for entry in ModelRegistry.all {
             models.add([entry.name, entry.parameterCount.formatted(), entry.inputShape.map(String.init).joined(separator: "x"),
-                        entry.recipe.description, entry.summary])
+                        entry.recipe.description, entry.d2lTestAccuracy.map { String($0) } ?? "", entry.summary])
         }
         print("Image classifiers (default dataset fashion-mnist):\n" + models.rendered)
+        let notes = ModelRegistry.all.compactMap { entry in entry.d2lNote.map { "  \(entry.name): \($0)" } }
+        if !notes.isEmpty { print("\nWhere the zoo's 10 epochs end outside d2l's band (0.03 from its figure):\n" + notes.joined(separator: "\n")) }
         var languageModels = TextTable(header: ["model", "params", "window", "default recipe", "d2l held-out ppl", "description"])
         for entry in ModelRegistry.languageModels {
             languageModels.add([entry.name, entry.parameterCount(vocabularySize: 28).formatted(), "\(entry.steps) characters",
