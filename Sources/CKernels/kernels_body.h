@@ -636,58 +636,77 @@ static void batch_norm_input_gradient(const float *x, const float *dy, float *dx
     for (; i < count; i++) dx[i] = k * (m * dy[i] - sum_gradient - (x[i] - mean) * inverse_std * sum_gradient_xhat);
 }
 
-// A 3x3 convolution straight from a channel-major batch (no lowered matrix). Each channel holds `planes` planes of
-// `positions` floats (positions = images * height * width, the output's map): one for stride 1, the input itself; four
-// for stride 2, the input's row and column parities (its lowering by a 2x2 stride-2 window). Tap t reads plane
-// plane_t shifted by (dy_t, dx_t) on the map: output pixel j (j = image * height * width + row * width + column) of
-// output channel o is the sum over channels c and taps t of w[o, c, t] x[c, plane_t, j + dy_t width + dx_t], where
-// row + dy_t and column + dx_t stay inside the map; a lane's tap is masked where they leave it. Which lanes leave
-// depends only on j mod (height * width), so the masks repeat every `period` vectors.
+// A 3x3 or 5x5 convolution straight from a channel-major batch (no lowered matrix). Each channel holds `planes` planes
+// of `positions` floats (positions = images * height * width, the output's map): one for stride 1, the input itself;
+// four for stride 2 (3x3 only), the input's row and column parities (its lowering by a 2x2 stride-2 window). Tap t
+// reads plane plane_t shifted by (dy_t, dx_t) on the map: output pixel j (j = image * height * width + row * width +
+// column) of output channel o is the sum over channels c and taps t of w[o, c, t] x[c, plane_t, j + dy_t width + dx_t],
+// where row + dy_t and column + dx_t stay inside the map; a lane's tap is masked where they leave it. Which lanes leave
+// depends only on the pixel's place in its image, j mod (height * width): `tap_inside` tabulates it per tap.
 #define IMPLICIT_ROWS (LANES >= 16 ? 8 : 4)
-#define MASK_PERIODS (1024 / LANES)  /* 1,024 pixels of masks per tap at every vector width: 36 KB on the stack */
+#define IMPLICIT_MAX_TAPS 25
 
-/// Each tap's offset and its masks for the vectors of one period (at most MASK_PERIODS: maps whose pixels' least common
-/// multiple with LANES is at most 1,024, which every map of at most 64 pixels meets and among larger ones 12x12,
-/// 16x16, 24x24 and 32x32), from the 9 taps' (plane, dy, dx) triples; returns the period.
-INLINE ptrdiff_t tap_masks(const ptrdiff_t taps[27], ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
-                           vint masks[9 * MASK_PERIODS], ptrdiff_t offsets[9]) {
-    ptrdiff_t area = height * width, period = 1;
-    while ((LANES * period) % area) period++;
-    if (period > MASK_PERIODS) __builtin_trap();  // the callers' condition (ImplicitConvolution.applies) keeps within it
-    for (int t = 0; t < 9; t++) {
+typedef signed char vbyte __attribute__((vector_size(LANES)));
+
+/// Each tap's offset in the channel-major batch, and (returned, to be freed) a table of bytes per tap: for each pixel i
+/// of one image's map, and LANES more (pixel i mod area, for a vector that reads on into the next image), -1 where the
+/// tap stays inside the map and 0 where it leaves it; from the taps' (plane, dy, dx) triples.
+INLINE signed char *tap_inside(const ptrdiff_t *taps, int tap_count, ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
+                               ptrdiff_t offsets[IMPLICIT_MAX_TAPS]) {
+    const ptrdiff_t area = height * width, row_bytes = area + LANES;
+    signed char *inside = malloc((size_t)(tap_count * row_bytes));
+    if (!inside) __builtin_trap();
+    for (int t = 0; t < tap_count; t++) {
         ptrdiff_t plane = taps[3 * t], dy = taps[3 * t + 1], dx = taps[3 * t + 2];
         offsets[t] = plane * positions + dy * width + dx;
-        for (ptrdiff_t g = 0; g < period; g++) {
-            vint m;
-            for (int l = 0; l < LANES; l++) {
-                ptrdiff_t p = (LANES * g + l) % area, row = p / width + dy, column = p % width + dx;
-                m[l] = row >= 0 && row < height && column >= 0 && column < width ? -1 : 0;
-            }
-            masks[t * period + g] = m;
+        for (ptrdiff_t i = 0; i < row_bytes; i++) {
+            ptrdiff_t p = i % area, row = p / width + dy, column = p % width + dx;
+            inside[t * row_bytes + i] = row >= 0 && row < height && column >= 0 && column < width ? -1 : 0;
         }
     }
-    return period;
+    return inside;
+}
+
+/// The mask of the LANES pixels from place p of an image's map (`tap_inside`'s row of one tap).
+INLINE vint inside_mask(const signed char *row, ptrdiff_t p) {
+    vbyte bytes;
+    __builtin_memcpy(&bytes, row + p, sizeof bytes);
+    return __builtin_convertvector(bytes, vint);
+}
+
+/// The place in its image's map of the pixel LANES after the one at place p.
+INLINE ptrdiff_t next_place(ptrdiff_t p, ptrdiff_t area) {
+    for (p += LANES; p >= area; p -= area) {}
+    return p;
 }
 
 /// The convolution's output pixels first ..< end (multiples of 2 LANES), a block of IMPLICIT_ROWS output channels x
-/// 2 vectors of pixels in registers; weights packed as [out_channels / 8][channels * 9][8].
-static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, ptrdiff_t height,
-                                    ptrdiff_t width, const ptrdiff_t taps[27], const float *weights, ptrdiff_t out_channels,
-                                    ptrdiff_t first, ptrdiff_t end, float *y) {
-    vint masks[9 * MASK_PERIODS];
-    ptrdiff_t offsets[9], period = tap_masks(taps, positions, height, width, masks, offsets);
+/// 2 vectors of pixels in registers; weights packed as [out_channels / 8][channels * TAPS][8]. TAPS is a constant at
+/// each call, so that the loop over taps unrolls.
+INLINE void implicit_convolution_taps(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, ptrdiff_t height,
+                                      ptrdiff_t width, const ptrdiff_t *taps, const int TAPS, const float *weights,
+                                      ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
+    ptrdiff_t offsets[IMPLICIT_MAX_TAPS], area = height * width, row_bytes = area + LANES;
+    signed char *inside = tap_inside(taps, TAPS, positions, height, width, offsets);
     const vec zero = {0};
+    ptrdiff_t p = first % area;
     for (ptrdiff_t j = first; j < end; j += 2 * LANES) {
-        ptrdiff_t g0 = (j / LANES) % period, g1 = (j / LANES + 1) % period;
+        vint masks[IMPLICIT_MAX_TAPS][2];
+        ptrdiff_t p1 = next_place(p, area);
+        for (int t = 0; t < TAPS; t++) {
+            masks[t][0] = inside_mask(inside + t * row_bytes, p);
+            masks[t][1] = inside_mask(inside + t * row_bytes, p1);
+        }
+        p = next_place(p1, area);
         for (ptrdiff_t o = 0; o < out_channels; o += IMPLICIT_ROWS) {
             vec sums[IMPLICIT_ROWS][2];
             for (int r = 0; r < IMPLICIT_ROWS; r++) sums[r][0] = sums[r][1] = zero;
-            const float *w = weights + (o / 8) * channels * 9 * 8 + o % 8;
+            const float *w = weights + (o / 8) * channels * TAPS * 8 + o % 8;
             for (ptrdiff_t c = 0; c < channels; c++) {
                 const float *plane = x + c * planes * positions + j;
-                for (int t = 0; t < 9; t++, w += 8) {
-                    vec x0 = blend(masks[t * period + g0], load(plane + offsets[t]), zero);
-                    vec x1 = blend(masks[t * period + g1], load(plane + offsets[t] + LANES), zero);
+                for (int t = 0; t < TAPS; t++, w += 8) {
+                    vec x0 = blend(masks[t][0], load(plane + offsets[t]), zero);
+                    vec x1 = blend(masks[t][1], load(plane + offsets[t] + LANES), zero);
                     for (int r = 0; r < IMPLICIT_ROWS; r++) {
                         vec b = splat(w[r]);
                         sums[r][0] = b * x0 + sums[r][0];
@@ -701,23 +720,31 @@ static void implicit_convolution3x3(const float *x, ptrdiff_t channels, ptrdiff_
             }
         }
     }
+    free(inside);
+}
+
+static void implicit_convolution(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, ptrdiff_t height,
+                                 ptrdiff_t width, const ptrdiff_t *taps, ptrdiff_t tap_count, const float *weights,
+                                 ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
+    if (tap_count == 9) implicit_convolution_taps(x, channels, planes, positions, height, width, taps, 9, weights, out_channels, first, end, y);
+    else if (tap_count == 25) implicit_convolution_taps(x, channels, planes, positions, height, width, taps, 25, weights, out_channels, first, end, y);
+    else __builtin_trap();
 }
 
 /// dw[o, c, t] for `rows` output channels from o and `columns` channels from c, every tap: the sum over pixels j of
 /// gradient[o, j] x[c, plane_t, j + shift_t] (masked), a rows x columns tile of vectors in registers per tap.
 INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
-                                 ptrdiff_t o, ptrdiff_t c, int rows, int columns, const vint *masks, ptrdiff_t period,
-                                 const ptrdiff_t offsets[9], float *dw) {
+                                 ptrdiff_t o, ptrdiff_t c, int rows, int columns, const signed char *inside, ptrdiff_t area,
+                                 int tap_count, const ptrdiff_t offsets[IMPLICIT_MAX_TAPS], float *dw) {
     const vec zero = {0};
-    for (int t = 0; t < 9; t++) {
+    for (int t = 0; t < tap_count; t++) {
         vec sums[4][4];
         for (int r = 0; r < rows; r++)
             for (int s = 0; s < columns; s++) sums[r][s] = zero;
         const float *channel_planes = x + c * planes * positions + offsets[t], *g = gradient + o * positions;
-        const vint *mask = masks + t * period;
-        for (ptrdiff_t j = 0, q = 0; j < positions; j += LANES) {
-            vint m = mask[q];
-            if (++q == period) q = 0;
+        const signed char *row = inside + t * (area + LANES);
+        for (ptrdiff_t j = 0, p = 0; j < positions; j += LANES, p = next_place(p, area)) {
+            vint m = inside_mask(row, p);
             vec xs[4];
             for (int s = 0; s < columns; s++) xs[s] = blend(m, load(channel_planes + s * planes * positions + j), zero);
             for (int r = 0; r < rows; r++) {
@@ -726,25 +753,27 @@ INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_
             }
         }
         for (int r = 0; r < rows; r++)
-            for (int s = 0; s < columns; s++) dw[((o + r) * channels + c + s) * 9 + t] = horizontal_sum(sums[r][s]);
+            for (int s = 0; s < columns; s++) dw[((o + r) * channels + c + s) * tap_count + t] = horizontal_sum(sums[r][s]);
     }
 }
 
-/// The weights' gradient of the convolution above, dw [out_channels][channels][9] for output channels first ..<
+/// The weights' gradient of the convolution above, dw [out_channels][channels][taps] for output channels first ..<
 /// end (multiples of 4), from the channel-major batch x and the output's channel-major gradient [out_channels][positions]
 /// (positions a multiple of LANES): tiles of 4 output x 4 input channels, vectorised over pixels.
-static void implicit_convolution3x3_filter_gradient(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
-                                                    ptrdiff_t height, ptrdiff_t width, const ptrdiff_t taps[27], const float *gradient,
-                                                    ptrdiff_t first, ptrdiff_t end, float *dw) {
-    vint masks[9 * MASK_PERIODS];
-    ptrdiff_t offsets[9], period = tap_masks(taps, positions, height, width, masks, offsets);
+static void implicit_convolution_filter_gradient(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
+                                                 ptrdiff_t height, ptrdiff_t width, const ptrdiff_t *taps, ptrdiff_t tap_count,
+                                                 const float *gradient, ptrdiff_t first, ptrdiff_t end, float *dw) {
+    if (tap_count > IMPLICIT_MAX_TAPS) __builtin_trap();
+    ptrdiff_t offsets[IMPLICIT_MAX_TAPS], area = height * width;
+    signed char *inside = tap_inside(taps, (int)tap_count, positions, height, width, offsets);
     for (ptrdiff_t o = first; o < end; o += 4) {
         ptrdiff_t c = 0;
         for (; c + 4 <= channels; c += 4)
-            filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 4, masks, period, offsets, dw);
+            filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 4, inside, area, (int)tap_count, offsets, dw);
         for (; c < channels; c++)
-            filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 1, masks, period, offsets, dw);
+            filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 1, inside, area, (int)tap_count, offsets, dw);
     }
+    free(inside);
 }
 
 /// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:
@@ -854,5 +883,5 @@ const zoo_kernel_table TABLE = {
     direct_convolution, direct_convolution_filter_gradient, direct_convolution_filter_gradient_by_channel,
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
-    implicit_convolution3x3, implicit_convolution3x3_filter_gradient, max_pool,
+    implicit_convolution, implicit_convolution_filter_gradient, max_pool,
 };

@@ -2,7 +2,7 @@ import CKernels
 import Testing
 @testable import Engine
 
-/// The implicit 3x3 convolution against the definition, on every instruction set's kernels, and conv2d's
+/// The implicit 3x3 and 5x5 convolutions against the definition, on every instruction set's kernels, and conv2d's
 /// gradients when it takes that path.
 @Suite struct ImplicitConvolutionTests {
     /// (images, channels, out channels, height, width): maps of 1 to 64 pixels, and of 12x12, 24x24 and 32x32 (whose
@@ -20,35 +20,43 @@ import Testing
         }
     }
 
+    /// (images, channels, out channels, height, width) of 5x5 convolutions (padding 2): maps of any size, odd and even
+    /// (NiN's 26x26 and AlexNet's 27x27 among them), smaller than the kernel, and not square.
+    static let shapes5x5: [(Int, Int, Int, Int, Int)] = [
+        (8, 3, 8, 26, 26), (32, 2, 8, 27, 27), (32, 3, 8, 3, 3), (32, 2, 16, 1, 1), (8, 5, 8, 6, 6), (32, 3, 8, 5, 7), (32, 9, 8, 13, 13),
+    ]
+
     /// (images, channels, out channels, height, width) of stride-2 convolutions: output maps of 1 to 64 pixels from odd and
     /// even input sizes, images making the output pixels a multiple of 32.
     static let stridedShapes: [(Int, Int, Int, Int, Int)] = [
         (32, 3, 8, 2, 2), (8, 5, 16, 7, 7), (32, 2, 24, 3, 5), (2, 7, 8, 16, 16), (4, 9, 16, 15, 13), (32, 1, 8, 1, 1), (16, 4, 8, 4, 6),
     ]
 
-    /// conv(x, w) + b by its definition (cross-correlation, padding 1).
+    /// conv(x, w) + b by its definition (cross-correlation, padding half the kernel's side).
     static func definition(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: Int = 1) -> [Float] {
-        let (n, c, h, wd, o) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0])
+        let (n, c, h, wd, o, k) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[3])
         let (oh, ow) = ((h - 1) / stride + 1, (wd - 1) / stride + 1)
         var y = [Float](repeating: 0, count: n * o * oh * ow)
         for image in 0..<n { for out in 0..<o { for row in 0..<oh { for column in 0..<ow {
             var sum = Double(b?.data[out] ?? 0)
-            for channel in 0..<c { for ky in 0..<3 { for kx in 0..<3 {
-                let (r, s) = (row * stride + ky - 1, column * stride + kx - 1)
+            for channel in 0..<c { for ky in 0..<k { for kx in 0..<k {
+                let (r, s) = (row * stride + ky - k / 2, column * stride + kx - k / 2)
                 guard r >= 0, r < h, s >= 0, s < wd else { continue }
-                sum += Double(w.data[((out * c + channel) * 3 + ky) * 3 + kx]) * Double(x.data[((image * c + channel) * h + r) * wd + s])
+                sum += Double(w.data[((out * c + channel) * k + ky) * k + kx]) * Double(x.data[((image * c + channel) * h + r) * wd + s])
             } } }
             y[((image * o + out) * oh + row) * ow + column] = Float(sum)
         } } } }
         return y
     }
 
-    @Test(arguments: shapes.map { ($0, 1) } + stridedShapes.map { ($0, 2) })
-    func matchesTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int), stride: Int) {
+    @Test(arguments: shapes.map { ($0, 1, 3) } + stridedShapes.map { ($0, 2, 3) } + shapes5x5.map { ($0, 1, 5) })
+    func matchesTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int), stride: Int, kernel: Int) {
         let (n, c, o, h, w) = shape
-        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: stride, padding: 1)
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: kernel, kernelWidth: kernel, stride: stride,
+                             padding: kernel / 2)
         #expect(ImplicitConvolution.applies(g, outChannels: o, level: "avx512"))
-        let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false), weight = randomTensor([o, c, 3, 3], seed: 4, requiresGrad: false)
+        let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false)
+        let weight = randomTensor([o, c, kernel, kernel], seed: 4, requiresGrad: false)
         let bias = randomTensor([o], seed: 5, requiresGrad: false)
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level) else { continue }
@@ -57,7 +65,8 @@ import Testing
                 ImplicitConvolution.forward(.init(channelMajorOf: x.data, g), weight.data, b?.data, g, outChannels: o, into: y.data,
                                             kernels: kernels.pointee)
                 let expected = Self.definition(x, weight, b, stride: stride)
-                #expect(zip(y.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape) stride \(stride)")
+                #expect(zip(y.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) },
+                        "\(level) \(shape) stride \(stride) \(kernel)x\(kernel)")
             }
         }
     }
@@ -89,12 +98,14 @@ import Testing
 
     /// The input's gradient is the adjoint of the convolution: <conv(x), g> = <x, dx(g)> for any x and g, on every
     /// instruction set's kernels.
-    @Test(arguments: [(8, 8, 8, 2, 2), (32, 16, 8, 7, 7), (4, 8, 16, 4, 4), (32, 8, 24, 1, 1), (2, 8, 8, 12, 12), (1, 8, 8, 32, 32)])
-    func theInputGradientIsTheAdjoint(_ shape: (Int, Int, Int, Int, Int)) {
+    @Test(arguments: [(8, 8, 8, 2, 2), (32, 16, 8, 7, 7), (4, 8, 16, 4, 4), (32, 8, 24, 1, 1), (2, 8, 8, 12, 12), (1, 8, 8, 32, 32)].map { ($0, 3) }
+                     + [(8, 8, 8, 26, 26), (32, 8, 16, 3, 3), (32, 16, 8, 5, 7)].map { ($0, 5) })
+    func theInputGradientIsTheAdjoint(_ shape: (Int, Int, Int, Int, Int), kernel: Int) {
         let (n, c, o, h, w) = shape
-        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: kernel, kernelWidth: kernel, stride: 1, padding: kernel / 2)
         #expect(ImplicitConvolution.applies(g, outChannels: o, inputGradient: true, level: "avx512"))
-        let x = randomTensor([n, c, h, w], seed: 13, requiresGrad: false), weight = randomTensor([o, c, 3, 3], seed: 14, requiresGrad: false)
+        let x = randomTensor([n, c, h, w], seed: 13, requiresGrad: false)
+        let weight = randomTensor([o, c, kernel, kernel], seed: 14, requiresGrad: false)
         let gradient = randomTensor([n, o, h, w], seed: 15, requiresGrad: false)
         let forward = zip(Self.definition(x, weight, nil), gradient.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         for level in ["generic", "avx2", "avx512"] {
@@ -103,7 +114,7 @@ import Testing
             let dx = Tensor(shape: x.shape, repeating: .nan)
             ImplicitConvolution.inputGradient(byChannel.start, weight.data, g, outChannels: o, into: dx.data, kernels: kernels.pointee)
             let backward = zip(x.scalars, dx.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-            #expect(abs(forward - backward) <= 1e-4 * max(1, abs(forward)), "\(level) \(shape)")
+            #expect(abs(forward - backward) <= 1e-4 * max(1, abs(forward)), "\(level) \(shape) \(kernel)x\(kernel)")
         }
     }
 
@@ -111,47 +122,51 @@ import Testing
     /// on every instruction set's kernels: channel counts that leave a tail of 1-3 input channels, maps of 1 to 64
     /// pixels, output channels in blocks of 4.
     @Test(arguments: [(32, 5, 8, 1, 1), (8, 8, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 9, 8, 3, 5), (4, 12, 8, 8, 8),
-                      (2, 5, 8, 24, 24)].map { ($0, 1) }
-                     + [(32, 5, 8, 2, 2), (8, 8, 16, 7, 7), (4, 9, 8, 15, 13)].map { ($0, 2) })
-    func theFilterGradientIsTheSumOverPixels(_ shape: (Int, Int, Int, Int, Int), stride: Int) {
+                      (2, 5, 8, 24, 24)].map { ($0, 1, 3) }
+                     + [(32, 5, 8, 2, 2), (8, 8, 16, 7, 7), (4, 9, 8, 15, 13)].map { ($0, 2, 3) }
+                     + [(8, 5, 8, 26, 26), (32, 6, 8, 3, 3), (32, 9, 8, 5, 7)].map { ($0, 1, 5) })
+    func theFilterGradientIsTheSumOverPixels(_ shape: (Int, Int, Int, Int, Int), stride: Int, kernel: Int) {
         let (n, c, o, h, w) = shape
-        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: stride, padding: 1)
+        let (k, pad, taps) = (kernel, kernel / 2, kernel * kernel)
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: k, kernelWidth: k, stride: stride, padding: pad)
         let (oh, ow) = (g.outHeight, g.outWidth)
         let x = randomTensor([n, c, h, w], seed: 23, requiresGrad: false), gradient = randomTensor([n, o, oh, ow], seed: 24, requiresGrad: false)
-        var expected = [Double](repeating: 0, count: o * c * 9)
-        for image in 0..<n { for out in 0..<o { for channel in 0..<c { for t in 0..<9 { for row in 0..<oh { for column in 0..<ow {
-            let (r, s) = (row * stride + t / 3 - 1, column * stride + t % 3 - 1)
+        var expected = [Double](repeating: 0, count: o * c * taps)
+        for image in 0..<n { for out in 0..<o { for channel in 0..<c { for t in 0..<taps { for row in 0..<oh { for column in 0..<ow {
+            let (r, s) = (row * stride + t / k - pad, column * stride + t % k - pad)
             guard r >= 0, r < h, s >= 0, s < w else { continue }
-            expected[(out * c + channel) * 9 + t] += Double(gradient.data[((image * o + out) * oh + row) * ow + column])
+            expected[(out * c + channel) * taps + t] += Double(gradient.data[((image * o + out) * oh + row) * ow + column])
                 * Double(x.data[((image * c + channel) * h + r) * w + s])
         } } } } } }
         let input = ImplicitConvolution.GuardedBatch(channelMajorOf: x.data, g)
         let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data, g, channels: o)
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level) else { continue }
-            let dw = Tensor(shape: [o, c, 3, 3], repeating: .nan)
+            let dw = Tensor(shape: [o, c, k, k], repeating: .nan)
             ImplicitConvolution.filterGradient(input, byChannel.start, g, outChannels: o, into: dw.data, kernels: kernels.pointee)
-            #expect(zip(dw.scalars, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) }, "\(level) \(shape) stride \(stride)")
+            #expect(zip(dw.scalars, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) },
+                    "\(level) \(shape) stride \(stride) \(k)x\(k)")
         }
     }
 
     /// conv2d on shapes the implicit path takes in training (where the CPU has AVX-512; on others the lowered path):
     /// its output is the definition's and its gradients match finite differences; with an input that needs no
-    /// gradient, in-channel counts that are not multiples of 8 take the path too.
-    @Test(arguments: [([2, 8, 4, 4], 8, true), ([2, 8, 8, 8], 16, true), ([4, 16, 4, 4], 8, true), ([32, 3, 4, 4], 8, false),
-                      ([2, 5, 4, 4], 8, false)])
-    func conv2dOnTheImplicitPathHasRightGradients(_ inputShape: [Int], _ outChannels: Int, _ inputGradient: Bool) {
-        let x = randomTensor(inputShape, seed: 7, requiresGrad: inputGradient), weight = randomTensor([outChannels, inputShape[1], 3, 3], seed: 8)
-        let bias = randomTensor([outChannels], seed: 9)
+    /// gradient, in-channel counts that are not multiples of 8 take the path too; 5x5 kernels with padding 2.
+    @Test(arguments: [([2, 8, 4, 4], 8, true, 3), ([2, 8, 8, 8], 16, true, 3), ([4, 16, 4, 4], 8, true, 3), ([32, 3, 4, 4], 8, false, 3),
+                      ([2, 5, 4, 4], 8, false, 3), ([8, 8, 4, 4], 8, true, 5), ([32, 7, 3, 3], 8, false, 5)])
+    func conv2dOnTheImplicitPathHasRightGradients(_ inputShape: [Int], _ outChannels: Int, _ inputGradient: Bool, _ kernel: Int) {
+        let x = randomTensor(inputShape, seed: 7, requiresGrad: inputGradient)
+        let weight = randomTensor([outChannels, inputShape[1], kernel, kernel], seed: 8), bias = randomTensor([outChannels], seed: 9)
+        let padding = kernel / 2
         let g = ConvGeometry(batch: inputShape[0], channels: inputShape[1], height: inputShape[2], width: inputShape[3],
-                             kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+                             kernelHeight: kernel, kernelWidth: kernel, stride: 1, padding: padding)
         #expect(ImplicitConvolution.applies(g, outChannels: outChannels, inputGradient: inputGradient, level: "avx512"))
-        let y = conv2d(x, weight: weight, bias: bias, stride: 1, padding: 1)
+        let y = conv2d(x, weight: weight, bias: bias, stride: 1, padding: padding)
         #expect(zip(y.scalars, Self.definition(x, weight, bias)).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
         if inputGradient {
-            expectGradientsMatch([x, weight, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
+            expectGradientsMatch([x, weight, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: padding) }
         } else {
-            expectGradientsMatch([weight, bias]) { conv2d(x, weight: $0[0], bias: $0[1], stride: 1, padding: 1) }
+            expectGradientsMatch([weight, bias]) { conv2d(x, weight: $0[0], bias: $0[1], stride: 1, padding: padding) }
             #expect(x.grad == nil)
         }
     }

@@ -169,17 +169,18 @@ typedef struct {
     void (*sum_and_centered_product)(const float *, const float *, ptrdiff_t, float, float *, float *);
     void (*scale_shift)(const float *, float *, ptrdiff_t, float, float);
     void (*batch_norm_input_gradient)(const float *, const float *, float *, ptrdiff_t, float, float, float, float, float, float);
-    /// A 3x3 convolution (stride 1 or 2, padding 1) of a channel-major batch x [channels][planes][positions] (positions =
-    /// images x height x width of the output's map, at most 64 pixels; planes 1 for stride 1, the input's four row and
-    /// column parities for stride 2; x readable width + 1 + 2 vectors before its start and after its end) into y
-    /// [out_channels][positions], output pixels first ..< end (multiples of 32), its 9 taps given as (plane, dy, dx)
-    /// triples: weights packed as [out_channels / 8][channels * 9][8] (out_channels a multiple of 8).
-    void (*implicit_convolution3x3)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const ptrdiff_t *,
-                                    const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
-    /// Its weights' gradient dw [out_channels][channels][3][3] for output channels first ..< end (multiples of 4), from
+    /// A 3x3 (stride 1 or 2, padding 1) or 5x5 (stride 1, padding 2) convolution of a channel-major batch x
+    /// [channels][planes][positions] (positions = images x height x width of the output's map; planes 1 for stride 1,
+    /// the input's four row and column parities for stride 2; x readable `reach` rows and columns and 2 vectors before
+    /// its start and after its end) into y [out_channels][positions], output pixels first ..< end (multiples of 32),
+    /// its taps (9 or 25) given as (plane, dy, dx) triples: weights packed as [out_channels / 8][channels * taps][8]
+    /// (out_channels a multiple of 8).
+    void (*implicit_convolution)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const ptrdiff_t *, ptrdiff_t,
+                                 const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    /// Its weights' gradient dw [out_channels][channels][taps] for output channels first ..< end (multiples of 4), from
     /// the same x and the output's gradient [out_channels][positions] (positions a multiple of 16).
-    void (*implicit_convolution3x3_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
-                                                    const ptrdiff_t *, const float *, ptrdiff_t, ptrdiff_t, float *);
+    void (*implicit_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                                                 const ptrdiff_t *, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, float *);
     void (*max_pool)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *, int32_t *);
 } zoo_kernel_table;
 

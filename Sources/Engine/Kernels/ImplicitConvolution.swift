@@ -4,7 +4,8 @@ import CKernels
 /// ResNet's 28x28 sizes, AlexNet's 12x12 layers at batch 256 in four groups.
 let implicitBudget = 2 * loweringBudget
 
-/// 3x3 convolutions (padding 1) on small maps, the body of ResNet at 28x28, without a lowered matrix: the batch is
+/// 3x3 convolutions (padding 1) on small maps, the body of ResNet at 28x28, and 5x5 convolutions (padding 2, stride 1:
+/// NiN's and AlexNet's second layers, GoogLeNet's 5x5 paths) on maps of any size, without a lowered matrix: the batch is
 /// laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and the kernels read each
 /// tap's pixels from it directly, with masks for the padding. At stride 2 (the first layer of ResNet's stages) each
 /// channel is laid out as its four row and column parities on the output's map ([C, 4, N*H'*W'], the lowering of a
@@ -15,26 +16,30 @@ let implicitBudget = 2 * loweringBudget
 /// pixels. Measured (Results/bench/conv-prototype) at 90-100% of sgemm on ResNet-18's layers, where im2col + sgemm
 /// reached 43-74% forward and sgemm on a kept lowered matrix 84-93% for the weights' gradient.
 enum ImplicitConvolution {
-    /// Floats readable before and after a channel-major batch (a tap reaches a row and a pixel away, a vector reads 32).
-    static func guardSize(width: Int) -> Int { width + 1 + 32 }
+    /// Floats readable before and after a channel-major batch (a 5x5 kernel's tap reaches two rows and two pixels away,
+    /// a vector reads 32).
+    static func guardSize(width: Int) -> Int { 2 * (width + 1) + 32 }
 
     /// Whether the kernels take `g` (`g.channels` in, `outChannels` out), with the input's gradient if
-    /// `inputGradient`: output maps whose taps' masks repeat within 64 vectors (`maskPeriod`: every map of at most 64
-    /// pixels, ResNet's after its stem, and 12x12, 16x16, 24x24 and 32x32 among larger ones),
+    /// `inputGradient`: a 5x5 kernel at stride 1 on any map (measured against the lowered path on NiN's 26x26 and
+    /// AlexNet's 27x27 layers: 13-25% less time each pass, Results/bench/implicit-5x5); a 3x3 kernel on maps whose
+    /// taps' masks repeat within 64 vectors (`maskPeriod`: every map of at most 64 pixels, ResNet's after its stem,
+    /// and 12x12, 16x16, 24x24 and 32x32 among larger ones, the maps measured against the lowered path when the
+    /// kernels kept their masks by period; they now take any map, the larger ones not yet measured);
     /// output pixels a multiple of 32, channels out (and in, for the input's gradient) multiples of 8, with the AVX-512
     /// kernels (measured there; elsewhere the lowered path stays until measured). Stride 2 without the input's
     /// gradient only (evaluation; the turned convolution of the parities is not written yet).
     static func applies(_ g: ConvGeometry, outChannels: Int, inputGradient: Bool = false,
                         level: String = String(cString: zoo_kernels_level())) -> Bool {
-        g.kernelHeight == 3 && g.kernelWidth == 3 && g.padding == 1
+        let kernel3x3 = g.kernelHeight == 3 && g.kernelWidth == 3 && g.padding == 1 && maskPeriod(g) <= 64
             && (g.stride == 1 || g.stride == 2 && !inputGradient && g.height % 2 == g.width % 2)
-            && maskPeriod(g) <= 64 && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
+        let kernel5x5 = g.kernelHeight == 5 && g.kernelWidth == 5 && g.padding == 2 && g.stride == 1
+        return (kernel3x3 || kernel5x5) && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
             && (!inputGradient || g.channels % 8 == 0) && level == "avx512"
     }
 
     /// The 16-float vectors after which the taps' masks repeat along the channel-major batch: the output map's pixels
-    /// over their greatest common divisor with 16. `tap_masks` in kernels_body.h keeps 1,024 floats of masks per tap, 64
-    /// such vectors (and as many floats at the narrower vector widths, whose periods are no longer).
+    /// over their greatest common divisor with 16.
     static func maskPeriod(_ g: ConvGeometry) -> Int { g.positions / greatestCommonDivisor(g.positions, 16) }
 
     /// Groups of `g`'s images whose channel-major input (its four parities at stride 2) and output each fit `budget`
@@ -48,10 +53,11 @@ enum ImplicitConvolution {
     }
 
     /// The kernels' taps for `g` as (plane, dy, dx) triples in the weights' (ky, kx) order, and the planes per channel:
-    /// at stride 1 one plane and shifts ky - 1, kx - 1; at stride 2, input row 2 oy + ky - 1 is row oy + (ky - 1) / 2
+    /// at stride 1 one plane and shifts ky - padding, kx - padding; at stride 2 (3x3), input row 2 oy + ky - 1 is row oy + (ky - 1) / 2
     /// (rounded down) of the parity (ky - 1) mod 2, the same for columns.
     static func taps(_ g: ConvGeometry) -> (taps: [Int], planes: Int) {
-        let shifts = (0..<9).map { t in (t / 3 - 1, t % 3 - 1) }
+        let (side, reach) = (g.kernelWidth, g.padding)
+        let shifts = (0..<side * side).map { t in (t / side - reach, t % side - reach) }
         guard g.stride == 2 else { return (shifts.flatMap { [0, $0.0, $0.1] }, 1) }
         // Input row 2 oy + d is row oy + shift of the parity plane k when 2 (oy + shift) + k - padding = 2 oy + d.
         let padding = g.parities.padding
@@ -72,7 +78,8 @@ enum ImplicitConvolution {
     static func forward(_ input: GuardedBatch, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
                         outChannels: Int, into y: UnsafeMutablePointer<Float>, then map: ChannelMap = .identity,
                         packed: PackedWeights? = nil, kernels: zoo_kernel_table = kernelsInUse) {
-        let weights = packed ?? PackedWeights(w, outChannels: outChannels, channels: g.channels, turned: false)
+        let weights = packed ?? PackedWeights(w, outChannels: outChannels, channels: g.channels, taps: g.kernelHeight * g.kernelWidth,
+                                              turned: false)
         convolve(input.start, g, weights, outChannels: outChannels, kernels: kernels) { output in
             channelMajorToBatchMajor(output, y, batch: g.batch, channels: outChannels, positions: g.positions, bias: bias, then: map)
         }
@@ -84,21 +91,22 @@ enum ImplicitConvolution {
                               into dx: UnsafeMutablePointer<Float>, packed: PackedWeights? = nil,
                               kernels: zoo_kernel_table = kernelsInUse) {
         precondition(g.stride == 1, "the implicit input gradient is written for stride 1")
-        let weights = packed ?? PackedWeights(w, outChannels: g.channels, channels: outChannels, turned: true)
+        let weights = packed ?? PackedWeights(w, outChannels: g.channels, channels: outChannels, taps: g.kernelHeight * g.kernelWidth,
+                                              turned: true)
         convolve(gradient, g.with(channels: outChannels), weights, outChannels: g.channels, kernels: kernels) { output in
             channelMajorToBatchMajor(output, dx, batch: g.batch, channels: g.channels, positions: g.height * g.width, bias: nil)
         }
     }
 
-    /// dw [outChannels, g.channels, 3, 3] of conv(x, w) from the channel-major `input` and the output's channel-major
+    /// dw [outChannels, g.channels, k, k] of conv(x, w) from the channel-major `input` and the output's channel-major
     /// `gradient` [outChannels, images x pixels].
     static func filterGradient(_ input: GuardedBatch, _ gradient: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
                                into dw: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
         let positions = g.batch * g.positions, (taps, planes) = Self.taps(g)
-        FLOPCounter.count &+= 2 * outChannels * g.channels * 9 * positions
-        parallelChunks(outChannels / 4, costPerItem: 4 * g.channels * 9 * positions) { blocks in
-            kernels.implicit_convolution3x3_filter_gradient(input.start, g.channels, planes, positions, g.outHeight, g.outWidth,
-                                                            taps, gradient, blocks.lowerBound * 4, blocks.upperBound * 4, dw)
+        FLOPCounter.count &+= 2 * outChannels * g.patch * positions
+        parallelChunks(outChannels / 4, costPerItem: 4 * g.patch * positions) { blocks in
+            kernels.implicit_convolution_filter_gradient(input.start, g.channels, planes, positions, g.outHeight, g.outWidth,
+                                                         taps, taps.count / 3, gradient, blocks.lowerBound * 4, blocks.upperBound * 4, dw)
         }
     }
 
@@ -137,20 +145,21 @@ enum ImplicitConvolution {
         deinit { BufferPool.shared.release(buffer, capacity: capacity) }
     }
 
-    /// Weights as the kernels read them, [outChannels / 8][channels * 9][8], in a buffer of the pool: from w
-    /// [outChannels, channels, 3, 3], or, `turned`, from w [channels, outChannels, 3, 3] with in and out exchanged and
-    /// the taps reversed (the input's gradient).
+    /// Weights as the kernels read them, [outChannels / 8][channels * taps][8], in a buffer of the pool: from w
+    /// [outChannels, channels, k, k] (k * k = `taps`), or, `turned`, from w [channels, outChannels, k, k] with in and
+    /// out exchanged and the taps reversed (the input's gradient).
     final class PackedWeights {
         let pointer: UnsafeMutablePointer<Float>
         private let capacity: Int
 
-        init(_ w: UnsafePointer<Float>, outChannels: Int, channels: Int, turned: Bool) {
-            let patch = channels * 9
+        init(_ w: UnsafePointer<Float>, outChannels: Int, channels: Int, taps: Int, turned: Bool) {
+            let patch = channels * taps
             (pointer, capacity) = BufferPool.shared.allocate(outChannels * patch)
             for o in 0..<outChannels {
                 for c in 0..<channels {
-                    for t in 0..<9 {
-                        pointer[((o / 8) * patch + c * 9 + t) * 8 + o % 8] = turned ? w[(c * outChannels + o) * 9 + 8 - t] : w[(o * channels + c) * 9 + t]
+                    for t in 0..<taps {
+                        pointer[((o / 8) * patch + c * taps + t) * 8 + o % 8] = turned
+                            ? w[(c * outChannels + o) * taps + taps - 1 - t] : w[(o * channels + c) * taps + t]
                     }
                 }
             }
@@ -163,14 +172,14 @@ enum ImplicitConvolution {
     /// planes by the `packed` weights, handed to `finish`.
     private static func convolve(_ input: UnsafePointer<Float>, _ g: ConvGeometry, _ packed: PackedWeights, outChannels: Int,
                                  kernels: zoo_kernel_table, finish: (UnsafePointer<Float>) -> Void) {
-        let positions = g.batch * g.positions, patch = g.channels * 9, (taps, planes) = Self.taps(g)
+        let positions = g.batch * g.positions, patch = g.patch, (taps, planes) = Self.taps(g)
         FLOPCounter.count &+= 2 * outChannels * patch * positions
         let (output, outputCapacity) = BufferPool.shared.allocate(outChannels * positions)
         defer { BufferPool.shared.release(output, capacity: outputCapacity) }
         withExtendedLifetime(packed) {
             parallelChunks(positions / 32, costPerItem: 32 * outChannels * patch) { panels in
-                kernels.implicit_convolution3x3(input, g.channels, planes, positions, g.outHeight, g.outWidth, taps, packed.pointer,
-                                                outChannels, panels.lowerBound * 32, panels.upperBound * 32, output)
+                kernels.implicit_convolution(input, g.channels, planes, positions, g.outHeight, g.outWidth, taps, taps.count / 3,
+                                             packed.pointer, outChannels, panels.lowerBound * 32, panels.upperBound * 32, output)
             }
         }
         finish(output)

@@ -150,7 +150,8 @@ func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
     let outChannels = weight.shape[0], groups = ImplicitConvolution.imageGroups(g, outChannels: outChannels, budget: budget)
     let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * g.positions)
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
-    let packed = ImplicitConvolution.PackedWeights(weight.data, outChannels: outChannels, channels: g.channels, turned: false)
+    let packed = ImplicitConvolution.PackedWeights(weight.data, outChannels: outChannels, channels: g.channels, taps: g.kernelHeight * g.kernelWidth,
+                                                   turned: false)
     for images in groups {
         let part = g.with(batch: images.count)
         ImplicitConvolution.forward(.init(channelMajorOf: x.data + images.lowerBound * inImage, part), weight.data, bias?.data, part,
@@ -165,7 +166,8 @@ func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
         let dwPart = dw != nil && groups.count > 1 ? Tensor(uninitialized: weight.shape) : nil
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
         let turned = dx == nil ? nil
-            : ImplicitConvolution.PackedWeights(weight.data, outChannels: g.channels, channels: outChannels, turned: true)
+            : ImplicitConvolution.PackedWeights(weight.data, outChannels: g.channels, channels: outChannels,
+                                                   taps: g.kernelHeight * g.kernelWidth, turned: true)
         for images in groups {
             let part = g.with(batch: images.count), (inOffset, outOffset) = (images.lowerBound * inImage, images.lowerBound * outImage)
             let byChannel = ImplicitConvolution.GuardedBatch(channelMajorOfOutput: gradient.data + outOffset, part, channels: outChannels,
