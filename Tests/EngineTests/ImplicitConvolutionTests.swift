@@ -5,19 +5,33 @@ import Testing
 /// The implicit 3x3 and 5x5 convolutions against the definition, on every instruction set's kernels, and conv2d's
 /// gradients when it takes that path.
 @Suite struct ImplicitConvolutionTests {
-    /// (images, channels, out channels, height, width): maps of 1 to 64 pixels, and of 12x12, 24x24 and 32x32 (whose
-    /// masks' periods are 9, 36 and 64 vectors of 16), odd channel counts, images making the pixels a multiple of 32.
+    /// (images, channels, out channels, height, width): maps of 1 to 64 pixels, of 12x12, 24x24 and 32x32, and of
+    /// sizes whose masks do not repeat within a vector's multiple of pixels (13x13, 26x26, 56x56, 29x31), odd channel
+    /// counts, images making the pixels a multiple of 32.
     static let shapes: [(Int, Int, Int, Int, Int)] = [
         (32, 3, 8, 1, 1), (8, 5, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 1, 8, 3, 5), (4, 3, 8, 8, 8), (32, 9, 16, 5, 3),
-        (2, 3, 8, 12, 12), (2, 2, 8, 24, 24), (1, 2, 8, 32, 32),
+        (2, 3, 8, 12, 12), (2, 2, 8, 24, 24), (1, 2, 8, 32, 32), (32, 2, 8, 13, 13), (8, 3, 8, 26, 26), (2, 2, 8, 56, 56),
+        (32, 1, 8, 29, 31),
     ]
 
-    /// The maps the path takes: the masks' period within 64 vectors of 16.
-    @Test func takesMapsWhoseMasksRepeatWithin64Vectors() {
-        for (side, takes) in [(8, true), (12, true), (16, true), (24, true), (32, true), (13, false), (26, false), (40, false)] {
+    /// The maps the path takes: any, whatever the period of the taps' masks along the batch (a 3x3 kernel on maps of 8 to
+    /// 224 pixels a side, a 5x5 kernel on 26x26 and 27x27), as long as the batch's pixels fill panels of 32; not other
+    /// kernels or paddings.
+    @Test func takesMapsOfAnySize() {
+        for side in [8, 12, 13, 26, 40, 56, 112, 224] {
             let g = ConvGeometry(batch: 32, channels: 8, height: side, width: side, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
-            #expect(ImplicitConvolution.applies(g, outChannels: 8, level: "avx512") == takes, "\(side)x\(side)")
+            #expect(ImplicitConvolution.applies(g, outChannels: 8, inputGradient: true, level: "avx512"), "\(side)x\(side)")
         }
+        for side in [26, 27] {
+            let g = ConvGeometry(batch: 32, channels: 8, height: side, width: side, kernelHeight: 5, kernelWidth: 5, stride: 1, padding: 2)
+            #expect(ImplicitConvolution.applies(g, outChannels: 8, inputGradient: true, level: "avx512"), "5x5 on \(side)x\(side)")
+            #expect(!ImplicitConvolution.applies(g.with(batch: 31), outChannels: 8, level: "avx512"), "31 images of \(side)x\(side)")
+        }
+        let others = [(5, 1, 1), (7, 1, 3), (3, 1, 0), (5, 2, 2)].map { kernel, stride, padding in
+            ConvGeometry(batch: 32, channels: 8, height: 12, width: 12, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
+        }
+        #expect(others.allSatisfy { !ImplicitConvolution.applies($0, outChannels: 8, level: "avx512") })
+        #expect(!ImplicitConvolution.applies(others[0], outChannels: 8, level: "avx2"))
     }
 
     /// (images, channels, out channels, height, width) of 5x5 convolutions (padding 2): maps of any size, odd and even
@@ -26,10 +40,10 @@ import Testing
         (8, 3, 8, 26, 26), (32, 2, 8, 27, 27), (32, 3, 8, 3, 3), (32, 2, 16, 1, 1), (8, 5, 8, 6, 6), (32, 3, 8, 5, 7), (32, 9, 8, 13, 13),
     ]
 
-    /// (images, channels, out channels, height, width) of stride-2 convolutions: output maps of 1 to 64 pixels from odd and
+    /// (images, channels, out channels, height, width) of stride-2 convolutions: output maps of 1 to 196 pixels from odd and
     /// even input sizes, images making the output pixels a multiple of 32.
     static let stridedShapes: [(Int, Int, Int, Int, Int)] = [
-        (32, 3, 8, 2, 2), (8, 5, 16, 7, 7), (32, 2, 24, 3, 5), (2, 7, 8, 16, 16), (4, 9, 16, 15, 13), (32, 1, 8, 1, 1), (16, 4, 8, 4, 6),
+        (32, 3, 8, 2, 2), (8, 5, 16, 7, 7), (32, 2, 24, 3, 5), (2, 7, 8, 16, 16), (4, 9, 16, 15, 13), (32, 1, 8, 1, 1), (16, 4, 8, 4, 6), (8, 3, 8, 27, 27),
     ]
 
     /// conv(x, w) + b by its definition (cross-correlation, padding half the kernel's side).
@@ -98,7 +112,8 @@ import Testing
 
     /// The input's gradient is the adjoint of the convolution: <conv(x), g> = <x, dx(g)> for any x and g, on every
     /// instruction set's kernels.
-    @Test(arguments: [(8, 8, 8, 2, 2), (32, 16, 8, 7, 7), (4, 8, 16, 4, 4), (32, 8, 24, 1, 1), (2, 8, 8, 12, 12), (1, 8, 8, 32, 32)].map { ($0, 3) }
+    @Test(arguments: [(8, 8, 8, 2, 2), (32, 16, 8, 7, 7), (4, 8, 16, 4, 4), (32, 8, 24, 1, 1), (2, 8, 8, 12, 12), (1, 8, 8, 32, 32),
+                       (32, 8, 8, 13, 13)].map { ($0, 3) }
                      + [(8, 8, 8, 26, 26), (32, 8, 16, 3, 3), (32, 16, 8, 5, 7)].map { ($0, 5) })
     func theInputGradientIsTheAdjoint(_ shape: (Int, Int, Int, Int, Int), kernel: Int) {
         let (n, c, o, h, w) = shape

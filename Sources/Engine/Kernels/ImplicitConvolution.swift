@@ -21,26 +21,20 @@ enum ImplicitConvolution {
     static func guardSize(width: Int) -> Int { 2 * (width + 1) + 32 }
 
     /// Whether the kernels take `g` (`g.channels` in, `outChannels` out), with the input's gradient if
-    /// `inputGradient`: a 5x5 kernel at stride 1 on any map (measured against the lowered path on NiN's 26x26 and
-    /// AlexNet's 27x27 layers: 13-25% less time each pass, Results/bench/implicit-5x5); a 3x3 kernel on maps whose
-    /// taps' masks repeat within 64 vectors (`maskPeriod`: every map of at most 64 pixels, ResNet's after its stem,
-    /// and 12x12, 16x16, 24x24 and 32x32 among larger ones, the maps measured against the lowered path when the
-    /// kernels kept their masks by period; they now take any map, the larger ones not yet measured);
-    /// output pixels a multiple of 32, channels out (and in, for the input's gradient) multiples of 8, with the AVX-512
-    /// kernels (measured there; elsewhere the lowered path stays until measured). Stride 2 without the input's
-    /// gradient only (evaluation; the turned convolution of the parities is not written yet).
+    /// `inputGradient`: a 3x3 kernel (padding 1) or a 5x5 kernel (padding 2, stride 1) on any map, output pixels a
+    /// multiple of 32, channels out (and in, for the input's gradient) multiples of 8, with the AVX-512 kernels
+    /// (measured there; elsewhere the lowered path stays until measured). Stride 2 without the input's gradient only
+    /// (evaluation; the turned convolution of the parities is not written yet). Measured against the lowered path in
+    /// one process (Results/bench/implicit-5x5): 10-25% less time each pass on NiN's and AlexNet's 5x5 layers and on
+    /// VGG's 3x3 layers from 28x28 to 112x112, half at 224x224.
     static func applies(_ g: ConvGeometry, outChannels: Int, inputGradient: Bool = false,
                         level: String = String(cString: zoo_kernels_level())) -> Bool {
-        let kernel3x3 = g.kernelHeight == 3 && g.kernelWidth == 3 && g.padding == 1 && maskPeriod(g) <= 64
+        let kernel3x3 = g.kernelHeight == 3 && g.kernelWidth == 3 && g.padding == 1
             && (g.stride == 1 || g.stride == 2 && !inputGradient && g.height % 2 == g.width % 2)
         let kernel5x5 = g.kernelHeight == 5 && g.kernelWidth == 5 && g.padding == 2 && g.stride == 1
         return (kernel3x3 || kernel5x5) && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
             && (!inputGradient || g.channels % 8 == 0) && level == "avx512"
     }
-
-    /// The 16-float vectors after which the taps' masks repeat along the channel-major batch: the output map's pixels
-    /// over their greatest common divisor with 16.
-    static func maskPeriod(_ g: ConvGeometry) -> Int { g.positions / greatestCommonDivisor(g.positions, 16) }
 
     /// Groups of `g`'s images whose channel-major input (its four parities at stride 2) and output each fit `budget`
     /// floats, in multiples of the fewest images whose pixels fill the kernels' 32-pixel panels (at least one such
