@@ -659,10 +659,11 @@ INLINE signed char *tap_inside(const ptrdiff_t *taps, int tap_count, ptrdiff_t p
     for (int t = 0; t < tap_count; t++) {
         ptrdiff_t plane = taps[3 * t], dy = taps[3 * t + 1], dx = taps[3 * t + 2];
         offsets[t] = plane * positions + dy * width + dx;
-        for (ptrdiff_t i = 0; i < row_bytes; i++) {
-            ptrdiff_t p = i % area, row = p / width + dy, column = p % width + dx;
-            inside[t * row_bytes + i] = row >= 0 && row < height && column >= 0 && column < width ? -1 : 0;
-        }
+        signed char *bytes = inside + t * row_bytes;
+        for (ptrdiff_t row = 0; row < height; row++)
+            for (ptrdiff_t column = 0; column < width; column++)
+                bytes[row * width + column] = row + dy >= 0 && row + dy < height && column + dx >= 0 && column + dx < width ? -1 : 0;
+        for (ptrdiff_t i = area; i < row_bytes; i++) bytes[i] = bytes[i - area];
     }
     return inside;
 }
