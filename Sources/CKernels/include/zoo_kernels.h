@@ -171,7 +171,7 @@ typedef struct {
     void (*batch_norm_input_gradient)(const float *, const float *, float *, ptrdiff_t, float, float, float, float, float, float);
     /// A 3x3 (stride 1 or 2, padding 1) or 5x5 (stride 1, padding 2) convolution of a channel-major batch x
     /// [channels][planes][positions] (positions = images x height x width of the output's map; planes 1 for stride 1,
-    /// the input's four row and column parities for stride 2; x readable `reach` rows and columns and 2 vectors before
+    /// the input's four row and column parities for stride 2; x readable two rows, two pixels and two vectors before
     /// its start and after its end) into y [out_channels][positions], output pixels first ..< end (multiples of 32),
     /// its taps (9 or 25) given as (plane, dy, dx) triples: weights packed as [out_channels / 8][channels * taps][8]
     /// (out_channels a multiple of 8).

@@ -4,7 +4,7 @@ import CKernels
 /// ResNet's 28x28 sizes, AlexNet's 12x12 layers at batch 256 in four groups.
 let implicitBudget = 2 * loweringBudget
 
-/// 3x3 convolutions (padding 1) on small maps, the body of ResNet at 28x28, and 5x5 convolutions (padding 2, stride 1:
+/// 3x3 convolutions (padding 1: the body of ResNet, VGG and GoogLeNet) and 5x5 convolutions (padding 2, stride 1:
 /// NiN's and AlexNet's second layers, GoogLeNet's 5x5 paths) on maps of any size, without a lowered matrix: the batch is
 /// laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and the kernels read each
 /// tap's pixels from it directly, with masks for the padding. At stride 2 (the first layer of ResNet's stages) each
@@ -47,8 +47,8 @@ enum ImplicitConvolution {
     }
 
     /// The kernels' taps for `g` as (plane, dy, dx) triples in the weights' (ky, kx) order, and the planes per channel:
-    /// at stride 1 one plane and shifts ky - padding, kx - padding; at stride 2 (3x3), input row 2 oy + ky - 1 is row oy + (ky - 1) / 2
-    /// (rounded down) of the parity (ky - 1) mod 2, the same for columns.
+    /// at stride 1 one plane and shifts ky - padding, kx - padding; at stride 2 (3x3), input row 2 oy + ky - 1 is row
+    /// oy + (ky - 1) / 2 (rounded down) of the parity (ky - 1) mod 2, the same for columns.
     static func taps(_ g: ConvGeometry) -> (taps: [Int], planes: Int) {
         let (side, reach) = (g.kernelWidth, g.padding)
         let shifts = (0..<side * side).map { t in (t / side - reach, t % side - reach) }
