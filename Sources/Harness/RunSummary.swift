@@ -145,7 +145,7 @@ extension RunComparison {
 
     /// How far from d2l's figure a result may lie and still agree with it: d2l's own reruns of one recipe differ by
     /// 0.03-0.13 in test accuracy.
-    static let d2lBand = 0.03
+    public static let d2lBand = 0.03
 
     /// The models whose rows of d2l's length of training (10 epochs, Fashion-MNIST) lie further than `d2lBand` from
     /// d2l's test accuracy, each with its rows and the registry's note on why (or that none is recorded yet).

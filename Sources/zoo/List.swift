@@ -13,7 +13,7 @@ struct List: ParsableCommand {
         }
         print("Image classifiers (default dataset fashion-mnist):\n" + models.rendered)
         let notes = ModelRegistry.all.compactMap { entry in entry.d2lNote.map { "  \(entry.name): \($0)" } }
-        if !notes.isEmpty { print("\nWhere the zoo's 10 epochs end outside d2l's band (0.03 from its figure):\n" + notes.joined(separator: "\n")) }
+        if !notes.isEmpty { print("\nWhere the zoo's 10 epochs end outside d2l's band (\(RunComparison.d2lBand) from its figure):\n" + notes.joined(separator: "\n")) }
         var languageModels = TextTable(header: ["model", "params", "window", "default recipe", "d2l held-out ppl", "description"])
         for entry in ModelRegistry.languageModels {
             languageModels.add([entry.name, entry.parameterCount(vocabularySize: 28).formatted(), "\(entry.steps) characters",
