@@ -640,35 +640,17 @@ static void batch_norm_input_gradient(const float *x, const float *dy, float *dx
 // of `positions` floats (positions = images * height * width, the output's map): one for stride 1, the input itself;
 // four for stride 2 (3x3 only), the input's row and column parities (its lowering by a 2x2 stride-2 window). Tap t
 // reads plane plane_t shifted by (dy_t, dx_t) on the map: output pixel j (j = image * height * width + row * width +
-// column) of output channel o is the sum over channels c and taps t of w[o, c, t] x[c, plane_t, j + dy_t width + dx_t],
-// where row + dy_t and column + dx_t stay inside the map; a lane's tap is masked where they leave it. Which lanes leave
-// depends only on the pixel's place in its image, j mod (height * width): `tap_inside` tabulates it per tap.
+// column) of output channel o is the sum over channels c and taps t of w[o, c, t] x[c, j + offsets[t]], offsets[t] =
+// plane_t positions + dy_t width + dx_t, where row + dy_t and column + dx_t stay inside the map; a lane's tap is masked
+// where they leave it. Which lanes leave depends only on the pixel's place in its image, j mod (height * width): the
+// caller tabulates it per tap (`zoo_taps`), once per convolution.
 #define IMPLICIT_ROWS (LANES >= 16 ? 8 : 4)
 #define IMPLICIT_MAX_TAPS 25
+_Static_assert(LANES <= ZOO_TAP_SLACK, "a vector's mask reads past its map's table row");
 
 typedef signed char vbyte __attribute__((vector_size(LANES)));
 
-/// Each tap's offset in the channel-major batch, and (returned, to be freed) a table of bytes per tap: for each pixel i
-/// of one image's map, and LANES more (pixel i mod area, for a vector that reads on into the next image), -1 where the
-/// tap stays inside the map and 0 where it leaves it; from the taps' (plane, dy, dx) triples.
-INLINE signed char *tap_inside(const ptrdiff_t *taps, int tap_count, ptrdiff_t positions, ptrdiff_t height, ptrdiff_t width,
-                               ptrdiff_t offsets[IMPLICIT_MAX_TAPS]) {
-    const ptrdiff_t area = height * width, row_bytes = area + LANES;
-    signed char *inside = malloc((size_t)(tap_count * row_bytes));
-    if (!inside) __builtin_trap();
-    for (int t = 0; t < tap_count; t++) {
-        ptrdiff_t plane = taps[3 * t], dy = taps[3 * t + 1], dx = taps[3 * t + 2];
-        offsets[t] = plane * positions + dy * width + dx;
-        signed char *bytes = inside + t * row_bytes;
-        for (ptrdiff_t row = 0; row < height; row++)
-            for (ptrdiff_t column = 0; column < width; column++)
-                bytes[row * width + column] = row + dy >= 0 && row + dy < height && column + dx >= 0 && column + dx < width ? -1 : 0;
-        for (ptrdiff_t i = area; i < row_bytes; i++) bytes[i] = bytes[i - area];
-    }
-    return inside;
-}
-
-/// The mask of the LANES pixels from place p of an image's map (`tap_inside`'s row of one tap).
+/// The mask of the LANES pixels from place p of an image's map (a row of `zoo_taps.inside`).
 INLINE vint inside_mask(const signed char *row, ptrdiff_t p) {
     vbyte bytes;
     __builtin_memcpy(&bytes, row + p, sizeof bytes);
@@ -684,19 +666,18 @@ INLINE ptrdiff_t next_place(ptrdiff_t p, ptrdiff_t area) {
 /// The convolution's output pixels first ..< end (multiples of 2 LANES), a block of IMPLICIT_ROWS output channels x
 /// 2 vectors of pixels in registers; weights packed as [out_channels / 8][channels * TAPS][8]. TAPS is a constant at
 /// each call, so that the loop over taps unrolls.
-INLINE void implicit_convolution_taps(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, ptrdiff_t height,
-                                      ptrdiff_t width, const ptrdiff_t *taps, const int TAPS, const float *weights,
-                                      ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
-    ptrdiff_t offsets[IMPLICIT_MAX_TAPS], area = height * width, row_bytes = area + LANES;
-    signed char *inside = tap_inside(taps, TAPS, positions, height, width, offsets);
+INLINE void implicit_convolution_taps(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
+                                      const zoo_taps *taps, const int TAPS, const float *weights, ptrdiff_t out_channels,
+                                      ptrdiff_t first, ptrdiff_t end, float *y) {
+    const ptrdiff_t area = taps->area, row_bytes = area + ZOO_TAP_SLACK, *offsets = taps->offsets;
     const vec zero = {0};
     ptrdiff_t p = first % area;
     for (ptrdiff_t j = first; j < end; j += 2 * LANES) {
         vint masks[IMPLICIT_MAX_TAPS][2];
         ptrdiff_t p1 = next_place(p, area);
         for (int t = 0; t < TAPS; t++) {
-            masks[t][0] = inside_mask(inside + t * row_bytes, p);
-            masks[t][1] = inside_mask(inside + t * row_bytes, p1);
+            masks[t][0] = inside_mask(taps->inside + t * row_bytes, p);
+            masks[t][1] = inside_mask(taps->inside + t * row_bytes, p1);
         }
         p = next_place(p1, area);
         for (ptrdiff_t o = 0; o < out_channels; o += IMPLICIT_ROWS) {
@@ -721,29 +702,27 @@ INLINE void implicit_convolution_taps(const float *x, ptrdiff_t channels, ptrdif
             }
         }
     }
-    free(inside);
 }
 
-static void implicit_convolution(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, ptrdiff_t height,
-                                 ptrdiff_t width, const ptrdiff_t *taps, ptrdiff_t tap_count, const float *weights,
-                                 ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
-    if (tap_count == 9) implicit_convolution_taps(x, channels, planes, positions, height, width, taps, 9, weights, out_channels, first, end, y);
-    else if (tap_count == 25) implicit_convolution_taps(x, channels, planes, positions, height, width, taps, 25, weights, out_channels, first, end, y);
+static void implicit_convolution(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, const zoo_taps *taps,
+                                 const float *weights, ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
+    if (taps->count == 9) implicit_convolution_taps(x, channels, planes, positions, taps, 9, weights, out_channels, first, end, y);
+    else if (taps->count == 25) implicit_convolution_taps(x, channels, planes, positions, taps, 25, weights, out_channels, first, end, y);
     else __builtin_trap();
 }
 
 /// dw[o, c, t] for `rows` output channels from o and `columns` channels from c, every tap: the sum over pixels j of
-/// gradient[o, j] x[c, plane_t, j + shift_t] (masked), a rows x columns tile of vectors in registers per tap.
+/// gradient[o, j] x[c, j + offsets[t]] (masked), a rows x columns tile of vectors in registers per tap.
 INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
-                                 ptrdiff_t o, ptrdiff_t c, int rows, int columns, const signed char *inside, ptrdiff_t area,
-                                 int tap_count, const ptrdiff_t offsets[IMPLICIT_MAX_TAPS], float *dw) {
+                                 ptrdiff_t o, ptrdiff_t c, int rows, int columns, const zoo_taps *taps, float *dw) {
     const vec zero = {0};
-    for (int t = 0; t < tap_count; t++) {
+    const ptrdiff_t area = taps->area, tap_count = taps->count;
+    for (ptrdiff_t t = 0; t < tap_count; t++) {
         vec sums[4][4];
         for (int r = 0; r < rows; r++)
             for (int s = 0; s < columns; s++) sums[r][s] = zero;
-        const float *channel_planes = x + c * planes * positions + offsets[t], *g = gradient + o * positions;
-        const signed char *row = inside + t * (area + LANES);
+        const float *channel_planes = x + c * planes * positions + taps->offsets[t], *g = gradient + o * positions;
+        const signed char *row = taps->inside + t * (area + ZOO_TAP_SLACK);
         for (ptrdiff_t j = 0, p = 0; j < positions; j += LANES, p = next_place(p, area)) {
             vint m = inside_mask(row, p);
             vec xs[4];
@@ -762,19 +741,13 @@ INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_
 /// end (multiples of 4), from the channel-major batch x and the output's channel-major gradient [out_channels][positions]
 /// (positions a multiple of LANES): tiles of 4 output x 4 input channels, vectorised over pixels.
 static void implicit_convolution_filter_gradient(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
-                                                 ptrdiff_t height, ptrdiff_t width, const ptrdiff_t *taps, ptrdiff_t tap_count,
-                                                 const float *gradient, ptrdiff_t first, ptrdiff_t end, float *dw) {
-    if (tap_count > IMPLICIT_MAX_TAPS) __builtin_trap();
-    ptrdiff_t offsets[IMPLICIT_MAX_TAPS], area = height * width;
-    signed char *inside = tap_inside(taps, (int)tap_count, positions, height, width, offsets);
+                                                 const zoo_taps *taps, const float *gradient, ptrdiff_t first, ptrdiff_t end,
+                                                 float *dw) {
     for (ptrdiff_t o = first; o < end; o += 4) {
         ptrdiff_t c = 0;
-        for (; c + 4 <= channels; c += 4)
-            filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 4, inside, area, (int)tap_count, offsets, dw);
-        for (; c < channels; c++)
-            filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 1, inside, area, (int)tap_count, offsets, dw);
+        for (; c + 4 <= channels; c += 4) filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 4, taps, dw);
+        for (; c < channels; c++) filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 1, taps, dw);
     }
-    free(inside);
 }
 
 /// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:

@@ -73,6 +73,19 @@ typedef struct {
     ptrdiff_t batch, channels, height, width, kernel_height, kernel_width, stride, padding, out_height, out_width;
 } zoo_lowering;
 
+/// The taps of an implicit convolution (`implicit_convolution`): `count` (9 or 25) offsets in the channel-major batch,
+/// tap t reading x[c, j + offsets[t]] for output pixel j, and a table of bytes per tap, `area + ZOO_TAP_SLACK` each:
+/// for each pixel of one image's map (area pixels) and then the map's first ZOO_TAP_SLACK pixels again (for a vector
+/// that reads on into the next image), -1 where the tap reads inside the map and 0 where it reads the padding.
+typedef struct {
+    const ptrdiff_t *offsets;
+    const signed char *inside;
+    ptrdiff_t count, area;
+} zoo_taps;
+
+/// Bytes of `zoo_taps.inside` after each tap's map: at least a vector's lanes.
+#define ZOO_TAP_SLACK 16
+
 /// im2col and its adjoint col2im (which adds each entry back onto the pixel it came from, and overwrites dx)
 /// for channels first_channel ..< end_channel, through `table`: for each kernel tap and output position, the
 /// offset in the input plane it reads, or -1 over padding (small output planes, where copies are too short).
@@ -173,14 +186,13 @@ typedef struct {
     /// [channels][planes][positions] (positions = images x height x width of the output's map; planes 1 for stride 1,
     /// the input's four row and column parities for stride 2; x readable two rows, two pixels and two vectors before
     /// its start and after its end) into y [out_channels][positions], output pixels first ..< end (multiples of 32),
-    /// its taps (9 or 25) given as (plane, dy, dx) triples: weights packed as [out_channels / 8][channels * taps][8]
-    /// (out_channels a multiple of 8).
-    void (*implicit_convolution)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const ptrdiff_t *, ptrdiff_t,
-                                 const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    /// by `taps`: weights packed as [out_channels / 8][channels * taps][8] (out_channels a multiple of 8).
+    void (*implicit_convolution)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const zoo_taps *, const float *, ptrdiff_t,
+                                 ptrdiff_t, ptrdiff_t, float *);
     /// Its weights' gradient dw [out_channels][channels][taps] for output channels first ..< end (multiples of 4), from
     /// the same x and the output's gradient [out_channels][positions] (positions a multiple of 16).
-    void (*implicit_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
-                                                 const ptrdiff_t *, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, float *);
+    void (*implicit_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const zoo_taps *, const float *,
+                                                 ptrdiff_t, ptrdiff_t, float *);
     void (*max_pool)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *, int32_t *);
 } zoo_kernel_table;
 

@@ -65,6 +65,43 @@ enum ImplicitConvolution {
         }, 4)
     }
 
+    /// The kernels' taps for `g` over `positions` output pixels (images x the output's map), as `zoo_taps` has them:
+    /// each tap's offset in the channel-major batch and its table of the pixels of one image's map where it reads inside
+    /// the map (no padding). Built once per convolution, read by every thread of its kernels.
+    struct TapTable {
+        let offsets: [Int], inside: [Int8], area: Int
+        /// Planes per channel of the batch the taps read (`taps(_:)`).
+        let planes: Int
+
+        init(_ g: ConvGeometry, positions: Int) {
+            let (triples, planes) = ImplicitConvolution.taps(g), (height, width) = (g.outHeight, g.outWidth)
+            let count = triples.count / 3, slack = Int(ZOO_TAP_SLACK)
+            area = height * width
+            let rowBytes = area + slack
+            var offsets = [Int](), inside = [Int8](repeating: 0, count: count * rowBytes)
+            for t in 0..<count {
+                let (plane, dy, dx) = (triples[3 * t], triples[3 * t + 1], triples[3 * t + 2])
+                offsets.append(plane * positions + dy * width + dx)
+                let row = t * rowBytes
+                for y in 0..<height where (0..<height).contains(y + dy) {
+                    for x in 0..<width where (0..<width).contains(x + dx) { inside[row + y * width + x] = -1 }
+                }
+                for i in area..<rowBytes { inside[row + i] = inside[row + (i - area) % area] }
+            }
+            (self.offsets, self.inside, self.planes) = (offsets, inside, planes)
+        }
+
+        /// `body` with the table as the kernels take it.
+        func withTaps<Result>(_ body: (UnsafePointer<zoo_taps>) -> Result) -> Result {
+            offsets.withUnsafeBufferPointer { offsets in
+                inside.withUnsafeBufferPointer { inside in
+                    var taps = zoo_taps(offsets: offsets.baseAddress, inside: inside.baseAddress, count: offsets.count, area: area)
+                    return withUnsafePointer(to: &taps, body)
+                }
+            }
+        }
+    }
+
     static var kernelsInUse: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
 
     /// y = conv(x, w) + b (through `map`) for NCHW y from the channel-major `input`, by `kernels` (those in use unless a
@@ -96,11 +133,13 @@ enum ImplicitConvolution {
     /// `gradient` [outChannels, images x pixels].
     static func filterGradient(_ input: GuardedBatch, _ gradient: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
                                into dw: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
-        let positions = g.batch * g.positions, (taps, planes) = Self.taps(g)
+        let positions = g.batch * g.positions, table = TapTable(g, positions: positions)
         FLOPCounter.count &+= 2 * outChannels * g.patch * positions
-        parallelChunks(outChannels / 4, costPerItem: 4 * g.patch * positions) { blocks in
-            kernels.implicit_convolution_filter_gradient(input.start, g.channels, planes, positions, g.outHeight, g.outWidth,
-                                                         taps, taps.count / 3, gradient, blocks.lowerBound * 4, blocks.upperBound * 4, dw)
+        table.withTaps { taps in
+            parallelChunks(outChannels / 4, costPerItem: 4 * g.patch * positions) { blocks in
+                kernels.implicit_convolution_filter_gradient(input.start, g.channels, table.planes, positions, taps, gradient,
+                                                             blocks.lowerBound * 4, blocks.upperBound * 4, dw)
+            }
         }
     }
 
@@ -166,14 +205,16 @@ enum ImplicitConvolution {
     /// planes by the `packed` weights, handed to `finish`.
     private static func convolve(_ input: UnsafePointer<Float>, _ g: ConvGeometry, _ packed: PackedWeights, outChannels: Int,
                                  kernels: zoo_kernel_table, finish: (UnsafePointer<Float>) -> Void) {
-        let positions = g.batch * g.positions, patch = g.patch, (taps, planes) = Self.taps(g)
+        let positions = g.batch * g.positions, patch = g.patch, table = TapTable(g, positions: positions)
         FLOPCounter.count &+= 2 * outChannels * patch * positions
         let (output, outputCapacity) = BufferPool.shared.allocate(outChannels * positions)
         defer { BufferPool.shared.release(output, capacity: outputCapacity) }
         withExtendedLifetime(packed) {
-            parallelChunks(positions / 32, costPerItem: 32 * outChannels * patch) { panels in
-                kernels.implicit_convolution(input, g.channels, planes, positions, g.outHeight, g.outWidth, taps, taps.count / 3,
-                                             packed.pointer, outChannels, panels.lowerBound * 32, panels.upperBound * 32, output)
+            table.withTaps { taps in
+                parallelChunks(positions / 32, costPerItem: 32 * outChannels * patch) { panels in
+                    kernels.implicit_convolution(input, g.channels, table.planes, positions, taps, packed.pointer, outChannels,
+                                                 panels.lowerBound * 32, panels.upperBound * 32, output)
+                }
             }
         }
         finish(output)
