@@ -750,6 +750,127 @@ static void implicit_convolution_filter_gradient(const float *x, ptrdiff_t chann
     }
 }
 
+// Winograd's F(2x2, 3x3) convolution (3x3 kernel, stride 1, padding 1): each 2x2 tile of the output is A^T [(G g G^T) .
+// (B^T d B)] A for the 4x4 tile d of the input around it, sixteen products where the definition takes thirty-six; over
+// channels the sixteen elementwise products are sixteen matrix products, which the caller hands to sgemm. The three
+// transforms below lay tiles out as 16 matrices [channels][tiles], tiles = images x ceil(height / 2) x ceil(width / 2) in
+// row-major order, `matrix` floats apart; maps at most ZOO_WINOGRAD_MAX_WIDTH wide.
+
+/// Where the tiles of plane `plane` (image * channels + channel) start in each of the 16 matrices [channels][tiles].
+INLINE ptrdiff_t winograd_tiles_of(ptrdiff_t plane, ptrdiff_t channels, ptrdiff_t images, ptrdiff_t per_image) {
+    return (plane % channels) * images * per_image + (plane / channels) * per_image;
+}
+
+/// Row y of a height x width plane into row[left ..< left + width], zeros in the rest of row[0 ..< span] (all of it
+/// where y is outside the plane).
+INLINE void winograd_row(const float *plane, ptrdiff_t height, ptrdiff_t width, ptrdiff_t y, ptrdiff_t left, ptrdiff_t span,
+                         float *row) {
+    if (y < 0 || y >= height) { memset(row, 0, (size_t)span * sizeof(float)); return; }
+    for (ptrdiff_t i = 0; i < left; i++) row[i] = 0;
+    memcpy(row + left, plane + y * width, (size_t)width * sizeof(float));
+    for (ptrdiff_t i = left + width; i < span; i++) row[i] = 0;
+}
+
+/// The input transform B^T d B of planes first ..< end of x (plane = image * channels + channel, each height x width)
+/// into v's 16 matrices [channels][tiles]: the 4x4 tile of tile (ty, tx) starts at row 2 ty - 1 and column 2 tx - 1, zeros
+/// outside the map.
+static void winograd_input(const float *x, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height, ptrdiff_t width,
+                           ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
+    const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
+    const ptrdiff_t span = 2 * tile_columns + 2;
+    float rows[4][ZOO_WINOGRAD_MAX_WIDTH + 4], t[4][ZOO_WINOGRAD_MAX_WIDTH + 4];
+    for (ptrdiff_t plane = first; plane < end; plane++) {
+        const float *source = x + plane * height * width;
+        float *out = v + winograd_tiles_of(plane, channels, images, per_image);
+        for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
+            for (int r = 0; r < 4; r++) winograd_row(source, height, width, 2 * ty - 1 + r, 1, span, rows[r]);
+            for (ptrdiff_t i = 0; i < span; i++) {
+                t[0][i] = rows[0][i] - rows[2][i];
+                t[1][i] = rows[1][i] + rows[2][i];
+                t[2][i] = rows[2][i] - rows[1][i];
+                t[3][i] = rows[1][i] - rows[3][i];
+            }
+            float *o = out + ty * tile_columns;
+            for (int i = 0; i < 4; i++) {
+                float *o0 = o + (4 * i) * matrix, *o1 = o0 + matrix, *o2 = o1 + matrix, *o3 = o2 + matrix;
+                const float *q = t[i];
+                for (ptrdiff_t tx = 0; tx < tile_columns; tx++) {
+                    const float a = q[2 * tx], b = q[2 * tx + 1], c = q[2 * tx + 2], d = q[2 * tx + 3];
+                    o0[tx] = a - c;
+                    o1[tx] = b + c;
+                    o2[tx] = c - b;
+                    o3[tx] = b - d;
+                }
+            }
+        }
+    }
+}
+
+/// The output transform A^T m A from m's 16 matrices [out_channels][tiles] into planes first ..< end of y (plane = image *
+/// out_channels + channel, height x width), plus bias[channel] when bias is not NULL.
+static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
+                            ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
+    const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
+    float top[ZOO_WINOGRAD_MAX_WIDTH + 2], bottom[ZOO_WINOGRAD_MAX_WIDTH + 2];
+    for (ptrdiff_t plane = first; plane < end; plane++) {
+        const float shift = bias ? bias[plane % out_channels] : 0;
+        const float *in = m + winograd_tiles_of(plane, out_channels, images, per_image);
+        float *target = y + plane * height * width;
+        for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
+            const float *q = in + ty * tile_columns;
+            for (ptrdiff_t tx = 0; tx < tile_columns; tx++) {
+                float s[2][4];
+                for (int j = 0; j < 4; j++) {
+                    const float m0 = q[j * matrix + tx], m1 = q[(4 + j) * matrix + tx], m2 = q[(8 + j) * matrix + tx],
+                                m3 = q[(12 + j) * matrix + tx];
+                    s[0][j] = m0 + m1 + m2;
+                    s[1][j] = m1 - m2 - m3;
+                }
+                top[2 * tx] = s[0][0] + s[0][1] + s[0][2] + shift;
+                top[2 * tx + 1] = s[0][1] - s[0][2] - s[0][3] + shift;
+                bottom[2 * tx] = s[1][0] + s[1][1] + s[1][2] + shift;
+                bottom[2 * tx + 1] = s[1][1] - s[1][2] - s[1][3] + shift;
+            }
+            memcpy(target + 2 * ty * width, top, (size_t)width * sizeof(float));
+            if (2 * ty + 1 < height) memcpy(target + (2 * ty + 1) * width, bottom, (size_t)width * sizeof(float));
+        }
+    }
+}
+
+/// The adjoint of the output transform, A g A^T per tile, from planes first ..< end of the output's gradient g (plane =
+/// image * out_channels + channel, height x width) into dm's 16 matrices [out_channels][tiles].
+static void winograd_output_adjoint(const float *g, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
+                                    ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
+    const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
+    const ptrdiff_t span = 2 * tile_columns;
+    float rows[2][ZOO_WINOGRAD_MAX_WIDTH + 2], r[4][ZOO_WINOGRAD_MAX_WIDTH + 2];
+    for (ptrdiff_t plane = first; plane < end; plane++) {
+        const float *source = g + plane * height * width;
+        float *out = dm + winograd_tiles_of(plane, out_channels, images, per_image);
+        for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
+            for (int k = 0; k < 2; k++) winograd_row(source, height, width, 2 * ty + k, 0, span, rows[k]);
+            for (ptrdiff_t i = 0; i < span; i++) {
+                r[0][i] = rows[0][i];
+                r[1][i] = rows[0][i] + rows[1][i];
+                r[2][i] = rows[0][i] - rows[1][i];
+                r[3][i] = -rows[1][i];
+            }
+            float *o = out + ty * tile_columns;
+            for (int i = 0; i < 4; i++) {
+                float *o0 = o + (4 * i) * matrix, *o1 = o0 + matrix, *o2 = o1 + matrix, *o3 = o2 + matrix;
+                const float *q = r[i];
+                for (ptrdiff_t tx = 0; tx < tile_columns; tx++) {
+                    const float a = q[2 * tx], b = q[2 * tx + 1];
+                    o0[tx] = a;
+                    o1[tx] = a + b;
+                    o2[tx] = a - b;
+                    o3[tx] = -b;
+                }
+            }
+        }
+    }
+}
+
 /// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:
 /// y[plane][oy][ox] the window's maximum, and, when `winners` is not NULL, the offset in the plane of its first
 /// maximum in row-major order (PyTorch's ties); a NaN in the window wins, as in PyTorch (the first NaN). Each output row is a
@@ -858,4 +979,5 @@ const zoo_kernel_table TABLE = {
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
     implicit_convolution, implicit_convolution_filter_gradient, max_pool,
+    winograd_input, winograd_output, winograd_output_adjoint,
 };

@@ -86,6 +86,9 @@ typedef struct {
 /// Bytes of `zoo_taps.inside` after each tap's map: at least a vector's lanes.
 #define ZOO_TAP_SLACK 16
 
+/// The widest map the Winograd transforms take.
+#define ZOO_WINOGRAD_MAX_WIDTH 1024
+
 /// im2col and its adjoint col2im (which adds each entry back onto the pixel it came from, and overwrites dx)
 /// for channels first_channel ..< end_channel, through `table`: for each kernel tap and output position, the
 /// offset in the input plane it reads, or -1 over padding (small output planes, where copies are too short).
@@ -194,6 +197,17 @@ typedef struct {
     void (*implicit_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const zoo_taps *, const float *,
                                                  ptrdiff_t, ptrdiff_t, float *);
     void (*max_pool)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *, int32_t *);
+    /// Winograd's F(2x2, 3x3) transforms (3x3 kernel, stride 1, padding 1; maps at most ZOO_WINOGRAD_MAX_WIDTH wide),
+    /// each over planes first ..< end of an NCHW batch (plane = image * channels + channel) and sixteen matrices
+    /// [channels][images x ceil(height / 2) x ceil(width / 2)] `matrix` floats apart: the input's B^T d B (images,
+    /// channels, height, width, first, end, matrix, into), the output's A^T m A plus an optional bias per channel (from,
+    /// images, channels, height, width, matrix, bias, first, end, into), and the output transform's adjoint A g A^T (the
+    /// output's gradient into the products' gradient, arguments as the input's).
+    void (*winograd_input)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    void (*winograd_output)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t,
+                            float *);
+    void (*winograd_output_adjoint)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                                    float *);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

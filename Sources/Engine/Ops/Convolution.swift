@@ -49,6 +49,10 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
             reluAfter = records && map.relu
             return map.isIdentity || records ? unmapped(bias) : map.applied(to: unmapped(nil), bias: bias)
         }
+        if WinogradConvolution.applies(g, outChannels: weight.shape[0]) {
+            path = "winograd"
+            return winogradConv2d(x, weight: weight, bias: bias, g, then: map)
+        }
         if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
             path = "implicit"
             return implicitConv2d(x, weight: weight, bias: bias, g, then: map)
@@ -189,7 +193,56 @@ func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
     }
 }
 
+/// Floats of the Winograd path's transformed input and of its products per group of images (32 MB each).
+let winogradBudget = 4 * loweringBudget
+
+/// conv2d by Winograd's F(2x2, 3x3) (`WinogradConvolution`), over groups of images whose transforms fit `budget` floats.
+func winogradConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = winogradBudget,
+                    then map: ChannelMap) -> Tensor {
+    let outChannels = weight.shape[0], groups = WinogradConvolution.imageGroups(g, outChannels: outChannels, budget: budget)
+    let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * g.positions)
+    let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
+    let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: outChannels, channels: g.channels, turned: false)
+    for images in groups {
+        WinogradConvolution.forward(x.data + images.lowerBound * inImage, g.with(batch: images.count), transformed,
+                                    outChannels: outChannels, bias: map.isIdentity ? bias?.data : nil,
+                                    into: result.data + images.lowerBound * outImage)
+    }
+    if !map.isIdentity { _ = map.applied(to: result, bias: bias) }
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return result.recordingConvolution(inputs, holdingOutput: map.relu) { gradient, mask in
+        let dy = mask.map { gradient.keepingWherePositive($0) } ?? gradient
+        let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil, dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
+        let turned = dx == nil ? nil
+            : WinogradConvolution.transformedWeights(weight.data, outChannels: g.channels, channels: outChannels, turned: true)
+        let filterGradient = dw == nil ? nil : WinogradConvolution.FilterGradient(outChannels: outChannels, channels: g.channels)
+        for images in groups {
+            let part = g.with(batch: images.count), (inOffset, outOffset) = (images.lowerBound * inImage, images.lowerBound * outImage)
+            if let dx, let turned {
+                WinogradConvolution.forward(dy.data + outOffset, part.with(channels: outChannels), turned, outChannels: g.channels,
+                                            bias: nil, into: dx.data + inOffset)
+            }
+            filterGradient?.add(x.data + inOffset, gradient: dy.data + outOffset, part)
+        }
+        if let dw { filterGradient?.write(into: dw.data) }
+        let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
+        if let db {
+            for n in 0..<g.batch { addChannelSums(dy.data + n * outImage, channels: outChannels, count: g.positions, into: db.data) }
+        }
+        return Array([dx, dw, db].prefix(inputs.count))
+    }
+}
+
 extension Tensor {
+    /// A copy of this tensor with zeros wherever `mask` (as many floats) is not positive: a ReLU's gradient.
+    fileprivate func keepingWherePositive(_ mask: UnsafePointer<Float>) -> Tensor {
+        let kept = Tensor(uninitialized: shape), (source, target) = (data, kept.data)
+        parallelChunks(count, costPerItem: 1) { range in
+            for i in range { target[i] = mask[i] > 0 ? source[i] : 0 }
+        }
+        return kept
+    }
+
     /// This convolution's output recorded with `backward`, which gets the output's gradient and, where the convolution
     /// applied a ReLU (`holdingOutput`), the output itself as its gradient's mask (held until then; nil otherwise, and
     /// the output is not held).

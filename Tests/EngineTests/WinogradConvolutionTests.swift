@@ -1,0 +1,148 @@
+import CKernels
+import Testing
+@testable import Engine
+
+/// Winograd's F(2x2, 3x3) against the definition on every instruction set's transforms, and conv2d's gradients on it.
+@Suite struct WinogradConvolutionTests {
+    /// (images, channels, out channels, height, width): maps of 1 to 3,136 pixels, odd and even sides (half tiles at the
+    /// right and bottom edges), not square, odd channel counts.
+    static let shapes: [(Int, Int, Int, Int, Int)] = [
+        (2, 3, 5, 1, 1), (3, 4, 6, 2, 2), (2, 5, 3, 5, 7), (1, 3, 4, 12, 12), (2, 2, 3, 13, 13), (1, 2, 2, 29, 31), (1, 1, 2, 56, 56),
+        (4, 9, 7, 3, 3),
+    ]
+
+    /// dx of conv(x, w) (3x3, padding 1) for the output's gradient g, by its definition.
+    static func inputGradient(_ g: Tensor, _ w: Tensor, channels c: Int) -> [Double] {
+        let (n, o, h, wd) = (g.shape[0], g.shape[1], g.shape[2], g.shape[3])
+        var dx = [Double](repeating: 0, count: n * c * h * wd)
+        for image in 0..<n { for channel in 0..<c { for r in 0..<h { for s in 0..<wd {
+            var sum = 0.0
+            for out in 0..<o { for ky in 0..<3 { for kx in 0..<3 {
+                let (row, column) = (r - ky + 1, s - kx + 1)
+                guard row >= 0, row < h, column >= 0, column < wd else { continue }
+                sum += Double(g.data[((image * o + out) * h + row) * wd + column]) * Double(w.data[((out * c + channel) * 3 + ky) * 3 + kx])
+            } } }
+            dx[((image * c + channel) * h + r) * wd + s] = sum
+        } } } }
+        return dx
+    }
+
+    /// dw of conv(x, w) (3x3, padding 1) for the output's gradient g, by its definition.
+    static func filterGradient(_ x: Tensor, _ g: Tensor) -> [Double] {
+        let (n, c, h, wd, o) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], g.shape[1])
+        var dw = [Double](repeating: 0, count: o * c * 9)
+        for image in 0..<n { for out in 0..<o { for channel in 0..<c { for t in 0..<9 { for row in 0..<h { for column in 0..<wd {
+            let (r, s) = (row + t / 3 - 1, column + t % 3 - 1)
+            guard r >= 0, r < h, s >= 0, s < wd else { continue }
+            dw[(out * c + channel) * 9 + t] += Double(g.data[((image * o + out) * h + row) * wd + column])
+                * Double(x.data[((image * c + channel) * h + r) * wd + s])
+        } } } } } }
+        return dw
+    }
+
+    static func close(_ actual: [Float], _ expected: [Double]) -> Bool {
+        actual.count == expected.count && zip(actual, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) }
+    }
+
+    @Test(arguments: shapes)
+    func forwardAndGradientsMatchTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int)) {
+        let (n, c, o, h, w) = shape
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false)
+        let weight = randomTensor([o, c, 3, 3], seed: 4, requiresGrad: false), bias = randomTensor([o], seed: 5, requiresGrad: false)
+        let gradient = randomTensor([n, o, h, w], seed: 6, requiresGrad: false)
+        let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: o, channels: c, turned: false)
+        let turned = WinogradConvolution.transformedWeights(weight.data, outChannels: c, channels: o, turned: true)
+        let expectedDx = Self.inputGradient(gradient, weight, channels: c), expectedDw = Self.filterGradient(x, gradient)
+        for level in ["generic", "avx2", "avx512"] {
+            guard let kernels = zoo_kernels_for(level)?.pointee else { continue }
+            for b in [bias, nil] {
+                let y = Tensor(shape: [n, o, h, w], repeating: .nan)
+                WinogradConvolution.forward(x.data, g, transformed, outChannels: o, bias: b?.data, into: y.data, kernels: kernels)
+                let expected = ImplicitConvolutionTests.definition(x, weight, b).map(Double.init)
+                #expect(Self.close(y.scalars, expected), "\(level) \(shape) forward, bias \(b != nil)")
+            }
+            let dx = Tensor(shape: x.shape, repeating: .nan)
+            WinogradConvolution.forward(gradient.data, g.with(channels: o), turned, outChannels: c, bias: nil, into: dx.data, kernels: kernels)
+            #expect(Self.close(dx.scalars, expectedDx), "\(level) \(shape) input gradient")
+            let dw = Tensor(shape: weight.shape, repeating: .nan), sums = WinogradConvolution.FilterGradient(outChannels: o, channels: c)
+            // In two parts where there are two images or more: the sums carry over.
+            for images in n > 1 ? [0..<1, 1..<n] : [0..<n] {
+                sums.add(x.data + images.lowerBound * c * h * w, gradient: gradient.data + images.lowerBound * o * h * w,
+                         g.with(batch: images.count), kernels: kernels)
+            }
+            sums.write(into: dw.data)
+            #expect(Self.close(dw.scalars, expectedDw), "\(level) \(shape) filter gradient")
+        }
+    }
+
+    /// conv2d's Winograd path: its gradients match finite differences.
+    @Test func winogradConv2dHasRightGradients() {
+        let x = randomTensor([2, 3, 5, 4], seed: 7), weight = randomTensor([4, 3, 3, 3], seed: 8), bias = randomTensor([4], seed: 9)
+        let g = ConvGeometry(batch: 2, channels: 3, height: 5, width: 4, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        expectGradientsMatch([x, weight, bias]) { winogradConv2d($0[0], weight: $0[1], bias: $0[2], g, then: .identity) }
+    }
+
+    /// In groups of one image and with a ReLU applied, the Winograd path gives the lowered path's output and gradients.
+    @Test(arguments: [false, true])
+    func groupsAndReLUGiveTheLoweredPathsResults(relu: Bool) {
+        let (n, c, o, h, w) = (5, 8, 6, 7, 9)
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        #expect(WinogradConvolution.imageGroups(g, outChannels: o, budget: 1).count == n)
+        let x = randomTensor([n, c, h, w], seed: 11), weight = randomTensor([o, c, 3, 3], seed: 12), bias = randomTensor([o], seed: 13)
+        let seed = randomTensor([n, o, h, w], seed: 14, requiresGrad: false), map = ChannelMap(scale: nil, relu: relu)
+        let results = [true, false].map { winograd in
+            [x, weight, bias].forEach { $0.grad = nil }
+            let y = winograd ? winogradConv2d(x, weight: weight, bias: bias, g, budget: 1, then: map)
+                : loweredConv2d(x, weight: weight, bias: bias, g, then: map)
+            y.backward(seed)
+            return [y, x.grad!, weight.grad!, bias.grad!]
+        }
+        for (index, (winograd, lowered)) in zip(results[0], results[1]).enumerated() {
+            #expect(Self.close(winograd.scalars, lowered.scalars.map(Double.init)), "relu \(relu): result \(index)")
+        }
+    }
+
+    /// conv2d takes the path for 3x3 kernels at stride 1 with padding 1, at least `minimumChannels` channels in and
+    /// out, on maps of even sides from `minimumSide` to ZOO_WINOGRAD_MAX_WIDTH; not other kernels, strides, paddings
+    /// or maps.
+    @Test func takesWideThreeByThreeConvolutionsOnEvenMaps() {
+        let (wide, side) = (WinogradConvolution.minimumChannels, WinogradConvolution.minimumSide)
+        func geometry(channels: Int, height: Int = side, width: Int = side, kernel: Int = 3, stride: Int = 1, padding: Int = 1) -> ConvGeometry {
+            ConvGeometry(batch: 2, channels: channels, height: height, width: width, kernelHeight: kernel, kernelWidth: kernel,
+                         stride: stride, padding: padding)
+        }
+        #expect(WinogradConvolution.applies(geometry(channels: wide), outChannels: wide))
+        #expect(WinogradConvolution.applies(geometry(channels: wide, height: side + 4, width: side + 2), outChannels: wide + 128))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide - 1), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide), outChannels: wide - 1))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, height: side - 2, width: side - 2), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, height: side + 1, width: side + 1), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, height: side, width: side + 3), outChannels: wide))
+        let tooWide = Int(ZOO_WINOGRAD_MAX_WIDTH) + 2
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, height: side, width: tooWide), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, stride: 2), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, padding: 0), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, kernel: 5, padding: 2), outChannels: wide))
+    }
+
+    /// conv2d on a layer the path takes (AlexNet's shape, fewer images): the definition's output, and the lowered
+    /// path's gradients.
+    @Test func conv2dTakesItWhereItApplies() {
+        let (n, c, o, side) = (2, WinogradConvolution.minimumChannels, WinogradConvolution.minimumChannels + 8, WinogradConvolution.minimumSide)
+        let g = ConvGeometry(batch: n, channels: c, height: side, width: side, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        #expect(WinogradConvolution.applies(g, outChannels: o))
+        let x = randomTensor([n, c, side, side], seed: 21), weight = randomTensor([o, c, 3, 3], seed: 22), bias = randomTensor([o], seed: 23)
+        let seed = randomTensor([n, o, side, side], seed: 24, requiresGrad: false)
+        let results = [true, false].map { winograd in
+            [x, weight, bias].forEach { $0.grad = nil }
+            let y = winograd ? conv2d(x, weight: weight, bias: bias, stride: 1, padding: 1) : loweredConv2d(x, weight: weight, bias: bias, g)
+            y.backward(seed)
+            return [y, x.grad!, weight.grad!, bias.grad!]
+        }
+        #expect(Self.close(results[0][0].scalars, ImplicitConvolutionTests.definition(x, weight, bias).map(Double.init)))
+        for (index, (winograd, lowered)) in zip(results[0], results[1]).enumerated() {
+            #expect(Self.close(winograd.scalars, lowered.scalars.map(Double.init)), "result \(index)")
+        }
+    }
+}
