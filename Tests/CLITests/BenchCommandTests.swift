@@ -46,6 +46,22 @@ struct BenchCommandTests {
         }
     }
 
+    /// A convolution counts its definition's FLOPs on every path: ResNet-18 at 28x28 takes the lowered path on its 2x2
+    /// and 1x1 maps at batch 2 and the small-map path, which leaves out the padding's products, at batch 128; its
+    /// FLOPs per image are the same.
+    @Test(.enabled(if: fashionMNISTInstalled)) func convolutionsCountTheirDefinitionsFLOPsOnEveryPath() throws {
+        let folder = try makeTemporaryFolder("zoo-bench")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let counts = try [2, 128].map { batch in
+            let (status, process) = try ZooProcess.run(["bench", "resnet18", "--batch-size", "\(batch)", "--samples", "1",
+                                                        "--sgemm-size", "64", "--json", "b\(batch).json"], in: folder)
+            #expect(status == 0, "\(process.standardError)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/b\(batch).json"))
+            return try #require(try JSONDecoder().decode(Benchmark.Report.self, from: data).models.first).flopsPerExample
+        }
+        #expect(counts[0] > 0 && abs(counts[0] - counts[1]) <= 1e-9 * counts[0], "FLOPs per image at batch 2 and 128: \(counts)")
+    }
+
     /// zoo has OpenBLAS's idle threads spin 2^4 cycles unless the user chose a value, which stays in force
     /// (clamped to OpenBLAS's 4-30).
     @Test(arguments: [(nil, "4"), ("10", "10"), ("1", "4")] as [(String?, String)])

@@ -72,8 +72,18 @@ public enum Profiler {
     }
 }
 
-/// Multiply-add FLOPs done by GEMM and direct convolution so far (2 per multiply-add): the benchmark
-/// reads it to turn time into achieved FLOP/s.
+/// Multiply-add FLOPs done by GEMM and convolutions so far (2 per multiply-add): the benchmark reads it to turn time
+/// into achieved FLOP/s. A convolution counts its definition's FLOPs (2 x out channels x in channels x kernel area x
+/// output pixels per pass), whichever path computes it in however many products.
 public enum FLOPCounter {
     nonisolated(unsafe) public static var count = 0
+
+    /// `body`, counted as `flops` in place of what it counts itself: a path that computes a convolution in fewer
+    /// products than its definition (Winograd's, the small-map one).
+    static func counting<Result>(_ flops: Int, _ body: () -> Result) -> Result {
+        let before = count
+        let result = body()
+        count = before &+ flops
+        return result
+    }
 }

@@ -7,7 +7,7 @@ import CKernels
 /// path, plus the transforms (C kernels, `winograd_input`, `winograd_output`, `winograd_output_adjoint`). The input's
 /// gradient is the same convolution of the output's gradient with the kernels turned around; the weights' gradient is
 /// the adjoint of the same products: dU[16] = dM[16] x V[16]^T, dM = A dY A^T per tile, dw = G^T dU G.
-/// FLOPs are counted as the products compute them (sgemm counts its own), not as the definition's.
+/// FLOPs are counted as the definition's (`FLOPCounter.counting`), not as the products compute them.
 enum WinogradConvolution {
     /// Whether Winograd's F(2x2, 3x3) takes `g`: a 3x3 kernel at stride 1 with padding 1, at least `minimumChannels`
     /// channels in and out, on a map of even sides from `minimumSide` to `ZOO_WINOGRAD_MAX_WIDTH`. Measured per layer
@@ -86,9 +86,11 @@ enum WinogradConvolution {
             kernels.winograd_input(x, g.batch, g.channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride,
                                    transformed.pointer)
         }
-        for xi in 0..<16 {
-            gemm(m: outChannels, n: tiles, k: g.channels, weights.pointer + xi * outChannels * g.channels,
-                 transformed.pointer + xi * inStride, products.pointer + xi * outStride)
+        FLOPCounter.counting(2 * outChannels * g.patch * g.batch * g.positions) {
+            for xi in 0..<16 {
+                gemm(m: outChannels, n: tiles, k: g.channels, weights.pointer + xi * outChannels * g.channels,
+                     transformed.pointer + xi * inStride, products.pointer + xi * outStride)
+            }
         }
         parallelChunks(g.batch * outChannels, costPerItem: 16 * tilesPerImage(g)) { planes in
             kernels.winograd_output(products.pointer, g.batch, outChannels, g.height, g.width, outStride, bias, planes.lowerBound,
@@ -121,9 +123,11 @@ enum WinogradConvolution {
                 kernels.winograd_output_adjoint(gradient, g.batch, outChannels, g.height, g.width, planes.lowerBound,
                                                 planes.upperBound, outStride, products.pointer)
             }
-            for xi in 0..<16 {
-                gemm(transposeB: true, m: outChannels, n: channels, k: tiles, products.pointer + xi * outStride,
-                     transformed.pointer + xi * inStride, beta: empty ? 0 : 1, sums.pointer + xi * outChannels * channels)
+            FLOPCounter.counting(2 * outChannels * g.patch * g.batch * g.positions) {
+                for xi in 0..<16 {
+                    gemm(transposeB: true, m: outChannels, n: channels, k: tiles, products.pointer + xi * outStride,
+                         transformed.pointer + xi * inStride, beta: empty ? 0 : 1, sums.pointer + xi * outChannels * channels)
+                }
             }
             empty = false
         }

@@ -81,6 +81,8 @@ func smallMapConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
     let (images, outChannels, outPixels) = (g.batch, weight.shape[0], g.positions)
     let (inFeatures, outFeatures) = (g.channels * g.height * g.width, outChannels * outPixels)
     let taps = SmallMapConvolution.taps(g)
+    // Each pass counts the definition's FLOPs, not the fewer products of E (`FLOPCounter`).
+    let definitionFLOPs = 2 * outChannels * g.patch * images * outPixels
     let result = Tensor(uninitialized: [images, outChannels, g.outHeight, g.outWidth])
     do {
         let e = Tensor(uninitialized: [outFeatures, inFeatures])
@@ -90,7 +92,9 @@ func smallMapConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
                 for o in 0..<outChannels { (result.data + (n * outChannels + o) * outPixels).update(repeating: bias.data[o], count: outPixels) }
             }
         }
-        gemm(transposeB: true, m: images, n: outFeatures, k: inFeatures, x.data, e.data, beta: bias == nil ? 0 : 1, result.data)
+        FLOPCounter.counting(definitionFLOPs) {
+            gemm(transposeB: true, m: images, n: outFeatures, k: inFeatures, x.data, e.data, beta: bias == nil ? 0 : 1, result.data)
+        }
     }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording(inputs, operation: "conv2d(_:weight:bias:stride:padding:)") { gradient in
@@ -99,11 +103,13 @@ func smallMapConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
             let e = Tensor(uninitialized: [outFeatures, inFeatures])
             SmallMapConvolution.expand(weight.data, g, outChannels: outChannels, taps: taps, into: e.data)
             dx = Tensor(uninitialized: x.shape)
-            gemm(m: images, n: inFeatures, k: outFeatures, gradient.data, e.data, dx!.data)
+            FLOPCounter.counting(definitionFLOPs) { gemm(m: images, n: inFeatures, k: outFeatures, gradient.data, e.data, dx!.data) }
         }
         if weight.requiresGrad {
             let de = Tensor(uninitialized: [outFeatures, inFeatures])
-            gemm(transposeA: true, m: outFeatures, n: inFeatures, k: images, gradient.data, x.data, de.data)
+            FLOPCounter.counting(definitionFLOPs) {
+                gemm(transposeA: true, m: outFeatures, n: inFeatures, k: images, gradient.data, x.data, de.data)
+            }
             dw = Tensor(uninitialized: weight.shape)
             SmallMapConvolution.fold(de.data, g, outChannels: outChannels, taps: taps, into: dw!.data)
         }
