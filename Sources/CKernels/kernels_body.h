@@ -761,29 +761,35 @@ INLINE ptrdiff_t winograd_tiles_of(ptrdiff_t plane, ptrdiff_t channels, ptrdiff_
     return (plane % channels) * images * per_image + (plane / channels) * per_image;
 }
 
-/// Row y of a height x width plane into row[left ..< left + width], zeros in the rest of row[0 ..< span] (all of it
-/// where y is outside the plane).
-INLINE void winograd_row(const float *plane, ptrdiff_t height, ptrdiff_t width, ptrdiff_t y, ptrdiff_t left, ptrdiff_t span,
-                         float *row) {
+/// Row y of a height x width plane into row[left ..< left + width], kept only where the same place of `mask`'s plane is
+/// positive when mask is not NULL (a ReLU's gradient), zeros in the rest of row[0 ..< span] (all of it where y is
+/// outside the plane).
+INLINE void winograd_row(const float *plane, const float *mask, ptrdiff_t height, ptrdiff_t width, ptrdiff_t y, ptrdiff_t left,
+                         ptrdiff_t span, float *row) {
     if (y < 0 || y >= height) { memset(row, 0, (size_t)span * sizeof(float)); return; }
     for (ptrdiff_t i = 0; i < left; i++) row[i] = 0;
-    memcpy(row + left, plane + y * width, (size_t)width * sizeof(float));
+    if (mask) {
+        const float *from = plane + y * width, *positive = mask + y * width;
+        for (ptrdiff_t i = 0; i < width; i++) row[left + i] = positive[i] > 0 ? from[i] : 0;
+    } else {
+        memcpy(row + left, plane + y * width, (size_t)width * sizeof(float));
+    }
     for (ptrdiff_t i = left + width; i < span; i++) row[i] = 0;
 }
 
-/// The input transform B^T d B of planes first ..< end of x (plane = image * channels + channel, each height x width)
-/// into v's 16 matrices [channels][tiles]: the 4x4 tile of tile (ty, tx) starts at row 2 ty - 1 and column 2 tx - 1, zeros
+/// The input transform B^T d B of planes first ..< end of x (plane = image * channels + channel, each height x width;
+/// kept only where `mask`, of x's shape, is positive when it is not NULL) into v's 16 matrices [channels][tiles]: the 4x4 tile of tile (ty, tx) starts at row 2 ty - 1 and column 2 tx - 1, zeros
 /// outside the map.
-static void winograd_input(const float *x, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height, ptrdiff_t width,
-                           ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
+static void winograd_input(const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height,
+                           ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
     const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
     const ptrdiff_t span = 2 * tile_columns + 2;
     float rows[4][ZOO_WINOGRAD_MAX_WIDTH + 4], t[4][ZOO_WINOGRAD_MAX_WIDTH + 4];
     for (ptrdiff_t plane = first; plane < end; plane++) {
-        const float *source = x + plane * height * width;
+        const float *source = x + plane * height * width, *kept = mask ? mask + plane * height * width : 0;
         float *out = v + winograd_tiles_of(plane, channels, images, per_image);
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
-            for (int r = 0; r < 4; r++) winograd_row(source, height, width, 2 * ty - 1 + r, 1, span, rows[r]);
+            for (int r = 0; r < 4; r++) winograd_row(source, kept, height, width, 2 * ty - 1 + r, 1, span, rows[r]);
             for (ptrdiff_t i = 0; i < span; i++) {
                 t[0][i] = rows[0][i] - rows[2][i];
                 t[1][i] = rows[1][i] + rows[2][i];
@@ -838,17 +844,17 @@ static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_chan
 }
 
 /// The adjoint of the output transform, A g A^T per tile, from planes first ..< end of the output's gradient g (plane =
-/// image * out_channels + channel, height x width) into dm's 16 matrices [out_channels][tiles].
-static void winograd_output_adjoint(const float *g, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
-                                    ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
+/// image * out_channels + channel, height x width; kept only where `mask` is positive when it is not NULL) into dm's 16 matrices [out_channels][tiles].
+static void winograd_output_adjoint(const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height,
+                                    ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
     const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
     const ptrdiff_t span = 2 * tile_columns;
     float rows[2][ZOO_WINOGRAD_MAX_WIDTH + 2], r[4][ZOO_WINOGRAD_MAX_WIDTH + 2];
     for (ptrdiff_t plane = first; plane < end; plane++) {
-        const float *source = g + plane * height * width;
+        const float *source = g + plane * height * width, *kept = mask ? mask + plane * height * width : 0;
         float *out = dm + winograd_tiles_of(plane, out_channels, images, per_image);
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
-            for (int k = 0; k < 2; k++) winograd_row(source, height, width, 2 * ty + k, 0, span, rows[k]);
+            for (int k = 0; k < 2; k++) winograd_row(source, kept, height, width, 2 * ty + k, 0, span, rows[k]);
             for (ptrdiff_t i = 0; i < span; i++) {
                 r[0][i] = rows[0][i];
                 r[1][i] = rows[0][i] + rows[1][i];

@@ -199,15 +199,17 @@ typedef struct {
     void (*max_pool)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *, int32_t *);
     /// Winograd's F(2x2, 3x3) transforms (3x3 kernel, stride 1, padding 1; maps at most ZOO_WINOGRAD_MAX_WIDTH wide),
     /// each over planes first ..< end of an NCHW batch (plane = image * channels + channel) and sixteen matrices
-    /// [channels][images x ceil(height / 2) x ceil(width / 2)] `matrix` floats apart: the input's B^T d B (images,
-    /// channels, height, width, first, end, matrix, into), the output's A^T m A plus an optional bias per channel (from,
-    /// images, channels, height, width, matrix, bias, first, end, into), and the output transform's adjoint A g A^T (the
-    /// output's gradient into the products' gradient, arguments as the input's).
-    void (*winograd_input)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    /// [channels][images x ceil(height / 2) x ceil(width / 2)] `matrix` floats apart: the input's B^T d B (from, mask,
+    /// images, channels, height, width, first, end, matrix, into), the output's A^T m A plus an optional bias per
+    /// channel (from, images, channels, height, width, matrix, bias, first, end, into), and the output transform's adjoint
+    /// A g A^T (the output's gradient into the products' gradient, arguments as the input's). A mask (NULL for none), of
+    /// the batch's shape, keeps the batch's values only where it is positive (a ReLU's gradient).
+    void (*winograd_input)(const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                           float *);
     void (*winograd_output)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t,
                             float *);
-    void (*winograd_output_adjoint)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
-                                    float *);
+    void (*winograd_output_adjoint)(const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                                    ptrdiff_t, float *);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

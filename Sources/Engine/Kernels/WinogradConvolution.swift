@@ -75,15 +75,17 @@ enum WinogradConvolution {
         return transformed
     }
 
-    /// y (NCHW, `outChannels` channels) = conv(x, w) + bias for the NCHW batch x of geometry `g`, w as
-    /// `transformedWeights` gives it; by `kernels` (those in use unless a test picks others).
-    static func forward(_ x: UnsafePointer<Float>, _ g: ConvGeometry, _ weights: PooledBuffer, outChannels: Int,
-                        bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
+    /// y (NCHW, `outChannels` channels) = conv(x, w) + bias for the NCHW batch x of geometry `g` (kept only where `mask`,
+    /// of x's shape, is positive, when given: a ReLU's gradient), w as `transformedWeights` gives it; by `kernels` (those
+    /// in use unless a test picks others).
+    static func forward(_ x: UnsafePointer<Float>, keepingWherePositive mask: UnsafePointer<Float>? = nil, _ g: ConvGeometry,
+                        _ weights: PooledBuffer, outChannels: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+                        kernels: zoo_kernel_table = kernelsInUse) {
         let tiles = g.batch * tilesPerImage(g)
         let (inStride, outStride) = (matrixStride(g.channels * tiles), matrixStride(outChannels * tiles))
         let transformed = PooledBuffer(16 * inStride), products = PooledBuffer(16 * outStride)
         parallelChunks(g.batch * g.channels, costPerItem: 16 * tilesPerImage(g)) { planes in
-            kernels.winograd_input(x, g.batch, g.channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride,
+            kernels.winograd_input(x, mask, g.batch, g.channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride,
                                    transformed.pointer)
         }
         FLOPCounter.counting(2 * outChannels * g.patch * g.batch * g.positions) {
@@ -109,18 +111,19 @@ enum WinogradConvolution {
             sums = PooledBuffer(16 * outChannels * channels)
         }
 
-        /// Adds the gradient of U from the NCHW input x of geometry `g` and the output's NCHW gradient.
-        func add(_ x: UnsafePointer<Float>, gradient: UnsafePointer<Float>, _ g: ConvGeometry,
-                 kernels: zoo_kernel_table = kernelsInUse) {
+        /// Adds the gradient of U from the NCHW input x of geometry `g` and the output's NCHW gradient (kept only where
+        /// `mask`, of its shape, is positive, when given).
+        func add(_ x: UnsafePointer<Float>, gradient: UnsafePointer<Float>, keepingWherePositive mask: UnsafePointer<Float>? = nil,
+                 _ g: ConvGeometry, kernels: zoo_kernel_table = kernelsInUse) {
             let tiles = g.batch * tilesPerImage(g)
             let (inStride, outStride) = (matrixStride(channels * tiles), matrixStride(outChannels * tiles))
             let transformed = PooledBuffer(16 * inStride), products = PooledBuffer(16 * outStride)
             parallelChunks(g.batch * channels, costPerItem: 16 * tilesPerImage(g)) { planes in
-                kernels.winograd_input(x, g.batch, channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride,
+                kernels.winograd_input(x, nil, g.batch, channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride,
                                        transformed.pointer)
             }
             parallelChunks(g.batch * outChannels, costPerItem: 16 * tilesPerImage(g)) { planes in
-                kernels.winograd_output_adjoint(gradient, g.batch, outChannels, g.height, g.width, planes.lowerBound,
+                kernels.winograd_output_adjoint(gradient, mask, g.batch, outChannels, g.height, g.width, planes.lowerBound,
                                                 planes.upperBound, outStride, products.pointer)
             }
             FLOPCounter.counting(2 * outChannels * g.patch * g.batch * g.positions) {

@@ -193,8 +193,8 @@ func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
     }
 }
 
-/// Floats of the Winograd path's transformed input and of its products per group of images (32 MB each).
-let winogradBudget = 4 * loweringBudget
+/// Floats of the Winograd path's transformed input and of its products per group of images (16 MB each).
+let winogradBudget = 2 * loweringBudget
 
 /// conv2d by Winograd's F(2x2, 3x3) (`WinogradConvolution`), over groups of images whose transforms fit `budget` floats.
 func winogradConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = winogradBudget,
@@ -211,38 +211,45 @@ func winogradConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
     if !map.isIdentity { _ = map.applied(to: result, bias: bias) }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recordingConvolution(inputs, holdingOutput: map.relu) { gradient, mask in
-        let dy = mask.map { gradient.keepingWherePositive($0) } ?? gradient
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil, dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
         let turned = dx == nil ? nil
             : WinogradConvolution.transformedWeights(weight.data, outChannels: g.channels, channels: outChannels, turned: true)
         let filterGradient = dw == nil ? nil : WinogradConvolution.FilterGradient(outChannels: outChannels, channels: g.channels)
         for images in groups {
             let part = g.with(batch: images.count), (inOffset, outOffset) = (images.lowerBound * inImage, images.lowerBound * outImage)
+            let kept = mask.map { $0 + outOffset }
             if let dx, let turned {
-                WinogradConvolution.forward(dy.data + outOffset, part.with(channels: outChannels), turned, outChannels: g.channels,
-                                            bias: nil, into: dx.data + inOffset)
+                WinogradConvolution.forward(gradient.data + outOffset, keepingWherePositive: kept, part.with(channels: outChannels),
+                                            turned, outChannels: g.channels, bias: nil, into: dx.data + inOffset)
             }
-            filterGradient?.add(x.data + inOffset, gradient: dy.data + outOffset, part)
+            filterGradient?.add(x.data + inOffset, gradient: gradient.data + outOffset, keepingWherePositive: kept, part)
         }
         if let dw { filterGradient?.write(into: dw.data) }
         let db = bias?.requiresGrad == true ? Tensor(shape: [outChannels], repeating: 0) : nil
-        if let db {
-            for n in 0..<g.batch { addChannelSums(dy.data + n * outImage, channels: outChannels, count: g.positions, into: db.data) }
-        }
+        if let db { addChannelSums(gradient.data, keepingWherePositive: mask, images: g.batch, channels: outChannels, positions: g.positions, into: db.data) }
         return Array([dx, dw, db].prefix(inputs.count))
     }
 }
 
-extension Tensor {
-    /// A copy of this tensor with zeros wherever `mask` (as many floats) is not positive: a ReLU's gradient.
-    fileprivate func keepingWherePositive(_ mask: UnsafePointer<Float>) -> Tensor {
-        let kept = Tensor(uninitialized: shape), (source, target) = (data, kept.data)
-        parallelChunks(count, costPerItem: 1) { range in
-            for i in range { target[i] = mask[i] > 0 ? source[i] : 0 }
+/// totals[c] += the sum over images of channel c's plane of the NCHW `batch`, its values kept only where `mask` (NCHW) is
+/// positive when it is given.
+private func addChannelSums(_ batch: UnsafePointer<Float>, keepingWherePositive mask: UnsafePointer<Float>?, images: Int, channels: Int,
+                            positions: Int, into totals: UnsafeMutablePointer<Float>) {
+    for n in 0..<images {
+        for c in 0..<channels {
+            let offset = (n * channels + c) * positions
+            if let mask {
+                var sum: Float = 0
+                for p in 0..<positions where mask[offset + p] > 0 { sum += batch[offset + p] }
+                totals[c] += sum
+            } else {
+                totals[c] += sumElements(batch + offset, count: positions)
+            }
         }
-        return kept
     }
+}
 
+extension Tensor {
     /// This convolution's output recorded with `backward`, which gets the output's gradient and, where the convolution
     /// applied a ReLU (`holdingOutput`), the output itself as its gradient's mask (held until then; nil otherwise, and
     /// the output is not held).
