@@ -76,6 +76,13 @@ import Testing
         }
     }
 
+    /// The weights' gradient of no images is zero, whatever the pool's buffer held.
+    @Test func theFilterGradientOfNoImagesIsZero() {
+        let dw = Tensor(shape: [4, 3, 3, 3], repeating: .nan)
+        WinogradConvolution.FilterGradient(outChannels: 4, channels: 3).write(into: dw.data)
+        #expect(dw.scalars.allSatisfy { $0 == 0 })
+    }
+
     /// conv2d's Winograd path: its gradients match finite differences.
     @Test func winogradConv2dHasRightGradients() {
         let x = randomTensor([2, 3, 5, 4], seed: 7), weight = randomTensor([4, 3, 3, 3], seed: 8), bias = randomTensor([4], seed: 9)

@@ -75,8 +75,8 @@ typedef struct {
 
 /// The taps of an implicit convolution (`implicit_convolution`): `count` (9 or 25) offsets in the channel-major batch,
 /// tap t reading x[c, j + offsets[t]] for output pixel j, and a table of bytes per tap, `area + ZOO_TAP_SLACK` each:
-/// for each pixel of one image's map (area pixels) and then the map's first ZOO_TAP_SLACK pixels again (for a vector
-/// that reads on into the next image), -1 where the tap reads inside the map and 0 where it reads the padding.
+/// for each pixel of one image's map (area pixels) and then ZOO_TAP_SLACK more, the map's pixels again from its first
+/// (cyclically, on maps smaller than that: for a vector that reads on into the next images), -1 where the tap reads inside the map and 0 where it reads the padding.
 typedef struct {
     const ptrdiff_t *offsets;
     const signed char *inside;

@@ -84,6 +84,7 @@ enum WinogradConvolution {
         let tiles = g.batch * tilesPerImage(g)
         let (inStride, outStride) = (matrixStride(g.channels * tiles), matrixStride(outChannels * tiles))
         let transformed = PooledBuffer(16 * inStride), products = PooledBuffer(16 * outStride)
+        defer { withExtendedLifetime((transformed, products, weights)) {} }
         parallelChunks(g.batch * g.channels, costPerItem: 16 * tilesPerImage(g)) { planes in
             kernels.winograd_input(x, mask, g.batch, g.channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride,
                                    transformed.pointer)
@@ -118,6 +119,7 @@ enum WinogradConvolution {
             let tiles = g.batch * tilesPerImage(g)
             let (inStride, outStride) = (matrixStride(channels * tiles), matrixStride(outChannels * tiles))
             let transformed = PooledBuffer(16 * inStride), products = PooledBuffer(16 * outStride)
+            defer { withExtendedLifetime((transformed, products)) {} }
             parallelChunks(g.batch * channels, costPerItem: 16 * tilesPerImage(g)) { planes in
                 kernels.winograd_input(x, nil, g.batch, channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride,
                                        transformed.pointer)
@@ -135,8 +137,9 @@ enum WinogradConvolution {
             empty = false
         }
 
-        /// dw = G^T dU G for each kernel.
+        /// dw = G^T dU G for each kernel (zeros when no images were added).
         func write(into dw: UnsafeMutablePointer<Float>) {
+            if empty { dw.update(repeating: 0, count: outChannels * channels * 9); return }
             let u = sums.pointer, matrix = outChannels * channels
             for o in 0..<outChannels {
                 for c in 0..<channels {

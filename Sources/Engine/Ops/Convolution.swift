@@ -235,15 +235,17 @@ func winogradConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
 /// positive when it is given.
 private func addChannelSums(_ batch: UnsafePointer<Float>, keepingWherePositive mask: UnsafePointer<Float>?, images: Int, channels: Int,
                             positions: Int, into totals: UnsafeMutablePointer<Float>) {
-    for n in 0..<images {
-        for c in 0..<channels {
-            let offset = (n * channels + c) * positions
-            if let mask {
-                var sum: Float = 0
-                for p in 0..<positions where mask[offset + p] > 0 { sum += batch[offset + p] }
-                totals[c] += sum
-            } else {
-                totals[c] += sumElements(batch + offset, count: positions)
+    parallelChunks(channels, costPerItem: images * positions) { range in
+        for c in range {
+            for n in 0..<images {
+                let offset = (n * channels + c) * positions
+                if let mask {
+                    var sum: Float = 0
+                    for p in 0..<positions { sum += mask[offset + p] > 0 ? batch[offset + p] : 0 }
+                    totals[c] += sum
+                } else {
+                    totals[c] += sumElements(batch + offset, count: positions)
+                }
             }
         }
     }
