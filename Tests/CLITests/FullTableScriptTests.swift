@@ -63,6 +63,18 @@ struct FullTableScriptTests {
         for model in ["nin", "alexnet", "vgg11"] { #expect(FileManager.default.fileExists(atPath: "\(runs)/\(model).done")) }
     }
 
+    /// A run zoo refuses (here exit status 64, a usage error) stops the queue with zoo's status, said as a failure.
+    @Test func aFailedRunStopsTheQueue() throws {
+        let folder = try makeTemporaryFolder("zoo-full-table")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.standIn.replacingOccurrences(of: "exit 143", with: "exit 64").write(toFile: folder + "/zoo", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/zoo")
+        let result = try runScript(["nin", "alexnet"], in: folder, failing: "nin")
+        #expect(result.status == 64)
+        #expect(result.errors.contains("nin failed (zoo exited with status 64)"))
+        #expect(result.log.count == 1)
+    }
+
     @Test func withoutTheBinaryItSaysHowToBuildIt() throws {
         let folder = try makeTemporaryFolder("zoo-full-table")
         defer { try? FileManager.default.removeItem(atPath: folder) }
