@@ -144,3 +144,12 @@ final class Storage: @unchecked Sendable {
 
     deinit { BufferPool.shared.release(pointer, capacity: capacity) }
 }
+
+/// A buffer of at least `count` floats from the shared pool, returned to it when the last reference goes.
+final class PooledBuffer {
+    let pointer: UnsafeMutablePointer<Float>
+    private let capacity: Int
+
+    init(_ count: Int) { (pointer, capacity) = BufferPool.shared.allocate(count) }
+    deinit { BufferPool.shared.release(pointer, capacity: capacity) }
+}

@@ -146,15 +146,15 @@ enum ImplicitConvolution {
     /// A channel-major batch, `channels` planes of `positions` floats (images x pixels), with `guardSize(width:)`
     /// zeros before and after, from the buffer pool, returned to it when the last reference goes.
     final class GuardedBatch {
-        private let buffer: UnsafeMutablePointer<Float>, capacity: Int
+        private let buffer: PooledBuffer
         /// Where the batch starts.
         let start: UnsafeMutablePointer<Float>
 
         init(channels: Int, positions: Int, width: Int) {
             let count = channels * positions, guardSize = ImplicitConvolution.guardSize(width: width)
-            (buffer, capacity) = BufferPool.shared.allocate(count + 2 * guardSize)
-            start = buffer + guardSize
-            buffer.update(repeating: 0, count: guardSize)
+            buffer = PooledBuffer(count + 2 * guardSize)
+            start = buffer.pointer + guardSize
+            buffer.pointer.update(repeating: 0, count: guardSize)
             (start + count).update(repeating: 0, count: guardSize)
         }
 
@@ -174,20 +174,19 @@ enum ImplicitConvolution {
             batchMajorToChannelMajor(y, start, batch: g.batch, channels: channels, positions: g.positions,
                                      keepingWherePositive: mask)
         }
-
-        deinit { BufferPool.shared.release(buffer, capacity: capacity) }
     }
 
     /// Weights as the kernels read them, [outChannels / 8][channels * taps][8], in a buffer of the pool: from w
     /// [outChannels, channels, k, k] (k * k = `taps`), or, `turned`, from w [channels, outChannels, k, k] with in and
     /// out exchanged and the taps reversed (the input's gradient).
     final class PackedWeights {
-        let pointer: UnsafeMutablePointer<Float>
-        private let capacity: Int
+        private let buffer: PooledBuffer
+        var pointer: UnsafeMutablePointer<Float> { buffer.pointer }
 
         init(_ w: UnsafePointer<Float>, outChannels: Int, channels: Int, taps: Int, turned: Bool) {
             let patch = channels * taps
-            (pointer, capacity) = BufferPool.shared.allocate(outChannels * patch)
+            buffer = PooledBuffer(outChannels * patch)
+            let pointer = buffer.pointer
             for o in 0..<outChannels {
                 for c in 0..<channels {
                     for t in 0..<taps {
@@ -197,8 +196,6 @@ enum ImplicitConvolution {
                 }
             }
         }
-
-        deinit { BufferPool.shared.release(pointer, capacity: capacity) }
     }
 
     /// The convolution of the guarded channel-major `input` (`g.channels` channels) into `outChannels` channel-major

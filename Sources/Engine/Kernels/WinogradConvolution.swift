@@ -42,15 +42,6 @@ enum WinogradConvolution {
 
     static var kernelsInUse: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
 
-    /// A buffer of `count` floats from the buffer pool, returned to it when the last reference goes.
-    final class PooledBuffer {
-        let pointer: UnsafeMutablePointer<Float>
-        private let capacity: Int
-
-        init(_ count: Int) { (pointer, capacity) = BufferPool.shared.allocate(count) }
-        deinit { BufferPool.shared.release(pointer, capacity: capacity) }
-    }
-
     /// The kernels transformed, U = G g G^T, as [16][outChannels][channels]: from w [outChannels][channels][3][3], or,
     /// `turned`, from w [channels][outChannels][3][3] with in and out exchanged and the taps reversed (the input's
     /// gradient).

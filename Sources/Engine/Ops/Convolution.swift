@@ -233,7 +233,7 @@ func winogradConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
 
 /// totals[c] += the sum over images of channel c's plane of the NCHW `batch`, its values kept only where `mask` (NCHW) is
 /// positive when it is given.
-private func addChannelSums(_ batch: UnsafePointer<Float>, keepingWherePositive mask: UnsafePointer<Float>?, images: Int, channels: Int,
+func addChannelSums(_ batch: UnsafePointer<Float>, keepingWherePositive mask: UnsafePointer<Float>?, images: Int, channels: Int,
                             positions: Int, into totals: UnsafeMutablePointer<Float>) {
     parallelChunks(channels, costPerItem: images * positions) { range in
         for c in range {

@@ -115,9 +115,8 @@ func smallMapConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
         }
         if let bias, bias.requiresGrad {
             db = Tensor(shape: [outChannels], repeating: 0)
-            for n in 0..<images {
-                for o in 0..<outChannels { db!.data[o] += sumElements(gradient.data + (n * outChannels + o) * outPixels, count: outPixels) }
-            }
+            addChannelSums(gradient.data, keepingWherePositive: nil, images: images, channels: outChannels, positions: outPixels,
+                           into: db!.data)
         }
         return Array([dx, dw, db].prefix(inputs.count))
     }
