@@ -32,7 +32,10 @@ import Testing
     func foldedEqualsTheLayersInTurn(_ shape: (Int, Int, Int, Int, Int, Int, Int), norms: (Bool, Bool, Bool)) throws {
         let (n, c, o, side, k, stride, padding) = shape, (hasBefore, hasAfter, relu) = norms
         for hasBias in [false, true] {
-            let conv = Conv2d(c, o, kernel: k, stride: stride, padding: padding, bias: hasBias)
+            // Weights from a generator of the test's own: the process-wide one is shared with the tests running beside it.
+            let conv = Random.withGenerator(seed: UInt64(n * 1_000 + side * 10 + k)) {
+                Conv2d(c, o, kernel: k, stride: stride, padding: padding, bias: hasBias)
+            }
             let before = hasBefore ? Self.norm(c, seed: UInt64(side * 17 + k)) : nil
             let after = hasAfter ? Self.norm(o, seed: UInt64(side * 31 + k)) : nil
             conv.eval()
@@ -54,7 +57,7 @@ import Testing
     /// Training, or a pass that records, runs the layers one after another (the norm then uses and updates batch
     /// statistics, and the backward pass needs every output).
     @Test func foldsOnlyInEvaluationWithoutRecording() {
-        let conv = Conv2d(2, 4, kernel: 3, padding: 1), norm = BatchNorm2d(4)
+        let conv = Random.withGenerator(seed: 19) { Conv2d(2, 4, kernel: 3, padding: 1) }, norm = BatchNorm2d(4)
         let x = randomTensor([2, 2, 5, 5], requiresGrad: false)
         #expect(!withoutGradients { conv.folds(before: nil, after: norm, input: x) })
         conv.eval(); norm.eval()
@@ -68,9 +71,11 @@ import Testing
     /// In a `Sequential`, a convolution, batch norm and ReLU, and a norm, ReLU and 1x1 convolution, in evaluation give
     /// the same as in a pass that records (which does not fold), and a norm that does not follow a convolution is left alone.
     @Test func sequentialFoldsConvolutionNormAndReLU() {
-        let model = Sequential(Conv2d(3, 8, kernel: 3, padding: 1), Self.norm(8, seed: 3), ReLU(),
-                               Conv2d(8, 8, kernel: 3, stride: 2, padding: 1, bias: false), Self.norm(8, seed: 5),
-                               Self.norm(8, seed: 9), ReLU(), Self.norm(8, seed: 13), ReLU(), Conv2d(8, 4, kernel: 1))
+        let model = Random.withGenerator(seed: 17) {
+            Sequential(Conv2d(3, 8, kernel: 3, padding: 1), Self.norm(8, seed: 3), ReLU(),
+                       Conv2d(8, 8, kernel: 3, stride: 2, padding: 1, bias: false), Self.norm(8, seed: 5),
+                       Self.norm(8, seed: 9), ReLU(), Self.norm(8, seed: 13), ReLU(), Conv2d(8, 4, kernel: 1))
+        }
         model.eval()
         let x = randomTensor([4, 3, 8, 8], seed: 11, requiresGrad: false)
         let folded = withoutGradients { model(x) }, recorded = model(x)
