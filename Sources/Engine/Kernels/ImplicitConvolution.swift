@@ -102,13 +102,11 @@ enum ImplicitConvolution {
         }
     }
 
-    static var kernelsInUse: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
-
     /// y = conv(x, w) + b (through `map`) for NCHW y from the channel-major `input`, by `kernels` (those in use unless a
     /// test picks others); w as `packed` already holds it when given (a caller that runs several groups of images).
     static func forward(_ input: GuardedBatch, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?, _ g: ConvGeometry,
                         outChannels: Int, into y: UnsafeMutablePointer<Float>, then map: ChannelMap = .identity,
-                        packed: PackedWeights? = nil, kernels: zoo_kernel_table = kernelsInUse) {
+                        packed: PackedWeights? = nil, kernels: zoo_kernel_table = KernelLevel.kernels) {
         let weights = packed ?? PackedWeights(w, outChannels: outChannels, channels: g.channels, taps: g.kernelHeight * g.kernelWidth,
                                               turned: false)
         convolve(input.start, g, weights, outChannels: outChannels, kernels: kernels) { output in
@@ -120,7 +118,7 @@ enum ImplicitConvolution {
     /// as `packed` already holds it when given.
     static func inputGradient(_ gradient: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
                               into dx: UnsafeMutablePointer<Float>, packed: PackedWeights? = nil,
-                              kernels: zoo_kernel_table = kernelsInUse) {
+                              kernels: zoo_kernel_table = KernelLevel.kernels) {
         precondition(g.stride == 1, "the implicit input gradient is written for stride 1")
         let weights = packed ?? PackedWeights(w, outChannels: g.channels, channels: outChannels, taps: g.kernelHeight * g.kernelWidth,
                                               turned: true)
@@ -132,7 +130,7 @@ enum ImplicitConvolution {
     /// dw [outChannels, g.channels, k, k] of conv(x, w) from the channel-major `input` and the output's channel-major
     /// `gradient` [outChannels, images x pixels].
     static func filterGradient(_ input: GuardedBatch, _ gradient: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int,
-                               into dw: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = kernelsInUse) {
+                               into dw: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = KernelLevel.kernels) {
         let positions = g.batch * g.positions, table = TapTable(g, positions: positions)
         FLOPCounter.count &+= 2 * outChannels * g.patch * positions
         table.withTaps { taps in

@@ -4,4 +4,7 @@ import CKernels
 /// widest the CPU has, chosen when the program starts, or the one `ZOO_KERNELS` names.
 public enum KernelLevel {
     public static var current: String { String(cString: zoo_kernels_level()) }
+
+    /// The table of the C kernels of the instruction set in use (`current`).
+    static var kernels: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
 }

@@ -40,8 +40,6 @@ enum WinogradConvolution {
     /// streams would share one set of the caches and evict each other).
     static func matrixStride(_ count: Int) -> Int { (count + 1023) / 1024 * 1024 + 80 }
 
-    static var kernelsInUse: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
-
     /// The kernels transformed, U = G g G^T, as [16][outChannels][channels]: from w [outChannels][channels][3][3], or,
     /// `turned`, from w [channels][outChannels][3][3] with in and out exchanged and the taps reversed (the input's
     /// gradient).
@@ -71,7 +69,7 @@ enum WinogradConvolution {
     /// in use unless a test picks others).
     static func forward(_ x: UnsafePointer<Float>, keepingWherePositive mask: UnsafePointer<Float>? = nil, _ g: ConvGeometry,
                         _ weights: PooledBuffer, outChannels: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
-                        kernels: zoo_kernel_table = kernelsInUse) {
+                        kernels: zoo_kernel_table = KernelLevel.kernels) {
         let tiles = g.batch * tilesPerImage(g)
         let (inStride, outStride) = (matrixStride(g.channels * tiles), matrixStride(outChannels * tiles))
         let transformed = PooledBuffer(16 * inStride), products = PooledBuffer(16 * outStride)
@@ -106,7 +104,7 @@ enum WinogradConvolution {
         /// Adds the gradient of U from the NCHW input x of geometry `g` and the output's NCHW gradient (kept only where
         /// `mask`, of its shape, is positive, when given).
         func add(_ x: UnsafePointer<Float>, gradient: UnsafePointer<Float>, keepingWherePositive mask: UnsafePointer<Float>? = nil,
-                 _ g: ConvGeometry, kernels: zoo_kernel_table = kernelsInUse) {
+                 _ g: ConvGeometry, kernels: zoo_kernel_table = KernelLevel.kernels) {
             let tiles = g.batch * tilesPerImage(g)
             let (inStride, outStride) = (matrixStride(channels * tiles), matrixStride(outChannels * tiles))
             let transformed = PooledBuffer(16 * inStride), products = PooledBuffer(16 * outStride)
