@@ -59,18 +59,34 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
 /// reproducible; `Random.withGenerator(seed:)` gives a task its own generator, so runs that happen
 /// at the same time (tests, a server) never draw from each other's stream.
 public enum Random {
-    /// A mutable generator that a task can bind for itself.
+    /// A generator that a task can bind for itself. Draws go through a lock: the process-wide one
+    /// is shared by every thread that has not bound its own, and a draw is a read and a write of
+    /// the state, which two threads must not interleave.
     public final class Source: @unchecked Sendable {
-        var generator: RandomGenerator
+        private var generator: RandomGenerator
+        private let lock = NSLock()
         init(_ generator: RandomGenerator) { self.generator = generator }
+
+        var current: RandomGenerator {
+            get { lock.withLock { generator } }
+            set { lock.withLock { generator = newValue } }
+            _modify {
+                lock.lock()
+                defer { lock.unlock() }
+                yield &generator
+            }
+        }
     }
 
     @TaskLocal static var source = Source(RandomGenerator(seed: 0))
 
-    /// The current task's generator (the process-wide one outside `withGenerator`).
+    /// The current task's generator (the process-wide one outside `withGenerator`). Passed
+    /// `inout`, it stays locked for the whole call, so one caller's draws come from one
+    /// unbroken stretch of the stream.
     public static var global: RandomGenerator {
-        get { source.generator }
-        set { source.generator = newValue }
+        get { source.current }
+        set { source.current = newValue }
+        _modify { yield &source.current }
     }
 
     /// Re-seeds the current generator.
