@@ -777,35 +777,79 @@ INLINE void winograd_row(const float *plane, const float *mask, ptrdiff_t height
     for (ptrdiff_t i = left + width; i < span; i++) row[i] = 0;
 }
 
+#if LANES == 16
+#define EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define ODD_LANES 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#define LOW_INTERLEAVED 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define HIGH_INTERLEAVED 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+#elif LANES == 8
+#define EVEN_LANES 0, 2, 4, 6, 8, 10, 12, 14
+#define ODD_LANES 1, 3, 5, 7, 9, 11, 13, 15
+#define LOW_INTERLEAVED 0, 8, 1, 9, 2, 10, 3, 11
+#define HIGH_INTERLEAVED 4, 12, 5, 13, 6, 14, 7, 15
+#else
+#define EVEN_LANES 0, 2, 4, 6
+#define ODD_LANES 1, 3, 5, 7
+#define LOW_INTERLEAVED 0, 4, 1, 5
+#define HIGH_INTERLEAVED 2, 6, 3, 7
+#endif
+
+/// The even (p[0], p[2], ...) and odd (p[1], p[3], ...) of the 2 LANES floats at p: a row's values by tile column.
+INLINE void deinterleave(const float *p, vec *even, vec *odd) {
+    const vec a = load(p), b = load(p + LANES);
+    *even = __builtin_shufflevector(a, b, EVEN_LANES);
+    *odd = __builtin_shufflevector(a, b, ODD_LANES);
+}
+
+/// even[0], odd[0], even[1], odd[1], ... into the 2 LANES floats at p: a row's values from its tile columns'.
+INLINE void interleave(float *p, vec even, vec odd) {
+    store(p, __builtin_shufflevector(even, odd, LOW_INTERLEAVED));
+    store(p + LANES, __builtin_shufflevector(even, odd, HIGH_INTERLEAVED));
+}
+
+/// Floats a transform's row buffers hold past the map's width: the padding, and the vectors read or written whole past
+/// the last tile column.
+#define WINOGRAD_ROW_SLACK (4 + 2 * LANES)
+
 /// The input transform B^T d B of planes first ..< end of x (plane = image * channels + channel, each height x width;
-/// kept only where `mask`, of x's shape, is positive when it is not NULL) into v's 16 matrices [channels][tiles]: the 4x4 tile of tile (ty, tx) starts at row 2 ty - 1 and column 2 tx - 1, zeros
-/// outside the map.
+/// kept only where `mask`, of x's shape, is positive when it is not NULL) into v's 16 matrices [channels][tiles]: the
+/// 4x4 tile of tile (ty, tx) starts at row 2 ty - 1 and column 2 tx - 1, zeros outside the map. B^T down the columns
+/// of four rows at a time, then along the rows a vector of tile columns at a time (even and odd columns apart).
 static void winograd_input(const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height,
                            ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
     const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
     const ptrdiff_t span = 2 * tile_columns + 2;
-    float rows[4][ZOO_WINOGRAD_MAX_WIDTH + 4], t[4][ZOO_WINOGRAD_MAX_WIDTH + 4];
+    float buffers[4][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK], t[4][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK];
+    for (int i = 0; i < 4; i++) memset(t[i] + span, 0, 2 * LANES * sizeof(float));
     for (ptrdiff_t plane = first; plane < end; plane++) {
         const float *source = x + plane * height * width, *kept = mask ? mask + plane * height * width : 0;
         float *out = v + winograd_tiles_of(plane, channels, images, per_image);
+        // Rows 2 ty - 1 ..< 2 ty + 3 of the map, padded; a tile row shares two with the next, built once.
+        float *rows[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+        for (int r = 0; r < 2; r++) winograd_row(source, kept, height, width, r - 1, 1, span, rows[r]);
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
-            for (int r = 0; r < 4; r++) winograd_row(source, kept, height, width, 2 * ty - 1 + r, 1, span, rows[r]);
+            for (int r = 2; r < 4; r++) winograd_row(source, kept, height, width, 2 * ty - 1 + r, 1, span, rows[r]);
             for (ptrdiff_t i = 0; i < span; i++) {
                 t[0][i] = rows[0][i] - rows[2][i];
                 t[1][i] = rows[1][i] + rows[2][i];
                 t[2][i] = rows[2][i] - rows[1][i];
                 t[3][i] = rows[1][i] - rows[3][i];
             }
+            float *reused[2] = {rows[0], rows[1]};
+            rows[0] = rows[2], rows[1] = rows[3], rows[2] = reused[0], rows[3] = reused[1];
             float *o = out + ty * tile_columns;
             for (int i = 0; i < 4; i++) {
                 float *o0 = o + (4 * i) * matrix, *o1 = o0 + matrix, *o2 = o1 + matrix, *o3 = o2 + matrix;
                 const float *q = t[i];
-                for (ptrdiff_t tx = 0; tx < tile_columns; tx++) {
-                    const float a = q[2 * tx], b = q[2 * tx + 1], c = q[2 * tx + 2], d = q[2 * tx + 3];
-                    o0[tx] = a - c;
-                    o1[tx] = b + c;
-                    o2[tx] = c - b;
-                    o3[tx] = b - d;
+                for (ptrdiff_t tx = 0; tx < tile_columns; tx += LANES) {
+                    const ptrdiff_t lanes = tile_columns - tx < LANES ? tile_columns - tx : LANES;
+                    vec a, b, c, d;  // columns 2 tx, 2 tx + 1, 2 tx + 2, 2 tx + 3 of each tile
+                    deinterleave(q + 2 * tx, &a, &b);
+                    deinterleave(q + 2 * tx + 2, &c, &d);
+                    store_part(o0 + tx, a - c, lanes);
+                    store_part(o1 + tx, b + c, lanes);
+                    store_part(o2 + tx, c - b, lanes);
+                    store_part(o3 + tx, b - d, lanes);
                 }
             }
         }
@@ -813,29 +857,28 @@ static void winograd_input(const float *x, const float *mask, ptrdiff_t images, 
 }
 
 /// The output transform A^T m A from m's 16 matrices [out_channels][tiles] into planes first ..< end of y (plane = image *
-/// out_channels + channel, height x width), plus bias[channel] when bias is not NULL.
+/// out_channels + channel, height x width), plus bias[channel] when bias is not NULL; a vector of tile columns at a time.
 static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
                             ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
     const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
-    float top[ZOO_WINOGRAD_MAX_WIDTH + 2], bottom[ZOO_WINOGRAD_MAX_WIDTH + 2];
+    float top[ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK], bottom[ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK];
     for (ptrdiff_t plane = first; plane < end; plane++) {
-        const float shift = bias ? bias[plane % out_channels] : 0;
+        const vec shift = splat(bias ? bias[plane % out_channels] : 0);
         const float *in = m + winograd_tiles_of(plane, out_channels, images, per_image);
         float *target = y + plane * height * width;
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
             const float *q = in + ty * tile_columns;
-            for (ptrdiff_t tx = 0; tx < tile_columns; tx++) {
-                float s[2][4];
+            for (ptrdiff_t tx = 0; tx < tile_columns; tx += LANES) {
+                const ptrdiff_t lanes = tile_columns - tx < LANES ? tile_columns - tx : LANES;
+                vec s[2][4];
                 for (int j = 0; j < 4; j++) {
-                    const float m0 = q[j * matrix + tx], m1 = q[(4 + j) * matrix + tx], m2 = q[(8 + j) * matrix + tx],
-                                m3 = q[(12 + j) * matrix + tx];
+                    const vec m0 = load_part(q + j * matrix + tx, lanes), m1 = load_part(q + (4 + j) * matrix + tx, lanes),
+                              m2 = load_part(q + (8 + j) * matrix + tx, lanes), m3 = load_part(q + (12 + j) * matrix + tx, lanes);
                     s[0][j] = m0 + m1 + m2;
                     s[1][j] = m1 - m2 - m3;
                 }
-                top[2 * tx] = s[0][0] + s[0][1] + s[0][2] + shift;
-                top[2 * tx + 1] = s[0][1] - s[0][2] - s[0][3] + shift;
-                bottom[2 * tx] = s[1][0] + s[1][1] + s[1][2] + shift;
-                bottom[2 * tx + 1] = s[1][1] - s[1][2] - s[1][3] + shift;
+                interleave(top + 2 * tx, s[0][0] + s[0][1] + s[0][2] + shift, s[0][1] - s[0][2] - s[0][3] + shift);
+                interleave(bottom + 2 * tx, s[1][0] + s[1][1] + s[1][2] + shift, s[1][1] - s[1][2] - s[1][3] + shift);
             }
             memcpy(target + 2 * ty * width, top, (size_t)width * sizeof(float));
             if (2 * ty + 1 < height) memcpy(target + (2 * ty + 1) * width, bottom, (size_t)width * sizeof(float));
@@ -844,12 +887,14 @@ static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_chan
 }
 
 /// The adjoint of the output transform, A g A^T per tile, from planes first ..< end of the output's gradient g (plane =
-/// image * out_channels + channel, height x width; kept only where `mask` is positive when it is not NULL) into dm's 16 matrices [out_channels][tiles].
+/// image * out_channels + channel, height x width; kept only where `mask` is positive when it is not NULL) into dm's 16
+/// matrices [out_channels][tiles]; a vector of tile columns at a time.
 static void winograd_output_adjoint(const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height,
                                     ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
     const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
     const ptrdiff_t span = 2 * tile_columns;
-    float rows[2][ZOO_WINOGRAD_MAX_WIDTH + 2], r[4][ZOO_WINOGRAD_MAX_WIDTH + 2];
+    float rows[2][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK], r[4][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK];
+    for (int i = 0; i < 4; i++) memset(r[i] + span, 0, 2 * LANES * sizeof(float));
     for (ptrdiff_t plane = first; plane < end; plane++) {
         const float *source = g + plane * height * width, *kept = mask ? mask + plane * height * width : 0;
         float *out = dm + winograd_tiles_of(plane, out_channels, images, per_image);
@@ -865,12 +910,14 @@ static void winograd_output_adjoint(const float *g, const float *mask, ptrdiff_t
             for (int i = 0; i < 4; i++) {
                 float *o0 = o + (4 * i) * matrix, *o1 = o0 + matrix, *o2 = o1 + matrix, *o3 = o2 + matrix;
                 const float *q = r[i];
-                for (ptrdiff_t tx = 0; tx < tile_columns; tx++) {
-                    const float a = q[2 * tx], b = q[2 * tx + 1];
-                    o0[tx] = a;
-                    o1[tx] = a + b;
-                    o2[tx] = a - b;
-                    o3[tx] = -b;
+                for (ptrdiff_t tx = 0; tx < tile_columns; tx += LANES) {
+                    const ptrdiff_t lanes = tile_columns - tx < LANES ? tile_columns - tx : LANES;
+                    vec a, b;  // columns 2 tx and 2 tx + 1 of each tile
+                    deinterleave(q + 2 * tx, &a, &b);
+                    store_part(o0 + tx, a, lanes);
+                    store_part(o1 + tx, a + b, lanes);
+                    store_part(o2 + tx, a - b, lanes);
+                    store_part(o3 + tx, -b, lanes);
                 }
             }
         }

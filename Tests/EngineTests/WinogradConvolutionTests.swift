@@ -8,7 +8,7 @@ import Testing
     /// right and bottom edges), not square, odd channel counts.
     static let shapes: [(Int, Int, Int, Int, Int)] = [
         (2, 3, 5, 1, 1), (3, 4, 6, 2, 2), (2, 5, 3, 5, 7), (1, 3, 4, 12, 12), (2, 2, 3, 13, 13), (1, 2, 2, 29, 31), (1, 1, 2, 56, 56),
-        (4, 9, 7, 3, 3),
+        (4, 9, 7, 3, 3), (1, 2, 3, 5, 34), (1, 2, 2, 4, 66),
     ]
 
     /// dx of conv(x, w) (3x3, padding 1) for the output's gradient g, by its definition.
