@@ -45,20 +45,22 @@ enum WinogradConvolution {
     /// gradient).
     static func transformedWeights(_ w: UnsafePointer<Float>, outChannels: Int, channels: Int, turned: Bool) -> PooledBuffer {
         let transformed = PooledBuffer(16 * outChannels * channels), u = transformed.pointer, matrix = outChannels * channels
-        for o in 0..<outChannels {
-            for c in 0..<channels {
-                let k = { (t: Int) in turned ? w[(c * outChannels + o) * 9 + 8 - t] : w[(o * channels + c) * 9 + t] }
-                // G g a column at a time (each a 4-vector), then G on each of the four rows of the result.
-                let (a, b, d) = (spread(k(0), k(3), k(6)), spread(k(1), k(4), k(7)), spread(k(2), k(5), k(8)))
-                let target = u + o * channels + c
-                func store(_ row: Int, _ values: (Float, Float, Float, Float)) {
-                    let at = target + 4 * row * matrix
-                    (at[0], at[matrix], at[2 * matrix], at[3 * matrix]) = values
+        parallelChunks(outChannels, costPerItem: 64 * channels) { outputs in
+            for o in outputs {
+                for c in 0..<channels {
+                    let k = { (t: Int) in turned ? w[(c * outChannels + o) * 9 + 8 - t] : w[(o * channels + c) * 9 + t] }
+                    // G g a column at a time (each a 4-vector), then G on each of the four rows of the result.
+                    let (a, b, d) = (spread(k(0), k(3), k(6)), spread(k(1), k(4), k(7)), spread(k(2), k(5), k(8)))
+                    let target = u + o * channels + c
+                    func store(_ row: Int, _ values: (Float, Float, Float, Float)) {
+                        let at = target + 4 * row * matrix
+                        (at[0], at[matrix], at[2 * matrix], at[3 * matrix]) = values
+                    }
+                    store(0, spread(a.0, b.0, d.0))
+                    store(1, spread(a.1, b.1, d.1))
+                    store(2, spread(a.2, b.2, d.2))
+                    store(3, spread(a.3, b.3, d.3))
                 }
-                store(0, spread(a.0, b.0, d.0))
-                store(1, spread(a.1, b.1, d.1))
-                store(2, spread(a.2, b.2, d.2))
-                store(3, spread(a.3, b.3, d.3))
             }
         }
         return transformed
@@ -130,16 +132,18 @@ enum WinogradConvolution {
         func write(into dw: UnsafeMutablePointer<Float>) {
             if empty { dw.update(repeating: 0, count: outChannels * channels * 9); return }
             let u = sums.pointer, matrix = outChannels * channels
-            for o in 0..<outChannels {
-                for c in 0..<channels {
-                    // G^T dU a column at a time (each a 3-vector), then G^T on each of the three rows of the result.
-                    let at = u + o * channels + c
-                    let column = { (j: Int) in gather(at[j * matrix], at[(4 + j) * matrix], at[(8 + j) * matrix], at[(12 + j) * matrix]) }
-                    let (a, b, d, e) = (column(0), column(1), column(2), column(3))
-                    let kernel = dw + (o * channels + c) * 9
-                    (kernel[0], kernel[1], kernel[2]) = gather(a.0, b.0, d.0, e.0)
-                    (kernel[3], kernel[4], kernel[5]) = gather(a.1, b.1, d.1, e.1)
-                    (kernel[6], kernel[7], kernel[8]) = gather(a.2, b.2, d.2, e.2)
+            parallelChunks(outChannels, costPerItem: 64 * channels) { outputs in
+                for o in outputs {
+                    for c in 0..<channels {
+                        // G^T dU a column at a time (each a 3-vector), then G^T on each of the three rows of the result.
+                        let at = u + o * channels + c
+                        let column = { (j: Int) in gather(at[j * matrix], at[(4 + j) * matrix], at[(8 + j) * matrix], at[(12 + j) * matrix]) }
+                        let (a, b, d, e) = (column(0), column(1), column(2), column(3))
+                        let kernel = dw + (o * channels + c) * 9
+                        (kernel[0], kernel[1], kernel[2]) = gather(a.0, b.0, d.0, e.0)
+                        (kernel[3], kernel[4], kernel[5]) = gather(a.1, b.1, d.1, e.1)
+                        (kernel[6], kernel[7], kernel[8]) = gather(a.2, b.2, d.2, e.2)
+                    }
                 }
             }
         }
