@@ -34,6 +34,24 @@ import Testing
         #expect(!ImplicitConvolution.applies(others[0], outChannels: 8, level: "avx2"))
     }
 
+    /// With AVX2's kernels the path takes only narrow layers on small maps (DenseNet's growth layers), where it was
+    /// measured faster than the lowered path; with the generic kernels none.
+    @Test func takesNarrowLayersOnSmallMapsWithAVX2() {
+        func geometry(side: Int, kernel: Int = 3, stride: Int = 1) -> ConvGeometry {
+            ConvGeometry(batch: 256, channels: 128, height: side, width: side, kernelHeight: kernel, kernelWidth: kernel, stride: stride,
+                         padding: kernel / 2)
+        }
+        for side in [3, 4, 8, 12] {
+            #expect(ImplicitConvolution.applies(geometry(side: side), outChannels: 32, inputGradient: true, level: "avx2"), "\(side)x\(side)")
+            #expect(!ImplicitConvolution.applies(geometry(side: side), outChannels: 64, inputGradient: true, level: "avx2"), "64 out on \(side)x\(side)")
+            #expect(!ImplicitConvolution.applies(geometry(side: side), outChannels: 32, level: "generic"), "generic on \(side)x\(side)")
+        }
+        #expect(ImplicitConvolution.applies(geometry(side: 12, kernel: 5), outChannels: 32, level: "avx2"))
+        #expect(!ImplicitConvolution.applies(geometry(side: 13), outChannels: 32, level: "avx2"))
+        #expect(!ImplicitConvolution.applies(geometry(side: 24, stride: 2), outChannels: 32, level: "avx2"))
+        #expect(ImplicitConvolution.applies(geometry(side: 24, stride: 2), outChannels: 32, level: "avx512"))
+    }
+
     /// (images, channels, out channels, height, width) of 5x5 convolutions (padding 2): maps of any size, odd and even
     /// (NiN's 26x26 and AlexNet's 27x27 among them), smaller than the kernel, and not square.
     static let shapes5x5: [(Int, Int, Int, Int, Int)] = [

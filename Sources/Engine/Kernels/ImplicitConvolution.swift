@@ -22,18 +22,30 @@ enum ImplicitConvolution {
 
     /// Whether the kernels take `g` (`g.channels` in, `outChannels` out), with the input's gradient if
     /// `inputGradient`: a 3x3 kernel (padding 1) or a 5x5 kernel (padding 2, stride 1) on any map, output pixels a
-    /// multiple of 32, channels out (and in, for the input's gradient) multiples of 8, with the AVX-512 kernels
-    /// (measured there; elsewhere the lowered path stays until measured). Stride 2 without the input's gradient only
-    /// (evaluation; the turned convolution of the parities is not written yet). Measured against the lowered path in
-    /// one process (Results/bench/implicit-5x5): 10-25% less time each pass on NiN's and AlexNet's 5x5 layers and on
-    /// VGG's 3x3 layers from 28x28 to 112x112, half at 224x224.
+    /// multiple of 32, channels out (and in, for the input's gradient) multiples of 8, where they were measured faster
+    /// than the lowered path (`pays(_:outChannels:level:)`). Stride 2 without the input's gradient only (evaluation;
+    /// the turned convolution of the parities is not written yet).
     static func applies(_ g: ConvGeometry, outChannels: Int, inputGradient: Bool = false,
                         level: String = String(cString: zoo_kernels_level())) -> Bool {
         let kernel3x3 = g.kernelHeight == 3 && g.kernelWidth == 3 && g.padding == 1
             && (g.stride == 1 || g.stride == 2 && !inputGradient && g.height % 2 == g.width % 2)
         let kernel5x5 = g.kernelHeight == 5 && g.kernelWidth == 5 && g.padding == 2 && g.stride == 1
         return (kernel3x3 || kernel5x5) && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
-            && (!inputGradient || g.channels % 8 == 0) && level == "avx512"
+            && (!inputGradient || g.channels % 8 == 0) && pays(g, outChannels: outChannels, level: level)
+    }
+
+    /// Where the kernels of `level` beat the lowered path, measured per layer in one process. AVX-512: everywhere
+    /// measured (Results/bench/implicit-5x5: 10-25% less time each pass on NiN's and AlexNet's 5x5 layers and on VGG's
+    /// 3x3 layers from 28x28 to 112x112, half at 224x224). AVX2 (16 registers, half the lanes): only narrow layers on
+    /// small maps, at most 32 channels out on maps of at most 12x12 at stride 1 (DenseNet's growth layers: training
+    /// steps 1.2-3.3x as fast on 3x3 to 8x8 maps, 1.04-1.17x on 12x12); wider layers or larger maps 0.71-0.96x
+    /// (Results/bench/avx2-emulated). Elsewhere the lowered path, until measured.
+    static func pays(_ g: ConvGeometry, outChannels: Int, level: String) -> Bool {
+        switch level {
+        case "avx512": true
+        case "avx2": outChannels <= 32 && g.stride == 1 && g.outHeight * g.outWidth <= 144
+        default: false
+        }
     }
 
     /// Groups of `g`'s images whose channel-major input (its four parities at stride 2) and output each fit `budget`
