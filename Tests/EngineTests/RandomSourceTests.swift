@@ -27,7 +27,7 @@ import Testing
         let threads = 4, perCall = 1_000_000
         let runs = UnsafeMutableBufferPointer<[UInt64]>.allocate(capacity: threads)
         runs.initialize(repeating: [])
-        defer { runs.deallocate() }
+        defer { runs.deinitialize().deallocate() }
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
             func draw(using generator: inout RandomGenerator) -> [UInt64] { (0..<perCall).map { _ in generator.next() } }
             runs[thread] = draw(using: &source.current)

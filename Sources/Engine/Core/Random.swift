@@ -82,7 +82,8 @@ public enum Random {
 
     /// The current task's generator (the process-wide one outside `withGenerator`). Passed
     /// `inout`, it stays locked for the whole call, so one caller's draws come from one
-    /// unbroken stretch of the stream.
+    /// unbroken stretch of the stream; such a call must only draw (the lock is not recursive:
+    /// a callee that used `Random` again would wait for itself).
     public static var global: RandomGenerator {
         get { source.current }
         set { source.current = newValue }

@@ -11,7 +11,7 @@ let implicitBudget = 2 * loweringBudget
 /// channel is laid out as its four row and column parities on the output's map ([C, 4, N*H'*W'], the lowering of a
 /// 2x2 stride-2 window), where every tap is a shift of one of them: the same kernels, the same multiply-adds as the
 /// definition. The forward pass keeps 8 output
-/// channels x 32 pixels in registers; the input's gradient is the same convolution of the output's gradient with the
+/// channels x 32 pixels in registers (AVX-512; 4 x 16 with AVX2); the input's gradient is the same convolution of the output's gradient with the
 /// kernels turned around; the weights' gradient keeps 4 output x 4 input channels per tap in registers, summed over
 /// pixels. Measured (Results/bench/conv-prototype) at 90-100% of sgemm on ResNet-18's layers, where im2col + sgemm
 /// reached 43-74% forward and sgemm on a kept lowered matrix 84-93% for the weights' gradient.
@@ -37,9 +37,10 @@ enum ImplicitConvolution {
     /// Where the kernels of `level` beat the lowered path, measured per layer in one process. AVX-512: everywhere
     /// measured (Results/bench/implicit-5x5: 10-25% less time each pass on NiN's and AlexNet's 5x5 layers and on VGG's
     /// 3x3 layers from 28x28 to 112x112, half at 224x224). AVX2 (16 registers, half the lanes): only narrow layers on
-    /// small maps, at most 32 channels out on maps of at most 12x12 at stride 1 (DenseNet's growth layers: training
-    /// steps 1.2-3.3x as fast on 3x3 to 8x8 maps, 1.04-1.17x on 12x12); wider layers or larger maps 0.71-0.96x
-    /// (Results/bench/avx2-emulated). Elsewhere the lowered path, until measured.
+    /// small maps, at most 32 channels out on output maps of at most 144 pixels at stride 1 (DenseNet's 3x3 growth
+    /// layers: training steps 1.2-3.3x as fast on 3x3 to 8x8 maps, 1.04-1.17x on 12x12; GoogLeNet's 5x5 16->32 on
+    /// 12x12 1.17x); wider layers or larger maps 0.71-0.96x (Results/bench/avx2-emulated). Elsewhere the lowered path,
+    /// until measured.
     static func pays(_ g: ConvGeometry, outChannels: Int, level: String) -> Bool {
         switch level {
         case "avx512": true
