@@ -787,11 +787,13 @@ INLINE void winograd_row(const float *plane, const float *mask, ptrdiff_t height
 #define ODD_LANES 1, 3, 5, 7, 9, 11, 13, 15
 #define LOW_INTERLEAVED 0, 8, 1, 9, 2, 10, 3, 11
 #define HIGH_INTERLEAVED 4, 12, 5, 13, 6, 14, 7, 15
-#else
+#elif LANES == 4
 #define EVEN_LANES 0, 2, 4, 6
 #define ODD_LANES 1, 3, 5, 7
 #define LOW_INTERLEAVED 0, 4, 1, 5
 #define HIGH_INTERLEAVED 2, 6, 3, 7
+#else
+#error "the shuffles below are written for 4, 8 and 16 lanes"
 #endif
 
 /// The even (p[0], p[2], ...) and odd (p[1], p[3], ...) of the 2 LANES floats at p: a row's values by tile column.
