@@ -10,11 +10,11 @@ let implicitBudget = 2 * loweringBudget
 /// tap's pixels from it directly, with masks for the padding. At stride 2 (the first layer of ResNet's stages) each
 /// channel is laid out as its four row and column parities on the output's map ([C, 4, N*H'*W'], the lowering of a
 /// 2x2 stride-2 window), where every tap is a shift of one of them: the same kernels, the same multiply-adds as the
-/// definition. The forward pass keeps 8 output
-/// channels x 32 pixels in registers (AVX-512; 4 x 16 with AVX2); the input's gradient is the same convolution of the output's gradient with the
-/// kernels turned around; the weights' gradient keeps 4 output x 4 input channels per tap in registers, summed over
-/// pixels. Measured (Results/bench/conv-prototype) at 90-100% of sgemm on ResNet-18's layers, where im2col + sgemm
-/// reached 43-74% forward and sgemm on a kept lowered matrix 84-93% for the weights' gradient.
+/// definition. The forward pass keeps 8 output channels x 32 pixels in registers (AVX-512; 4 x 16 with AVX2); the
+/// input's gradient is the same convolution of the output's gradient with the kernels turned around; the weights'
+/// gradient keeps 4 output x 4 input channels per tap in registers, summed over pixels. Measured
+/// (Results/bench/conv-prototype) at 90-100% of sgemm on ResNet-18's layers, where im2col + sgemm reached 43-74%
+/// forward and sgemm on a kept lowered matrix 84-93% for the weights' gradient.
 enum ImplicitConvolution {
     /// Floats readable before and after a channel-major batch (a 5x5 kernel's tap reaches two rows and two pixels away,
     /// a vector reads 32).

@@ -21,7 +21,7 @@ public final class AdditiveAttention: Module {
         let features = tanh(W_q(query).reshaped([batch, 1, -1]) + projectedKeys)
         let scores = w_v(features.reshaped([batch * length, -1])).reshaped([batch, length])
         var weights = maskedSoftmax(scores, validLengths: validLengths)
-        if isTraining && dropout > 0 { weights = Engine.dropout(weights, mask: dropoutMask(weights.shape, probability: dropout, using: &Random.global)) }
+        if isTraining && dropout > 0 { weights = Engine.dropout(weights, probability: dropout) }
         return weightedSum(weights, values)
     }
 }

@@ -80,7 +80,7 @@ public class RecurrentLayer: Module {
         var hiddens: [Tensor] = [], cells: [Tensor] = []
         for layer in 0..<layers {
             if layer > 0 && dropout > 0 && isTraining, case let .dense(x) = input {
-                input = .dense(Engine.dropout(x, mask: dropoutMask(x.shape, probability: dropout, using: &Random.global)))
+                input = .dense(Engine.dropout(x, probability: dropout))
             }
             var outputs: [Tensor] = []
             for direction in 0..<directions {

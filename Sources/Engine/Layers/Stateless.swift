@@ -53,6 +53,6 @@ public final class Dropout: Module {
         self.probability = probability
     }
     public override func forward(_ x: Tensor) -> Tensor {
-        isTraining && probability > 0 ? dropout(x, mask: dropoutMask(x.shape, probability: probability, using: &Random.global)) : x
+        isTraining && probability > 0 ? dropout(x, probability: probability) : x
     }
 }

@@ -4,6 +4,12 @@ public func dropout(_ x: Tensor, probability p: Float, using generator: inout Ra
     dropout(x, mask: dropoutMask(x.shape, probability: p, using: &generator))
 }
 
+/// Dropout with its mask from the current generator (`Random.global`: the task's own, or the process-wide one, which
+/// is locked only while the mask is drawn).
+public func dropout(_ x: Tensor, probability p: Float) -> Tensor {
+    dropout(x, mask: dropoutMask(x.shape, probability: p, using: &Random.global))
+}
+
 /// Dropout's mask for a tensor of `shape`: 0 with probability `p`, else 1 / (1 - p). Only draws, so that a caller
 /// passing the shared generator (`&Random.global`, locked for the call) holds it no longer than the draws take.
 public func dropoutMask(_ shape: [Int], probability p: Float, using generator: inout RandomGenerator) -> Tensor {
