@@ -843,8 +843,7 @@ static void winograd_input(const float *x, const float *mask, ptrdiff_t images, 
             for (int i = 0; i < 4; i++) {
                 float *o0 = o + (4 * i) * matrix, *o1 = o0 + matrix, *o2 = o1 + matrix, *o3 = o2 + matrix;
                 const float *q = t[i];
-                for (ptrdiff_t tx = 0; tx < tile_columns; tx += LANES) {
-                    const ptrdiff_t lanes = tile_columns - tx < LANES ? tile_columns - tx : LANES;
+                FOR_VECTORS(tile_columns, tx, lanes) {
                     vec a, b, c, d;  // columns 2 tx, 2 tx + 1, 2 tx + 2, 2 tx + 3 of each tile
                     deinterleave(q + 2 * tx, &a, &b);
                     deinterleave(q + 2 * tx + 2, &c, &d);
@@ -870,8 +869,7 @@ static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_chan
         float *target = y + plane * height * width;
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
             const float *q = in + ty * tile_columns;
-            for (ptrdiff_t tx = 0; tx < tile_columns; tx += LANES) {
-                const ptrdiff_t lanes = tile_columns - tx < LANES ? tile_columns - tx : LANES;
+            FOR_VECTORS(tile_columns, tx, lanes) {
                 vec s[2][4];
                 for (int j = 0; j < 4; j++) {
                     const vec m0 = load_part(q + j * matrix + tx, lanes), m1 = load_part(q + (4 + j) * matrix + tx, lanes),
@@ -912,8 +910,7 @@ static void winograd_output_adjoint(const float *g, const float *mask, ptrdiff_t
             for (int i = 0; i < 4; i++) {
                 float *o0 = o + (4 * i) * matrix, *o1 = o0 + matrix, *o2 = o1 + matrix, *o3 = o2 + matrix;
                 const float *q = r[i];
-                for (ptrdiff_t tx = 0; tx < tile_columns; tx += LANES) {
-                    const ptrdiff_t lanes = tile_columns - tx < LANES ? tile_columns - tx : LANES;
+                FOR_VECTORS(tile_columns, tx, lanes) {
                     vec a, b;  // columns 2 tx and 2 tx + 1 of each tile
                     deinterleave(q + 2 * tx, &a, &b);
                     store_part(o0 + tx, a, lanes);
