@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Engine
 
@@ -25,6 +26,34 @@ import Testing
             let fromView = relu(consume view)
             #expect(fromView.data != held.data && held.scalars == values)
         }
+    }
+
+    /// sigmoid, tanh and exp as relu: over a temporary in evaluation, never over what the caller still holds, and
+    /// recorded (their gradients read the output) over neither.
+    @Test(arguments: ["sigmoid", "tanh", "exp"])
+    func smoothActivationsWriteOverATemporaryOnly(name: String) {
+        let (function, definition): ((consuming Tensor) -> Tensor, (Float) -> Float) = switch name {
+        case "sigmoid": ({ sigmoid($0) }, { 1 / (1 + Foundation.exp(-$0)) })
+        case "tanh": ({ tanh($0) }, { Foundation.tanh($0) })
+        default: ({ exp($0) }, { Foundation.exp($0) })
+        }
+        let expected = values.map(definition)
+        func close(_ y: Tensor) -> Bool { zip(y.scalars, expected).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) } }
+        withoutGradients {
+            let held = Tensor(shape: [6], scalars: values)
+            let fromHeld = function(held)
+            #expect(close(fromHeld) && held.scalars == values && fromHeld.data != held.data, "\(name) of a held tensor")
+            let fresh = temporary(values)
+            let memory = fresh.data
+            let fromFresh = function(consume fresh)
+            #expect(fromFresh.data == memory && close(fromFresh), "\(name) of a temporary")
+        }
+        let weight = Tensor(shape: [6], scalars: [1, 1, 1, 1, 1, 1])
+        weight.requiresGrad = true
+        let product = Tensor(shape: [6], scalars: values) * weight
+        let memory = product.data
+        let recorded = function(consume product)
+        #expect(recorded.data != memory && close(recorded), "\(name) recorded")
     }
 
     @Test func aRecordedOperationKeepsItsInput() {

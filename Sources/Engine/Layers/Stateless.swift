@@ -9,11 +9,13 @@ public final class ReLU: Module {
 public final class Sigmoid: Module {
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { sigmoid(x) }
+    override func forward(overwriting x: consuming Tensor) -> Tensor { sigmoid(x) }
 }
 
 public final class Tanh: Module {
     public override init() {}
     public override func forward(_ x: Tensor) -> Tensor { tanh(x) }
+    override func forward(overwriting x: consuming Tensor) -> Tensor { tanh(x) }
 }
 
 /// [N, ...] -> [N, rest].

@@ -11,10 +11,11 @@ extension Tensor {
         return result
     }
 
-    /// A new tensor with the C kernel `apply` (input, output, count) run over every element, in parallel.
+    /// `result` (a new tensor if nil) with the C kernel `apply` (input, output, count) run over every element, in
+    /// parallel; `result` may be this tensor itself.
     @inline(__always)
-    func mapped(_ apply: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void) -> Tensor {
-        let result = Tensor(uninitialized: shape)
+    func mapped(_ apply: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void, into result: Tensor? = nil) -> Tensor {
+        let result = result ?? Tensor(uninitialized: shape)
         parallelChunks(count, costPerItem: 8) { range in apply(data + range.lowerBound, result.data + range.lowerBound, range.count) }
         return result
     }
@@ -36,19 +37,23 @@ public func relu(_ x: consuming Tensor) -> Tensor {
     return result.recordingWithOutput([x]) { g, y in [g.zipped(y, ReLUGradient.self)] }
 }
 
-/// 1 / (1 + e^-x).
-public func sigmoid(_ x: Tensor) -> Tensor {
-    x.mapped(zoo_sigmoid).recordingWithOutput([x]) { g, y in [g.zipped(y, SigmoidGradient.self)] }
+/// 1 / (1 + e^-x); over `x` itself where nothing else holds it and nothing records (`Tensor.result(overwriting:)`),
+/// as `relu`; so are `tanh` and `exp`.
+public func sigmoid(_ x: consuming Tensor) -> Tensor {
+    let result = Tensor.result(overwriting: &x)
+    return x.mapped(zoo_sigmoid, into: result).recordingWithOutput([x]) { g, y in [g.zipped(y, SigmoidGradient.self)] }
 }
 
 /// Hyperbolic tangent, computed as 1 - 2 / (e^2x + 1).
-public func tanh(_ x: Tensor) -> Tensor {
-    x.mapped(zoo_tanh).recordingWithOutput([x]) { g, y in [g.zipped(y, TanhGradient.self)] }
+public func tanh(_ x: consuming Tensor) -> Tensor {
+    let result = Tensor.result(overwriting: &x)
+    return x.mapped(zoo_tanh, into: result).recordingWithOutput([x]) { g, y in [g.zipped(y, TanhGradient.self)] }
 }
 
 /// e^x.
-public func exp(_ x: Tensor) -> Tensor {
-    x.mapped(zoo_exp).recordingWithOutput([x]) { g, y in [g.zipped(y, MultiplyKernel.self)] }
+public func exp(_ x: consuming Tensor) -> Tensor {
+    let result = Tensor.result(overwriting: &x)
+    return x.mapped(zoo_exp, into: result).recordingWithOutput([x]) { g, y in [g.zipped(y, MultiplyKernel.self)] }
 }
 
 /// Natural logarithm.
