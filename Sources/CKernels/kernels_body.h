@@ -750,13 +750,16 @@ static void implicit_convolution_filter_gradient(const float *x, ptrdiff_t chann
     }
 }
 
-// Winograd's F(2x2, 3x3) convolution (3x3 kernel, stride 1, padding 1): each 2x2 tile of the output is A^T [(G g G^T) .
-// (B^T d B)] A for the 4x4 tile d of the input around it, sixteen products where the definition takes thirty-six; over
-// channels the sixteen elementwise products are sixteen matrix products, which the caller hands to sgemm. The three
-// transforms below lay tiles out as 16 matrices [channels][tiles], tiles = images x ceil(height / 2) x ceil(width / 2) in
-// row-major order, `matrix` floats apart; maps at most ZOO_WINOGRAD_MAX_WIDTH wide.
+// Winograd's minimal filtering for 3x3 kernels at stride 1 with padding 1, F(2x2, 3x3) and F(4x4, 3x3) (Lavin and
+// Gray's matrices; F(4x4, 3x3) at the points 0, 1, -1, 2, -2 and infinity): each s x s tile of the output (s = `side`)
+// is A^T [(G g G^T) . (B^T d B)] A for the n x n tile d of the input around it (n = s + 2), n^2 products where the
+// definition takes 9 s^2; over channels the elementwise products are n^2 matrix products, which the caller hands to
+// sgemm. The transforms below lay tiles out as n^2 matrices [channels][tiles], tiles = images x ceil(height / s) x
+// ceil(width / s) in row-major order, `matrix` floats apart; maps at most ZOO_WINOGRAD_MAX_WIDTH wide. Each goes down
+// the columns of a tile row's map rows at once, then along the rows a vector of tile columns at a time, a row's values
+// taken apart by column modulo s (shuffles). One function per transform, specialised by `side` (a constant at each call).
 
-/// Where the tiles of plane `plane` (image * channels + channel) start in each of the 16 matrices [channels][tiles].
+/// Where the tiles of plane `plane` (image * channels + channel) start in each of the matrices [channels][tiles].
 INLINE ptrdiff_t winograd_tiles_of(ptrdiff_t plane, ptrdiff_t channels, ptrdiff_t images, ptrdiff_t per_image) {
     return (plane % channels) * images * per_image + (plane / channels) * per_image;
 }
@@ -809,60 +812,125 @@ INLINE void interleave(float *p, vec even, vec odd) {
     store(p + LANES, __builtin_shufflevector(even, odd, HIGH_INTERLEAVED));
 }
 
+/// The four phases (p[0], p[4], ...), (p[1], p[5], ...), (p[2], ...), (p[3], ...) of the 4 LANES floats at p.
+INLINE void deinterleave4(const float *p, vec *p0, vec *p1, vec *p2, vec *p3) {
+    vec e0, o0, e1, o1;
+    deinterleave(p, &e0, &o0);
+    deinterleave(p + 2 * LANES, &e1, &o1);
+    *p0 = __builtin_shufflevector(e0, e1, EVEN_LANES);
+    *p2 = __builtin_shufflevector(e0, e1, ODD_LANES);
+    *p1 = __builtin_shufflevector(o0, o1, EVEN_LANES);
+    *p3 = __builtin_shufflevector(o0, o1, ODD_LANES);
+}
+
+/// p0[0], p1[0], p2[0], p3[0], p0[1], ... into the 4 LANES floats at p: the inverse of `deinterleave4`.
+INLINE void interleave4(float *p, vec p0, vec p1, vec p2, vec p3) {
+    interleave(p, __builtin_shufflevector(p0, p2, LOW_INTERLEAVED), __builtin_shufflevector(p1, p3, LOW_INTERLEAVED));
+    interleave(p + 2 * LANES, __builtin_shufflevector(p0, p2, HIGH_INTERLEAVED), __builtin_shufflevector(p1, p3, HIGH_INTERLEAVED));
+}
+
 /// Floats a transform's row buffers hold past the map's width: the padding, and the vectors read or written whole past
-/// the last tile column.
-#define WINOGRAD_ROW_SLACK (4 + 2 * LANES)
+/// the last tile column (zeroed: `WINOGRAD_ROW_SLACK - 8` past a row's span).
+#define WINOGRAD_ROW_SLACK (8 + 4 * LANES)
+/// Rows a transform buffers: an input tile's, at most.
+#define WINOGRAD_ROWS 6
+typedef float winograd_rows[WINOGRAD_ROWS][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK];
+
+/// B^T (d0 d1 d2 d3)^T for F(2x2, 3x3): d0 - d2, d1 + d2, d2 - d1, d1 - d3.
+#define WINOGRAD2_INPUT(d, t) \
+    do { t[0] = d[0] - d[2]; t[1] = d[1] + d[2]; t[2] = d[2] - d[1]; t[3] = d[1] - d[3]; } while (0)
+/// B^T (d0 ... d5)^T for F(4x4, 3x3).
+#define WINOGRAD4_INPUT(d, t) \
+    do { \
+        t[0] = 4.0f * d[0] - 5.0f * d[2] + d[4]; \
+        t[1] = d[3] + d[4] - 4.0f * (d[1] + d[2]); \
+        t[2] = 4.0f * (d[1] - d[2]) + d[4] - d[3]; \
+        t[3] = 2.0f * (d[3] - d[1]) + d[4] - d[2]; \
+        t[4] = 2.0f * (d[1] - d[3]) + d[4] - d[2]; \
+        t[5] = 4.0f * d[1] - 5.0f * d[3] + d[5]; \
+    } while (0)
+/// A^T (m0 ... m3)^T for F(2x2, 3x3): m0 + m1 + m2, m1 - m2 - m3.
+#define WINOGRAD2_OUTPUT(m, s) do { s[0] = m[0] + m[1] + m[2]; s[1] = m[1] - m[2] - m[3]; } while (0)
+/// A^T (m0 ... m5)^T for F(4x4, 3x3).
+#define WINOGRAD4_OUTPUT(m, s) \
+    do { \
+        const vec sum13 = m[1] + m[2], difference13 = m[1] - m[2], sum24 = m[3] + m[4], difference24 = m[3] - m[4]; \
+        s[0] = m[0] + sum13 + sum24; \
+        s[1] = difference13 + 2.0f * difference24; \
+        s[2] = sum13 + 4.0f * sum24; \
+        s[3] = difference13 + 8.0f * difference24 + m[5]; \
+    } while (0)
+/// A (g0 g1)^T, the adjoint of A^T, for F(2x2, 3x3): g0, g0 + g1, g0 - g1, -g1.
+#define WINOGRAD2_ADJOINT(g, r) do { r[0] = g[0]; r[1] = g[0] + g[1]; r[2] = g[0] - g[1]; r[3] = -g[1]; } while (0)
+/// A (g0 ... g3)^T for F(4x4, 3x3).
+#define WINOGRAD4_ADJOINT(g, r) \
+    do { \
+        const __typeof__(g[0]) sum02 = g[0] + g[2], sum13 = g[1] + g[3], far = g[0] + 4.0f * g[2], near = 2.0f * g[1] + 8.0f * g[3]; \
+        r[0] = g[0]; r[1] = sum02 + sum13; r[2] = sum02 - sum13; r[3] = far + near; r[4] = far - near; r[5] = g[3]; \
+    } while (0)
+
+/// The n vectors of tile columns tx ... of the row q: column side tx + j of each tile in d[j] (j < n).
+INLINE void winograd_columns(const int side, const float *q, ptrdiff_t tx, vec *d) {
+    if (side == 2) {
+        deinterleave(q + 2 * tx, &d[0], &d[1]);
+        deinterleave(q + 2 * tx + 2, &d[2], &d[3]);
+    } else {
+        vec unused[2];
+        deinterleave4(q + 4 * tx, &d[0], &d[1], &d[2], &d[3]);
+        deinterleave4(q + 4 * tx + 4, &d[4], &d[5], &unused[0], &unused[1]);
+    }
+}
 
 /// The input transform B^T d B of planes first ..< end of x (plane = image * channels + channel, each height x width;
-/// kept only where `mask`, of x's shape, is positive when it is not NULL) into v's 16 matrices [channels][tiles]: the
-/// 4x4 tile of tile (ty, tx) starts at row 2 ty - 1 and column 2 tx - 1, zeros outside the map. B^T down the columns
-/// of four rows at a time, then along the rows a vector of tile columns at a time (even and odd columns apart).
-static void winograd_input(const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height,
-                           ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
-    const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
-    const ptrdiff_t span = 2 * tile_columns + 2;
-    float buffers[4][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK], t[4][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK];
-    for (int i = 0; i < 4; i++) memset(t[i] + span, 0, 2 * LANES * sizeof(float));
+/// kept only where `mask`, of x's shape, is positive when it is not NULL) into v's n^2 matrices [channels][tiles]: the
+/// tile of tile (ty, tx) starts at row side ty - 1 and column side tx - 1, zeros outside the map. A tile row shares two
+/// map rows with the next, built once.
+INLINE void winograd_input_planes(const int side, const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels,
+                                  ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
+    const int n = side + 2;
+    const ptrdiff_t tile_rows = (height + side - 1) / side, tile_columns = (width + side - 1) / side;
+    const ptrdiff_t per_image = tile_rows * tile_columns, span = side * tile_columns + 2;
+    winograd_rows buffers, t;
+    for (int i = 0; i < n; i++) memset(t[i] + span, 0, (WINOGRAD_ROW_SLACK - 8) * sizeof(float));
     for (ptrdiff_t plane = first; plane < end; plane++) {
         const float *source = x + plane * height * width, *kept = mask ? mask + plane * height * width : 0;
         float *out = v + winograd_tiles_of(plane, channels, images, per_image);
-        // Rows 2 ty - 1 ..< 2 ty + 3 of the map, padded; a tile row shares two with the next, built once.
-        float *rows[4] = {buffers[0], buffers[1], buffers[2], buffers[3]};
+        float *rows[WINOGRAD_ROWS];
+        for (int r = 0; r < n; r++) rows[r] = buffers[r];
         for (int r = 0; r < 2; r++) winograd_row(source, kept, height, width, r - 1, 1, span, rows[r]);
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
-            for (int r = 2; r < 4; r++) winograd_row(source, kept, height, width, 2 * ty - 1 + r, 1, span, rows[r]);
+            for (int r = 2; r < n; r++) winograd_row(source, kept, height, width, side * ty - 1 + r, 1, span, rows[r]);
             for (ptrdiff_t i = 0; i < span; i++) {
-                t[0][i] = rows[0][i] - rows[2][i];
-                t[1][i] = rows[1][i] + rows[2][i];
-                t[2][i] = rows[2][i] - rows[1][i];
-                t[3][i] = rows[1][i] - rows[3][i];
+                float d[WINOGRAD_ROWS], column[WINOGRAD_ROWS];
+                for (int r = 0; r < n; r++) d[r] = rows[r][i];
+                if (side == 2) WINOGRAD2_INPUT(d, column); else WINOGRAD4_INPUT(d, column);
+                for (int r = 0; r < n; r++) t[r][i] = column[r];
             }
-            float *reused[2] = {rows[0], rows[1]};
-            rows[0] = rows[2], rows[1] = rows[3], rows[2] = reused[0], rows[3] = reused[1];
+            float *reused[WINOGRAD_ROWS - 2];
+            for (int r = 0; r < n - 2; r++) reused[r] = rows[r];
+            rows[0] = rows[n - 2], rows[1] = rows[n - 1];
+            for (int r = 0; r < n - 2; r++) rows[2 + r] = reused[r];
             float *o = out + ty * tile_columns;
-            for (int i = 0; i < 4; i++) {
-                float *o0 = o + (4 * i) * matrix, *o1 = o0 + matrix, *o2 = o1 + matrix, *o3 = o2 + matrix;
-                const float *q = t[i];
+            for (int i = 0; i < n; i++) {
                 FOR_VECTORS(tile_columns, tx, lanes) {
-                    vec a, b, c, d;  // columns 2 tx, 2 tx + 1, 2 tx + 2, 2 tx + 3 of each tile
-                    deinterleave(q + 2 * tx, &a, &b);
-                    deinterleave(q + 2 * tx + 2, &c, &d);
-                    store_part(o0 + tx, a - c, lanes);
-                    store_part(o1 + tx, b + c, lanes);
-                    store_part(o2 + tx, c - b, lanes);
-                    store_part(o3 + tx, b - d, lanes);
+                    vec d[WINOGRAD_ROWS], row[WINOGRAD_ROWS];
+                    winograd_columns(side, t[i], tx, d);
+                    if (side == 2) WINOGRAD2_INPUT(d, row); else WINOGRAD4_INPUT(d, row);
+                    for (int j = 0; j < n; j++) store_part(o + (n * i + j) * matrix + tx, row[j], lanes);
                 }
             }
         }
     }
 }
 
-/// The output transform A^T m A from m's 16 matrices [out_channels][tiles] into planes first ..< end of y (plane = image *
-/// out_channels + channel, height x width), plus bias[channel] when bias is not NULL; a vector of tile columns at a time.
-static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
-                            ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
-    const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
-    float top[ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK], bottom[ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK];
+/// The output transform A^T m A from m's n^2 matrices [out_channels][tiles] into planes first ..< end of y (plane =
+/// image * out_channels + channel, height x width), plus bias[channel] when bias is not NULL.
+INLINE void winograd_output_planes(const int side, const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height,
+                                   ptrdiff_t width, ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
+    const int n = side + 2;
+    const ptrdiff_t tile_rows = (height + side - 1) / side, tile_columns = (width + side - 1) / side;
+    const ptrdiff_t per_image = tile_rows * tile_columns;
+    winograd_rows rows;
     for (ptrdiff_t plane = first; plane < end; plane++) {
         const vec shift = splat(bias ? bias[plane % out_channels] : 0);
         const float *in = m + winograd_tiles_of(plane, out_channels, images, per_image);
@@ -870,57 +938,88 @@ static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_chan
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
             const float *q = in + ty * tile_columns;
             FOR_VECTORS(tile_columns, tx, lanes) {
-                vec s[2][4];
-                for (int j = 0; j < 4; j++) {
-                    const vec m0 = load_part(q + j * matrix + tx, lanes), m1 = load_part(q + (4 + j) * matrix + tx, lanes),
-                              m2 = load_part(q + (8 + j) * matrix + tx, lanes), m3 = load_part(q + (12 + j) * matrix + tx, lanes);
-                    s[0][j] = m0 + m1 + m2;
-                    s[1][j] = m1 - m2 - m3;
+                vec s[4][WINOGRAD_ROWS];  // A^T down each of the tile's columns: s[k][j] row k, column j
+                for (int j = 0; j < n; j++) {
+                    vec column[WINOGRAD_ROWS], down[4];
+                    for (int i = 0; i < n; i++) column[i] = load_part(q + (n * i + j) * matrix + tx, lanes);
+                    if (side == 2) WINOGRAD2_OUTPUT(column, down); else WINOGRAD4_OUTPUT(column, down);
+                    for (int k = 0; k < side; k++) s[k][j] = down[k];
                 }
-                interleave(top + 2 * tx, s[0][0] + s[0][1] + s[0][2] + shift, s[0][1] - s[0][2] - s[0][3] + shift);
-                interleave(bottom + 2 * tx, s[1][0] + s[1][1] + s[1][2] + shift, s[1][1] - s[1][2] - s[1][3] + shift);
+                for (int k = 0; k < side; k++) {
+                    vec out[4];
+                    if (side == 2) WINOGRAD2_OUTPUT(s[k], out); else WINOGRAD4_OUTPUT(s[k], out);
+                    if (side == 2) interleave(rows[k] + 2 * tx, out[0] + shift, out[1] + shift);
+                    else interleave4(rows[k] + 4 * tx, out[0] + shift, out[1] + shift, out[2] + shift, out[3] + shift);
+                }
             }
-            memcpy(target + 2 * ty * width, top, (size_t)width * sizeof(float));
-            if (2 * ty + 1 < height) memcpy(target + (2 * ty + 1) * width, bottom, (size_t)width * sizeof(float));
+            for (int k = 0; k < side && side * ty + k < height; k++) {
+                memcpy(target + (side * ty + k) * width, rows[k], (size_t)width * sizeof(float));
+            }
         }
     }
 }
 
 /// The adjoint of the output transform, A g A^T per tile, from planes first ..< end of the output's gradient g (plane =
-/// image * out_channels + channel, height x width; kept only where `mask` is positive when it is not NULL) into dm's 16
-/// matrices [out_channels][tiles]; a vector of tile columns at a time.
-static void winograd_output_adjoint(const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height,
-                                    ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
-    const ptrdiff_t tile_rows = (height + 1) / 2, tile_columns = (width + 1) / 2, per_image = tile_rows * tile_columns;
-    const ptrdiff_t span = 2 * tile_columns;
-    float rows[2][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK], r[4][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK];
-    for (int i = 0; i < 4; i++) memset(r[i] + span, 0, 2 * LANES * sizeof(float));
+/// image * out_channels + channel, height x width; kept only where `mask` is positive when it is not NULL) into dm's n^2
+/// matrices [out_channels][tiles].
+INLINE void winograd_adjoint_planes(const int side, const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels,
+                                    ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
+    const int n = side + 2;
+    const ptrdiff_t tile_rows = (height + side - 1) / side, tile_columns = (width + side - 1) / side;
+    const ptrdiff_t per_image = tile_rows * tile_columns, span = side * tile_columns;
+    winograd_rows rows, r;
+    for (int i = 0; i < n; i++) memset(r[i] + span, 0, (WINOGRAD_ROW_SLACK - 8) * sizeof(float));
     for (ptrdiff_t plane = first; plane < end; plane++) {
         const float *source = g + plane * height * width, *kept = mask ? mask + plane * height * width : 0;
         float *out = dm + winograd_tiles_of(plane, out_channels, images, per_image);
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
-            for (int k = 0; k < 2; k++) winograd_row(source, kept, height, width, 2 * ty + k, 0, span, rows[k]);
+            for (int k = 0; k < side; k++) winograd_row(source, kept, height, width, side * ty + k, 0, span, rows[k]);
             for (ptrdiff_t i = 0; i < span; i++) {
-                r[0][i] = rows[0][i];
-                r[1][i] = rows[0][i] + rows[1][i];
-                r[2][i] = rows[0][i] - rows[1][i];
-                r[3][i] = -rows[1][i];
+                float column[4], spread[WINOGRAD_ROWS];
+                for (int k = 0; k < side; k++) column[k] = rows[k][i];
+                if (side == 2) WINOGRAD2_ADJOINT(column, spread); else WINOGRAD4_ADJOINT(column, spread);
+                for (int k = 0; k < n; k++) r[k][i] = spread[k];
             }
             float *o = out + ty * tile_columns;
-            for (int i = 0; i < 4; i++) {
-                float *o0 = o + (4 * i) * matrix, *o1 = o0 + matrix, *o2 = o1 + matrix, *o3 = o2 + matrix;
-                const float *q = r[i];
+            for (int i = 0; i < n; i++) {
                 FOR_VECTORS(tile_columns, tx, lanes) {
-                    vec a, b;  // columns 2 tx and 2 tx + 1 of each tile
-                    deinterleave(q + 2 * tx, &a, &b);
-                    store_part(o0 + tx, a, lanes);
-                    store_part(o1 + tx, a + b, lanes);
-                    store_part(o2 + tx, a - b, lanes);
-                    store_part(o3 + tx, -b, lanes);
+                    vec c[4], row[WINOGRAD_ROWS];  // columns side tx ... side tx + side - 1 of each tile
+                    if (side == 2) deinterleave(r[i] + 2 * tx, &c[0], &c[1]);
+                    else deinterleave4(r[i] + 4 * tx, &c[0], &c[1], &c[2], &c[3]);
+                    if (side == 2) WINOGRAD2_ADJOINT(c, row); else WINOGRAD4_ADJOINT(c, row);
+                    for (int j = 0; j < n; j++) store_part(o + (n * i + j) * matrix + tx, row[j], lanes);
                 }
             }
         }
     }
+}
+
+/// F(2x2, 3x3)'s and F(4x4, 3x3)'s transforms for the kernel table (arguments as `winograd_input_planes`' and the others'
+/// after `side`).
+static void winograd_input(const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height,
+                           ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
+    winograd_input_planes(2, x, mask, images, channels, height, width, first, end, matrix, v);
+}
+static void winograd4_input(const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height,
+                            ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
+    winograd_input_planes(4, x, mask, images, channels, height, width, first, end, matrix, v);
+}
+static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
+                            ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
+    winograd_output_planes(2, m, images, out_channels, height, width, matrix, bias, first, end, y);
+}
+static void winograd4_output(const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
+                             ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
+    winograd_output_planes(4, m, images, out_channels, height, width, matrix, bias, first, end, y);
+}
+static void winograd_output_adjoint(const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height,
+                                    ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
+    winograd_adjoint_planes(2, g, mask, images, out_channels, height, width, first, end, matrix, dm);
+}
+static void winograd4_output_adjoint(const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels,
+                                     ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix,
+                                     float *dm) {
+    winograd_adjoint_planes(4, g, mask, images, out_channels, height, width, first, end, matrix, dm);
 }
 
 /// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:
@@ -1032,4 +1131,5 @@ const zoo_kernel_table TABLE = {
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
     implicit_convolution, implicit_convolution_filter_gradient, max_pool,
     winograd_input, winograd_output, winograd_output_adjoint,
+    winograd4_input, winograd4_output, winograd4_output_adjoint,
 };

@@ -44,69 +44,72 @@ import Testing
         actual.count == expected.count && zip(actual, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) }
     }
 
-    @Test(arguments: shapes)
-    func forwardAndGradientsMatchTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int)) {
+    @Test(arguments: shapes, [WinogradConvolution.Tiling.f2, .f4])
+    func forwardAndGradientsMatchTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int), tiling: WinogradConvolution.Tiling) {
         let (n, c, o, h, w) = shape
         let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
         let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false)
         let weight = randomTensor([o, c, 3, 3], seed: 4, requiresGrad: false), bias = randomTensor([o], seed: 5, requiresGrad: false)
         let gradient = randomTensor([n, o, h, w], seed: 6, requiresGrad: false)
-        let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: o, channels: c, turned: false)
-        let turned = WinogradConvolution.transformedWeights(weight.data, outChannels: c, channels: o, turned: true)
+        let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: o, channels: c, turned: false, tiling: tiling)
+        let turned = WinogradConvolution.transformedWeights(weight.data, outChannels: c, channels: o, turned: true, tiling: tiling)
         let expectedDx = Self.inputGradient(gradient, weight, channels: c), expectedDw = Self.filterGradient(x, gradient)
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level)?.pointee else { continue }
             for b in [bias, nil] {
                 let y = Tensor(shape: [n, o, h, w], repeating: .nan)
-                WinogradConvolution.forward(x.data, g, transformed, outChannels: o, bias: b?.data, into: y.data, kernels: kernels)
+                WinogradConvolution.forward(x.data, g, transformed, outChannels: o, bias: b?.data, into: y.data, tiling: tiling, kernels: kernels)
                 let expected = ImplicitConvolutionTests.definition(x, weight, b).map(Double.init)
-                #expect(Self.close(y.scalars, expected), "\(level) \(shape) forward, bias \(b != nil)")
+                #expect(Self.close(y.scalars, expected), "\(tiling) \(level) \(shape) forward, bias \(b != nil)")
             }
             let dx = Tensor(shape: x.shape, repeating: .nan)
-            WinogradConvolution.forward(gradient.data, g.with(channels: o), turned, outChannels: c, bias: nil, into: dx.data, kernels: kernels)
-            #expect(Self.close(dx.scalars, expectedDx), "\(level) \(shape) input gradient")
-            let dw = Tensor(shape: weight.shape, repeating: .nan), sums = WinogradConvolution.FilterGradient(outChannels: o, channels: c)
+            WinogradConvolution.forward(gradient.data, g.with(channels: o), turned, outChannels: c, bias: nil, into: dx.data, tiling: tiling,
+                                        kernels: kernels)
+            #expect(Self.close(dx.scalars, expectedDx), "\(tiling) \(level) \(shape) input gradient")
+            let dw = Tensor(shape: weight.shape, repeating: .nan)
+            let sums = WinogradConvolution.FilterGradient(outChannels: o, channels: c, tiling: tiling)
             // In two parts where there are two images or more: the sums carry over.
             for images in n > 1 ? [0..<1, 1..<n] : [0..<n] {
                 sums.add(x.data + images.lowerBound * c * h * w, gradient: gradient.data + images.lowerBound * o * h * w,
                          g.with(batch: images.count), kernels: kernels)
             }
             sums.write(into: dw.data)
-            #expect(Self.close(dw.scalars, expectedDw), "\(level) \(shape) filter gradient")
+            #expect(Self.close(dw.scalars, expectedDw), "\(tiling) \(level) \(shape) filter gradient")
         }
     }
 
     /// The weights' gradient of no images is zero, whatever the pool's buffer held.
     @Test func theFilterGradientOfNoImagesIsZero() {
         let dw = Tensor(shape: [4, 3, 3, 3], repeating: .nan)
-        WinogradConvolution.FilterGradient(outChannels: 4, channels: 3).write(into: dw.data)
+        WinogradConvolution.FilterGradient(outChannels: 4, channels: 3, tiling: .f4).write(into: dw.data)
         #expect(dw.scalars.allSatisfy { $0 == 0 })
     }
 
     /// conv2d's Winograd path: its gradients match finite differences.
-    @Test func winogradConv2dHasRightGradients() {
+    @Test(arguments: [WinogradConvolution.Tiling.f2, .f4])
+    func winogradConv2dHasRightGradients(tiling: WinogradConvolution.Tiling) {
         let x = randomTensor([2, 3, 5, 4], seed: 7), weight = randomTensor([4, 3, 3, 3], seed: 8), bias = randomTensor([4], seed: 9)
         let g = ConvGeometry(batch: 2, channels: 3, height: 5, width: 4, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
-        expectGradientsMatch([x, weight, bias]) { winogradConv2d($0[0], weight: $0[1], bias: $0[2], g, then: .identity) }
+        expectGradientsMatch([x, weight, bias]) { winogradConv2d($0[0], weight: $0[1], bias: $0[2], g, tiling: tiling, then: .identity) }
     }
 
     /// In groups of one image and with a ReLU applied, the Winograd path gives the lowered path's output and gradients.
-    @Test(arguments: [false, true])
-    func groupsAndReLUGiveTheLoweredPathsResults(relu: Bool) {
+    @Test(arguments: [false, true], [WinogradConvolution.Tiling.f2, .f4])
+    func groupsAndReLUGiveTheLoweredPathsResults(relu: Bool, tiling: WinogradConvolution.Tiling) {
         let (n, c, o, h, w) = (5, 8, 6, 7, 9)
         let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
-        #expect(WinogradConvolution.imageGroups(g, outChannels: o, budget: 1).count == n)
+        #expect(WinogradConvolution.imageGroups(g, outChannels: o, tiling: tiling, budget: 1).count == n)
         let x = randomTensor([n, c, h, w], seed: 11), weight = randomTensor([o, c, 3, 3], seed: 12), bias = randomTensor([o], seed: 13)
         let seed = randomTensor([n, o, h, w], seed: 14, requiresGrad: false), map = ChannelMap(scale: nil, relu: relu)
         let results = [true, false].map { winograd in
             [x, weight, bias].forEach { $0.grad = nil }
-            let y = winograd ? winogradConv2d(x, weight: weight, bias: bias, g, budget: 1, then: map)
+            let y = winograd ? winogradConv2d(x, weight: weight, bias: bias, g, budget: 1, tiling: tiling, then: map)
                 : loweredConv2d(x, weight: weight, bias: bias, g, then: map)
             y.backward(seed)
             return [y, x.grad!, weight.grad!, bias.grad!]
         }
         for (index, (winograd, lowered)) in zip(results[0], results[1]).enumerated() {
-            #expect(Self.close(winograd.scalars, lowered.scalars.map(Double.init)), "relu \(relu): result \(index)")
+            #expect(Self.close(winograd.scalars, lowered.scalars.map(Double.init)), "\(tiling), relu \(relu): result \(index)")
         }
     }
 
@@ -131,6 +134,10 @@ import Testing
         #expect(!WinogradConvolution.applies(geometry(channels: wide, stride: 2), outChannels: wide))
         #expect(!WinogradConvolution.applies(geometry(channels: wide, padding: 0), outChannels: wide))
         #expect(!WinogradConvolution.applies(geometry(channels: wide, kernel: 5, padding: 2), outChannels: wide))
+        // F(4x4, 3x3) where both sides are multiples of 4, else F(2x2, 3x3).
+        #expect(WinogradConvolution.tiling(for: geometry(channels: wide, height: 12, width: 56)).side == 4)
+        #expect(WinogradConvolution.tiling(for: geometry(channels: wide, height: 14, width: 56)).side == 2)
+        #expect(WinogradConvolution.tiling(for: geometry(channels: wide, height: 56, width: 14)).side == 2)
     }
 
     /// conv2d on a layer the path takes (AlexNet's shape, fewer images): the definition's output, and the lowered

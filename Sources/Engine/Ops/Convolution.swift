@@ -50,8 +50,9 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
             return map.isIdentity || records ? unmapped(bias) : map.applied(to: unmapped(nil), bias: bias)
         }
         if WinogradConvolution.applies(g, outChannels: weight.shape[0]) {
-            path = "winograd"
-            return winogradConv2d(x, weight: weight, bias: bias, g, then: map)
+            let tiling = WinogradConvolution.tiling(for: g)
+            path = tiling.side == 4 ? "winograd 4x4" : "winograd 2x2"
+            return winogradConv2d(x, weight: weight, bias: bias, g, tiling: tiling, then: map)
         }
         if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
             path = "implicit"
@@ -196,31 +197,34 @@ func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
 /// Floats of the Winograd path's transformed input and of its products per group of images (16 MB each).
 let winogradBudget = 2 * loweringBudget
 
-/// conv2d by Winograd's F(2x2, 3x3) (`WinogradConvolution`), over groups of images whose transforms fit `budget` floats.
+/// conv2d by Winograd's minimal filtering (`WinogradConvolution`; `tiling` as its `tiling(for:)` chooses), over groups of
+/// images whose transforms fit `budget` floats.
 func winogradConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = winogradBudget,
-                    then map: ChannelMap) -> Tensor {
-    let outChannels = weight.shape[0], groups = WinogradConvolution.imageGroups(g, outChannels: outChannels, budget: budget)
+                    tiling: WinogradConvolution.Tiling? = nil, then map: ChannelMap) -> Tensor {
+    let tiling = tiling ?? WinogradConvolution.tiling(for: g), outChannels = weight.shape[0]
+    let groups = WinogradConvolution.imageGroups(g, outChannels: outChannels, tiling: tiling, budget: budget)
     let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * g.positions)
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])
-    let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: outChannels, channels: g.channels, turned: false)
+    let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: outChannels, channels: g.channels, turned: false,
+                                                             tiling: tiling)
     for images in groups {
         WinogradConvolution.forward(x.data + images.lowerBound * inImage, g.with(batch: images.count), transformed,
                                     outChannels: outChannels, bias: map.isIdentity ? bias?.data : nil,
-                                    into: result.data + images.lowerBound * outImage)
+                                    into: result.data + images.lowerBound * outImage, tiling: tiling)
     }
     if !map.isIdentity { _ = map.applied(to: result, bias: bias) }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recordingConvolution(inputs, holdingOutput: map.relu) { gradient, mask in
         let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil, dw = weight.requiresGrad ? Tensor(uninitialized: weight.shape) : nil
         let turned = dx == nil ? nil
-            : WinogradConvolution.transformedWeights(weight.data, outChannels: g.channels, channels: outChannels, turned: true)
-        let filterGradient = dw == nil ? nil : WinogradConvolution.FilterGradient(outChannels: outChannels, channels: g.channels)
+            : WinogradConvolution.transformedWeights(weight.data, outChannels: g.channels, channels: outChannels, turned: true, tiling: tiling)
+        let filterGradient = dw == nil ? nil : WinogradConvolution.FilterGradient(outChannels: outChannels, channels: g.channels, tiling: tiling)
         for images in groups {
             let part = g.with(batch: images.count), (inOffset, outOffset) = (images.lowerBound * inImage, images.lowerBound * outImage)
             let kept = mask.map { $0 + outOffset }
             if let dx, let turned {
                 WinogradConvolution.forward(gradient.data + outOffset, keepingWherePositive: kept, part.with(channels: outChannels),
-                                            turned, outChannels: g.channels, bias: nil, into: dx.data + inOffset)
+                                            turned, outChannels: g.channels, bias: nil, into: dx.data + inOffset, tiling: tiling)
             }
             filterGradient?.add(x.data + inOffset, gradient: gradient.data + outOffset, keepingWherePositive: kept, part)
         }
