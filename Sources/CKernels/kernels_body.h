@@ -750,14 +750,15 @@ static void implicit_convolution_filter_gradient(const float *x, ptrdiff_t chann
     }
 }
 
-// Winograd's minimal filtering for 3x3 kernels at stride 1 with padding 1, F(2x2, 3x3) and F(4x4, 3x3) (Lavin and
-// Gray's matrices; F(4x4, 3x3) at the points 0, 1, -1, 2, -2 and infinity): each s x s tile of the output (s = `side`)
-// is A^T [(G g G^T) . (B^T d B)] A for the n x n tile d of the input around it (n = s + 2), n^2 products where the
-// definition takes 9 s^2; over channels the elementwise products are n^2 matrix products, which the caller hands to
-// sgemm. The transforms below lay tiles out as n^2 matrices [channels][tiles], tiles = images x ceil(height / s) x
-// ceil(width / s) in row-major order, `matrix` floats apart; maps at most ZOO_WINOGRAD_MAX_WIDTH wide. Each goes down
+// Winograd's minimal filtering (Lavin and Gray) at stride 1 with the padding that keeps the map's size: F(2x2, 3x3), F(4x4,
+// 3x3) and F(2x2, 5x5), the last two at the points 0, 1, -1, 2, -2 and infinity. Each s x s tile of the output (s =
+// `side`) is A^T [(G g G^T) . (B^T d B)] A for the n x n tile d of the input around it (n = s + taps - 1), n^2 products
+// where the definition takes taps^2 s^2; over channels the elementwise products are n^2 matrix products, which the caller
+// hands to sgemm. The transforms below lay tiles out as n^2 matrices [channels][tiles], tiles = images x ceil(height / s)
+// x ceil(width / s) in row-major order, `matrix` floats apart; maps at most ZOO_WINOGRAD_MAX_WIDTH wide. Each goes down
 // the columns of a tile row's map rows at once, then along the rows a vector of tile columns at a time, a row's values
-// taken apart by column modulo s (shuffles). One function per transform, specialised by `side` (a constant at each call).
+// taken apart by column modulo s (shuffles). One function per transform, specialised by `side` and `taps` (constants at
+// each call).
 
 /// Where the tiles of plane `plane` (image * channels + channel) start in each of the matrices [channels][tiles].
 INLINE ptrdiff_t winograd_tiles_of(ptrdiff_t plane, ptrdiff_t channels, ptrdiff_t images, ptrdiff_t per_image) {
@@ -836,11 +837,11 @@ INLINE void interleave4(float *p, vec p0, vec p1, vec p2, vec p3) {
 #define WINOGRAD_ROWS 6
 typedef float winograd_rows[WINOGRAD_ROWS][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW_SLACK];
 
-/// B^T (d0 d1 d2 d3)^T for F(2x2, 3x3): d0 - d2, d1 + d2, d2 - d1, d1 - d3.
-#define WINOGRAD2_INPUT(d, t) \
+/// B^T (d0 d1 d2 d3)^T for four points (F(2x2, 3x3)): d0 - d2, d1 + d2, d2 - d1, d1 - d3.
+#define WINOGRAD_INPUT_4(d, t) \
     do { t[0] = d[0] - d[2]; t[1] = d[1] + d[2]; t[2] = d[2] - d[1]; t[3] = d[1] - d[3]; } while (0)
-/// B^T (d0 ... d5)^T for F(4x4, 3x3).
-#define WINOGRAD4_INPUT(d, t) \
+/// B^T (d0 ... d5)^T for six points (F(4x4, 3x3) and F(2x2, 5x5)).
+#define WINOGRAD_INPUT_6(d, t) \
     do { \
         t[0] = 4.0f * d[0] - 5.0f * d[2] + d[4]; \
         t[1] = d[3] + d[4] - 4.0f * (d[1] + d[2]); \
@@ -850,9 +851,9 @@ typedef float winograd_rows[WINOGRAD_ROWS][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW
         t[5] = 4.0f * d[1] - 5.0f * d[3] + d[5]; \
     } while (0)
 /// A^T (m0 ... m3)^T for F(2x2, 3x3): m0 + m1 + m2, m1 - m2 - m3.
-#define WINOGRAD2_OUTPUT(m, s) do { s[0] = m[0] + m[1] + m[2]; s[1] = m[1] - m[2] - m[3]; } while (0)
+#define WINOGRAD_OUTPUT_2_4(m, s) do { s[0] = m[0] + m[1] + m[2]; s[1] = m[1] - m[2] - m[3]; } while (0)
 /// A^T (m0 ... m5)^T for F(4x4, 3x3).
-#define WINOGRAD4_OUTPUT(m, s) \
+#define WINOGRAD_OUTPUT_4_6(m, s) \
     do { \
         const vec sum13 = m[1] + m[2], difference13 = m[1] - m[2], sum24 = m[3] + m[4], difference24 = m[3] - m[4]; \
         s[0] = m[0] + sum13 + sum24; \
@@ -860,20 +861,33 @@ typedef float winograd_rows[WINOGRAD_ROWS][ZOO_WINOGRAD_MAX_WIDTH + WINOGRAD_ROW
         s[2] = sum13 + 4.0f * sum24; \
         s[3] = difference13 + 8.0f * difference24 + m[5]; \
     } while (0)
+/// A^T (m0 ... m5)^T for F(2x2, 5x5): m0 + m1 + m2 + m3 + m4, m1 - m2 + 2 (m3 - m4) + m5.
+#define WINOGRAD_OUTPUT_2_6(m, s) \
+    do { s[0] = m[0] + m[1] + m[2] + m[3] + m[4]; s[1] = m[1] - m[2] + 2.0f * (m[3] - m[4]) + m[5]; } while (0)
 /// A (g0 g1)^T, the adjoint of A^T, for F(2x2, 3x3): g0, g0 + g1, g0 - g1, -g1.
-#define WINOGRAD2_ADJOINT(g, r) do { r[0] = g[0]; r[1] = g[0] + g[1]; r[2] = g[0] - g[1]; r[3] = -g[1]; } while (0)
+#define WINOGRAD_ADJOINT_2_4(g, r) do { r[0] = g[0]; r[1] = g[0] + g[1]; r[2] = g[0] - g[1]; r[3] = -g[1]; } while (0)
 /// A (g0 ... g3)^T for F(4x4, 3x3).
-#define WINOGRAD4_ADJOINT(g, r) \
+#define WINOGRAD_ADJOINT_4_6(g, r) \
     do { \
         const __typeof__(g[0]) sum02 = g[0] + g[2], sum13 = g[1] + g[3], far = g[0] + 4.0f * g[2], near = 2.0f * g[1] + 8.0f * g[3]; \
         r[0] = g[0]; r[1] = sum02 + sum13; r[2] = sum02 - sum13; r[3] = far + near; r[4] = far - near; r[5] = g[3]; \
     } while (0)
+/// A (g0 g1)^T for F(2x2, 5x5): g0, g0 + g1, g0 - g1, g0 + 2 g1, g0 - 2 g1, g1.
+#define WINOGRAD_ADJOINT_2_6(g, r) \
+    do { \
+        r[0] = g[0]; r[1] = g[0] + g[1]; r[2] = g[0] - g[1]; r[3] = g[0] + 2.0f * g[1]; r[4] = g[0] - 2.0f * g[1]; r[5] = g[1]; \
+    } while (0)
+/// B^T for n points, A^T and its adjoint for (side, n).
+#define WINOGRAD_INPUT(n, d, t) do { if ((n) == 4) WINOGRAD_INPUT_4(d, t); else WINOGRAD_INPUT_6(d, t); } while (0)
+#define WINOGRAD_OUTPUT(side, n, m, s) \
+    do { if ((n) == 4) WINOGRAD_OUTPUT_2_4(m, s); else if ((side) == 4) WINOGRAD_OUTPUT_4_6(m, s); else WINOGRAD_OUTPUT_2_6(m, s); } while (0)
+#define WINOGRAD_ADJOINT(side, n, g, r) \
+    do { if ((n) == 4) WINOGRAD_ADJOINT_2_4(g, r); else if ((side) == 4) WINOGRAD_ADJOINT_4_6(g, r); else WINOGRAD_ADJOINT_2_6(g, r); } while (0)
 
 /// The n vectors of tile columns tx ... of the row q: column side tx + j of each tile in d[j] (j < n).
-INLINE void winograd_columns(const int side, const float *q, ptrdiff_t tx, vec *d) {
+INLINE void winograd_columns(const int side, const int n, const float *q, ptrdiff_t tx, vec *d) {
     if (side == 2) {
-        deinterleave(q + 2 * tx, &d[0], &d[1]);
-        deinterleave(q + 2 * tx + 2, &d[2], &d[3]);
+        for (int j = 0; j < n; j += 2) deinterleave(q + 2 * tx + j, &d[j], &d[j + 1]);
     } else {
         vec unused[2];
         deinterleave4(q + 4 * tx, &d[0], &d[1], &d[2], &d[3]);
@@ -883,13 +897,14 @@ INLINE void winograd_columns(const int side, const float *q, ptrdiff_t tx, vec *
 
 /// The input transform B^T d B of planes first ..< end of x (plane = image * channels + channel, each height x width;
 /// kept only where `mask`, of x's shape, is positive when it is not NULL) into v's n^2 matrices [channels][tiles]: the
-/// tile of tile (ty, tx) starts at row side ty - 1 and column side tx - 1, zeros outside the map. A tile row shares two
-/// map rows with the next, built once.
-INLINE void winograd_input_planes(const int side, const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels,
-                                  ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
-    const int n = side + 2;
+/// tile of tile (ty, tx) starts at row side ty - taps / 2 and column side tx - taps / 2, zeros outside the map. A tile
+/// row shares taps - 1 map rows with the next, built once.
+INLINE void winograd_input_planes(const int side, const int taps, const float *x, const float *mask, ptrdiff_t images,
+                                  ptrdiff_t channels, ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end,
+                                  ptrdiff_t matrix, float *v) {
+    const int n = side + taps - 1, shared = taps - 1, pad = taps / 2;
     const ptrdiff_t tile_rows = (height + side - 1) / side, tile_columns = (width + side - 1) / side;
-    const ptrdiff_t per_image = tile_rows * tile_columns, span = side * tile_columns + 2;
+    const ptrdiff_t per_image = tile_rows * tile_columns, span = side * tile_columns + shared;
     winograd_rows buffers, t;
     for (int i = 0; i < n; i++) memset(t[i] + span, 0, (WINOGRAD_ROW_SLACK - 8) * sizeof(float));
     for (ptrdiff_t plane = first; plane < end; plane++) {
@@ -897,25 +912,25 @@ INLINE void winograd_input_planes(const int side, const float *x, const float *m
         float *out = v + winograd_tiles_of(plane, channels, images, per_image);
         float *rows[WINOGRAD_ROWS];
         for (int r = 0; r < n; r++) rows[r] = buffers[r];
-        for (int r = 0; r < 2; r++) winograd_row(source, kept, height, width, r - 1, 1, span, rows[r]);
+        for (int r = 0; r < shared; r++) winograd_row(source, kept, height, width, r - pad, pad, span, rows[r]);
         for (ptrdiff_t ty = 0; ty < tile_rows; ty++) {
-            for (int r = 2; r < n; r++) winograd_row(source, kept, height, width, side * ty - 1 + r, 1, span, rows[r]);
+            for (int r = shared; r < n; r++) winograd_row(source, kept, height, width, side * ty - pad + r, pad, span, rows[r]);
             for (ptrdiff_t i = 0; i < span; i++) {
                 float d[WINOGRAD_ROWS], column[WINOGRAD_ROWS];
                 for (int r = 0; r < n; r++) d[r] = rows[r][i];
-                if (side == 2) WINOGRAD2_INPUT(d, column); else WINOGRAD4_INPUT(d, column);
+                WINOGRAD_INPUT(n, d, column);
                 for (int r = 0; r < n; r++) t[r][i] = column[r];
             }
-            float *reused[WINOGRAD_ROWS - 2];
-            for (int r = 0; r < n - 2; r++) reused[r] = rows[r];
-            rows[0] = rows[n - 2], rows[1] = rows[n - 1];
-            for (int r = 0; r < n - 2; r++) rows[2 + r] = reused[r];
+            // The last `shared` rows come first for the next tile row; the others' buffers take its new rows.
+            float *reused[WINOGRAD_ROWS];
+            for (int r = 0; r < n; r++) reused[r] = rows[r];
+            for (int r = 0; r < n; r++) rows[r] = reused[(r + side) % n];
             float *o = out + ty * tile_columns;
             for (int i = 0; i < n; i++) {
                 FOR_VECTORS(tile_columns, tx, lanes) {
                     vec d[WINOGRAD_ROWS], row[WINOGRAD_ROWS];
-                    winograd_columns(side, t[i], tx, d);
-                    if (side == 2) WINOGRAD2_INPUT(d, row); else WINOGRAD4_INPUT(d, row);
+                    winograd_columns(side, n, t[i], tx, d);
+                    WINOGRAD_INPUT(n, d, row);
                     for (int j = 0; j < n; j++) store_part(o + (n * i + j) * matrix + tx, row[j], lanes);
                 }
             }
@@ -925,9 +940,10 @@ INLINE void winograd_input_planes(const int side, const float *x, const float *m
 
 /// The output transform A^T m A from m's n^2 matrices [out_channels][tiles] into planes first ..< end of y (plane =
 /// image * out_channels + channel, height x width), plus bias[channel] when bias is not NULL.
-INLINE void winograd_output_planes(const int side, const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height,
-                                   ptrdiff_t width, ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
-    const int n = side + 2;
+INLINE void winograd_output_planes(const int side, const int taps, const float *m, ptrdiff_t images, ptrdiff_t out_channels,
+                                   ptrdiff_t height, ptrdiff_t width, ptrdiff_t matrix, const float *bias, ptrdiff_t first,
+                                   ptrdiff_t end, float *y) {
+    const int n = side + taps - 1;
     const ptrdiff_t tile_rows = (height + side - 1) / side, tile_columns = (width + side - 1) / side;
     const ptrdiff_t per_image = tile_rows * tile_columns;
     winograd_rows rows;
@@ -942,12 +958,12 @@ INLINE void winograd_output_planes(const int side, const float *m, ptrdiff_t ima
                 for (int j = 0; j < n; j++) {
                     vec column[WINOGRAD_ROWS], down[4];
                     for (int i = 0; i < n; i++) column[i] = load_part(q + (n * i + j) * matrix + tx, lanes);
-                    if (side == 2) WINOGRAD2_OUTPUT(column, down); else WINOGRAD4_OUTPUT(column, down);
+                    WINOGRAD_OUTPUT(side, n, column, down);
                     for (int k = 0; k < side; k++) s[k][j] = down[k];
                 }
                 for (int k = 0; k < side; k++) {
                     vec out[4];
-                    if (side == 2) WINOGRAD2_OUTPUT(s[k], out); else WINOGRAD4_OUTPUT(s[k], out);
+                    WINOGRAD_OUTPUT(side, n, s[k], out);
                     if (side == 2) interleave(rows[k] + 2 * tx, out[0] + shift, out[1] + shift);
                     else interleave4(rows[k] + 4 * tx, out[0] + shift, out[1] + shift, out[2] + shift, out[3] + shift);
                 }
@@ -962,9 +978,10 @@ INLINE void winograd_output_planes(const int side, const float *m, ptrdiff_t ima
 /// The adjoint of the output transform, A g A^T per tile, from planes first ..< end of the output's gradient g (plane =
 /// image * out_channels + channel, height x width; kept only where `mask` is positive when it is not NULL) into dm's n^2
 /// matrices [out_channels][tiles].
-INLINE void winograd_adjoint_planes(const int side, const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels,
-                                    ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
-    const int n = side + 2;
+INLINE void winograd_adjoint_planes(const int side, const int taps, const float *g, const float *mask, ptrdiff_t images,
+                                    ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end,
+                                    ptrdiff_t matrix, float *dm) {
+    const int n = side + taps - 1;
     const ptrdiff_t tile_rows = (height + side - 1) / side, tile_columns = (width + side - 1) / side;
     const ptrdiff_t per_image = tile_rows * tile_columns, span = side * tile_columns;
     winograd_rows rows, r;
@@ -977,7 +994,7 @@ INLINE void winograd_adjoint_planes(const int side, const float *g, const float 
             for (ptrdiff_t i = 0; i < span; i++) {
                 float column[4], spread[WINOGRAD_ROWS];
                 for (int k = 0; k < side; k++) column[k] = rows[k][i];
-                if (side == 2) WINOGRAD2_ADJOINT(column, spread); else WINOGRAD4_ADJOINT(column, spread);
+                WINOGRAD_ADJOINT(side, n, column, spread);
                 for (int k = 0; k < n; k++) r[k][i] = spread[k];
             }
             float *o = out + ty * tile_columns;
@@ -986,7 +1003,7 @@ INLINE void winograd_adjoint_planes(const int side, const float *g, const float 
                     vec c[4], row[WINOGRAD_ROWS];  // columns side tx ... side tx + side - 1 of each tile
                     if (side == 2) deinterleave(r[i] + 2 * tx, &c[0], &c[1]);
                     else deinterleave4(r[i] + 4 * tx, &c[0], &c[1], &c[2], &c[3]);
-                    if (side == 2) WINOGRAD2_ADJOINT(c, row); else WINOGRAD4_ADJOINT(c, row);
+                    WINOGRAD_ADJOINT(side, n, c, row);
                     for (int j = 0; j < n; j++) store_part(o + (n * i + j) * matrix + tx, row[j], lanes);
                 }
             }
@@ -994,32 +1011,26 @@ INLINE void winograd_adjoint_planes(const int side, const float *g, const float 
     }
 }
 
-/// F(2x2, 3x3)'s and F(4x4, 3x3)'s transforms for the kernel table (arguments as `winograd_input_planes`' and the others'
-/// after `side`).
-static void winograd_input(const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height,
-                           ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
-    winograd_input_planes(2, x, mask, images, channels, height, width, first, end, matrix, v);
+/// The kernel table's transforms: F(side x side, taps x taps) for side 2 and taps 3 or 5, and side 4 and taps 3
+/// (arguments as `winograd_input_planes`' and the others').
+#define WINOGRAD_BY_TILE(function, ...) \
+    do { \
+        if (side == 4) function(4, 3, __VA_ARGS__); \
+        else if (taps == 5) function(2, 5, __VA_ARGS__); \
+        else function(2, 3, __VA_ARGS__); \
+    } while (0)
+static void winograd_input(int side, int taps, const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels,
+                           ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
+    WINOGRAD_BY_TILE(winograd_input_planes, x, mask, images, channels, height, width, first, end, matrix, v);
 }
-static void winograd4_input(const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels, ptrdiff_t height,
-                            ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
-    winograd_input_planes(4, x, mask, images, channels, height, width, first, end, matrix, v);
+static void winograd_output(int side, int taps, const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height,
+                            ptrdiff_t width, ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
+    WINOGRAD_BY_TILE(winograd_output_planes, m, images, out_channels, height, width, matrix, bias, first, end, y);
 }
-static void winograd_output(const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
-                            ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
-    winograd_output_planes(2, m, images, out_channels, height, width, matrix, bias, first, end, y);
-}
-static void winograd4_output(const float *m, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width,
-                             ptrdiff_t matrix, const float *bias, ptrdiff_t first, ptrdiff_t end, float *y) {
-    winograd_output_planes(4, m, images, out_channels, height, width, matrix, bias, first, end, y);
-}
-static void winograd_output_adjoint(const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels, ptrdiff_t height,
-                                    ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dm) {
-    winograd_adjoint_planes(2, g, mask, images, out_channels, height, width, first, end, matrix, dm);
-}
-static void winograd4_output_adjoint(const float *g, const float *mask, ptrdiff_t images, ptrdiff_t out_channels,
-                                     ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix,
-                                     float *dm) {
-    winograd_adjoint_planes(4, g, mask, images, out_channels, height, width, first, end, matrix, dm);
+static void winograd_output_adjoint(int side, int taps, const float *g, const float *mask, ptrdiff_t images,
+                                    ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end,
+                                    ptrdiff_t matrix, float *dm) {
+    WINOGRAD_BY_TILE(winograd_adjoint_planes, g, mask, images, out_channels, height, width, first, end, matrix, dm);
 }
 
 /// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:
@@ -1131,5 +1142,4 @@ const zoo_kernel_table TABLE = {
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
     implicit_convolution, implicit_convolution_filter_gradient, max_pool,
     winograd_input, winograd_output, winograd_output_adjoint,
-    winograd4_input, winograd4_output, winograd4_output_adjoint,
 };

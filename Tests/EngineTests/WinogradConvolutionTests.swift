@@ -2,7 +2,8 @@ import CKernels
 import Testing
 @testable import Engine
 
-/// Winograd's F(2x2, 3x3) against the definition on every instruction set's transforms, and conv2d's gradients on it.
+/// Winograd's F(2x2, 3x3), F(4x4, 3x3) and F(2x2, 5x5) against the definition on every instruction set's transforms, and
+/// conv2d's gradients on them.
 @Suite struct WinogradConvolutionTests {
     /// (images, channels, out channels, height, width): maps of 1 to 3,136 pixels, odd and even sides (half tiles at the
     /// right and bottom edges), not square, odd channel counts.
@@ -11,30 +12,33 @@ import Testing
         (4, 9, 7, 3, 3), (1, 2, 3, 5, 34), (1, 2, 2, 4, 66),
     ]
 
-    /// dx of conv(x, w) (3x3, padding 1) for the output's gradient g, by its definition.
+    /// The algorithms under test.
+    static let tilings: [WinogradConvolution.Tiling] = [.f2, .f4, .f2x5]
+
+    /// dx of conv(x, w) (k x k, padding k / 2) for the output's gradient g, by its definition.
     static func inputGradient(_ g: Tensor, _ w: Tensor, channels c: Int) -> [Double] {
-        let (n, o, h, wd) = (g.shape[0], g.shape[1], g.shape[2], g.shape[3])
+        let (n, o, h, wd, k) = (g.shape[0], g.shape[1], g.shape[2], g.shape[3], w.shape[3])
         var dx = [Double](repeating: 0, count: n * c * h * wd)
         for image in 0..<n { for channel in 0..<c { for r in 0..<h { for s in 0..<wd {
             var sum = 0.0
-            for out in 0..<o { for ky in 0..<3 { for kx in 0..<3 {
-                let (row, column) = (r - ky + 1, s - kx + 1)
+            for out in 0..<o { for ky in 0..<k { for kx in 0..<k {
+                let (row, column) = (r - ky + k / 2, s - kx + k / 2)
                 guard row >= 0, row < h, column >= 0, column < wd else { continue }
-                sum += Double(g.data[((image * o + out) * h + row) * wd + column]) * Double(w.data[((out * c + channel) * 3 + ky) * 3 + kx])
+                sum += Double(g.data[((image * o + out) * h + row) * wd + column]) * Double(w.data[((out * c + channel) * k + ky) * k + kx])
             } } }
             dx[((image * c + channel) * h + r) * wd + s] = sum
         } } } }
         return dx
     }
 
-    /// dw of conv(x, w) (3x3, padding 1) for the output's gradient g, by its definition.
-    static func filterGradient(_ x: Tensor, _ g: Tensor) -> [Double] {
+    /// dw of conv(x, w) (k x k, padding k / 2) for the output's gradient g, by its definition.
+    static func filterGradient(_ x: Tensor, _ g: Tensor, kernel k: Int) -> [Double] {
         let (n, c, h, wd, o) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], g.shape[1])
-        var dw = [Double](repeating: 0, count: o * c * 9)
-        for image in 0..<n { for out in 0..<o { for channel in 0..<c { for t in 0..<9 { for row in 0..<h { for column in 0..<wd {
-            let (r, s) = (row + t / 3 - 1, column + t % 3 - 1)
+        var dw = [Double](repeating: 0, count: o * c * k * k)
+        for image in 0..<n { for out in 0..<o { for channel in 0..<c { for t in 0..<k * k { for row in 0..<h { for column in 0..<wd {
+            let (r, s) = (row + t / k - k / 2, column + t % k - k / 2)
             guard r >= 0, r < h, s >= 0, s < wd else { continue }
-            dw[(out * c + channel) * 9 + t] += Double(g.data[((image * o + out) * h + row) * wd + column])
+            dw[(out * c + channel) * k * k + t] += Double(g.data[((image * o + out) * h + row) * wd + column])
                 * Double(x.data[((image * c + channel) * h + r) * wd + s])
         } } } } } }
         return dw
@@ -44,16 +48,17 @@ import Testing
         actual.count == expected.count && zip(actual, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 * max(1, abs($1)) }
     }
 
-    @Test(arguments: shapes, [WinogradConvolution.Tiling.f2, .f4])
+    @Test(arguments: shapes, tilings)
     func forwardAndGradientsMatchTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int), tiling: WinogradConvolution.Tiling) {
         let (n, c, o, h, w) = shape
-        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let k = tiling.taps
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: k, kernelWidth: k, stride: 1, padding: k / 2)
         let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false)
-        let weight = randomTensor([o, c, 3, 3], seed: 4, requiresGrad: false), bias = randomTensor([o], seed: 5, requiresGrad: false)
+        let weight = randomTensor([o, c, k, k], seed: 4, requiresGrad: false), bias = randomTensor([o], seed: 5, requiresGrad: false)
         let gradient = randomTensor([n, o, h, w], seed: 6, requiresGrad: false)
         let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: o, channels: c, turned: false, tiling: tiling)
         let turned = WinogradConvolution.transformedWeights(weight.data, outChannels: c, channels: o, turned: true, tiling: tiling)
-        let expectedDx = Self.inputGradient(gradient, weight, channels: c), expectedDw = Self.filterGradient(x, gradient)
+        let expectedDx = Self.inputGradient(gradient, weight, channels: c), expectedDw = Self.filterGradient(x, gradient, kernel: k)
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level)?.pointee else { continue }
             for b in [bias, nil] {
@@ -80,26 +85,27 @@ import Testing
 
     /// The weights' gradient of no images is zero, whatever the pool's buffer held.
     @Test func theFilterGradientOfNoImagesIsZero() {
-        let dw = Tensor(shape: [4, 3, 3, 3], repeating: .nan)
-        WinogradConvolution.FilterGradient(outChannels: 4, channels: 3, tiling: .f4).write(into: dw.data)
+        let dw = Tensor(shape: [4, 3, 5, 5], repeating: .nan)
+        WinogradConvolution.FilterGradient(outChannels: 4, channels: 3, tiling: .f2x5).write(into: dw.data)
         #expect(dw.scalars.allSatisfy { $0 == 0 })
     }
 
     /// conv2d's Winograd path: its gradients match finite differences.
-    @Test(arguments: [WinogradConvolution.Tiling.f2, .f4])
+    @Test(arguments: tilings)
     func winogradConv2dHasRightGradients(tiling: WinogradConvolution.Tiling) {
-        let x = randomTensor([2, 3, 5, 4], seed: 7), weight = randomTensor([4, 3, 3, 3], seed: 8), bias = randomTensor([4], seed: 9)
-        let g = ConvGeometry(batch: 2, channels: 3, height: 5, width: 4, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let k = tiling.taps
+        let x = randomTensor([2, 3, 5, 4], seed: 7), weight = randomTensor([4, 3, k, k], seed: 8), bias = randomTensor([4], seed: 9)
+        let g = ConvGeometry(batch: 2, channels: 3, height: 5, width: 4, kernelHeight: k, kernelWidth: k, stride: 1, padding: k / 2)
         expectGradientsMatch([x, weight, bias]) { winogradConv2d($0[0], weight: $0[1], bias: $0[2], g, tiling: tiling, then: .identity) }
     }
 
     /// In groups of one image and with a ReLU applied, the Winograd path gives the lowered path's output and gradients.
-    @Test(arguments: [false, true], [WinogradConvolution.Tiling.f2, .f4])
+    @Test(arguments: [false, true], tilings)
     func groupsAndReLUGiveTheLoweredPathsResults(relu: Bool, tiling: WinogradConvolution.Tiling) {
-        let (n, c, o, h, w) = (5, 8, 6, 7, 9)
-        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let (n, c, o, h, w, k) = (5, 8, 6, 7, 9, tiling.taps)
+        let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: k, kernelWidth: k, stride: 1, padding: k / 2)
         #expect(WinogradConvolution.imageGroups(g, outChannels: o, tiling: tiling, budget: 1).count == n)
-        let x = randomTensor([n, c, h, w], seed: 11), weight = randomTensor([o, c, 3, 3], seed: 12), bias = randomTensor([o], seed: 13)
+        let x = randomTensor([n, c, h, w], seed: 11), weight = randomTensor([o, c, k, k], seed: 12), bias = randomTensor([o], seed: 13)
         let seed = randomTensor([n, o, h, w], seed: 14, requiresGrad: false), map = ChannelMap(scale: nil, relu: relu)
         let results = [true, false].map { winograd in
             [x, weight, bias].forEach { $0.grad = nil }
@@ -113,11 +119,11 @@ import Testing
         }
     }
 
-    /// conv2d takes the path for 3x3 kernels at stride 1 with padding 1, at least `minimumChannels` channels in and
-    /// out, on maps of even sides from `minimumSide` to ZOO_WINOGRAD_MAX_WIDTH; not other kernels, strides, paddings
-    /// or maps.
-    @Test func takesWideThreeByThreeConvolutionsOnEvenMaps() {
-        let (wide, side) = (WinogradConvolution.minimumChannels, WinogradConvolution.minimumSide)
+    /// conv2d takes the path for 3x3 and 5x5 kernels at stride 1 with the padding that keeps the map's size, at least
+    /// `minimumChannels` channels in and out, on maps of even sides from `minimumSide(kernel:)` to
+    /// ZOO_WINOGRAD_MAX_WIDTH; not other kernels, strides, paddings or maps.
+    @Test func takesWideThreeAndFiveByFiveConvolutionsOnEvenMaps() {
+        let (wide, side) = (WinogradConvolution.minimumChannels, WinogradConvolution.minimumSide(kernel: 3))
         func geometry(channels: Int, height: Int = side, width: Int = side, kernel: Int = 3, stride: Int = 1, padding: Int = 1) -> ConvGeometry {
             ConvGeometry(batch: 2, channels: channels, height: height, width: width, kernelHeight: kernel, kernelWidth: kernel,
                          stride: stride, padding: padding)
@@ -133,7 +139,12 @@ import Testing
         #expect(!WinogradConvolution.applies(geometry(channels: wide, height: side, width: tooWide), outChannels: wide))
         #expect(!WinogradConvolution.applies(geometry(channels: wide, stride: 2), outChannels: wide))
         #expect(!WinogradConvolution.applies(geometry(channels: wide, padding: 0), outChannels: wide))
-        #expect(!WinogradConvolution.applies(geometry(channels: wide, kernel: 5, padding: 2), outChannels: wide))
+        let side5 = WinogradConvolution.minimumSide(kernel: 5)
+        #expect(WinogradConvolution.applies(geometry(channels: wide, height: side5, width: side5 + 10, kernel: 5, padding: 2), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, height: side5 - 2, width: side5, kernel: 5, padding: 2), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, height: side5, width: side5, kernel: 5, padding: 1), outChannels: wide))
+        #expect(!WinogradConvolution.applies(geometry(channels: wide, height: side5, width: side5, kernel: 7, padding: 3), outChannels: wide))
+        #expect(WinogradConvolution.tiling(for: geometry(channels: wide, height: 24, width: 24, kernel: 5, padding: 2)).taps == 5)
         // F(4x4, 3x3) where both sides are multiples of 4, else F(2x2, 3x3).
         #expect(WinogradConvolution.tiling(for: geometry(channels: wide, height: 12, width: 56)).side == 4)
         #expect(WinogradConvolution.tiling(for: geometry(channels: wide, height: 14, width: 56)).side == 2)
@@ -143,7 +154,7 @@ import Testing
     /// conv2d on a layer the path takes (AlexNet's shape, fewer images): the definition's output, and the lowered
     /// path's gradients.
     @Test func conv2dTakesItWhereItApplies() {
-        let (n, c, o, side) = (2, WinogradConvolution.minimumChannels, WinogradConvolution.minimumChannels + 8, WinogradConvolution.minimumSide)
+        let (n, c, o, side) = (2, WinogradConvolution.minimumChannels, WinogradConvolution.minimumChannels + 8, WinogradConvolution.minimumSide(kernel: 3))
         let g = ConvGeometry(batch: n, channels: c, height: side, width: side, kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
         #expect(WinogradConvolution.applies(g, outChannels: o))
         let x = randomTensor([n, c, side, side], seed: 21), weight = randomTensor([o, c, 3, 3], seed: 22), bias = randomTensor([o], seed: 23)

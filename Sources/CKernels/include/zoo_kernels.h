@@ -156,15 +156,6 @@ void zoo_rnn_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, p
 void zoo_gru_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size);
 void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, ptrdiff_t first, ptrdiff_t end, ptrdiff_t size);
 
-/// A Winograd transform from an NCHW batch (with an optional mask) into its matrices, or the output transform's adjoint
-/// (from, mask, images, channels, height, width, first, end, matrix, into): see `zoo_kernel_table`.
-typedef void (*zoo_winograd_input)(const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
-                                   ptrdiff_t, float *);
-/// A Winograd output transform from the matrices into an NCHW batch (from, images, channels, height, width, matrix, bias,
-/// first, end, into): see `zoo_kernel_table`.
-typedef void (*zoo_winograd_output)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t,
-                                    ptrdiff_t, float *);
-
 /// One instruction set's kernels, as the functions above (which call those of the set in use).
 typedef struct {
     void (*packed_multiply)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *, int);
@@ -206,20 +197,20 @@ typedef struct {
     void (*implicit_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const zoo_taps *, const float *,
                                                  ptrdiff_t, ptrdiff_t, float *);
     void (*max_pool)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *, int32_t *);
-    /// Winograd's F(2x2, 3x3) transforms (3x3 kernel, stride 1, padding 1; maps at most ZOO_WINOGRAD_MAX_WIDTH wide),
-    /// each over planes first ..< end of an NCHW batch (plane = image * channels + channel) and sixteen matrices
-    /// [channels][images x ceil(height / 2) x ceil(width / 2)] `matrix` floats apart: the input's B^T d B (from, mask,
-    /// images, channels, height, width, first, end, matrix, into), the output's A^T m A plus an optional bias per
-    /// channel (from, images, channels, height, width, matrix, bias, first, end, into), and the output transform's adjoint
-    /// A g A^T (the output's gradient into the products' gradient, arguments as the input's). A mask (NULL for none), of
-    /// the batch's shape, keeps the batch's values only where it is positive (a ReLU's gradient).
-    zoo_winograd_input winograd_input;
-    zoo_winograd_output winograd_output;
-    zoo_winograd_input winograd_output_adjoint;
-    /// The same three for Winograd's F(4x4, 3x3): 36 matrices [channels][images x ceil(height / 4) x ceil(width / 4)].
-    zoo_winograd_input winograd4_input;
-    zoo_winograd_output winograd4_output;
-    zoo_winograd_input winograd4_output_adjoint;
+    /// Winograd's transforms for F(side x side, taps x taps) with side 2 and taps 3 or 5, or side 4 and taps 3 (stride 1,
+    /// padding taps / 2; maps at most ZOO_WINOGRAD_MAX_WIDTH wide), each over planes first ..< end of an NCHW batch (plane
+    /// = image * channels + channel) and n^2 matrices [channels][images x ceil(height / side) x ceil(width / side)]
+    /// `matrix` floats apart (n = side + taps - 1): the input's B^T d B (side, taps, from, mask, images, channels, height,
+    /// width, first, end, matrix, into), the output's A^T m A plus an optional bias per channel (side, taps, from, images,
+    /// channels, height, width, matrix, bias, first, end, into), and the output transform's adjoint A g A^T (the output's
+    /// gradient into the products' gradient, arguments as the input's). A mask (NULL for none), of the batch's shape, keeps
+    /// the batch's values only where it is positive (a ReLU's gradient).
+    void (*winograd_input)(int, int, const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                           ptrdiff_t, float *);
+    void (*winograd_output)(int, int, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t,
+                            ptrdiff_t, float *);
+    void (*winograd_output_adjoint)(int, int, const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                                    ptrdiff_t, ptrdiff_t, float *);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

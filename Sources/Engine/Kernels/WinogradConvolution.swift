@@ -1,66 +1,73 @@
 import CKernels
 
-/// 3x3 convolutions at stride 1 with padding 1 by Winograd's minimal filtering (Lavin and Gray, 2016), F(2x2, 3x3) or
-/// F(4x4, 3x3) (`WinogradConvolution.Tiling`): each s x s tile of the output is A^T [(G g G^T) . (B^T d B)] A for the
-/// (s + 2) x (s + 2) tile d of the input around it, (s + 2)^2 multiplications where the definition takes 9 s^2. Over
-/// channels the elementwise products are (s + 2)^2 matrix products, U[point][out][in] x V[point][in][tiles], which sgemm
-/// does: 2.25 (s = 2) or 4 (s = 4) times fewer multiply-adds than the implicit or lowered path, plus the transforms (C
-/// kernels, `winograd_input`, `winograd_output`, `winograd_output_adjoint` and their `winograd4_` counterparts). The
-/// input's gradient is the same convolution of the output's gradient with the kernels turned around; the weights'
-/// gradient is the adjoint of the same products: dU[point] = dM[point] x V[point]^T, dM = A dY A^T per tile,
-/// dw = G^T dU G. FLOPs are counted as the definition's (`FLOPCounter.counting`), not as the products compute them.
+/// 3x3 and 5x5 convolutions at stride 1 that keep the map's size, by Winograd's minimal filtering (Lavin and Gray, 2016):
+/// F(2x2, 3x3), F(4x4, 3x3) or F(2x2, 5x5) (`WinogradConvolution.Tiling`). Each s x s tile of the output is
+/// A^T [(G g G^T) . (B^T d B)] A for the n x n tile d of the input around it (n = s + taps - 1), n^2 multiplications
+/// where the definition takes taps^2 s^2. Over channels the elementwise products are n^2 matrix products,
+/// U[point][out][in] x V[point][in][tiles], which sgemm does: 2.25 (F(2x2, 3x3)), 4 (F(4x4, 3x3)) or 2.8 (F(2x2, 5x5))
+/// times fewer multiply-adds than the implicit or lowered path, plus the transforms (C kernels, `winograd_input`,
+/// `winograd_output`, `winograd_output_adjoint`). The input's gradient is the same convolution of the output's gradient
+/// with the kernels turned around; the weights' gradient is the adjoint of the same products: dU[point] = dM[point] x
+/// V[point]^T, dM = A dY A^T per tile, dw = G^T dU G. FLOPs are counted as the definition's (`FLOPCounter.counting`),
+/// not as the products compute them.
 enum WinogradConvolution {
-    /// One of the two algorithms: its output tile's side, G, and its transforms.
+    /// One of the algorithms: its output tile's side, its kernel's, and G.
     struct Tiling: Sendable, CustomStringConvertible {
-        /// The side of an output tile (2 or 4); an input tile's is two more.
+        /// The side of an output tile (2 or 4).
         let side: Int
-        /// G, (side + 2) x 3, row-major.
+        /// The kernel's side (3 or 5).
+        let taps: Int
+        /// G, (side + taps - 1) x taps, row-major.
         let g: [Float]
 
         /// F(2x2, 3x3): G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1].
-        static let f2 = Tiling(side: 2, g: [1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1])
-        /// F(4x4, 3x3) at the points 0, 1, -1, 2, -2 and infinity.
-        static let f4 = Tiling(side: 4, g: [0.25, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
-                                            1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1])
+        static let f2 = Tiling(side: 2, taps: 3, g: [1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1])
+        /// F(4x4, 3x3) at the points 0, 1, -1, 2, -2 and infinity: row p of G is a scale times (1, p, p^2).
+        static let f4 = Tiling(side: 4, taps: 3, g: [0.25, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
+                                                     1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1])
+        /// F(2x2, 5x5) at the same points and scales as F(4x4, 3x3) (the same B): rows (1, p, p^2, p^3, p^4).
+        static let f2x5 = Tiling(side: 2, taps: 5, g: [0.25, 0, 0, 0, 0,
+                                                       -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6,
+                                                       -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6,
+                                                       1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 3, 2.0 / 3,
+                                                       1.0 / 24, -1.0 / 12, 1.0 / 6, -1.0 / 3, 2.0 / 3,
+                                                       0, 0, 0, 0, 1])
 
         /// The side of an input tile.
-        var inputSide: Int { side + 2 }
+        var inputSide: Int { side + taps - 1 }
         /// Products per tile: the matrices a transform fills.
         var points: Int { inputSide * inputSide }
-        var description: String { "F(\(side)x\(side), 3x3)" }
+        var description: String { "F(\(side)x\(side), \(taps)x\(taps))" }
 
         /// Output tiles per image of `g`.
         func tilesPerImage(_ g: ConvGeometry) -> Int { (g.height + side - 1) / side * ((g.width + side - 1) / side) }
-
-        /// The input transform of `kernels` (arguments as `zoo_kernel_table.winograd_input`'s).
-        func input(_ kernels: zoo_kernel_table) -> zoo_winograd_input { side == 2 ? kernels.winograd_input : kernels.winograd4_input }
-        /// The output transform of `kernels`.
-        func output(_ kernels: zoo_kernel_table) -> zoo_winograd_output { side == 2 ? kernels.winograd_output : kernels.winograd4_output }
-        /// The output transform's adjoint of `kernels`.
-        func outputAdjoint(_ kernels: zoo_kernel_table) -> zoo_winograd_input {
-            side == 2 ? kernels.winograd_output_adjoint : kernels.winograd4_output_adjoint
-        }
     }
 
-    /// Whether Winograd's minimal filtering takes `g`: a 3x3 kernel at stride 1 with padding 1, at least
-    /// `minimumChannels` channels in and out, on a map of even sides from `minimumSide` to `ZOO_WINOGRAD_MAX_WIDTH`.
-    /// Measured per layer against the implicit path with F(2x2, 3x3) (Results/bench/winograd), training steps: 1.45-1.53x
-    /// as fast on AlexNet's 12x12 layers, 1.15-1.39x on VGG-11's from 56x56 to 14x14 (64 channels and more), 1.16-1.50x on
-    /// GoogLeNet's; slower with fewer than 64 channels (0.69-0.88x: the transforms cost more than the products save) and
-    /// on 3x3 and 7x7 maps (0.61-0.88x: odd sides waste up to half the tiles).
+    /// Whether Winograd's minimal filtering takes `g`: a 3x3 kernel with padding 1 or a 5x5 one with padding 2, at stride 1,
+    /// at least `minimumChannels` channels in and out, on a map of even sides from `minimumSide(kernel:)` to
+    /// `ZOO_WINOGRAD_MAX_WIDTH`. Measured per layer against the implicit path (Results/bench/winograd, winograd-f4),
+    /// training steps with F(2x2, 3x3): 1.45-1.53x as fast on AlexNet's 12x12 layers, 1.15-1.39x on VGG-11's from 56x56
+    /// to 14x14 (64 channels and more), 1.16-1.50x on GoogLeNet's; slower with fewer than 64 channels (0.69-0.88x, and
+    /// 0.69-1.08x with F(4x4, 3x3): the transforms cost more than the products save) and on 3x3 and 7x7 maps (0.61-0.88x:
+    /// odd sides waste up to half the tiles). F(2x2, 5x5): 1.31-1.44x on AlexNet's 96->256 on 26x26, 1.08x on 64->64 on
+    /// 26x26, 0.39-0.74x on maps of 12x12 and less.
     static func applies(_ g: ConvGeometry, outChannels: Int) -> Bool {
-        g.kernelHeight == 3 && g.kernelWidth == 3 && g.stride == 1 && g.padding == 1 && min(g.channels, outChannels) >= minimumChannels
-            && min(g.height, g.width) >= minimumSide && g.height % 2 == 0 && g.width % 2 == 0 && g.width <= Int(ZOO_WINOGRAD_MAX_WIDTH)
+        [3, 5].contains(g.kernelHeight) && g.kernelWidth == g.kernelHeight && g.padding == g.kernelHeight / 2 && g.stride == 1
+            && min(g.channels, outChannels) >= minimumChannels && min(g.height, g.width) >= minimumSide(kernel: g.kernelHeight)
+            && g.height % 2 == 0 && g.width % 2 == 0 && g.width <= Int(ZOO_WINOGRAD_MAX_WIDTH)
     }
 
-    /// The algorithm for a map of `g`'s sides: F(4x4, 3x3) where both are multiples of 4, else F(2x2, 3x3).
-    static func tiling(for g: ConvGeometry) -> Tiling { g.height % 4 == 0 && g.width % 4 == 0 ? .f4 : .f2 }
+    /// The algorithm for `g`: F(2x2, 5x5) for a 5x5 kernel; for a 3x3 one F(4x4, 3x3) where both sides of the map are
+    /// multiples of 4, else F(2x2, 3x3).
+    static func tiling(for g: ConvGeometry) -> Tiling {
+        g.kernelHeight == 5 ? .f2x5 : g.height % 4 == 0 && g.width % 4 == 0 ? .f4 : .f2
+    }
 
     /// Fewest channels in and out for the Winograd path.
     static let minimumChannels = 64
 
-    /// The smallest side of a map the Winograd path takes.
-    static let minimumSide = 8
+    /// The smallest side of a map the Winograd path takes for a kernel of side `kernel` (3 or 5).
+    static func minimumSide(kernel: Int) -> Int { kernel == 5 ? 16 : 8 }
 
     /// Groups of `g`'s images whose transformed input and products ([points][channels][tiles]) each fit `budget` floats.
     static func imageGroups(_ g: ConvGeometry, outChannels: Int, tiling: Tiling, budget: Int) -> [Range<Int>] {
@@ -73,27 +80,34 @@ enum WinogradConvolution {
     /// would share one set of the caches and evict each other).
     static func matrixStride(_ count: Int) -> Int { (count + 1023) / 1024 * 1024 + 80 }
 
-    /// The kernels transformed, U = G g G^T, as [points][outChannels][channels]: from w [outChannels][channels][3][3],
-    /// or, `turned`, from w [channels][outChannels][3][3] with in and out exchanged and the taps reversed (the input's
-    /// gradient).
+    /// The kernels transformed, U = G g G^T, as [points][outChannels][channels]: from w [outChannels][channels][taps][taps],
+    /// or, `turned`, from w [channels][outChannels][taps][taps] with in and out exchanged and the taps reversed (the
+    /// input's gradient).
     static func transformedWeights(_ w: UnsafePointer<Float>, outChannels: Int, channels: Int, turned: Bool,
                                    tiling: Tiling) -> PooledBuffer {
-        let n = tiling.inputSide, transformed = PooledBuffer(tiling.points * outChannels * channels)
+        let (n, r) = (tiling.inputSide, tiling.taps), transformed = PooledBuffer(tiling.points * outChannels * channels)
         let (u, matrix) = (transformed.pointer, outChannels * channels)
         tiling.g.withUnsafeBufferPointer { g in
             parallelChunks(outChannels, costPerItem: 16 * tiling.points * channels) { outputs in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * n) { gk in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: r * n) { gk in
                     for o in outputs {
                         for c in 0..<channels {
-                            let k = { (t: Int) in turned ? w[(c * outChannels + o) * 9 + 8 - t] : w[(o * channels + c) * 9 + t] }
-                            // G g (n x 3), then (G g) G^T.
+                            let kernel = turned ? w + (c * outChannels + o) * r * r : w + (o * channels + c) * r * r
+                            let k = { (t: Int) in turned ? kernel[r * r - 1 - t] : kernel[t] }
+                            // G g (n x taps), then (G g) G^T.
                             for i in 0..<n {
-                                for j in 0..<3 { gk[i * 3 + j] = g[i * 3] * k(j) + g[i * 3 + 1] * k(3 + j) + g[i * 3 + 2] * k(6 + j) }
+                                for j in 0..<r {
+                                    var sum: Float = 0
+                                    for t in 0..<r { sum += g[i * r + t] * k(t * r + j) }
+                                    gk[i * r + j] = sum
+                                }
                             }
                             let target = u + o * channels + c
                             for i in 0..<n {
                                 for l in 0..<n {
-                                    target[(i * n + l) * matrix] = gk[i * 3] * g[l * 3] + gk[i * 3 + 1] * g[l * 3 + 1] + gk[i * 3 + 2] * g[l * 3 + 2]
+                                    var sum: Float = 0
+                                    for j in 0..<r { sum += gk[i * r + j] * g[l * r + j] }
+                                    target[(i * n + l) * matrix] = sum
                                 }
                             }
                         }
@@ -114,9 +128,10 @@ enum WinogradConvolution {
         let (inStride, outStride) = (matrixStride(g.channels * tiles), matrixStride(outChannels * tiles))
         let transformed = PooledBuffer(points * inStride), products = PooledBuffer(points * outStride)
         defer { withExtendedLifetime((transformed, products, weights)) {} }
-        let (input, output) = (tiling.input(kernels), tiling.output(kernels))
+        let (side, taps) = (Int32(tiling.side), Int32(tiling.taps))
         parallelChunks(g.batch * g.channels, costPerItem: points * perImage) { planes in
-            input(x, mask, g.batch, g.channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride, transformed.pointer)
+            kernels.winograd_input(side, taps, x, mask, g.batch, g.channels, g.height, g.width, planes.lowerBound, planes.upperBound,
+                                   inStride, transformed.pointer)
         }
         FLOPCounter.counting(2 * outChannels * g.patch * g.batch * g.positions) {
             for xi in 0..<points {
@@ -125,12 +140,13 @@ enum WinogradConvolution {
             }
         }
         parallelChunks(g.batch * outChannels, costPerItem: points * perImage) { planes in
-            output(products.pointer, g.batch, outChannels, g.height, g.width, outStride, bias, planes.lowerBound, planes.upperBound, y)
+            kernels.winograd_output(side, taps, products.pointer, g.batch, outChannels, g.height, g.width, outStride, bias,
+                                    planes.lowerBound, planes.upperBound, y)
         }
     }
 
     /// The weights' gradient summed over groups of images: `add` each group's input and output's gradient, then
-    /// `write` dw [outChannels][channels][3][3].
+    /// `write` dw [outChannels][channels][taps][taps].
     final class FilterGradient {
         private let sums: PooledBuffer, outChannels: Int, channels: Int, tiling: Tiling
         private var empty = true
@@ -148,13 +164,14 @@ enum WinogradConvolution {
             let (inStride, outStride) = (matrixStride(channels * tiles), matrixStride(outChannels * tiles))
             let transformed = PooledBuffer(points * inStride), products = PooledBuffer(points * outStride)
             defer { withExtendedLifetime((transformed, products)) {} }
-            let (input, adjoint, channels, outChannels) = (tiling.input(kernels), tiling.outputAdjoint(kernels), channels, outChannels)
+            let (side, taps, channels, outChannels) = (Int32(tiling.side), Int32(tiling.taps), channels, outChannels)
             parallelChunks(g.batch * channels, costPerItem: points * perImage) { planes in
-                input(x, nil, g.batch, channels, g.height, g.width, planes.lowerBound, planes.upperBound, inStride, transformed.pointer)
+                kernels.winograd_input(side, taps, x, nil, g.batch, channels, g.height, g.width, planes.lowerBound, planes.upperBound,
+                                       inStride, transformed.pointer)
             }
             parallelChunks(g.batch * outChannels, costPerItem: points * perImage) { planes in
-                adjoint(gradient, mask, g.batch, outChannels, g.height, g.width, planes.lowerBound, planes.upperBound, outStride,
-                        products.pointer)
+                kernels.winograd_output_adjoint(side, taps, gradient, mask, g.batch, outChannels, g.height, g.width, planes.lowerBound,
+                                                planes.upperBound, outStride, products.pointer)
             }
             FLOPCounter.counting(2 * outChannels * g.patch * g.batch * g.positions) {
                 for xi in 0..<points {
@@ -167,28 +184,29 @@ enum WinogradConvolution {
 
         /// dw = G^T dU G for each kernel (zeros when no images were added).
         func write(into dw: UnsafeMutablePointer<Float>) {
-            if empty { dw.update(repeating: 0, count: outChannels * channels * 9); return }
-            let (u, matrix, n, channels) = (sums.pointer, outChannels * channels, tiling.inputSide, channels)
+            let (n, r) = (tiling.inputSide, tiling.taps)
+            if empty { dw.update(repeating: 0, count: outChannels * channels * r * r); return }
+            let (u, matrix, channels) = (sums.pointer, outChannels * channels, channels)
             tiling.g.withUnsafeBufferPointer { g in
                 parallelChunks(outChannels, costPerItem: 16 * tiling.points * channels) { outputs in
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * n) { gu in
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: r * n) { gu in
                         for o in outputs {
                             for c in 0..<channels {
-                                // G^T dU (3 x n), then (G^T dU) G.
+                                // G^T dU (taps x n), then (G^T dU) G.
                                 let at = u + o * channels + c
-                                for k in 0..<3 {
+                                for k in 0..<r {
                                     for l in 0..<n {
                                         var sum: Float = 0
-                                        for i in 0..<n { sum += g[i * 3 + k] * at[(i * n + l) * matrix] }
+                                        for i in 0..<n { sum += g[i * r + k] * at[(i * n + l) * matrix] }
                                         gu[k * n + l] = sum
                                     }
                                 }
-                                let kernel = dw + (o * channels + c) * 9
-                                for k in 0..<3 {
-                                    for j in 0..<3 {
+                                let kernel = dw + (o * channels + c) * r * r
+                                for k in 0..<r {
+                                    for j in 0..<r {
                                         var sum: Float = 0
-                                        for l in 0..<n { sum += gu[k * n + l] * g[l * 3 + j] }
-                                        kernel[k * 3 + j] = sum
+                                        for l in 0..<n { sum += gu[k * n + l] * g[l * r + j] }
+                                        kernel[k * r + j] = sum
                                     }
                                 }
                             }
