@@ -1104,6 +1104,40 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                     store_part(out + ox, best, lanes);
                     if (tracking) store_part_int(won + ox, best_row * (int32_t)width + best_column, lanes);
                 }
+            } else if (stride == 2) {
+                // A vector of outputs at a time: window column kx of each is the even (kx even) or odd lane of the
+                // column maxima from left + (kx rounded down to even).
+                for (; ox < out_width; ox += LANES) {
+                    const ptrdiff_t lanes = out_width - ox < LANES ? out_width - ox : LANES, left = 2 * ox - padding;
+                    const vint first_column = lane_numbers + lane_numbers + (int)left;
+                    vec best = {0};
+                    vint best_row = {0}, best_column = first_column;
+                    for (ptrdiff_t kx = 0; kx < k; kx++) {
+                        vec even, odd;
+                        deinterleave(column_max + left + (kx & ~1), &even, &odd);
+                        const vec v = kx & 1 ? odd : even;
+                        vint row = {0};
+                        if (tracking) {
+                            vint pair[2];
+                            memcpy(pair, column_row + left + (kx & ~1), sizeof pair);
+                            row = kx & 1 ? __builtin_shufflevector(pair[0], pair[1], ODD_LANES)
+                                         : __builtin_shufflevector(pair[0], pair[1], EVEN_LANES);
+                        }
+                        if (kx == 0) {
+                            best = v, best_row = row;
+                            continue;
+                        }
+                        vint better = (v > best) | ((v != v) & (best == best));
+                        if (tracking) better |= ((v == best) | ((v != v) & (best != best))) & (row < best_row);
+                        best = blend(better, v, best);
+                        if (tracking) {
+                            best_row = (better & row) | (~better & best_row);
+                            best_column = (better & (first_column + (int)kx)) | (~better & best_column);
+                        }
+                    }
+                    store_part(out + ox, best, lanes);
+                    if (tracking) store_part_int(won + ox, best_row * (int32_t)width + best_column, lanes);
+                }
             } else {
                 for (; ox < out_width; ox++) {
                     // Branch-free: which of the window's columns wins is as unpredictable as the data.
