@@ -830,8 +830,10 @@ INLINE void interleave4(float *p, vec p0, vec p1, vec p2, vec p3) {
     interleave(p + 2 * LANES, __builtin_shufflevector(p0, p2, HIGH_INTERLEAVED), __builtin_shufflevector(p1, p3, HIGH_INTERLEAVED));
 }
 
-/// Floats a transform's row buffers hold past the map's width: the padding, and the vectors read or written whole past
-/// the last tile column (zeroed: `WINOGRAD_ROW_SLACK - 8` past a row's span).
+/// Floats a transform's row buffers hold past the map's width: 8 for the rounding up to whole tiles (at most 3) and the
+/// padding (at most 4), 4 LANES for the vectors read or written whole past the last tile column (`deinterleave4` at
+/// 4 tx + 4 reads up to 4 tc + 4 LANES - 1 for tc tile columns); the reads' part past a row's span is zeroed
+/// (`WINOGRAD_ROW_SLACK - 8` floats).
 #define WINOGRAD_ROW_SLACK (8 + 4 * LANES)
 /// Rows a transform buffers: an input tile's, at most.
 #define WINOGRAD_ROWS 6
@@ -1012,9 +1014,10 @@ INLINE void winograd_adjoint_planes(const int side, const int taps, const float 
 }
 
 /// The kernel table's transforms: F(side x side, taps x taps) for side 2 and taps 3 or 5, and side 4 and taps 3
-/// (arguments as `winograd_input_planes`' and the others').
+/// (arguments as `winograd_input_planes`' and the others'); other tiles, or maps wider than the row buffers, abort.
 #define WINOGRAD_BY_TILE(function, ...) \
     do { \
+        if (width > ZOO_WINOGRAD_MAX_WIDTH || !((side == 2 && (taps == 3 || taps == 5)) || (side == 4 && taps == 3))) abort(); \
         if (side == 4) function(4, 3, __VA_ARGS__); \
         else if (taps == 5) function(2, 5, __VA_ARGS__); \
         else function(2, 3, __VA_ARGS__); \
@@ -1033,17 +1036,24 @@ static void winograd_output_adjoint(int side, int taps, const float *g, const fl
     WINOGRAD_BY_TILE(winograd_adjoint_planes, g, mask, images, out_channels, height, width, first, end, matrix, dm);
 }
 
+/// Where v beats best as a window's maximum: greater, or a NaN over a number.
+INLINE vint beats(vec v, vec best) { return (v > best) | ((v != v) & (best == best)); }
+/// Where v ties best: equal, or both NaN.
+INLINE vint ties(vec v, vec best) { return (v == best) | ((v != v) & (best != best)); }
+
 /// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:
 /// y[plane][oy][ox] the window's maximum, and, when `winners` is not NULL, the offset in the plane of its first
-/// maximum in row-major order (PyTorch's ties); a NaN in the window wins, as in PyTorch (the first NaN). Each output row is a
-/// vertical pass over the window's rows (vectorised along the row: each column's maximum and the first row holding
-/// it), then a horizontal one over the window's columns (vectorised at stride 1, GoogLeNet's pools).
+/// maximum in row-major order (PyTorch's ties); a NaN in the window wins, as in PyTorch (the winner is the first NaN;
+/// PyTorch takes the last). Each output row is a vertical pass over the window's rows (vectorised along the row: each
+/// column's maximum and the first row holding it), then a horizontal one over the window's columns (vectorised at
+/// strides 1 and 2).
 INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners,
                             const int tracking) {
     const ptrdiff_t height = g->height, width = g->width, k = g->kernel_width, stride = g->stride, padding = g->padding;
     const ptrdiff_t out_height = g->out_height, out_width = g->out_width;
-    // Column maxima and their rows, with the padding's columns (-inf, never the first row) on both sides and a
-    // vector's slack after them for the stride-1 loads.
+    // Column maxima and their rows, with the padding's columns (-inf, never the first row) on both sides and two
+    // vectors' slack after them: the stride-1 loads read one vector past the last window, the stride-2 ones (a pair of
+    // vectors from 2 ox - padding + (k - 1 rounded down to even)) up to width + padding + 2 LANES - 2.
     const ptrdiff_t span = width + 2 * padding + 2 * LANES;
     enum { on_stack = 1024 };  // rows wider than this (none in the zoo) take the heap, not the thread's stack
     float stack_maxima[on_stack];
@@ -1068,7 +1078,7 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                 for (ptrdiff_t r = top + 1; r < bottom; r++) {
                     vec v = load_part(image + r * width + c, lanes);
                     // A NaN wins over numbers, the first (topmost) NaN over later ones.
-                    vint better = (v > best) | ((v != v) & (best == best));
+                    vint better = beats(v, best);
                     best = blend(better, v, best);
                     if (tracking) best_row = (better & (int)r) | (~better & best_row);
                 }
@@ -1092,13 +1102,12 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                         if (tracking) {
                             vint row;
                             memcpy(&row, column_row + ox - padding + kx, sizeof row);
-                            vint better = (v > best) | ((v != v) & (best == best))
-                                        | (((v == best) | ((v != v) & (best != best))) & (row < best_row));
+                            vint better = beats(v, best) | (ties(v, best) & (row < best_row));
                             best = blend(better, v, best);
                             best_row = (better & row) | (~better & best_row);
                             best_column = (better & (first_column + (int)kx)) | (~better & best_column);
                         } else {
-                            best = blend((v > best) | ((v != v) & (best == best)), v, best);
+                            best = blend(beats(v, best), v, best);
                         }
                     }
                     store_part(out + ox, best, lanes);
@@ -1112,27 +1121,30 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                     const vint first_column = lane_numbers + lane_numbers + (int)left;
                     vec best = {0};
                     vint best_row = {0}, best_column = first_column;
-                    for (ptrdiff_t kx = 0; kx < k; kx++) {
-                        vec even, odd;
-                        deinterleave(column_max + left + (kx & ~1), &even, &odd);
-                        const vec v = kx & 1 ? odd : even;
-                        vint row = {0};
+                    for (ptrdiff_t pair = 0; pair < k; pair += 2) {
+                        vec values[2];
+                        vint rows_of[2] = {{0}, {0}};
+                        deinterleave(column_max + left + pair, &values[0], &values[1]);
                         if (tracking) {
-                            vint pair[2];
-                            memcpy(pair, column_row + left + (kx & ~1), sizeof pair);
-                            row = kx & 1 ? __builtin_shufflevector(pair[0], pair[1], ODD_LANES)
-                                         : __builtin_shufflevector(pair[0], pair[1], EVEN_LANES);
+                            vint both[2];
+                            memcpy(both, column_row + left + pair, sizeof both);
+                            rows_of[0] = __builtin_shufflevector(both[0], both[1], EVEN_LANES);
+                            rows_of[1] = __builtin_shufflevector(both[0], both[1], ODD_LANES);
                         }
-                        if (kx == 0) {
-                            best = v, best_row = row;
-                            continue;
-                        }
-                        vint better = (v > best) | ((v != v) & (best == best));
-                        if (tracking) better |= ((v == best) | ((v != v) & (best != best))) & (row < best_row);
-                        best = blend(better, v, best);
-                        if (tracking) {
-                            best_row = (better & row) | (~better & best_row);
-                            best_column = (better & (first_column + (int)kx)) | (~better & best_column);
+                        for (ptrdiff_t kx = pair; kx < pair + 2 && kx < k; kx++) {
+                            const vec v = values[kx - pair];
+                            const vint row = rows_of[kx - pair];
+                            if (kx == 0) {
+                                best = v, best_row = row;
+                                continue;
+                            }
+                            vint better = beats(v, best);
+                            if (tracking) better |= ties(v, best) & (row < best_row);
+                            best = blend(better, v, best);
+                            if (tracking) {
+                                best_row = (better & row) | (~better & best_row);
+                                best_column = (better & (first_column + (int)kx)) | (~better & best_column);
+                            }
                         }
                     }
                     store_part(out + ox, best, lanes);
