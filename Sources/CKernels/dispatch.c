@@ -57,6 +57,9 @@ const char *zoo_kernels_level(void) { return level; }
 void zoo_packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, int accumulating) {
     kernels->packed_multiply(a, m, k, n, panels, c, accumulating);
 }
+void zoo_narrow_dots(const float *a, ptrdiff_t m, ptrdiff_t k, const float *b, ptrdiff_t n, float *c, int accumulating) {
+    kernels->narrow_dots(a, m, k, b, n, c, accumulating);
+}
 void zoo_exp(const float *x, float *y, ptrdiff_t count) { kernels->exp(x, y, count); }
 void zoo_sigmoid(const float *x, float *y, ptrdiff_t count) { kernels->sigmoid(x, y, count); }
 void zoo_tanh(const float *x, float *y, ptrdiff_t count) { kernels->tanh(x, y, count); }

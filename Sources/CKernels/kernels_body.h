@@ -195,6 +195,55 @@ static void packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t 
     }
 }
 
+/// `rows` (1 or 2) rows of C [m x n] = A B^T (+ C when accumulating) for A [m x k] and B [n x k], n (at most 12) known
+/// at the call: the n dot products of each row vectorised along k, every lane used, each vector of A and B loaded once
+/// per block, the 2 n sums in registers.
+INLINE void dots_block(const float *a, ptrdiff_t k, const float *b, const int n, const int rows, float *c, int accumulating) {
+    vec sums[2][12];
+    for (int r = 0; r < rows; r++) for (int j = 0; j < n; j++) sums[r][j] = splat(0);
+    ptrdiff_t p = 0;
+    for (; p + LANES <= k; p += LANES) {
+        vec x[2];
+        for (int r = 0; r < rows; r++) x[r] = load(a + r * k + p);
+        for (int j = 0; j < n; j++) {
+            const vec w = load(b + j * k + p);
+            for (int r = 0; r < rows; r++) sums[r][j] = x[r] * w + sums[r][j];
+        }
+    }
+    if (p < k) {
+        vec x[2];
+        for (int r = 0; r < rows; r++) x[r] = load_part(a + r * k + p, k - p);
+        for (int j = 0; j < n; j++) {
+            const vec w = load_part(b + j * k + p, k - p);
+            for (int r = 0; r < rows; r++) sums[r][j] = x[r] * w + sums[r][j];
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < n; j++) {
+            const float total = horizontal_sum(sums[r][j]);
+            c[r * n + j] = accumulating ? c[r * n + j] + total : total;
+        }
+    }
+}
+
+/// C [m x n] = A B^T, or C += A B^T when `accumulating`, for A [m x k] and B [n x k] (row-major) with n at most 12:
+/// dot products vectorised along k, two rows of A at a time.
+static void narrow_dots(const float *a, ptrdiff_t m, ptrdiff_t k, const float *b, ptrdiff_t n, float *c, int accumulating) {
+    switch (n) {
+#define NARROW_DOTS_CASE(N) \
+    case N: { \
+        ptrdiff_t row = 0; \
+        for (; row + 2 <= m; row += 2) dots_block(a + row * k, k, b, N, 2, c + row * N, accumulating); \
+        for (; row < m; row++) dots_block(a + row * k, k, b, N, 1, c + row * N, accumulating); \
+        return; \
+    }
+    NARROW_DOTS_CASE(1) NARROW_DOTS_CASE(2) NARROW_DOTS_CASE(3) NARROW_DOTS_CASE(4) NARROW_DOTS_CASE(5) NARROW_DOTS_CASE(6)
+    NARROW_DOTS_CASE(7) NARROW_DOTS_CASE(8) NARROW_DOTS_CASE(9) NARROW_DOTS_CASE(10) NARROW_DOTS_CASE(11) NARROW_DOTS_CASE(12)
+#undef NARROW_DOTS_CASE
+    default: abort();
+    }
+}
+
 // The cells: rows are independent; each row's `size` values go LANES at a time, a partial vector last.
 #define FOR_VECTORS(size, j, lanes) \
     for (ptrdiff_t j = 0, lanes = (size) < LANES ? (size) : LANES; j < (size); j += LANES, lanes = (size) - j < LANES ? (size) - j : LANES)
@@ -1181,7 +1230,7 @@ static void max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptr
 }
 
 const zoo_kernel_table TABLE = {
-    packed_multiply, map_exp, map_sigmoid, map_tanh, exp_shifted,
+    packed_multiply, narrow_dots, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient, direct_convolution_filter_gradient_by_channel,
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,

@@ -70,6 +70,28 @@ import Testing
         }
     }
 
+    /// A B^T for 1 to 12 rows of B: row counts odd and even (two at a time and one), depths ending mid-vector, and
+    /// C += A B^T.
+    @Test(arguments: levels)
+    func narrowDotsEqualThePlainProduct(level: String) {
+        let k = Self.kernels(level)
+        for n in 1...12 {
+            for (m, depth) in [(1, 7), (2, 16), (5, 33), (8, 100), (3, 784)] {
+                let a = Self.values(m * depth, seed: 1), b = Self.values(n * depth, seed: 2), start = Self.values(m * n, seed: 3)
+                for accumulating in [false, true] {
+                    var c = start
+                    k.narrow_dots(a, m, depth, b, n, &c, accumulating ? 1 : 0)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            let exact = (0..<depth).reduce(Double(accumulating ? start[i * n + j] : 0)) { $0 + Double(a[i * depth + $1] * b[j * depth + $1]) }
+                            #expect(abs(Double(c[i * n + j]) - exact) < 1e-5 * max(1, Double(depth) / 16), "\(level) \(m)x\(depth)x\(n) at (\(i), \(j))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The sums behind batch norm and the reductions, and batch norm's row kernels, against their formulas
     /// (counts that end in a partial vector for every set).
     @Test(arguments: levels)

@@ -16,6 +16,10 @@ const char *zoo_kernels_level(void);
 /// holds, for each of the k rows, B[row, 16p ..< 16p + 16], zero-padded past n). A and C are row-major.
 void zoo_packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, int accumulating);
 
+/// C [m x n] = A B^T, or C += A B^T when `accumulating`, for A [m x k] and B [n x k] (row-major) with n at most 12 (a
+/// classifier's output layer): dot products vectorised along k, B read in place; other n abort.
+void zoo_narrow_dots(const float *a, ptrdiff_t m, ptrdiff_t k, const float *b, ptrdiff_t n, float *c, int accumulating);
+
 /// y[i] = f(x[i]) for i < count: e^x, 1 / (1 + e^-x), tanh x (as 1 - 2 / (e^2x + 1)).
 void zoo_exp(const float *x, float *y, ptrdiff_t count);
 void zoo_sigmoid(const float *x, float *y, ptrdiff_t count);
@@ -159,6 +163,7 @@ void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, 
 /// One instruction set's kernels, as the functions above (which call those of the set in use).
 typedef struct {
     void (*packed_multiply)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *, int);
+    void (*narrow_dots)(const float *, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, float *, int);
     void (*exp)(const float *, float *, ptrdiff_t);
     void (*sigmoid)(const float *, float *, ptrdiff_t);
     void (*tanh)(const float *, float *, ptrdiff_t);
