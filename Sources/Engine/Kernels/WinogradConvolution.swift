@@ -189,15 +189,18 @@ enum WinogradConvolution {
             let (u, matrix, channels) = (sums.pointer, outChannels * channels, channels)
             tiling.g.withUnsafeBufferPointer { g in
                 parallelChunks(outChannels, costPerItem: 16 * tiling.points * channels) { outputs in
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: r * n) { gu in
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: r * n + n * n) { scratch in
+                        let (gu, du) = (scratch.baseAddress!, scratch.baseAddress! + r * n)
                         for o in outputs {
                             for c in 0..<channels {
-                                // G^T dU (taps x n), then (G^T dU) G.
+                                // dU's n x n values gathered once (they lie a matrix apart), G^T dU (taps x n), then
+                                // (G^T dU) G.
                                 let at = u + o * channels + c
+                                for q in 0..<n * n { du[q] = at[q * matrix] }
                                 for k in 0..<r {
                                     for l in 0..<n {
                                         var sum: Float = 0
-                                        for i in 0..<n { sum += g[i * r + k] * at[(i * n + l) * matrix] }
+                                        for i in 0..<n { sum += g[i * r + k] * du[i * n + l] }
                                         gu[k * n + l] = sum
                                     }
                                 }
