@@ -197,11 +197,11 @@ func implicitConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometr
 /// Floats of the Winograd path's transformed input and of its products per group of images (16 MB each).
 let winogradBudget = 2 * loweringBudget
 
-/// conv2d by Winograd's minimal filtering (`WinogradConvolution`; `tiling` as its `tiling(for:)` chooses), over groups of
-/// images whose transforms fit `budget` floats.
+/// conv2d by Winograd's minimal filtering with `tiling` (`WinogradConvolution`; conv2d takes its `tiling(for:)`), over
+/// groups of images whose transforms fit `budget` floats.
 func winogradConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = winogradBudget,
-                    tiling: WinogradConvolution.Tiling? = nil, then map: ChannelMap) -> Tensor {
-    let tiling = tiling ?? WinogradConvolution.tiling(for: g), outChannels = weight.shape[0]
+                    tiling: WinogradConvolution.Tiling, then map: ChannelMap) -> Tensor {
+    let outChannels = weight.shape[0]
     let groups = WinogradConvolution.imageGroups(g, outChannels: outChannels, tiling: tiling, budget: budget)
     let (inImage, outImage) = (g.channels * g.height * g.width, outChannels * g.positions)
     let result = Tensor(uninitialized: [g.batch, outChannels, g.outHeight, g.outWidth])

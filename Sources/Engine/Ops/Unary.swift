@@ -11,15 +11,6 @@ extension Tensor {
         return result
     }
 
-    /// `result` (a new tensor if nil) with the C kernel `apply` (input, output, count) run over every element, in
-    /// parallel; `result` may be this tensor itself.
-    @inline(__always)
-    func mapped(_ apply: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void, into result: Tensor? = nil) -> Tensor {
-        let result = result ?? Tensor(uninitialized: shape)
-        parallelChunks(count, costPerItem: 8) { range in apply(data + range.lowerBound, result.data + range.lowerBound, range.count) }
-        return result
-    }
-
     /// A new tensor combining this one with `other` (same shape) elementwise by `K` (no history).
     @inline(__always)
     func zipped<K: BinaryKernel>(_ other: Tensor, _ kernel: K.Type) -> Tensor {
@@ -39,21 +30,24 @@ public func relu(_ x: consuming Tensor) -> Tensor {
 
 /// 1 / (1 + e^-x); over `x` itself where nothing else holds it and nothing records (`Tensor.result(overwriting:)`),
 /// as `relu`; so are `tanh` and `exp`.
-public func sigmoid(_ x: consuming Tensor) -> Tensor {
-    let result = Tensor.result(overwriting: &x)
-    return x.mapped(zoo_sigmoid, into: result).recordingWithOutput([x]) { g, y in [g.zipped(y, SigmoidGradient.self)] }
-}
+public func sigmoid(_ x: consuming Tensor) -> Tensor { mappedOverwriting(x, zoo_sigmoid, gradient: SigmoidGradient.self) }
 
 /// Hyperbolic tangent, computed as 1 - 2 / (e^2x + 1).
-public func tanh(_ x: consuming Tensor) -> Tensor {
-    let result = Tensor.result(overwriting: &x)
-    return x.mapped(zoo_tanh, into: result).recordingWithOutput([x]) { g, y in [g.zipped(y, TanhGradient.self)] }
-}
+public func tanh(_ x: consuming Tensor) -> Tensor { mappedOverwriting(x, zoo_tanh, gradient: TanhGradient.self) }
 
 /// e^x.
-public func exp(_ x: consuming Tensor) -> Tensor {
+public func exp(_ x: consuming Tensor) -> Tensor { mappedOverwriting(x, zoo_exp, gradient: MultiplyKernel.self) }
+
+/// The C kernel `apply` (input, output, count) over every element of x in parallel, written over `x` itself where nothing
+/// else holds it and nothing records (`Tensor.result(overwriting:)`); recorded as `operation` with the gradient
+/// `K(g, y)` of the output's gradient g and the output y.
+private func mappedOverwriting<K: BinaryKernel>(_ x: consuming Tensor,
+                                                _ apply: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void,
+                                                gradient: K.Type, operation: StaticString = #function) -> Tensor {
     let result = Tensor.result(overwriting: &x)
-    return x.mapped(zoo_exp, into: result).recordingWithOutput([x]) { g, y in [g.zipped(y, MultiplyKernel.self)] }
+    let (input, output) = (x.data, result.data)
+    parallelChunks(x.count, costPerItem: 8) { range in apply(input + range.lowerBound, output + range.lowerBound, range.count) }
+    return result.recordingWithOutput([x], operation: operation) { g, y in [g.zipped(y, K.self)] }
 }
 
 /// Natural logarithm.
