@@ -129,6 +129,9 @@ void zoo_sum_and_centered_product(const float *g, const float *x, ptrdiff_t coun
     kernels->sum_and_centered_product(g, x, count, center, sum, product);
 }
 void zoo_scale_shift(const float *x, float *y, ptrdiff_t count, float scale, float shift) { kernels->scale_shift(x, y, count, scale, shift); }
+void zoo_dropout_mask(uint32_t *state, float *mask, ptrdiff_t count, uint32_t threshold, float keep) {
+    kernels->dropout_mask(state, mask, count, threshold, keep);
+}
 void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, ptrdiff_t count, float mean, float inverse_std,
                                    float k, float m, float sum_gradient, float sum_gradient_xhat) {
     kernels->batch_norm_input_gradient(x, dy, dx, count, mean, inverse_std, k, m, sum_gradient, sum_gradient_xhat);

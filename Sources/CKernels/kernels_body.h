@@ -675,6 +675,31 @@ static void scale_shift(const float *x, float *y, ptrdiff_t count, float scale, 
     for (; i < count; i++) y[i] = x[i] * scale + shift;
 }
 
+// Dropout's mask: ZOO_DROPOUT_STREAMS xoshiro128** streams as one vector of 32-bit words whatever LANES is (the compiler
+// splits it into the target's vectors), so that every instruction set draws the same mask.
+typedef uint32_t stream_words __attribute__((vector_size(ZOO_DROPOUT_STREAMS * 4), aligned(4)));
+typedef int32_t stream_ints __attribute__((vector_size(ZOO_DROPOUT_STREAMS * 4), aligned(4)));
+
+// (A macro: a function taking a 64-byte vector would change the ABI where the target's vectors are narrower.)
+#define ROTATE_LEFT(x, k) ((x) << (k) | (x) >> (32 - (k)))
+
+static void dropout_mask(uint32_t *state, float *mask, ptrdiff_t count, uint32_t threshold, float keep) {
+    stream_words s[4];
+    memcpy(s, state, sizeof s);
+    uint32_t keep_bits;
+    memcpy(&keep_bits, &keep, 4);
+    for (ptrdiff_t i = 0; i < count; i += ZOO_DROPOUT_STREAMS) {
+        stream_words draw = ROTATE_LEFT(s[1] * 5, 7) * 9, t = s[1] << 9;
+        s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t;
+        s[3] = ROTATE_LEFT(s[3], 11);
+        // The top 24 bits fit a signed compare (AVX2 has no unsigned one); a kept lane is all ones, ANDed with keep's bits.
+        stream_words values = (stream_words)((stream_ints)(draw >> 8) >= (int32_t)threshold) & keep_bits;
+        ptrdiff_t n = count - i < ZOO_DROPOUT_STREAMS ? count - i : ZOO_DROPOUT_STREAMS;
+        memcpy(mask + i, &values, (size_t)n * 4);
+    }
+    memcpy(state, s, sizeof s);
+}
+
 static void batch_norm_input_gradient(const float *x, const float *dy, float *dx, ptrdiff_t count, float mean, float inverse_std,
                                       float k, float m, float sum_gradient, float sum_gradient_xhat) {
     ptrdiff_t i = 0;
@@ -1234,7 +1259,7 @@ const zoo_kernel_table TABLE = {
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient, direct_convolution_filter_gradient_by_channel,
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
-    sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, batch_norm_input_gradient,
+    sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, dropout_mask, batch_norm_input_gradient,
     implicit_convolution, implicit_convolution_filter_gradient, max_pool,
     winograd_input, winograd_output, winograd_output_adjoint,
 };

@@ -1,4 +1,5 @@
 import Testing
+import CKernels
 @testable import Engine
 
 /// The operations the larger CNNs need: gradients against finite differences and known values.
@@ -71,6 +72,47 @@ import Testing
         let layer = Dropout(0.5)
         layer.eval()
         #expect(layer(ones) === ones)
+    }
+
+    /// Every instruction set's mask kernel gives what 16 xoshiro128** streams give, written out here one draw at a time
+    /// (value i from stream i % 16), for probabilities exact in binary and not, on a length that ends mid-vector; writes
+    /// nothing past the mask and leaves every stream advanced by the vectors drawn.
+    @Test(arguments: [Float(0), 0.1, 0.5, 0.3333, 0.9])
+    func dropoutMaskKernelsDrawSixteenXoshiroStreams(probability: Float) {
+        let count = 16 * 37 + 5, width = Int(ZOO_DROPOUT_STREAMS)
+        let start = (0..<4 * width).map { UInt32(truncatingIfNeeded: ($0 + 1) &* 2_654_435_761) }
+        let threshold = UInt32((probability * 0x1p24).rounded(.up)), keep = 1 / (1 - probability)
+        var reference = start, expected = [Float]()
+        func rotate(_ x: UInt32, _ k: UInt32) -> UInt32 { x << k | x >> (32 - k) }
+        for i in 0..<(count + width - 1) / width * width {
+            let s = i % width
+            let draw = rotate(reference[width + s] &* 5, 7) &* 9, t = reference[width + s] << 9
+            reference[2 * width + s] ^= reference[s]; reference[3 * width + s] ^= reference[width + s]
+            reference[width + s] ^= reference[2 * width + s]; reference[s] ^= reference[3 * width + s]
+            reference[2 * width + s] ^= t; reference[3 * width + s] = rotate(reference[3 * width + s], 11)
+            if i < count { expected.append(Float(draw >> 8) * 0x1p-24 < probability ? 0 : keep) }  // as nextUniform()
+        }
+        for level in ["generic", "avx2", "avx512"] {
+            guard let kernels = zoo_kernels_for(level)?.pointee else { continue }
+            var state = start, mask = [Float](repeating: .nan, count: count + 20)
+            kernels.dropout_mask(&state, &mask, count, threshold, keep)
+            #expect(Array(mask[..<count]) == expected, "\(level)")
+            #expect(mask[count...].allSatisfy { $0.isNaN }, "\(level)")
+            #expect(state == reference, "\(level)")
+        }
+    }
+
+    /// The mask keeps 1 - p of the values in every one of the 16 streams' positions, and two masks drawn one after the
+    /// other differ (each takes its own draw of the generator).
+    @Test func dropoutMaskKeepsItsShareInEveryStream() {
+        var generator = RandomGenerator(seed: 7)
+        let first = dropoutMask([16 * 4_096], probability: 0.25, using: &generator).scalars
+        let second = dropoutMask([16 * 4_096], probability: 0.25, using: &generator).scalars
+        for stream in 0..<16 {
+            let kept = stride(from: stream, to: first.count, by: 16).filter { first[$0] != 0 }.count
+            #expect(abs(Float(kept) / 4_096 - 0.75) < 0.03, "stream \(stream)")
+        }
+        #expect(first != second)
     }
 
     @Test func concatenationAndSlicing() {

@@ -40,6 +40,15 @@ void zoo_sum_and_centered_product(const float *g, const float *x, ptrdiff_t coun
 /// y[i] = x[i] * scale + shift for i < count (batch norm's normalization of one channel's row).
 void zoo_scale_shift(const float *x, float *y, ptrdiff_t count, float scale, float shift);
 
+/// The number of random streams side by side in `zoo_dropout_mask`.
+#define ZOO_DROPOUT_STREAMS 16
+
+/// Dropout's mask from ZOO_DROPOUT_STREAMS xoshiro128** generators (Blackman and Vigna) side by side, word w of stream s
+/// at state[w * ZOO_DROPOUT_STREAMS + s] (no stream all zeros): value i is stream i % ZOO_DROPOUT_STREAMS's next draw d,
+/// 0 where d >> 8 (its top 24 bits) is below `threshold`, else `keep`. Every instruction set gives the same values; each
+/// stream advances by ceil(count / ZOO_DROPOUT_STREAMS) draws.
+void zoo_dropout_mask(uint32_t *state, float *mask, ptrdiff_t count, uint32_t threshold, float keep);
+
 /// Batch norm's input gradient over one channel's row in training: dx = k (m dy - s_g - (x - mean) inverse_std s_gx),
 /// with k = gamma inverse_std / m, m the values per channel, s_g = sum dy and s_gx = sum dy xhat.
 void zoo_batch_norm_input_gradient(const float *x, const float *dy, float *dx, ptrdiff_t count, float mean, float inverse_std,
@@ -189,6 +198,7 @@ typedef struct {
     float (*sum_of_squared_deviations)(const float *, ptrdiff_t, float);
     void (*sum_and_centered_product)(const float *, const float *, ptrdiff_t, float, float *, float *);
     void (*scale_shift)(const float *, float *, ptrdiff_t, float, float);
+    void (*dropout_mask)(uint32_t *, float *, ptrdiff_t, uint32_t, float);
     void (*batch_norm_input_gradient)(const float *, const float *, float *, ptrdiff_t, float, float, float, float, float, float);
     /// A 3x3 (stride 1 or 2, padding 1) or 5x5 (stride 1, padding 2) convolution of a channel-major batch x
     /// [channels][planes][positions] (positions = images x height x width of the output's map; planes 1 for stride 1,
