@@ -1087,14 +1087,88 @@ INLINE void winograd_adjoint_planes(const int side, const int taps, const float 
     }
 }
 
+/// The kernels' transform U = G g G^T (G n x taps, row-major, n = side + taps - 1), a vector of input channels at a time,
+/// for the kernels of output channels first ..< end: kernel (o, c) at w + o * out_step + c * in_step, its taps reversed
+/// where `turned` (the input's gradient), and U[q][o][c] at u + q * matrix + o * channels + c for the n^2 points q.
+INLINE void winograd_weights_block(const int side, const int taps, const float *G, const float *w, ptrdiff_t out_step,
+                                   ptrdiff_t in_step, int turned, ptrdiff_t channels, ptrdiff_t first, ptrdiff_t end,
+                                   ptrdiff_t matrix, float *u) {
+    const int n = side + taps - 1, area = taps * taps;
+    float k[25][LANES];  // the kernels' taps, one vector of channels per tap
+    for (ptrdiff_t o = first; o < end; o++) {
+        for (ptrdiff_t c = 0; c < channels; c += LANES) {
+            const ptrdiff_t lanes = channels - c < LANES ? channels - c : LANES;
+            for (ptrdiff_t l = 0; l < LANES; l++) {
+                const float *kernel = w + o * out_step + (c + l) * in_step;
+                for (int t = 0; t < area; t++) k[t][l] = l < lanes ? kernel[turned ? area - 1 - t : t] : 0;
+            }
+            vec gk[6][5];  // G g
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < taps; j++) {
+                    vec sum = splat(0);
+                    for (int t = 0; t < taps; t++) sum = load(k[t * taps + j]) * G[i * taps + t] + sum;
+                    gk[i][j] = sum;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int l = 0; l < n; l++) {
+                    vec sum = splat(0);
+                    for (int j = 0; j < taps; j++) sum = gk[i][j] * G[l * taps + j] + sum;
+                    store_part(u + (i * n + l) * matrix + o * channels + c, sum, lanes);
+                }
+            }
+        }
+    }
+}
+
+/// Its adjoint, the weights' gradient: dw = G^T dU G into dw [o][channels][taps][taps] for o in first ..< end, from dU
+/// laid out as U.
+INLINE void winograd_weights_adjoint_block(const int side, const int taps, const float *G, const float *du, ptrdiff_t channels,
+                                           ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *dw) {
+    const int n = side + taps - 1, area = taps * taps;
+    float out[25][LANES];  // the kernels' gradients, one vector of channels per tap
+    for (ptrdiff_t o = first; o < end; o++) {
+        for (ptrdiff_t c = 0; c < channels; c += LANES) {
+            const ptrdiff_t lanes = channels - c < LANES ? channels - c : LANES;
+            vec d[36];
+            for (int q = 0; q < n * n; q++) d[q] = load_part(du + q * matrix + o * channels + c, lanes);
+            vec gu[5][6];  // G^T dU
+            for (int t = 0; t < taps; t++) {
+                for (int l = 0; l < n; l++) {
+                    vec sum = splat(0);
+                    for (int i = 0; i < n; i++) sum = d[i * n + l] * G[i * taps + t] + sum;
+                    gu[t][l] = sum;
+                }
+            }
+            for (int t = 0; t < taps; t++) {
+                for (int j = 0; j < taps; j++) {
+                    vec sum = splat(0);
+                    for (int l = 0; l < n; l++) sum = gu[t][l] * G[l * taps + j] + sum;
+                    store(out[t * taps + j], sum);
+                }
+            }
+            for (ptrdiff_t l = 0; l < lanes; l++) {
+                float *kernel = dw + (o * channels + c + l) * area;
+                for (int t = 0; t < area; t++) kernel[t] = out[t][l];
+            }
+        }
+    }
+}
+
 /// The kernel table's transforms: F(side x side, taps x taps) for side 2 and taps 3 or 5, and side 4 and taps 3
-/// (arguments as `winograd_input_planes`' and the others'); other tiles, or maps wider than the row buffers, abort.
-#define WINOGRAD_BY_TILE(function, ...) \
+/// (arguments as `winograd_input_planes`' and the others'); other tiles abort, and so do maps wider than the row
+/// buffers (WINOGRAD_BY_TILE).
+#define WINOGRAD_BY_ALGORITHM(function, ...) \
     do { \
-        if (width > ZOO_WINOGRAD_MAX_WIDTH || !((side == 2 && (taps == 3 || taps == 5)) || (side == 4 && taps == 3))) abort(); \
+        if (!((side == 2 && (taps == 3 || taps == 5)) || (side == 4 && taps == 3))) abort(); \
         if (side == 4) function(4, 3, __VA_ARGS__); \
         else if (taps == 5) function(2, 5, __VA_ARGS__); \
         else function(2, 3, __VA_ARGS__); \
+    } while (0)
+#define WINOGRAD_BY_TILE(function, ...) \
+    do { \
+        if (width > ZOO_WINOGRAD_MAX_WIDTH) abort(); \
+        WINOGRAD_BY_ALGORITHM(function, __VA_ARGS__); \
     } while (0)
 static void winograd_input(int side, int taps, const float *x, const float *mask, ptrdiff_t images, ptrdiff_t channels,
                            ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *v) {
@@ -1108,6 +1182,14 @@ static void winograd_output_adjoint(int side, int taps, const float *g, const fl
                                     ptrdiff_t out_channels, ptrdiff_t height, ptrdiff_t width, ptrdiff_t first, ptrdiff_t end,
                                     ptrdiff_t matrix, float *dm) {
     WINOGRAD_BY_TILE(winograd_adjoint_planes, g, mask, images, out_channels, height, width, first, end, matrix, dm);
+}
+static void winograd_weights(int side, int taps, const float *G, const float *w, ptrdiff_t out_step, ptrdiff_t in_step, int turned,
+                             ptrdiff_t channels, ptrdiff_t first, ptrdiff_t end, ptrdiff_t matrix, float *u) {
+    WINOGRAD_BY_ALGORITHM(winograd_weights_block, G, w, out_step, in_step, turned, channels, first, end, matrix, u);
+}
+static void winograd_weights_adjoint(int side, int taps, const float *G, const float *du, ptrdiff_t channels, ptrdiff_t first,
+                                     ptrdiff_t end, ptrdiff_t matrix, float *dw) {
+    WINOGRAD_BY_ALGORITHM(winograd_weights_adjoint_block, G, du, channels, first, end, matrix, dw);
 }
 
 /// Where v beats best as a window's maximum: greater, or a NaN over a number.
@@ -1261,5 +1343,5 @@ const zoo_kernel_table TABLE = {
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, dropout_mask, batch_norm_input_gradient,
     implicit_convolution, implicit_convolution_filter_gradient, max_pool,
-    winograd_input, winograd_output, winograd_output_adjoint,
+    winograd_input, winograd_output, winograd_output_adjoint, winograd_weights, winograd_weights_adjoint,
 };

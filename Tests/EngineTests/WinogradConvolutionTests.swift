@@ -7,10 +7,12 @@ import Testing
 @Suite struct WinogradConvolutionTests {
     /// (images, channels, out channels, height, width): maps of 1 to 3,136 pixels, odd and even sides (half tiles at the
     /// right and bottom edges), not square, odd channel counts; rows of whole vectors of tile columns and one more, and the
-    /// widest map the row buffers hold.
+    /// widest map the row buffers hold; channels in and out of whole vectors of kernels (the weights' transforms go a vector
+    /// of channels at a time) and one more.
     static let shapes: [(Int, Int, Int, Int, Int)] = [
         (2, 3, 5, 1, 1), (3, 4, 6, 2, 2), (2, 5, 3, 5, 7), (1, 3, 4, 12, 12), (2, 2, 3, 13, 13), (1, 2, 2, 29, 31), (1, 1, 2, 56, 56),
         (4, 9, 7, 3, 3), (1, 2, 3, 5, 34), (1, 2, 2, 4, 66), (1, 2, 2, 2, 128), (1, 2, 2, 3, 129), (1, 1, 2, 2, 1024),
+        (1, 17, 33, 4, 4), (2, 32, 16, 2, 3),
     ]
 
     /// The algorithms under test.
@@ -62,8 +64,6 @@ import Testing
         let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false)
         let weight = randomTensor([o, c, k, k], seed: 4, requiresGrad: false), bias = randomTensor([o], seed: 5, requiresGrad: false)
         let gradient = randomTensor([n, o, h, w], seed: 6, requiresGrad: false)
-        let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: o, channels: c, turned: false, tiling: tiling)
-        let turned = WinogradConvolution.transformedWeights(weight.data, outChannels: c, channels: o, turned: true, tiling: tiling)
         let expectedDx = Self.inputGradient(gradient, weight, channels: c), expectedDw = Self.filterGradient(x, gradient, kernel: k)
         // A ReLU's mask on the input (forward) and on the output's gradient (both gradients): about half the values kept.
         let inputMask = randomTensor(x.shape, seed: 7, requiresGrad: false), gradientMask = randomTensor(gradient.shape, seed: 8, requiresGrad: false)
@@ -74,6 +74,10 @@ import Testing
         let expectedMaskedDw = Self.filterGradient(x, maskedGradient, kernel: k)
         for level in ["generic", "avx2", "avx512"] {
             guard let kernels = zoo_kernels_for(level)?.pointee else { continue }
+            let transformed = WinogradConvolution.transformedWeights(weight.data, outChannels: o, channels: c, turned: false,
+                                                                     tiling: tiling, kernels: kernels)
+            let turned = WinogradConvolution.transformedWeights(weight.data, outChannels: c, channels: o, turned: true, tiling: tiling,
+                                                                kernels: kernels)
             for b in [bias, nil] {
                 let y = Tensor(shape: [n, o, h, w], repeating: .nan)
                 WinogradConvolution.forward(x.data, g, transformed, outChannels: o, bias: b?.data, into: y.data, tiling: tiling, kernels: kernels)
@@ -91,7 +95,7 @@ import Testing
                 sums.add(x.data + images.lowerBound * c * h * w, gradient: gradient.data + images.lowerBound * o * h * w,
                          g.with(batch: images.count), kernels: kernels)
             }
-            sums.write(into: dw.data)
+            sums.write(into: dw.data, kernels: kernels)
             #expect(Self.close(dw.scalars, expectedDw), "\(tiling) \(level) \(shape) filter gradient")
 
             let masked = Tensor(shape: [n, o, h, w], repeating: .nan), maskedDx = Tensor(shape: x.shape, repeating: .nan)
@@ -104,7 +108,7 @@ import Testing
             let maskedDw = Tensor(shape: weight.shape, repeating: .nan)
             let maskedSums = WinogradConvolution.FilterGradient(outChannels: o, channels: c, tiling: tiling)
             maskedSums.add(x.data, gradient: gradient.data, keepingWherePositive: gradientMask.data, g, kernels: kernels)
-            maskedSums.write(into: maskedDw.data)
+            maskedSums.write(into: maskedDw.data, kernels: kernels)
             #expect(Self.close(maskedDw.scalars, expectedMaskedDw), "\(tiling) \(level) \(shape) filter gradient, masked")
         }
     }

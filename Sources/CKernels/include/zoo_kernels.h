@@ -226,6 +226,14 @@ typedef struct {
                             ptrdiff_t, float *);
     void (*winograd_output_adjoint)(int, int, const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
                                     ptrdiff_t, ptrdiff_t, float *);
+    /// The kernels' transform U = G g G^T [points][out_channels][channels] for output channels first ..< end (side, taps, G
+    /// (n x taps, row-major), w, out_step, in_step, turned, channels, first, end, matrix, into): kernel (o, c) at
+    /// w + o * out_step + c * in_step, its taps reversed where `turned`; point q's matrix at q * matrix. And its adjoint,
+    /// dw [out_channels][channels][taps][taps] = G^T dU G from dU laid out as U (side, taps, G, dU, channels, first, end,
+    /// matrix, into).
+    void (*winograd_weights)(int, int, const float *, const float *, ptrdiff_t, ptrdiff_t, int, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                             ptrdiff_t, float *);
+    void (*winograd_weights_adjoint)(int, int, const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

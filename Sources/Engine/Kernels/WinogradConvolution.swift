@@ -84,35 +84,14 @@ enum WinogradConvolution {
     /// or, `turned`, from w [channels][outChannels][taps][taps] with in and out exchanged and the taps reversed (the
     /// input's gradient).
     static func transformedWeights(_ w: UnsafePointer<Float>, outChannels: Int, channels: Int, turned: Bool,
-                                   tiling: Tiling) -> PooledBuffer {
-        let (n, r) = (tiling.inputSide, tiling.taps), transformed = PooledBuffer(tiling.points * outChannels * channels)
-        let (u, matrix) = (transformed.pointer, outChannels * channels)
+                                   tiling: Tiling, kernels: zoo_kernel_table = KernelLevel.kernels) -> PooledBuffer {
+        let transformed = PooledBuffer(tiling.points * outChannels * channels), area = tiling.taps * tiling.taps
+        // Kernel (o, c) lies at o * outStep + c * inStep.
+        let (outStep, inStep) = turned ? (area, outChannels * area) : (channels * area, area)
         tiling.g.withUnsafeBufferPointer { g in
-            parallelChunks(outChannels, costPerItem: 16 * tiling.points * channels) { outputs in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: r * n) { gk in
-                    for o in outputs {
-                        for c in 0..<channels {
-                            let kernel = turned ? w + (c * outChannels + o) * r * r : w + (o * channels + c) * r * r
-                            let k = { (t: Int) in turned ? kernel[r * r - 1 - t] : kernel[t] }
-                            // G g (n x taps), then (G g) G^T.
-                            for i in 0..<n {
-                                for j in 0..<r {
-                                    var sum: Float = 0
-                                    for t in 0..<r { sum += g[i * r + t] * k(t * r + j) }
-                                    gk[i * r + j] = sum
-                                }
-                            }
-                            let target = u + o * channels + c
-                            for i in 0..<n {
-                                for l in 0..<n {
-                                    var sum: Float = 0
-                                    for j in 0..<r { sum += gk[i * r + j] * g[l * r + j] }
-                                    target[(i * n + l) * matrix] = sum
-                                }
-                            }
-                        }
-                    }
-                }
+            parallelChunks(outChannels, costPerItem: 4 * tiling.points * channels) { outputs in
+                kernels.winograd_weights(Int32(tiling.side), Int32(tiling.taps), g.baseAddress!, w, outStep, inStep, turned ? 1 : 0,
+                                         channels, outputs.lowerBound, outputs.upperBound, outChannels * channels, transformed.pointer)
             }
         }
         return transformed
@@ -183,38 +162,13 @@ enum WinogradConvolution {
         }
 
         /// dw = G^T dU G for each kernel (zeros when no images were added).
-        func write(into dw: UnsafeMutablePointer<Float>) {
-            let (n, r) = (tiling.inputSide, tiling.taps)
-            if empty { dw.update(repeating: 0, count: outChannels * channels * r * r); return }
-            let (u, matrix, channels) = (sums.pointer, outChannels * channels, channels)
+        func write(into dw: UnsafeMutablePointer<Float>, kernels: zoo_kernel_table = KernelLevel.kernels) {
+            if empty { dw.update(repeating: 0, count: outChannels * channels * tiling.taps * tiling.taps); return }
+            let (sums, tiling, channels, matrix) = (sums, tiling, channels, outChannels * channels)
             tiling.g.withUnsafeBufferPointer { g in
-                parallelChunks(outChannels, costPerItem: 16 * tiling.points * channels) { outputs in
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: r * n + n * n) { scratch in
-                        let (gu, du) = (scratch.baseAddress!, scratch.baseAddress! + r * n)
-                        for o in outputs {
-                            for c in 0..<channels {
-                                // dU's n x n values gathered once (they lie a matrix apart), G^T dU (taps x n), then
-                                // (G^T dU) G.
-                                let at = u + o * channels + c
-                                for q in 0..<n * n { du[q] = at[q * matrix] }
-                                for k in 0..<r {
-                                    for l in 0..<n {
-                                        var sum: Float = 0
-                                        for i in 0..<n { sum += g[i * r + k] * du[i * n + l] }
-                                        gu[k * n + l] = sum
-                                    }
-                                }
-                                let kernel = dw + (o * channels + c) * r * r
-                                for k in 0..<r {
-                                    for j in 0..<r {
-                                        var sum: Float = 0
-                                        for l in 0..<n { sum += gu[k * n + l] * g[l * r + j] }
-                                        kernel[k * r + j] = sum
-                                    }
-                                }
-                            }
-                        }
-                    }
+                parallelChunks(outChannels, costPerItem: 4 * tiling.points * channels) { outputs in
+                    kernels.winograd_weights_adjoint(Int32(tiling.side), Int32(tiling.taps), g.baseAddress!, sums.pointer, channels,
+                                                     outputs.lowerBound, outputs.upperBound, matrix, dw)
                 }
             }
         }
