@@ -710,16 +710,16 @@ static void batch_norm_input_gradient(const float *x, const float *dy, float *dx
     for (; i < count; i++) dx[i] = k * (m * dy[i] - sum_gradient - (x[i] - mean) * inverse_std * sum_gradient_xhat);
 }
 
-// A 3x3 or 5x5 convolution straight from a channel-major batch (no lowered matrix). Each channel holds `planes` planes
+// A 3x3, 5x5 or 7x7 convolution straight from a channel-major batch (no lowered matrix). Each channel holds `planes` planes
 // of `positions` floats (positions = images * height * width, the output's map): one for stride 1, the input itself;
-// four for stride 2 (3x3 only), the input's row and column parities (its lowering by a 2x2 stride-2 window). Tap t
+// four for stride 2 (3x3 and 7x7), the input's row and column parities (its lowering by a 2x2 stride-2 window). Tap t
 // reads plane plane_t shifted by (dy_t, dx_t) on the map: output pixel j (j = image * height * width + row * width +
 // column) of output channel o is the sum over channels c and taps t of w[o, c, t] x[c, j + offsets[t]], offsets[t] =
 // plane_t positions + dy_t width + dx_t, where row + dy_t and column + dx_t stay inside the map; a lane's tap is masked
 // where they leave it. Which lanes leave depends only on the pixel's place in its image, j mod (height * width): the
 // caller tabulates it per tap (`zoo_taps`), once per convolution.
 #define IMPLICIT_ROWS (LANES >= 16 ? 8 : 4)
-#define IMPLICIT_MAX_TAPS 25
+#define IMPLICIT_MAX_TAPS 49
 _Static_assert(LANES <= ZOO_TAP_SLACK, "a vector's mask reads past its map's table row");
 
 typedef signed char vbyte __attribute__((vector_size(LANES)));
@@ -782,6 +782,7 @@ static void implicit_convolution(const float *x, ptrdiff_t channels, ptrdiff_t p
                                  const float *weights, ptrdiff_t out_channels, ptrdiff_t first, ptrdiff_t end, float *y) {
     if (taps->count == 9) implicit_convolution_taps(x, channels, planes, positions, taps, 9, weights, out_channels, first, end, y);
     else if (taps->count == 25) implicit_convolution_taps(x, channels, planes, positions, taps, 25, weights, out_channels, first, end, y);
+    else if (taps->count == 49) implicit_convolution_taps(x, channels, planes, positions, taps, 49, weights, out_channels, first, end, y);
     else __builtin_trap();
 }
 

@@ -31,6 +31,10 @@ import Testing
             ConvGeometry(batch: 32, channels: 8, height: 12, width: 12, kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
         }
         #expect(others.allSatisfy { !ImplicitConvolution.applies($0, outChannels: 8, level: "avx512") })
+        // A 7x7 kernel at stride 2 (padding 3) where the input needs no gradient.
+        let stem = ConvGeometry(batch: 32, channels: 1, height: 96, width: 96, kernelHeight: 7, kernelWidth: 7, stride: 2, padding: 3)
+        #expect(ImplicitConvolution.applies(stem, outChannels: 64, level: "avx512"))
+        #expect(!ImplicitConvolution.applies(stem, outChannels: 64, inputGradient: true, level: "avx512"))
         #expect(!ImplicitConvolution.applies(others[0], outChannels: 8, level: "avx2"))
     }
 
@@ -81,7 +85,11 @@ import Testing
         return y
     }
 
-    @Test(arguments: shapes.map { ($0, 1, 3) } + stridedShapes.map { ($0, 2, 3) } + shapes5x5.map { ($0, 1, 5) })
+    /// (images, channels, out channels, height, width) of 7x7 stride-2 convolutions (padding 3, the first layer of ResNet,
+    /// GoogLeNet and DenseNet): one channel and more, odd and even sizes, maps smaller than the kernel.
+    static let stemShapes: [(Int, Int, Int, Int, Int)] = [(8, 1, 8, 28, 28), (32, 1, 16, 5, 5), (32, 3, 8, 15, 17), (32, 2, 8, 3, 3), (8, 1, 8, 24, 30)]
+
+    @Test(arguments: shapes.map { ($0, 1, 3) } + stridedShapes.map { ($0, 2, 3) } + shapes5x5.map { ($0, 1, 5) } + stemShapes.map { ($0, 2, 7) })
     func matchesTheDefinitionOnEveryInstructionSet(_ shape: (Int, Int, Int, Int, Int), stride: Int, kernel: Int) {
         let (n, c, o, h, w) = shape
         let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: kernel, kernelWidth: kernel, stride: stride,
@@ -157,7 +165,7 @@ import Testing
     @Test(arguments: [(32, 5, 8, 1, 1), (8, 8, 16, 2, 2), (2, 7, 8, 4, 4), (32, 2, 24, 7, 7), (32, 9, 8, 3, 5), (4, 12, 8, 8, 8),
                       (2, 5, 8, 24, 24), (8, 16, 32, 6, 6), (32, 16, 32, 3, 3), (2, 16, 32, 12, 12)].map { ($0, 1, 3) }
                      + [(32, 5, 8, 2, 2), (8, 8, 16, 7, 7), (4, 9, 8, 15, 13)].map { ($0, 2, 3) }
-                     + [(8, 5, 8, 26, 26), (32, 6, 8, 3, 3), (32, 9, 8, 5, 7)].map { ($0, 1, 5) })
+                     + [(8, 5, 8, 26, 26), (32, 6, 8, 3, 3), (32, 9, 8, 5, 7)].map { ($0, 1, 5) } + stemShapes.map { ($0, 2, 7) })
     func theFilterGradientIsTheSumOverPixels(_ shape: (Int, Int, Int, Int, Int), stride: Int, kernel: Int) {
         let (n, c, o, h, w) = shape
         let (k, pad, taps) = (kernel, kernel / 2, kernel * kernel)
@@ -223,5 +231,18 @@ import Testing
         expectGradientsMatch([weight, bias]) { conv2d(x, weight: $0[0], bias: $0[1], stride: 2, padding: 1) }
         let recordedInput = randomTensor([8, 3, 7, 7], seed: 31)
         expectGradientsMatch([recordedInput, weight]) { conv2d($0[0], weight: $0[1], bias: nil, stride: 2, padding: 1) }
+    }
+
+    /// A first layer's 7x7 convolution at stride 2 (padding 3) on an image that needs no gradient takes the implicit path
+    /// in training: the definition's output, and weight and bias gradients that match finite differences.
+    @Test func conv2dOnASevenBySevenFirstLayer() {
+        let x = randomTensor([8, 1, 12, 12], seed: 41, requiresGrad: false), weight = randomTensor([8, 1, 7, 7], seed: 42)
+        let bias = randomTensor([8], seed: 43)
+        let g = ConvGeometry(batch: 8, channels: 1, height: 12, width: 12, kernelHeight: 7, kernelWidth: 7, stride: 2, padding: 3)
+        #expect(ImplicitConvolution.applies(g, outChannels: 8, level: "avx512"))
+        let y = conv2d(x, weight: weight, bias: bias, stride: 2, padding: 3)
+        #expect(y.shape == [8, 8, 6, 6])
+        #expect(zip(y.scalars, Self.definition(x, weight, bias, stride: 2)).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
+        expectGradientsMatch([weight, bias]) { conv2d(x, weight: $0[0], bias: $0[1], stride: 2, padding: 3) }
     }
 }

@@ -86,7 +86,7 @@ typedef struct {
     ptrdiff_t batch, channels, height, width, kernel_height, kernel_width, stride, padding, out_height, out_width;
 } zoo_lowering;
 
-/// The taps of an implicit convolution (`implicit_convolution`): `count` (9 or 25) offsets in the channel-major batch,
+/// The taps of an implicit convolution (`implicit_convolution`): `count` (9, 25 or 49) offsets in the channel-major batch,
 /// tap t reading x[c, j + offsets[t]] for output pixel j, and a table of bytes per tap, `area + ZOO_TAP_SLACK` each:
 /// for each pixel of one image's map (area pixels) and then ZOO_TAP_SLACK more, the map's pixels again from its first
 /// (cyclically, on maps smaller than that: for a vector that reads on into the next images), -1 where the tap reads inside the map and 0 where it reads the padding.
@@ -200,7 +200,7 @@ typedef struct {
     void (*scale_shift)(const float *, float *, ptrdiff_t, float, float);
     void (*dropout_mask)(uint32_t *, float *, ptrdiff_t, uint32_t, float);
     void (*batch_norm_input_gradient)(const float *, const float *, float *, ptrdiff_t, float, float, float, float, float, float);
-    /// A 3x3 (stride 1 or 2, padding 1) or 5x5 (stride 1, padding 2) convolution of a channel-major batch x
+    /// A 3x3 (stride 1 or 2, padding 1), 5x5 (stride 1, padding 2) or 7x7 (stride 2, padding 3) convolution of a channel-major batch x
     /// [channels][planes][positions] (positions = images x height x width of the output's map; planes 1 for stride 1,
     /// the input's four row and column parities for stride 2; x readable two rows, two pixels and two vectors before
     /// its start and after its end) into y [out_channels][positions], output pixels first ..< end (multiples of 32),

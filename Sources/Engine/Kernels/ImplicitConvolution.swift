@@ -4,6 +4,10 @@ import CKernels
 /// ResNet's 28x28 sizes, AlexNet's 12x12 layers at batch 256 in four groups.
 let implicitBudget = 2 * loweringBudget
 
+/// The same where nothing records (4 MB): the channel-major output of a group is then the largest thing beside the
+/// weights (ResNet-18's 7x7 first layer at 28x28: its whole batch took its inference peak from 90 to 103 MiB).
+let evaluationImplicitBudget = implicitBudget / 4
+
 /// 3x3 convolutions (padding 1: the body of ResNet, VGG and GoogLeNet) and 5x5 convolutions (padding 2, stride 1:
 /// NiN's and AlexNet's second layers, GoogLeNet's 5x5 paths) on maps of any size, without a lowered matrix: the batch is
 /// laid out channel-major ([C, N*H*W], the layout the lowered GEMM's product already has) and the kernels read each
@@ -16,12 +20,13 @@ let implicitBudget = 2 * loweringBudget
 /// (Results/bench/conv-prototype) at 90-100% of sgemm on ResNet-18's layers, where im2col + sgemm reached 43-74%
 /// forward and sgemm on a kept lowered matrix 84-93% for the weights' gradient.
 enum ImplicitConvolution {
-    /// Floats readable before and after a channel-major batch (a 5x5 kernel's tap reaches two rows and two pixels away,
+    /// Floats readable before and after a channel-major batch (a 5x5 kernel's tap, and a 7x7 one's at stride 2 on the parities, reaches two rows and two pixels away,
     /// a vector reads 32).
     static func guardSize(width: Int) -> Int { 2 * (width + 1) + 32 }
 
     /// Whether the kernels take `g` (`g.channels` in, `outChannels` out), with the input's gradient if
-    /// `inputGradient`: a 3x3 kernel (padding 1) or a 5x5 kernel (padding 2, stride 1) on any map, output pixels a
+    /// `inputGradient`: a 3x3 kernel (padding 1), a 5x5 kernel (padding 2, stride 1) or a 7x7 kernel at stride 2
+    /// (padding 3: the first layer of ResNet, GoogLeNet and DenseNet, whose input needs no gradient) on any map, output pixels a
     /// multiple of 32, channels out (and in, for the input's gradient) multiples of 8, where they were measured faster
     /// than the lowered path (`pays(_:outChannels:level:)`). Stride 2 without the input's gradient only (evaluation;
     /// the turned convolution of the parities is not written yet).
@@ -30,7 +35,9 @@ enum ImplicitConvolution {
         let kernel3x3 = g.kernelHeight == 3 && g.kernelWidth == 3 && g.padding == 1
             && (g.stride == 1 || g.stride == 2 && !inputGradient && g.height % 2 == g.width % 2)
         let kernel5x5 = g.kernelHeight == 5 && g.kernelWidth == 5 && g.padding == 2 && g.stride == 1
-        return (kernel3x3 || kernel5x5) && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
+        let stem7x7 = g.kernelHeight == 7 && g.kernelWidth == 7 && g.padding == 3 && g.stride == 2 && !inputGradient
+            && g.height % 2 == g.width % 2
+        return (kernel3x3 || kernel5x5 || stem7x7) && (g.batch * g.positions) % 32 == 0 && outChannels % 8 == 0
             && (!inputGradient || g.channels % 8 == 0) && pays(g, outChannels: outChannels, level: level)
     }
 
@@ -60,8 +67,8 @@ enum ImplicitConvolution {
     }
 
     /// The kernels' taps for `g` as (plane, dy, dx) triples in the weights' (ky, kx) order, and the planes per channel:
-    /// at stride 1 one plane and shifts ky - padding, kx - padding; at stride 2 (3x3), input row 2 oy + ky - 1 is row
-    /// oy + (ky - 1) / 2 (rounded down) of the parity (ky - 1) mod 2, the same for columns.
+    /// at stride 1 one plane and shifts ky - padding, kx - padding; at stride 2, input row 2 oy + ky - padding is a row
+    /// of one parity, shifted by at most two rows (7x7), the same for columns.
     static func taps(_ g: ConvGeometry) -> (taps: [Int], planes: Int) {
         let (side, reach) = (g.kernelWidth, g.padding)
         let shifts = (0..<side * side).map { t in (t / side - reach, t % side - reach) }
@@ -69,7 +76,7 @@ enum ImplicitConvolution {
         // Input row 2 oy + d is row oy + shift of the parity plane k when 2 (oy + shift) + k - padding = 2 oy + d.
         let padding = g.parities.padding
         func parity(_ d: Int) -> (plane: Int, shift: Int) {
-            let k = (d + padding + 2) % 2
+            let k = (d + padding + 4) % 2  // d from -3 (7x7)
             return (k, (d + padding - k) / 2)
         }
         return (shifts.flatMap { dy, dx in

@@ -56,7 +56,7 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
         }
         if ImplicitConvolution.applies(g, outChannels: weight.shape[0], inputGradient: inputGradient) {
             path = "implicit"
-            return implicitConv2d(x, weight: weight, bias: bias, g, then: map)
+            return implicitConv2d(x, weight: weight, bias: bias, g, budget: records ? implicitBudget : evaluationImplicitBudget, then: map)
         }
         path = "lowered"
         let budget = records ? loweringBudget : evaluationLoweringBudget
