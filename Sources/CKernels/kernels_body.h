@@ -812,16 +812,48 @@ INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_
     }
 }
 
+/// dw[o, c, t] for 4 output channels from o, the one channel c and `count` taps from `first`: a 4 x count tile of
+/// vectors in registers, for channels past the last 4 (a first layer's one to three: a tile of channels would keep one
+/// column busy, loading as many vectors as it multiplies).
+INLINE void filter_gradient_taps_tile(const float *x, const float *gradient, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
+                                      ptrdiff_t o, ptrdiff_t c, ptrdiff_t first, int count, const zoo_taps *taps, float *dw) {
+    const vec zero = {0};
+    const ptrdiff_t area = taps->area, tap_count = taps->count;
+    vec sums[4][4];
+    for (int r = 0; r < 4; r++)
+        for (int s = 0; s < count; s++) sums[r][s] = zero;
+    const float *plane = x + c * planes * positions, *g = gradient + o * positions;
+    for (ptrdiff_t j = 0, p = 0; j < positions; j += LANES, p = next_place(p, area)) {
+        vec xs[4];
+        for (int s = 0; s < count; s++) {
+            vint m = inside_mask(taps->inside + (first + s) * (area + ZOO_TAP_SLACK), p);
+            xs[s] = blend(m, load(plane + taps->offsets[first + s] + j), zero);
+        }
+        for (int r = 0; r < 4; r++) {
+            vec gr = load(g + r * positions + j);
+            for (int s = 0; s < count; s++) sums[r][s] = gr * xs[s] + sums[r][s];
+        }
+    }
+    for (int r = 0; r < 4; r++)
+        for (int s = 0; s < count; s++) dw[((o + r) * channels + c) * tap_count + first + s] = horizontal_sum(sums[r][s]);
+}
+
 /// The weights' gradient of the convolution above, dw [out_channels][channels][taps] for output channels first ..<
 /// end (multiples of 4), from the channel-major batch x and the output's channel-major gradient [out_channels][positions]
-/// (positions a multiple of LANES): tiles of 4 output x 4 input channels, vectorised over pixels.
+/// (positions a multiple of LANES): tiles of 4 output x 4 input channels, vectorised over pixels, and of 4 output
+/// channels x 4 taps for the channels past the last 4.
 static void implicit_convolution_filter_gradient(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
                                                  const zoo_taps *taps, const float *gradient, ptrdiff_t first, ptrdiff_t end,
                                                  float *dw) {
     for (ptrdiff_t o = first; o < end; o += 4) {
         ptrdiff_t c = 0;
         for (; c + 4 <= channels; c += 4) filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 4, taps, dw);
-        for (; c < channels; c++) filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 1, taps, dw);
+        for (; c < channels; c++) {
+            ptrdiff_t t = 0;
+            for (; t + 4 <= taps->count; t += 4) filter_gradient_taps_tile(x, gradient, channels, planes, positions, o, c, t, 4, taps, dw);
+            if (t < taps->count)
+                filter_gradient_taps_tile(x, gradient, channels, planes, positions, o, c, t, (int)(taps->count - t), taps, dw);
+        }
     }
 }
 
