@@ -1364,9 +1364,84 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
     if (rows != stack_rows) free(rows);
 }
 
+/// The largest map `max_pool_same_planes` takes, and its largest window.
+enum { SAME_POOL_MAX_AREA = 256, SAME_POOL_MAX_TAPS = 25 };
+
+/// Whether `max_pool_same_planes` takes g: stride 1, a window of at most 5 x 5 that keeps the map's size (padding half
+/// of it), on maps of at most SAME_POOL_MAX_AREA pixels (GoogLeNet's 3x3 pools beside its inception paths, on 12x12,
+/// 6x6 and 3x3 maps, where rows are shorter than a vector or barely longer).
+static int same_pool_takes(const zoo_lowering *g) {
+    return g->stride == 1 && g->kernel_width == g->kernel_height && g->kernel_width == 2 * g->padding + 1
+        && g->kernel_width * g->kernel_width <= SAME_POOL_MAX_TAPS && g->height * g->width <= SAME_POOL_MAX_AREA;
+}
+
+/// Max pooling of planes first ..< end as `max_pool_planes` does it, for the maps `same_pool_takes`: the planes taken as
+/// one array, a vector of outputs at a time across rows and planes, each window tap a load at a fixed offset, masked
+/// where it leaves the map (a table of each tap's inside pixels per place in a plane, repeated for a vector's reach, as
+/// the implicit convolutions have). Taps go in row-major order and a tap replaces the best only when it beats it, so the
+/// first maximum wins. The vectors whose taps could reach before the batch's first value or past its last go one value
+/// at a time.
+INLINE void max_pool_same_planes(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners,
+                                 const int tracking) {
+    const ptrdiff_t height = g->height, width = g->width, area = height * width, k = g->kernel_width, reach = g->padding;
+    const ptrdiff_t taps = k * k, row_bytes = area + LANES, total = g->batch * g->channels * area;
+    signed char inside[SAME_POOL_MAX_TAPS][SAME_POOL_MAX_AREA + LANES];
+    int32_t place[SAME_POOL_MAX_AREA + LANES];
+    ptrdiff_t offsets[SAME_POOL_MAX_TAPS];
+    for (ptrdiff_t t = 0; t < taps; t++) {
+        const ptrdiff_t dy = t / k - reach, dx = t % k - reach;
+        offsets[t] = dy * width + dx;
+        for (ptrdiff_t i = 0; i < row_bytes; i++) {
+            const ptrdiff_t p = i % area, row = p / width + dy, column = p % width + dx;
+            inside[t][i] = row >= 0 && row < height && column >= 0 && column < width ? -1 : 0;
+        }
+    }
+    for (ptrdiff_t i = 0; i < row_bytes; i++) place[i] = (int32_t)(i % area);
+    const ptrdiff_t far = reach * width + reach;  // the furthest a tap reads from its output
+    ptrdiff_t e = first * area, p = 0;
+    const ptrdiff_t stop = end * area;
+    for (; e < stop; e += LANES, p = next_place(p, area)) {
+        const ptrdiff_t lanes = stop - e < LANES ? stop - e : LANES;
+        if (e - far < 0 || e + LANES + far > total) {
+            // One value at a time: the vector's taps could reach outside the batch.
+            for (ptrdiff_t l = 0; l < lanes; l++) {
+                const ptrdiff_t at = (p + l) % area;
+                float best = -__builtin_inff();
+                int32_t won = -1;
+                for (ptrdiff_t t = 0; t < taps; t++) {
+                    if (!inside[t][at]) continue;
+                    const float v = x[e + l + offsets[t]];
+                    if (won < 0 || v > best || (v != v && best == best)) { best = v; won = (int32_t)(at + offsets[t]); }
+                }
+                y[e + l] = best;
+                if (tracking) winners[e + l] = won;
+            }
+            continue;
+        }
+        vec best = splat(-__builtin_inff());
+        vint won = {0}, taken = {0}, places;
+        memcpy(&places, place + p, sizeof places);
+        for (ptrdiff_t t = 0; t < taps; t++) {
+            // The first tap inside the map is taken whatever its value (a window of -inf has a winner too).
+            const vint better = inside_mask(inside[t], p) & (beats(load(x + e + offsets[t]), best) | ~taken);
+            best = blend(better, load(x + e + offsets[t]), best);
+            taken |= better;
+            if (tracking) won = (better & (places + (int)offsets[t])) | (~better & won);
+        }
+        store_part(y + e, best, lanes);
+        if (tracking) store_part_int(winners + e, won, lanes);
+    }
+}
+
 static void max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptrdiff_t end, float *y, int32_t *winners) {
-    if (winners) max_pool_planes(x, g, first, end, y, winners, 1);
-    else max_pool_planes(x, g, first, end, y, 0, 0);
+    if (same_pool_takes(g)) {
+        if (winners) max_pool_same_planes(x, g, first, end, y, winners, 1);
+        else max_pool_same_planes(x, g, first, end, y, 0, 0);
+    } else if (winners) {
+        max_pool_planes(x, g, first, end, y, winners, 1);
+    } else {
+        max_pool_planes(x, g, first, end, y, 0, 0);
+    }
 }
 
 const zoo_kernel_table TABLE = {

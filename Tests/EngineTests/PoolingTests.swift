@@ -51,11 +51,12 @@ func maxPoolingMatchesItsDefinition(kernel: Int, stride: Int, padding: Int) {
 /// than a vector, with windows that tie in mixed rows and columns (values of four levels), windows holding NaNs, and a
 /// plane of -infinity: the maximum, and the winner the first maximal input in row-major order (a NaN counting as
 /// maximal). The planes go in two calls, the second starting past the first plane, and nothing past the output is written.
-/// Rows up to 1,001 wide (the kernel's column arrays on the heap).
+/// Rows up to 1,001 wide (the kernel's column arrays on the heap); maps of up to 256 pixels pooled at stride 1 to their own
+/// size (the path across rows and planes: 3x3, 6x6 and 12x12 among them).
 @Test(arguments: [(2, 2, 0), (3, 2, 1), (3, 1, 1), (3, 2, 0), (5, 1, 2), (5, 3, 2), (1, 1, 0), (1, 2, 0), (4, 2, 1), (5, 2, 2), (7, 2, 3)])
 func maxPoolingKernelsMatchTheDefinitionOnEveryInstructionSet(kernel: Int, stride: Int, padding: Int) throws {
     var generator = RandomGenerator(seed: UInt64(kernel * 10 + stride))
-    for (height, width) in [(5, 1), (6, 5), (4, 16), (9, 17), (7, 37), (3, 70), (3, 1001)] where height + 2 * padding >= kernel && width + 2 * padding >= kernel {
+    for (height, width) in [(5, 1), (6, 5), (3, 3), (6, 6), (12, 12), (4, 16), (9, 17), (7, 37), (3, 70), (3, 1001)] where height + 2 * padding >= kernel && width + 2 * padding >= kernel {
         let g = ConvGeometry(batch: 2, channels: 3, height: height, width: width, kernelHeight: kernel, kernelWidth: kernel,
                              stride: stride, padding: padding)
         let area = height * width
