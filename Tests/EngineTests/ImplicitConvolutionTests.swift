@@ -54,6 +54,8 @@ import Testing
         #expect(!ImplicitConvolution.applies(geometry(side: 13), outChannels: 32, level: "avx2"))
         #expect(!ImplicitConvolution.applies(geometry(side: 24, stride: 2), outChannels: 32, level: "avx2"))
         #expect(ImplicitConvolution.applies(geometry(side: 24, stride: 2), outChannels: 32, level: "avx512"))
+        let stem = ConvGeometry(batch: 256, channels: 1, height: 96, width: 96, kernelHeight: 7, kernelWidth: 7, stride: 2, padding: 3)
+        #expect(ImplicitConvolution.applies(stem, outChannels: 64, level: "avx2"), "the 7x7 first layer")
     }
 
     /// (images, channels, out channels, height, width) of 5x5 convolutions (padding 2): maps of any size, odd and even

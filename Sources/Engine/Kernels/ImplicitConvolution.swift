@@ -46,12 +46,13 @@ enum ImplicitConvolution {
     /// 3x3 layers from 28x28 to 112x112, half at 224x224). AVX2 (16 registers, half the lanes): only narrow layers on
     /// small maps, at most 32 channels out on output maps of at most 144 pixels at stride 1 (DenseNet's 3x3 growth
     /// layers: training steps 1.2-3.3x as fast on 3x3 to 8x8 maps, 1.04-1.17x on 12x12; GoogLeNet's 5x5 16->32 on
-    /// 12x12 1.17x); wider layers or larger maps 0.71-0.96x (Results/bench/avx2-emulated). Elsewhere the lowered path,
-    /// until measured.
+    /// 12x12 1.17x); wider layers or larger maps 0.71-0.96x (Results/bench/avx2-emulated); and the 7x7 stride-2 first
+    /// layers (1 -> 64 at 96 px: forward 45-54 -> 35-36 ms, weights' gradient 67-89 -> 65-68, inference 43-79 -> 40-42;
+    /// Results/bench/stem7x7/avx2.txt). Elsewhere the lowered path, until measured.
     static func pays(_ g: ConvGeometry, outChannels: Int, level: String) -> Bool {
         switch level {
         case "avx512": true
-        case "avx2": outChannels <= 32 && g.stride == 1 && g.outHeight * g.outWidth <= 144
+        case "avx2": outChannels <= 32 && g.stride == 1 && g.outHeight * g.outWidth <= 144 || g.kernelWidth == 7 && g.stride == 2
         default: false
         }
     }
