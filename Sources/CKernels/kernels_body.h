@@ -786,10 +786,11 @@ static void implicit_convolution(const float *x, ptrdiff_t channels, ptrdiff_t p
     else __builtin_trap();
 }
 
-/// dw[o, c, t] for `rows` output channels from o and `columns` channels from c, every tap: the sum over pixels j of
-/// gradient[o, j] x[c, j + offsets[t]] (masked), a rows x columns tile of vectors in registers per tap.
+/// dw[o, c, t] for 4 output channels from o and 4 channels from c, every tap: the sum over pixels j of
+/// gradient[o, j] x[c, j + offsets[t]] (masked), a 4 x 4 tile of vectors in registers per tap.
 INLINE void filter_gradient_tile(const float *x, const float *gradient, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
-                                 ptrdiff_t o, ptrdiff_t c, int rows, int columns, const zoo_taps *taps, float *dw) {
+                                 ptrdiff_t o, ptrdiff_t c, const zoo_taps *taps, float *dw) {
+    enum { rows = 4, columns = 4 };
     const vec zero = {0};
     const ptrdiff_t area = taps->area, tap_count = taps->count;
     for (ptrdiff_t t = 0; t < tap_count; t++) {
@@ -847,7 +848,7 @@ static void implicit_convolution_filter_gradient(const float *x, ptrdiff_t chann
                                                  float *dw) {
     for (ptrdiff_t o = first; o < end; o += 4) {
         ptrdiff_t c = 0;
-        for (; c + 4 <= channels; c += 4) filter_gradient_tile(x, gradient, channels, planes, positions, o, c, 4, 4, taps, dw);
+        for (; c + 4 <= channels; c += 4) filter_gradient_tile(x, gradient, channels, planes, positions, o, c, taps, dw);
         for (; c < channels; c++) {
             ptrdiff_t t = 0;
             for (; t + 4 <= taps->count; t += 4) filter_gradient_taps_tile(x, gradient, channels, planes, positions, o, c, t, 4, taps, dw);
