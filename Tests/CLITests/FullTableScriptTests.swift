@@ -26,7 +26,7 @@ struct FullTableScriptTests {
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [Self.script] + models
         process.environment = ["PATH": "/usr/bin:/bin", "ZOO": zoo ?? folder + "/zoo", "ZOO_RUNS": folder + "/runs",
-                               "LOG": folder + "/log", "FAIL": failing]
+                               "ZOO_CARRIED": folder + "/carried", "LOG": folder + "/log", "FAIL": failing]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -61,6 +61,32 @@ struct FullTableScriptTests {
             "run vgg11 --dataset fashion-mnist --checkpoint \(runs)/vgg11.ckpt --checkpoint-every 50",
         ])
         for model in ["nin", "alexnet", "vgg11"] { #expect(FileManager.default.fileExists(atPath: "\(runs)/\(model).done")) }
+    }
+
+    /// A checkpoint carried in git resumes its run where the machine has none, is copied rather than trained over, and
+    /// goes when the run ends; a checkpoint the machine has wins over the carried one.
+    @Test func aCarriedCheckpointResumesItsRunAndGoesWhenItEnds() throws {
+        let folder = try makeTemporaryFolder("zoo-full-table")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.standIn.write(toFile: folder + "/zoo", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder + "/zoo")
+        let runs = folder + "/runs", carried = folder + "/carried"
+        try FileManager.default.createDirectory(atPath: carried, withIntermediateDirectories: true)
+        try "carried alexnet".write(toFile: carried + "/alexnet.ckpt", atomically: true, encoding: .utf8)
+
+        let stopped = try runScript(["alexnet"], in: folder, failing: "alexnet")
+        #expect(stopped.status == 143)
+        #expect(stopped.log == [
+            "run alexnet --dataset fashion-mnist --checkpoint \(runs)/alexnet.ckpt --checkpoint-every 50 --resume \(runs)/alexnet.ckpt",
+        ])
+        #expect(try String(contentsOfFile: carried + "/alexnet.ckpt", encoding: .utf8) == "carried alexnet")
+
+        try "carried, older".write(toFile: carried + "/alexnet.ckpt", atomically: true, encoding: .utf8)
+        let finished = try runScript(["alexnet"], in: folder)
+        #expect(finished.status == 0, "\(finished.errors)")
+        #expect(try String(contentsOfFile: runs + "/alexnet.ckpt", encoding: .utf8) != "carried, older")
+        #expect(FileManager.default.fileExists(atPath: runs + "/alexnet.done"))
+        #expect(!FileManager.default.fileExists(atPath: carried + "/alexnet.ckpt"))
     }
 
     /// A run zoo refuses (here exit status 64, a usage error) stops the queue with zoo's status, said as a failure.
