@@ -1230,6 +1230,9 @@ static void winograd_weights_adjoint(int side, int taps, const float *G, const f
 INLINE vint beats(vec v, vec best) { return (v > best) | ((v != v) & (best == best)); }
 /// Where v ties best: equal, or both NaN.
 INLINE vint ties(vec v, vec best) { return (v == best) | ((v != v) & (best != best)); }
+/// `beats` and `ties` of one value.
+INLINE int beats_one(float v, float best) { return (v > best) | ((v != v) & (best == best)); }
+INLINE int ties_one(float v, float best) { return (v == best) | ((v != v) & (best != best)); }
 
 /// Max pooling of planes first ..< end (each height x width, as g gives them) by g's window, stride and padding:
 /// y[plane][oy][ox] the window's maximum, and, when `winners` is not NULL, the offset in the plane of its first
@@ -1349,8 +1352,7 @@ INLINE void max_pool_planes(const float *x, const zoo_lowering *g, ptrdiff_t fir
                     for (ptrdiff_t c = left + 1; c < left + k; c++) {
                         const float v = column_max[c];
                         const int32_t row = column_row[c];
-                        const int better = (v > best) | ((v != v) & (best == best))
-                                         | (tracking & ((v == best) | ((v != v) & (best != best))) & (row < best_row));
+                        const int better = beats_one(v, best) | (tracking & ties_one(v, best) & (row < best_row));
                         best = better ? v : best;
                         best_row = better ? row : best_row;
                         best_column = better ? (int32_t)c : best_column;
@@ -1412,7 +1414,7 @@ INLINE void max_pool_same_planes(const float *x, const zoo_lowering *g, ptrdiff_
                 for (ptrdiff_t t = 0; t < taps; t++) {
                     if (!inside[t][at]) continue;
                     const float v = x[e + l + offsets[t]];
-                    if (won < 0 || v > best || (v != v && best == best)) { best = v; won = (int32_t)(at + offsets[t]); }
+                    if (won < 0 || beats_one(v, best)) { best = v; won = (int32_t)(at + offsets[t]); }
                 }
                 y[e + l] = best;
                 if (tracking) winners[e + l] = won;
