@@ -27,6 +27,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, '../../shared/bench'))
 from pytorch_models import MODELS, RNNLM, Seq2Seq  # noqa: E402
 from torch_reference import load_fashion_mnist, measure  # noqa: E402
+from versus_table import measurements, table  # noqa: E402
 
 LIBC = ctypes.CDLL('libc.so.6')
 
@@ -152,20 +153,9 @@ def main():
     for row in zoo['models']:
         rows.append(bench(row, images, hidden, args.samples))
         print(f"  {row['model']}: train {rows[-1]['train']:,.0f}/s, infer {rows[-1]['infer']:,.0f}/s", flush=True)
-    mib = lambda b: f'{b / 2**20:,.0f}' if b is not None else ''
-    print(f'\nZoo ({zoo["machine"]["engineKernels"] if "engineKernels" in zoo["machine"] else "?"} kernels) against torch '
-          f'{torch.__version__} ({torch.backends.cpu.get_cpu_capability()}), {args.threads} threads; per second: examples or tokens')
-    header = ['model', 'input', 'batch', 'zoo train', 'torch train', 'ratio', 'zoo infer', 'torch infer', 'ratio',
-              'train MiB zoo/torch', 'infer MiB zoo/torch']
-    lines = []
-    for z, t in zip(zoo['models'], rows):
-        lines.append([z['model'], str(z['inputSize']), str(z['batchSize']), f"{z['trainExamplesPerSecond']:,.0f}", f"{t['train']:,.0f}",
-                      f"{z['trainExamplesPerSecond'] / t['train']:.2f}", f"{z['inferExamplesPerSecond']:,.0f}", f"{t['infer']:,.0f}",
-                      f"{z['inferExamplesPerSecond'] / t['infer']:.2f}",
-                      f"{mib(z.get('trainPeakBytes'))} / {mib(t['trainPeakBytes'])}", f"{mib(z.get('inferPeakBytes'))} / {mib(t['inferPeakBytes'])}"])
-    widths = [max(len(r[i]) for r in [header] + lines) for i in range(len(header))]
-    for r in [header, ['-' * w for w in widths]] + lines:
-        print('  '.join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    print(f'\nZoo ({zoo["machine"].get("engineKernels", "?")} kernels) against torch {torch.__version__} '
+          f'({torch.backends.cpu.get_cpu_capability()}), {args.threads} threads')
+    print('\n'.join(table([measurements(zoo, dict(rows=rows))])))
     if args.json:
         env = dict(torch=torch.__version__, threads=args.threads, cpu_capability=torch.backends.cpu.get_cpu_capability(),
                    python=platform.python_version(), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'),

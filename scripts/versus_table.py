@@ -1,0 +1,94 @@
+"""Zoo against PyTorch as one table, from rounds of side-by-side measurements.
+
+A round is, per model, `zoo bench --json` (zoo-MODEL.json) and scripts/torch_zoo_bench.py on that report
+(torch-MODEL.json), taken one right after the other so that the machine's drift falls on both alike
+(scripts/versus-pytorch writes them into FOLDER/round-1, round-2, ...). Per model the table gives the medians of the
+rounds' rates, the median of their ratios with the range in brackets, the larger of the rounds' memory peaks, and the
+share of the sgemm figure measured in the same `zoo bench` run. It also reads a folder of reports from before rounds
+existed (zoo-*.json and torch-*.json of several models each) as one round.
+
+    python3 scripts/versus_table.py FOLDER            # prints the table and writes FOLDER/table.md
+"""
+import glob, json, os, sys
+from statistics import median
+
+
+def measurements(zoo_report, torch_report):
+    """One dict per model of a zoo report and the torch report made from it."""
+    torch_rows = {r['model']: r for r in torch_report['rows']}
+    out = []
+    for z in zoo_report['models']:
+        t = torch_rows.get(z['model'])
+        if t is None:
+            continue
+        out.append(dict(model=z['model'], input=z['inputSize'], batch=z['batchSize'],
+                        zoo_train=z['trainExamplesPerSecond'], torch_train=t['train'],
+                        zoo_infer=z['inferExamplesPerSecond'], torch_infer=t['infer'],
+                        zoo_train_bytes=z.get('trainPeakBytes'), torch_train_bytes=t['trainPeakBytes'],
+                        zoo_infer_bytes=z.get('inferPeakBytes'), torch_infer_bytes=t['inferPeakBytes'],
+                        of_sgemm=z.get('fractionOfSgemm'), sgemm=zoo_report.get('sgemmGFLOPS')))
+    return out
+
+
+def read_round(folder):
+    """The measurements of one folder of zoo-X.json / torch-X.json pairs."""
+    out = []
+    for zoo_path in sorted(glob.glob(os.path.join(folder, 'zoo-*.json')), key=os.path.getmtime):
+        torch_path = os.path.join(folder, 'torch-' + os.path.basename(zoo_path)[len('zoo-'):])
+        if os.path.exists(torch_path):
+            out += measurements(json.load(open(zoo_path)), json.load(open(torch_path)))
+    return out
+
+
+def spread(values, digits):
+    """The median, and the range in brackets when the values differ."""
+    m, lo, hi = median(values), min(values), max(values)
+    text = f'{m:.{digits}f}'
+    return text if len(values) == 1 or f'{lo:.{digits}f}' == f'{hi:.{digits}f}' else f'{text} ({lo:.{digits}f}..{hi:.{digits}f})'
+
+
+def table(rounds):
+    """Markdown lines: one row per model, in the order the first round measured them."""
+    mib = lambda b: f'{b / 2**20:,.0f}' if b is not None else '?'
+    rate = lambda v: f'{v:,.0f}'
+    lines = ['| model | input | batch | train Zoo / PyTorch | ratio | infer Zoo / PyTorch | ratio | train MiB Zoo / PyTorch '
+             '| infer MiB Zoo / PyTorch | of sgemm |', '|' + '---|' * 10]
+    order = list(dict.fromkeys(m['model'] for r in rounds for m in r))
+    for name in order:
+        runs = [m for r in rounds for m in r if m['model'] == name]
+        first = runs[0]
+        peak = lambda key: max((m[key] for m in runs if m[key] is not None), default=None)
+        shares = [m['of_sgemm'] for m in runs if m['of_sgemm'] is not None]
+        lines.append('| ' + ' | '.join([
+            name, str(first['input']), str(first['batch']),
+            f"{rate(median(m['zoo_train'] for m in runs))} / {rate(median(m['torch_train'] for m in runs))}",
+            spread([m['zoo_train'] / m['torch_train'] for m in runs], 2),
+            f"{rate(median(m['zoo_infer'] for m in runs))} / {rate(median(m['torch_infer'] for m in runs))}",
+            spread([m['zoo_infer'] / m['torch_infer'] for m in runs], 2),
+            f"{mib(peak('zoo_train_bytes'))} / {mib(peak('torch_train_bytes'))}",
+            f"{mib(peak('zoo_infer_bytes'))} / {mib(peak('torch_infer_bytes'))}",
+            f'{100 * median(shares):.0f}%' if shares else '']) + ' |')
+    sgemm = [m['sgemm'] for r in rounds for m in r if m['sgemm']]
+    if sgemm:
+        lines += ['', f'{len(rounds)} round(s); rates per second (examples, or tokens for the text models); the sgemm 512x512 '
+                      f'beside each Zoo run: {min(sgemm):.0f}..{max(sgemm):.0f} GFLOP/s.']
+    return lines
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    folder = sys.argv[1]
+    round_folders = sorted(glob.glob(os.path.join(folder, 'round-*')), key=lambda p: int(p.rsplit('-', 1)[1]))
+    rounds = [read_round(f) for f in round_folders] if round_folders else [read_round(folder)]
+    rounds = [r for r in rounds if r]
+    if not rounds:
+        raise SystemExit(f'versus_table: no zoo-*.json with its torch-*.json in {folder}')
+    lines = table(rounds)
+    print('\n'.join(lines))
+    with open(os.path.join(folder, 'table.md'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+if __name__ == '__main__':
+    main()
