@@ -37,7 +37,14 @@ def read_round(folder):
     for zoo_path in sorted(glob.glob(os.path.join(folder, 'zoo-*.json')), key=os.path.getmtime):
         torch_path = os.path.join(folder, 'torch-' + os.path.basename(zoo_path)[len('zoo-'):])
         if os.path.exists(torch_path):
-            out += measurements(json.load(open(zoo_path)), json.load(open(torch_path)))
+            try:
+                found = measurements(json.load(open(zoo_path)), json.load(open(torch_path)))
+            except (ValueError, KeyError, TypeError) as error:
+                raise SystemExit(f'versus_table: {zoo_path} or {torch_path} is not a report of zoo bench --json and '
+                                 f'torch_zoo_bench.py ({type(error).__name__}: {error}); measure that model again')
+            if any(m[key] <= 0 for m in found for key in ('zoo_train', 'torch_train', 'zoo_infer', 'torch_infer')):
+                raise SystemExit(f'versus_table: a rate of zero or less in {zoo_path} or {torch_path}; measure that model again')
+            out += found
     return out
 
 

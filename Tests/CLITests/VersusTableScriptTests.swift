@@ -54,6 +54,22 @@ struct VersusTableScriptTests {
         #expect(written.contains(row))
     }
 
+    /// A damaged report, or one with a rate of zero, stops the table with a message that names the files.
+    @Test func damagedReportsAreRefusedByName() throws {
+        let folder = try makeTemporaryFolder("zoo-versus-table")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try writeRound(folder + "/round-1", zooTrain: 0, torchTrain: 200, zooInfer: 900, torchInfer: 1000,
+                       zooTrainBytes: 2 << 20, sgemm: 150)
+        let zero = try runScript(folder)
+        #expect(zero.status != 0)
+        #expect(zero.output.contains("a rate of zero or less in \(folder)/round-1/zoo-lenet.json"), "\(zero.output)")
+        try "{\"rows\": [".write(toFile: folder + "/round-1/torch-lenet.json", atomically: true, encoding: .utf8)
+        let damaged = try runScript(folder)
+        #expect(damaged.status != 0)
+        #expect(damaged.output.contains("is not a report of zoo bench --json"), "\(damaged.output)")
+        #expect(!damaged.output.contains("Traceback"))
+    }
+
     @Test func aFolderWithoutReportsIsRefused() throws {
         let folder = try makeTemporaryFolder("zoo-versus-table")
         defer { try? FileManager.default.removeItem(atPath: folder) }
