@@ -50,20 +50,25 @@ import Testing
     }
 
     /// Row counts through every block size (6, 4, 1; for columns that fit one vector 12, 4, 1), columns ending
-    /// mid-panel and mid-vector, and C += A B.
+    /// mid-panel and mid-vector, C += A B, and B packed from itself or from its transpose (as the recurrent layers
+    /// pack W_hh^T).
     @Test(arguments: levels)
     func packedProductsEqualThePlainProduct(level: String) {
         let k = Self.kernels(level)
         for (m, depth, n) in [(1, 7, 5), (13, 33, 37), (6, 16, 64), (17, 64, 48), (11, 5, 100), (29, 9, 10), (40, 70, 16)] {
             let a = Self.values(m * depth, seed: 1), b = Self.values(depth * n, seed: 2), start = Self.values(m * n, seed: 3)
-            let packed = b.withUnsafeBufferPointer { PackedMatrix($0.baseAddress!, k: depth, n: n, transposed: false) }
-            for accumulating in [false, true] {
-                var c = start
-                k.packed_multiply(a, m, depth, n, packed.storage, &c, accumulating ? 1 : 0)
-                for i in 0..<m {
-                    for j in 0..<n {
-                        let exact = (0..<depth).reduce(Double(accumulating ? start[i * n + j] : 0)) { $0 + Double(a[i * depth + $1] * b[$1 * n + j]) }
-                        #expect(abs(Double(c[i * n + j]) - exact) < 1e-5, "\(level) \(m)x\(depth)x\(n) at (\(i), \(j))")
+            for transposed in [false, true] {
+                // B [depth x n], given as itself, or as S [n x depth] with B = S^T.
+                func element(_ row: Int, _ column: Int) -> Float { transposed ? b[column * depth + row] : b[row * n + column] }
+                let packed = b.withUnsafeBufferPointer { PackedMatrix($0.baseAddress!, k: depth, n: n, transposed: transposed) }
+                for accumulating in [false, true] {
+                    var c = start
+                    k.packed_multiply(a, m, depth, n, packed.storage, &c, accumulating ? 1 : 0)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            let exact = (0..<depth).reduce(Double(accumulating ? start[i * n + j] : 0)) { $0 + Double(a[i * depth + $1] * element($1, j)) }
+                            #expect(abs(Double(c[i * n + j]) - exact) < 1e-5, "\(level) \(m)x\(depth)x\(n) transposed \(transposed) at (\(i), \(j))")
+                        }
                     }
                 }
             }

@@ -65,6 +65,21 @@ import Testing
         #expect(x.argmax(axis: 0) == [1, 0, 1])
     }
 
+    /// Sums along an axis large enough that threads split the columns: each element as a plain loop sums it.
+    @Test(arguments: [([700, 130], 0), ([3, 300, 130], 1), ([2, 600, 61], 1)])
+    func sumsAlongAnAxisSplitAcrossThreads(shape: [Int], axis: Int) {
+        let x = randomTensor(shape, seed: 4, requiresGrad: false)
+        let outer = shape[..<axis].reduce(1, *), length = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        let sums = x.sum(axis: axis).scalars
+        #expect(sums.count == outer * inner)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let exact = (0..<length).reduce(0.0) { $0 + Double(x.data[(o * length + $1) * inner + i]) }
+                #expect(abs(Double(sums[o * inner + i]) - exact) < 1e-4, "\(shape) along \(axis) at (\(o), \(i))")
+            }
+        }
+    }
+
     @Test func largeElementwiseOpsSplitAcrossThreadsGiveTheSameResult() {
         let n = 1 << 20 + 3  // not a multiple of 8, large enough to run in parallel
         let x = Tensor(shape: [n], scalars: (0..<n).map { Float($0 % 17) - 8 })

@@ -23,12 +23,15 @@ final class PackedMatrix {
         (storage, capacity) = BufferPool.shared.allocate(panels * k * 16)
         parallelChunks(panels, costPerItem: k * 16) { panels in
             for p in panels {
-                let panel = self.storage + p * k * 16
-                for row in 0..<k {
-                    for column in 0..<16 {
-                        let j = p * 16 + column
-                        panel[row * 16 + column] = j < n ? (transposed ? source[j * k + row] : source[row * n + j]) : 0
+                let panel = self.storage + p * k * 16, first = p * 16, width = min(16, n - first)
+                if width < 16 { panel.initialize(repeating: 0, count: k * 16) }
+                if transposed {  // column j of B is row j of the source: read it straight, write every 16th float
+                    for column in 0..<width {
+                        let from = source + (first + column) * k
+                        for row in 0..<k { panel[row * 16 + column] = from[row] }
                     }
+                } else {
+                    for row in 0..<k { (panel + row * 16).update(from: source + row * n + first, count: width) }
                 }
             }
         }

@@ -197,14 +197,19 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
         grads.append(h0.requiresGrad ? dHidden : nil)
         if kind == .lstm { grads.append(c0!.requiresGrad ? dCell : nil) }
         let dWeightIH = Tensor(uninitialized: weightIH.shape)
+        var dBiasFromTokens: Tensor? = nil  // dPre's column sums; for tokens, those of `columns` below (a row per token, not per step)
         if let x {
             gemm(transposeA: true, m: width, n: inputs, k: steps * batch, dPre.data, x.data, dWeightIH.data)
         } else if let tokens {  // each token's column gathers the gradients of the rows that read it
             let columns = Tensor.zeros([inputs, width])
-            for (row, token) in tokens.enumerated() {
-                addElements(dPre.data + row * width, into: columns.data + Int(token) * width, count: width)
+            parallelChunks(width, costPerItem: tokens.count) { part in  // threads take disjoint columns
+                for (row, token) in tokens.enumerated() {
+                    addElements(dPre.data + row * width + part.lowerBound,
+                                into: columns.data + Int(token) * width + part.lowerBound, count: part.count)
+                }
             }
             transpose(columns.data, rows: inputs, columns: width, into: dWeightIH.data)
+            dBiasFromTokens = columns.sum(axis: 0)
         }
         // dW_hh = sum over steps of dRecurrent_t^T h'_t: the steps whose h' is an output row in one GEMM,
         // the first step (from the initial state) in another.
@@ -215,7 +220,10 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
         gemm(transposeA: true, m: width, n: size, k: rest * batch, restGradients, restStates, dWeightHH.data)
         gemm(transposeA: true, m: width, n: size, k: batch, dRecurrent.data + first * gateElements, h0.data,
              beta: 1, dWeightHH.data)
-        grads += [dWeightIH, dWeightHH, dPre.sum(axis: 0), dRecurrent.sum(axis: 0)]
+        // The biases' gradients: for the RNN and LSTM both are dPre's column sums (one sum, two tensors).
+        let dBiasIH = dBiasFromTokens ?? dPre.sum(axis: 0)
+        let dBiasHH = kind == .gru ? dRecurrent.sum(axis: 0) : Tensor(shape: [width], scalars: dBiasIH.scalars)
+        grads += [dWeightIH, dWeightHH, dBiasIH, dBiasHH]
         return grads
     }
 }

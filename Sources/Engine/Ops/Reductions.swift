@@ -31,10 +31,13 @@ extension Tensor {
         let src = data, dst = result.data
         if inner == 1 {
             for o in 0..<outer { dst[o] = sumElements(src + o * length, count: length) }
-        } else {
-            for o in 0..<outer {
-                for l in 0..<length {
-                    addElements(src + (o * length + l) * inner, into: dst + o * inner, count: inner)
+        } else {  // threads take disjoint columns, each summed in the same order as on one thread
+            parallelChunks(inner, costPerItem: outer * length) { columns in
+                for o in 0..<outer {
+                    for l in 0..<length {
+                        addElements(src + (o * length + l) * inner + columns.lowerBound,
+                                    into: dst + o * inner + columns.lowerBound, count: columns.count)
+                    }
                 }
             }
         }
