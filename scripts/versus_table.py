@@ -27,7 +27,8 @@ def measurements(zoo_report, torch_report):
                         zoo_infer=z['inferExamplesPerSecond'], torch_infer=t['infer'],
                         zoo_train_bytes=z.get('trainPeakBytes'), torch_train_bytes=t['trainPeakBytes'],
                         zoo_infer_bytes=z.get('inferPeakBytes'), torch_infer_bytes=t['inferPeakBytes'],
-                        of_sgemm=z.get('fractionOfSgemm'), sgemm=zoo_report.get('sgemmGFLOPS')))
+                        of_sgemm=z.get('fractionOfSgemm'), sgemm=zoo_report.get('sgemmGFLOPS'),
+                        flops=z.get('flopsPerExample')))
     return out
 
 
@@ -56,13 +57,22 @@ def ratio(runs, side):
     return f'{best:.2f}' if len(each) == 1 else f'{best:.2f} ({lo}..{hi})'
 
 
+def ceiling(runs, best_sgemm):
+    """The training ratio at `best_sgemm` GFLOP/s: best_sgemm over PyTorch's best training FLOP rate."""
+    flops = runs[0]['flops']
+    if not flops or not best_sgemm:
+        return ''
+    return f"{best_sgemm * 1e9 / (max(m['torch_train'] for m in runs) * flops):.2f}"
+
+
 def table(rounds):
     """Markdown lines: one row per model, in the order the first round measured them."""
     mib = lambda b: f'{b / 2**20:,.0f}' if b is not None else '?'
     rate = lambda v: f'{v:,.0f}'
     lines = ['| model | input | batch | train Zoo / PyTorch | ratio | infer Zoo / PyTorch | ratio | train MiB Zoo / PyTorch '
-             '| infer MiB Zoo / PyTorch | of sgemm |', '|' + '---|' * 10]
+             '| infer MiB Zoo / PyTorch | of sgemm | ceiling |', '|' + '---|' * 11]
     order = list(dict.fromkeys(m['model'] for r in rounds for m in r))
+    best_sgemm = max((m['sgemm'] for r in rounds for m in r if m['sgemm']), default=None)
     for name in order:
         runs = [m for r in rounds for m in r if m['model'] == name]
         first = runs[0]
@@ -74,11 +84,15 @@ def table(rounds):
             f"{rate(max(m['zoo_infer'] for m in runs))} / {rate(max(m['torch_infer'] for m in runs))}", ratio(runs, 'infer'),
             f"{mib(peak('zoo_train_bytes'))} / {mib(peak('torch_train_bytes'))}",
             f"{mib(peak('zoo_infer_bytes'))} / {mib(peak('torch_infer_bytes'))}",
-            f'{100 * median(shares):.0f}%' if shares else '']) + ' |')
+            f'{100 * median(shares):.0f}%' if shares else '',
+            ceiling(runs, best_sgemm)]) + ' |')
     sgemm = [m['sgemm'] for r in rounds for m in r if m['sgemm']]
     if sgemm:
         lines += ['', f'{len(rounds)} round(s); best rates per second (examples, or tokens for the text models), in brackets '
-                      f'the range of the rounds\' ratios; the sgemm 512x512 beside each Zoo run: {min(sgemm):.0f}..{max(sgemm):.0f} GFLOP/s.']
+                      f'the range of the rounds\' ratios; the sgemm 512x512 beside each Zoo run: {min(sgemm):.0f}..{max(sgemm):.0f} GFLOP/s. '
+                      f'Ceiling: the training ratio Zoo would reach with its step at the best of those sgemm figures, '
+                      f'{max(sgemm):.0f} GFLOP/s (the FLOPs of a training step over that rate, against PyTorch\'s best rate); '
+                      f'below 1.5, a 1.5x lead would need a step faster than the machine\'s own sgemm.']
     return lines
 
 
