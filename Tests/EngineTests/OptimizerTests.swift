@@ -74,6 +74,17 @@ import Testing
         #expect(abs(a.grad!.data[0] - 0.6) < 1e-5)
     }
 
+    /// Gradients long enough for the vector kernels, with a tail: the norm as a plain Double sum gives it.
+    @Test func clippingNormOfLongGradients() {
+        let a = randomTensor([1003], seed: 5), b = randomTensor([37, 29], seed: 6)
+        a.grad = randomTensor([1003], seed: 7, requiresGrad: false)
+        b.grad = randomTensor([37, 29], seed: 8, requiresGrad: false)
+        let exact = (a.grad!.scalars + b.grad!.scalars).reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        #expect(abs(Double(clipGradientNorm([a, b], maximumNorm: 1)) - exact) < 1e-5 * exact)
+        let clipped = (a.grad!.scalars + b.grad!.scalars).reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        #expect(abs(clipped - 1) < 1e-4)
+    }
+
     @Test func schedules() {
         #expect(LearningRateSchedule.step(every: 2, gamma: 0.1).factor(step: 3, of: 10) == Float(0.1))
         #expect(abs(LearningRateSchedule.multiStep(milestones: [2, 4], gamma: 0.5).factor(step: 4, of: 10) - 0.25) < 1e-7)

@@ -5,7 +5,7 @@ public func clipGradientNorm(_ parameters: [Tensor], maximumNorm: Float) -> Floa
     var squares: Double = 0
     for p in parameters {
         guard let g = p.grad else { continue }
-        for i in 0..<g.count { squares += Double(g.data[i]) * Double(g.data[i]) }
+        squares += Double(sumOfSquaredDeviations(g.data, count: g.count, from: 0))  // vectorised, per tensor in Float
     }
     let norm = Float(squares.squareRoot())
     if norm > maximumNorm {
