@@ -136,20 +136,22 @@ import Testing
     }
 
     /// Tokens read as one-hot vectors give what the one-hot tensor gives: outputs and every gradient.
-    @Test(arguments: RecurrentCell.allCases)
-    func oneHotInputEqualsTheOneHotTensor(kind: RecurrentCell) {
-        let layer = Random.withGenerator(seed: 8) { RecurrentLayer(kind, 6, 5, layers: 2, bidirectional: true, dropout: 0) }
-        let tokens: [Int32] = [0, 3, 5, 3, 2, 2, 1, 4]  // 4 steps of 2
-        let oneHot = Tensor.zeros([4, 2, 6])
+    /// At hidden 48 and 4 rows the threads split the batch backward, each gathering its rows' gradients for W_ih.
+    @Test(arguments: RecurrentCell.allCases, [(5, 2), (48, 4)])
+    func oneHotInputEqualsTheOneHotTensor(kind: RecurrentCell, sizes: (hidden: Int, batch: Int)) {
+        let (hidden, batch) = sizes
+        let layer = Random.withGenerator(seed: 8) { RecurrentLayer(kind, 6, hidden, layers: 2, bidirectional: true, dropout: 0) }
+        let tokens: [Int32] = (0..<(4 * batch)).map { Int32(($0 * 7 + $0 / 3) % 6) }  // 4 steps of `batch`
+        let oneHot = Tensor.zeros([4, batch, 6])
         for (position, token) in tokens.enumerated() { oneHot.data[position * 6 + Int(token)] = 1 }
-        let projection = randomTensor([4, 2, 10], seed: 9, requiresGrad: false)
+        let projection = randomTensor([4, batch, 2 * hidden], seed: 9, requiresGrad: false)
         func run(_ input: RecurrentInput) -> (values: [Float], gradients: [[Float]]) {
             layer.parameters.forEach { $0.grad = nil }
             let output = layer(input, state: nil).output
             (output * projection).sum().backward()
             return (output.scalars, layer.parameters.map { $0.grad!.scalars })
         }
-        let sparse = run(.oneHot(tokens: tokens, steps: 4, batch: 2)), dense = run(.dense(oneHot))
+        let sparse = run(.oneHot(tokens: tokens, steps: 4, batch: batch)), dense = run(.dense(oneHot))
         #expect(maximumDifference(sparse.values, dense.values) < 1e-6)
         for (a, b) in zip(sparse.gradients, dense.gradients) { #expect(maximumDifference(a, b) < 1e-5) }
     }
