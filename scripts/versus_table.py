@@ -5,7 +5,9 @@ A round is, per model, `zoo bench --json` (zoo-MODEL.json) and scripts/torch_zoo
 (scripts/versus-pytorch writes them into FOLDER/round-1, round-2, ...). Per model the table gives each side's best
 rate over the rounds (on a shared machine others' work only ever slows a measurement down, so the best is the one
 least disturbed), their ratio, and in brackets the range of the rounds' own ratios; the larger of the rounds' memory
-peaks; and the median share of the sgemm figure measured in the same `zoo bench` run. It also reads a folder of reports from before rounds
+peaks; the median share of the sgemm figure measured in the same `zoo bench` run; and a ceiling, the training ratio
+Zoo would reach with its step's GEMM and convolution FLOPs at the best of the rounds' sgemm figures (a yardstick of
+the room the machine leaves, not a bound: larger GEMMs run faster than a 512 x 512 sgemm). It also reads a folder of reports from before rounds
 existed (zoo-*.json and torch-*.json of several models each) as one round.
 
     python3 scripts/versus_table.py FOLDER            # prints the table and writes FOLDER/table.md
@@ -59,7 +61,7 @@ def ratio(runs, side):
 
 def ceiling(runs, best_sgemm):
     """The training ratio at `best_sgemm` GFLOP/s: best_sgemm over PyTorch's best training FLOP rate."""
-    flops = runs[0]['flops']
+    flops = next((m['flops'] for m in runs if m['flops']), None)
     if not flops or not best_sgemm:
         return ''
     return f"{best_sgemm * 1e9 / (max(m['torch_train'] for m in runs) * flops):.2f}"
@@ -91,8 +93,8 @@ def table(rounds):
         lines += ['', f'{len(rounds)} round(s); best rates per second (examples, or tokens for the text models), in brackets '
                       f'the range of the rounds\' ratios; the sgemm 512x512 beside each Zoo run: {min(sgemm):.0f}..{max(sgemm):.0f} GFLOP/s. '
                       f'Ceiling: the training ratio Zoo would reach with its step at the best of those sgemm figures, '
-                      f'{max(sgemm):.0f} GFLOP/s (the FLOPs of a training step over that rate, against PyTorch\'s best rate); '
-                      f'below 1.5, a 1.5x lead would need a step faster than the machine\'s own sgemm.']
+                      f'{max(sgemm):.0f} GFLOP/s (the GEMM and convolution FLOPs of a training step over that rate, against PyTorch\'s '
+                      f'best rate); below 1.5, a 1.5x lead would need the whole step faster than that sgemm.']
     return lines
 
 

@@ -85,6 +85,13 @@ import Testing
         #expect(abs(clipped - 1) < 1e-4)
     }
 
+    /// Squares beyond Float's range (an exploding gradient) still give the norm, and the clip.
+    @Test func clippingAnExplodingGradient() {
+        let a = parameter(Array(repeating: 0, count: 40), grad: [3e20] + Array(repeating: 0, count: 38) + [4e20])
+        #expect(abs(clipGradientNorm([a], maximumNorm: 1) / 5e20 - 1) < 1e-6)
+        #expect(abs(a.grad!.data[0] - 0.6) < 1e-5 && abs(a.grad!.data[39] - 0.8) < 1e-5)
+    }
+
     @Test func schedules() {
         #expect(LearningRateSchedule.step(every: 2, gamma: 0.1).factor(step: 3, of: 10) == Float(0.1))
         #expect(abs(LearningRateSchedule.multiStep(milestones: [2, 4], gamma: 0.5).factor(step: 4, of: 10) - 0.25) < 1e-7)

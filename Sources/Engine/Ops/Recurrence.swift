@@ -163,11 +163,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
         let direct = kind == .gru ? Tensor(uninitialized: [batch, size]) : nil
         let packed = PackedMatrix(weightHH.data, k: width, n: size, transposed: false)
         FLOPCounter.count &+= steps * 2 * batch * size * width  // dL/dh' from the packed W_hh, below
-        // For tokens, dW_ih^T's rows: each token's row gathers dPre of the rows that read it. Each thread gathers its
-        // rows' as it writes them (still in cache), into its own copy, added into the first after.
-        let chunks = chunkCount(batch, costPerItem: cost * steps)
-        let gathered = tokens.map { _ in (0..<chunks).map { _ in Tensor.zeros([inputs, width]) } }
-        parallelChunks(batch, costPerItem: cost * steps) { chunk, rows in  // rows are independent through time, as forward
+        parallelChunks(batch, costPerItem: cost * steps) { rows in  // rows are independent through time, as forward
             let offset = rows.lowerBound * size, count = rows.count * size
             for t in order.reversed() {
                 zipElements(AddKernel.self, g.data + t * stepElements + offset, dHidden.data + offset, dStep.data + offset,
@@ -183,13 +179,6 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
                     case .rnn: zoo_rnn_backward(s, &d, first, end, size)
                     case .gru: zoo_gru_backward(s, &d, first, end, size)
                     case .lstm: zoo_lstm_backward(s, &d, first, end, size)
-                    }
-                }
-                if let tokens, let gathered {
-                    let own = gathered[chunk].data
-                    for row in rows {
-                        addElements(dPre.data + t * gateElements + row * width, into: own + Int(tokens[t * batch + row]) * width,
-                                    count: width)
                     }
                 }
                 // dL/dh' = dRecurrent W_hh (+ the GRU's z * dL/dh), for these rows.
@@ -208,14 +197,19 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
         grads.append(h0.requiresGrad ? dHidden : nil)
         if kind == .lstm { grads.append(c0!.requiresGrad ? dCell : nil) }
         let dWeightIH = Tensor(uninitialized: weightIH.shape)
-        var dBiasFromTokens: Tensor? = nil  // dPre's column sums; for tokens, those of the gathered rows (a row per token)
+        var dBiasFromTokens: Tensor? = nil  // dPre's column sums; for tokens, those of `columns` below (a row per token, not per step)
         if let x {
             gemm(transposeA: true, m: width, n: inputs, k: steps * batch, dPre.data, x.data, dWeightIH.data)
-        } else if let gathered {
-            let total = gathered[0]
-            for copy in gathered.dropFirst() { zipElements(AddKernel.self, total.data, copy.data, total.data, count: total.count) }
-            transpose(total.data, rows: inputs, columns: width, into: dWeightIH.data)
-            dBiasFromTokens = total.sum(axis: 0)
+        } else if let tokens {  // each token's column gathers the gradients of the rows that read it
+            let columns = Tensor.zeros([inputs, width])
+            parallelChunks(width, costPerItem: tokens.count) { part in  // threads take disjoint columns
+                for (row, token) in tokens.enumerated() {
+                    addElements(dPre.data + row * width + part.lowerBound,
+                                into: columns.data + Int(token) * width + part.lowerBound, count: part.count)
+                }
+            }
+            transpose(columns.data, rows: inputs, columns: width, into: dWeightIH.data)
+            dBiasFromTokens = columns.sum(axis: 0)
         }
         // dW_hh = sum over steps of dRecurrent_t^T h'_t: the steps whose h' is an output row in one GEMM,
         // the first step (from the initial state) in another.

@@ -5,7 +5,9 @@ public func clipGradientNorm(_ parameters: [Tensor], maximumNorm: Float) -> Floa
     var squares: Double = 0
     for p in parameters {
         guard let g = p.grad else { continue }
-        squares += Double(sumOfSquaredDeviations(g.data, count: g.count, from: 0))  // vectorised, per tensor in Float
+        // Vectorised, per tensor in Float; where that overflows (an exploding gradient, the case clipping is for), in Double.
+        let inFloat = sumOfSquaredDeviations(g.data, count: g.count, from: 0)
+        squares += inFloat.isFinite ? Double(inFloat) : g.buffer.reduce(0.0) { $0 + Double($1) * Double($1) }
     }
     let norm = Float(squares.squareRoot())
     if norm > maximumNorm {
