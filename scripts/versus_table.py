@@ -47,6 +47,11 @@ def read_round(folder):
                                  f'torch_zoo_bench.py ({type(error).__name__}: {error}); measure that model again')
             if any(m[key] <= 0 for m in found for key in ('zoo_train', 'torch_train', 'zoo_infer', 'torch_infer')):
                 raise SystemExit(f'versus_table: a rate of zero or less in {zoo_path} or {torch_path}; measure that model again')
+            # Older reports may lack these two; where present they must be positive numbers.
+            if any(m[key] is not None and (isinstance(m[key], bool) or not isinstance(m[key], (int, float)) or m[key] <= 0)
+                   for m in found for key in ('flops', 'sgemm')):
+                raise SystemExit(f'versus_table: flopsPerExample or sgemmGFLOPS in {zoo_path} is not a positive number; '
+                                 'measure that model again')
             out += found
     return out
 

@@ -69,6 +69,19 @@ struct VersusTableScriptTests {
         #expect(damaged.status != 0)
         #expect(damaged.output.contains("is not a report of zoo bench --json"), "\(damaged.output)")
         #expect(!damaged.output.contains("Traceback"))
+        // A FLOP count that is not a positive number would give the ceiling column a traceback or a negative ceiling.
+        for flops in ["\"abc\"", "-5"] {
+            try writeRound(folder + "/round-1", zooTrain: 300, torchTrain: 200, zooInfer: 900, torchInfer: 1000,
+                           zooTrainBytes: 2 << 20, sgemm: 150)
+            let zooPath = folder + "/round-1/zoo-lenet.json"
+            let report = try String(contentsOfFile: zooPath, encoding: .utf8)
+                .replacingOccurrences(of: "\"flopsPerExample\": 500000000", with: "\"flopsPerExample\": \(flops)")
+            try report.write(toFile: zooPath, atomically: true, encoding: .utf8)
+            let result = try runScript(folder)
+            #expect(result.status != 0)
+            #expect(result.output.contains("flopsPerExample or sgemmGFLOPS in \(zooPath) is not a positive number"), "\(result.output)")
+            #expect(!result.output.contains("Traceback"))
+        }
     }
 
     @Test func aFolderWithoutReportsIsRefused() throws {
