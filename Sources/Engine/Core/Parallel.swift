@@ -41,3 +41,12 @@ func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (_ chunk: Int, _
 public func parallelChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
     parallelChunks(count, costPerItem: costPerItem) { (_: Int, range: Range<Int>) in body(range) }
 }
+
+/// `parallelChunks` over `count` columns in blocks of 16 (a 64-byte cache line of floats), so that threads writing
+/// their columns of a row never share a line: `body` gets each thread's range of columns.
+@inline(__always)
+func parallelColumnBlocks(_ count: Int, costPerColumn: Int, _ body: (Range<Int>) -> Void) {
+    parallelChunks((count + 15) / 16, costPerItem: 16 * costPerColumn) { blocks in
+        body(blocks.lowerBound * 16..<min(count, blocks.upperBound * 16))
+    }
+}

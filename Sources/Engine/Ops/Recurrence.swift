@@ -202,7 +202,7 @@ public func recurrence(_ kind: RecurrentCell, _ input: RecurrentInput, hidden h0
             gemm(transposeA: true, m: width, n: inputs, k: steps * batch, dPre.data, x.data, dWeightIH.data)
         } else if let tokens {  // each token's column gathers the gradients of the rows that read it
             let columns = Tensor.zeros([inputs, width])
-            parallelChunks(width, costPerItem: tokens.count) { part in  // threads take disjoint columns
+            parallelColumnBlocks(width, costPerColumn: tokens.count) { part in  // threads take disjoint columns
                 for (row, token) in tokens.enumerated() {
                     addElements(dPre.data + row * width + part.lowerBound,
                                 into: columns.data + Int(token) * width + part.lowerBound, count: part.count)

@@ -31,12 +31,12 @@ extension Tensor {
         let src = data, dst = result.data
         if inner == 1 {
             for o in 0..<outer { dst[o] = sumElements(src + o * length, count: length) }
-        } else {  // threads take disjoint blocks of 16 columns (no shared cache line), each summed as on one thread
-            parallelChunks((inner + 15) / 16, costPerItem: 16 * outer * length) { blocks in
-                let first = blocks.lowerBound * 16, count = min(inner, blocks.upperBound * 16) - first
+        } else {  // threads take disjoint columns, each summed as on one thread
+            parallelColumnBlocks(inner, costPerColumn: outer * length) { columns in
                 for o in 0..<outer {
                     for l in 0..<length {
-                        addElements(src + (o * length + l) * inner + first, into: dst + o * inner + first, count: count)
+                        addElements(src + (o * length + l) * inner + columns.lowerBound,
+                                    into: dst + o * inner + columns.lowerBound, count: columns.count)
                     }
                 }
             }
