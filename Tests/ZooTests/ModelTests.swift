@@ -161,3 +161,19 @@ func randomInput(_ shape: [Int]) -> Tensor {
     var generator = RandomGenerator(seed: 7)
     return Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in 2 * generator.nextUniform() - 1 })
 }
+
+/// torchvision's VGG with the pool folded into its first linear layer gives what its layers give in turn.
+@Suite struct TorchvisionVGGTests {
+    @Test func foldedHeadMatchesTheLayersInTurn() {
+        // A 2x2 input pooled to a 1x1 map, copied into 7x7 cells by the pool: the case of VGG at 32 px.
+        let model = TorchvisionVGG(features: Sequential(Conv2d(1, 4, kernel: 3, padding: 1), ReLU(), MaxPool2d(2, stride: 2)),
+                                   classifier: Sequential(Linear(4 * 49, 8), ReLU(), Linear(8, 3)))
+        let x = Tensor(shape: [3, 1, 2, 2], scalars: (0..<12).map { Float($0 % 5) - 2 })
+        let inTurn = model.classifier(model.avgpool(model.features(x)).flattened())
+        let folded = model(x)
+        #expect(folded.shape == [3, 3])
+        #expect(zip(folded.scalars, inTurn.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+        #expect(model.stateDictionary().map(\.0) == ["features.0.weight", "features.0.bias", "classifier.0.weight",
+                                                      "classifier.0.bias", "classifier.2.weight", "classifier.2.bias"])
+    }
+}

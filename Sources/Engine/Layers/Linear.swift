@@ -48,3 +48,10 @@ public final class Linear: Module, WeightedLayer {
 
     public override func forward(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
 }
+
+extension Linear {
+    /// `self(pool(x).flattened())`, with the pooling folded into the weight where that saves products (`pooledLinear`).
+    public func callAsFunction(_ x: Tensor, pooledBy pool: AdaptiveAvgPool2d) -> Tensor {
+        Profiler.measure("forward Linear") { pooledLinear(x, pooledTo: pool.outputSize, weight: weight, bias: bias) }
+    }
+}
