@@ -56,7 +56,7 @@ public func torchvisionVGG(arch: [(convolutions: Int, channels: Int)] = vgg16Arc
 /// torchvision's VGG: features, a 7x7 adaptive average pool, the classifier. The classifier's first linear layer
 /// takes the pool folded into its weight (`Linear.callAsFunction(_:pooledBy:)`): at 32 px the last map is 1x1 and the
 /// pool copies it 49 times, so the fold does 49 times fewer of that layer's products
-/// (205 of VGG-11's 542 MFLOP per image in a forward pass).
+/// (205 of VGG-11's 542 MFLOP per image in a forward pass, 1 channel in and 10 classes).
 public final class TorchvisionVGG: Module {
     public let features: Sequential
     public let avgpool = AdaptiveAvgPool2d((7, 7))
@@ -68,6 +68,8 @@ public final class TorchvisionVGG: Module {
 
     public override func forward(_ x: Tensor) -> Tensor {
         guard let head = classifier.layers.first as? Linear else { return classifier(avgpool(features(x)).flattened()) }
+        // The rest of the classifier as a Sequential made for the pass (held in a property, it would be a child whose
+        // keys repeat the classifier's).
         return Sequential(Array(classifier.layers.dropFirst()))(head(features(x), pooledBy: avgpool))
     }
 }

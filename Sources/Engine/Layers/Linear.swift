@@ -50,7 +50,7 @@ public final class Linear: Module, WeightedLayer {
 }
 
 extension Linear {
-    /// `self(pool(x).flattened())`, with the pooling folded into the weight where that saves products (`pooledLinear`).
+    /// `self(pool(x).flattened())`, with the pooling folded into the weight where that saves work (`pooledLinear`).
     public func callAsFunction(_ x: Tensor, pooledBy pool: AdaptiveAvgPool2d) -> Tensor {
         Profiler.measure("forward Linear") { pooledLinear(x, pooledTo: pool.outputSize, weight: weight, bias: bias) }
     }
