@@ -179,7 +179,7 @@ public enum Benchmark {
                        mebibytes(r.trainPeakBytes), mebibytes(r.inferPeakBytes)])
         }
         print("OpenBLAS sgemm \(sgemmSize)x\(sgemmSize): \(fixed(before, 1)) GFLOP/s before, \(fixed(after, 1)) after "
-            + "(\(BLAS.threads) threads, \(BLAS.coreName), thread timeout \(BLAS.threadTimeout.map(String.init) ?? "unknown")); "
+            + "(\(BLAS.threads) threads, \(BLAS.coreDescription), thread timeout \(BLAS.threadTimeout.map(String.init) ?? "unknown")); "
             + "engine kernels \(KernelLevel.current)")
         print(table.rendered)
         if models.contains(where: { if case .languageModel = $0 { true } else { false } }) {

@@ -25,7 +25,7 @@ public struct MachineInfo: Codable, Sendable {
             hostname: ProcessInfo.processInfo.hostName, cpu: model,
             cores: ProcessInfo.processInfo.activeProcessorCount,
             memoryGiB: (Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30) * 10).rounded() / 10,
-            blas: "OpenBLAS \(BLAS.configuration) (\(BLAS.coreName))", blasThreads: BLAS.threads, blasThreadTimeout: BLAS.threadTimeout,
+            blas: "OpenBLAS \(BLAS.configuration) (\(BLAS.coreDescription))", blasThreads: BLAS.threads, blasThreadTimeout: BLAS.threadTimeout,
             engineThreads: Parallelism.threads, engineKernels: KernelLevel.current,
             operatingSystem: ProcessInfo.processInfo.operatingSystemVersionString)
     }

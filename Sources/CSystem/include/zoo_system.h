@@ -14,6 +14,16 @@ int zoo_shorten_openblas_spin(void);
 /// default), or 0 where OpenBLAS has no pool of its own (a sequential or OpenMP build) or cannot say.
 int zoo_openblas_thread_timeout(void);
 
+/// The core type OpenBLAS was moved off when the program started, or NULL if none. OpenBLAS 0.3.21 (Debian 12's)
+/// falls back to its SSE3 "Prescott" kernels on CPUs newer than it knows (an Emerald Rapids Xeon: family 6, model
+/// 207), a tenth of their GEMM speed; unless the user set OPENBLAS_CORETYPE, a constructor of this library then
+/// has OpenBLAS load the kernels of the widest instructions the CPU has, as OPENBLAS_CORETYPE would.
+const char *zoo_openblas_replaced_core(void);
+
+/// The core type to give OpenBLAS in place of `picked`, or NULL to leave it: "SkylakeX" for a CPU with AVX-512
+/// (F, DQ, BW, VL), "Haswell" for one with AVX2 and FMA, where OpenBLAS fell back to "Prescott".
+const char *zoo_openblas_core_replacing(const char *picked, int has_avx512, int has_avx2);
+
 /// Returns the C library's free memory to the system where it can (glibc's malloc_trim); else nothing.
 void zoo_release_free_memory(void);
 

@@ -107,6 +107,15 @@ public enum BLAS {
     @discardableResult
     public static func shortenIdleSpin() -> Int? { let value = Int(zoo_shorten_openblas_spin()); return value > 0 ? value : nil }
 
-    /// The core type OpenBLAS picked for this CPU (e.g. "Haswell", "Zen").
+    /// The core type OpenBLAS runs on this CPU (e.g. "Haswell", "Zen").
     public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// The core type OpenBLAS chose and the engine replaced when the program started ("Prescott", its fallback for
+    /// a CPU it does not know, on a CPU with AVX2 or AVX-512), or nil: see `zoo_openblas_replaced_core`.
+    public static var replacedCore: String? { zoo_openblas_replaced_core().map { String(cString: $0) } }
+
+    /// `coreName`, and the core it replaced if it did: "SkylakeX, not OpenBLAS's fallback Prescott".
+    public static var coreDescription: String {
+        replacedCore.map { "\(coreName), not OpenBLAS's fallback \($0)" } ?? coreName
+    }
 }
