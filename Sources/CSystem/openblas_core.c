@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "include/zoo_system.h"
 
 // OpenBLAS's own functions for choosing its kernels (a DYNAMIC_ARCH build, as Debian's): which set it uses, and
@@ -38,7 +39,8 @@ __attribute__((constructor)) static void replace_fallback_core(void) {
     gotoblas_dynamic_quit();
     gotoblas_dynamic_init();
     unsetenv("OPENBLAS_CORETYPE");
-    replaced = "Prescott";
+    // Said only if OpenBLAS took it (a build without AVX-512 kernels could alias or refuse the name).
+    if (strcasecmp(gotoblas_corename(), better) == 0) replaced = "Prescott";
 }
 
 const char *zoo_openblas_replaced_core(void) { return replaced; }
