@@ -21,8 +21,9 @@ let package = Package(
         .target(name: "CPNGDecoding", dependencies: ["CPNG"]),
         // The engine's compute-bound kernels in C, compiled for each instruction set and chosen at run time.
         .target(name: "CKernels"),
-        // What the engine asks of the C library and OpenBLAS: a short idle spin for OpenBLAS's threads, free memory returned.
-        .target(name: "CSystem"),
+        // What the engine asks of the C library and OpenBLAS: a short idle spin for OpenBLAS's threads, its kernels for
+        // the instructions the CPU has (as CKernels sees them), free memory returned.
+        .target(name: "CSystem", dependencies: ["CKernels"]),
 
         .target(name: "Engine", dependencies: ["CBLAS", "CKernels", "CSystem"]),
         .target(name: "Datasets", dependencies: ["Engine", "CZlib", "CPNGDecoding"], path: "Datasets", exclude: ["Corpora"]),

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 #include "include/zoo_system.h"
+#include "zoo_kernels.h"
 
 // OpenBLAS's own functions for choosing its kernels (a DYNAMIC_ARCH build, as Debian's): which set it uses, and
 // the pair it runs when it loads to choose one (from OPENBLAS_CORETYPE, else from the CPU's model number). Weak,
@@ -25,15 +26,9 @@ const char *zoo_openblas_core_replacing(const char *picked, int has_avx512, int 
 /// OPENBLAS_CORETYPE, which is then taken out of the environment again. A core the user chose is left alone.
 __attribute__((constructor)) static void replace_fallback_core(void) {
     if (getenv("OPENBLAS_CORETYPE") || !gotoblas_corename || !gotoblas_dynamic_init || !gotoblas_dynamic_quit) return;
-    int avx512 = 0, avx2 = 0;
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
-        && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
-#endif
-    const char *fallback = gotoblas_corename();
-    const char *better = zoo_openblas_core_replacing(fallback, avx512, avx2);
+    // The CPU's instructions as the engine's own kernels test them (whatever ZOO_KERNELS asks of those).
+    const char *better = zoo_openblas_core_replacing(gotoblas_corename(), zoo_kernels_for("avx512") != NULL,
+                                                     zoo_kernels_for("avx2") != NULL);
     if (!better) return;
     setenv("OPENBLAS_CORETYPE", better, 1);
     gotoblas_dynamic_quit();

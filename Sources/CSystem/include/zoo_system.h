@@ -16,7 +16,7 @@ int zoo_openblas_thread_timeout(void);
 
 /// The core type OpenBLAS was moved off when the program started, or NULL if none. OpenBLAS 0.3.21 (Debian 12's)
 /// falls back to its SSE3 "Prescott" kernels on CPUs newer than it knows (an Emerald Rapids Xeon: family 6, model
-/// 207), a tenth of their GEMM speed; unless the user set OPENBLAS_CORETYPE, a constructor of this library then
+/// 207), a fifth to a sixth of their GEMM speed; unless the user set OPENBLAS_CORETYPE, a constructor of this library then
 /// has OpenBLAS load the kernels of the widest instructions the CPU has, as OPENBLAS_CORETYPE would.
 const char *zoo_openblas_replaced_core(void);
 
