@@ -1447,12 +1447,120 @@ static void max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptr
     }
 }
 
+// Pointwise convolutions: a 1x1 kernel at stride 1 is a product W [out x channels] by the batch's [channels x columns],
+// where the columns (image, position) lie in the NCHW batch as runs of `positions` floats, one run per image and channel.
+// Each 32 columns are copied into two panels of 16 as `packed_multiply` reads them (their runs, channel by channel: the
+// lowering, but into a buffer the cache holds), multiplied by every row of W by `packed_multiply`'s blocks into a tile of
+// 6 rows, and the tile's rows go through the map straight into y's runs, one masked store per run and vector.
+
+/// Lanes lo ..< hi of v to p + lo ..< p + hi (nothing else written: a masked store; AVX-512's and AVX2's do not fault on
+/// the lanes they leave out, so p itself may lie before the buffer).
+INLINE void store_lanes(float *p, vec v, ptrdiff_t lo, ptrdiff_t hi) {
+    if (lo == 0 && hi == LANES) { store(p, v); return; }
+#if LANES == 16
+    _mm512_mask_storeu_ps(p, (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1)), (__m512)v);
+#elif LANES == 8
+    vint lane = __builtin_convertvector((vec){0, 1, 2, 3, 4, 5, 6, 7}, vint);
+    _mm256_maskstore_ps(p, (__m256i)((lane >= (int)lo) & (lane < (int)hi)), (__m256)v);
+#else
+    for (ptrdiff_t i = lo; i < hi; i++) p[i] = v[i];
+#endif
+}
+
+/// The runs of 32 columns from `start` (width of them) in y: run i is columns lo[i] ..< hi[i] of the tile, within one
+/// vector, at y + offset[i] + o * positions for output channel o. Returns the count.
+static int pointwise_runs(const zoo_pointwise *s, ptrdiff_t start, ptrdiff_t width, int *lo, int *hi, ptrdiff_t *offset) {
+    const ptrdiff_t positions = s->positions;
+    int count = 0;
+    for (ptrdiff_t j = 0; j < width;) {
+        const ptrdiff_t column = start + j, image = column / positions, position = column % positions;
+        const ptrdiff_t vector_end = (j / LANES + 1) * LANES, run_end = j + positions - position;
+        const ptrdiff_t end = width < vector_end ? (width < run_end ? width : run_end) : (vector_end < run_end ? vector_end : run_end);
+        lo[count] = (int)j, hi[count] = (int)end, offset[count] = image * s->out_channels * positions + position;
+        count++;
+        j = end;
+    }
+    return count;
+}
+
+/// Rows first ..< first + rows of the tile ([rows][32]) through the map into y's runs.
+static void pointwise_write(const zoo_pointwise *s, const float *tile, ptrdiff_t first, ptrdiff_t rows, int runs, const int *lo,
+                            const int *hi, const ptrdiff_t *offset) {
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        const ptrdiff_t o = first + r;
+        const vec factor = splat(s->scale ? s->scale[o] : 1), shift = splat(s->bias ? s->bias[o] : 0);
+        vec mapped[32 / LANES];
+        for (int v = 0; v < 32 / LANES; v++) {
+            mapped[v] = load(tile + r * 32 + v * LANES) * factor + shift;
+            if (s->relu) mapped[v] = blend(mapped[v] < 0, (vec){0}, mapped[v]);
+        }
+        float *y = s->y + o * s->positions;
+        for (int i = 0; i < runs; i++) {
+            const int vector = lo[i] / LANES, from = lo[i] - vector * LANES;
+            store_lanes(y + offset[i] - from, mapped[vector], from, hi[i] - vector * LANES);
+        }
+    }
+}
+
+/// Columns start ..< start + width (at most 32) of the batch into two panels [channels][16], through the pre-activation,
+/// zeros past width.
+static void pointwise_pack(const zoo_pointwise *s, ptrdiff_t start, ptrdiff_t width, float *panels) {
+    const ptrdiff_t k = s->channels, positions = s->positions;
+    if (width < 32) memset(panels, 0, sizeof(float) * 32 * k);
+    for (ptrdiff_t j = 0; j < width;) {
+        const ptrdiff_t column = start + j, image = column / positions, position = column % positions;
+        ptrdiff_t run = positions - position < width - j ? positions - position : width - j;
+        if (j < 16 && j + run > 16) run = 16 - j;  // a run does not cross from one panel to the other
+        const float *from = s->x + image * k * positions + position;
+        float *to = panels + (j / 16) * k * 16 + j % 16;
+        for (ptrdiff_t p = 0; p < k; p++) {
+            const float *source = from + p * positions;
+            float *target = to + p * 16;
+            const vec factor = splat(s->in_shift && s->in_scale ? s->in_scale[p] : 1), shift = splat(s->in_shift ? s->in_shift[p] : 0);
+            for (ptrdiff_t i = 0; i < run; i += LANES) {
+                const ptrdiff_t lanes = run - i < LANES ? run - i : LANES;
+                vec v = load_part(source + i, lanes);
+                if (s->in_shift) {
+                    v = v * factor + shift;
+                    if (s->in_relu) v = blend(v < 0, (vec){0}, v);
+                }
+                store_part(target + i, v, lanes);
+            }
+        }
+        j += run;
+    }
+}
+
+static void pointwise_convolution(const zoo_pointwise *s, ptrdiff_t first, ptrdiff_t end, float *panels) {
+    const ptrdiff_t k = s->channels, rows = s->out_channels;
+    float tile[6 * 32] __attribute__((aligned(64)));
+    int lo[32 + 32 / LANES], hi[32 + 32 / LANES];
+    ptrdiff_t offset[32 + 32 / LANES];
+    for (ptrdiff_t start = first; start < end; start += 32) {
+        const ptrdiff_t width = end - start < 32 ? end - start : 32;
+        pointwise_pack(s, start, width, panels);
+        const int runs = pointwise_runs(s, start, width, lo, hi, offset);
+        for (ptrdiff_t row = 0; row < rows;) {
+            const ptrdiff_t block = rows - row >= 6 ? 6 : rows - row >= 4 ? 4 : 1;
+            const float *a = s->weights + row * k;
+            for (ptrdiff_t sub = 0; sub < width; sub += 2 * LANES) {  // packed_multiply's blocks of 2 LANES columns
+                const float *b0 = panels + (sub / 16) * k * 16 + sub % 16, *b1 = panels + ((sub + LANES) / 16) * k * 16 + (sub + LANES) % 16;
+                if (block == 6) block6(a, k, b0, b1, tile + sub, 32, 2 * LANES, 0);
+                else if (block == 4) block4(a, k, b0, b1, tile + sub, 32, 2 * LANES, 0);
+                else block1(a, k, b0, b1, tile + sub, 32, 2 * LANES, 0);
+            }
+            pointwise_write(s, tile, row, block, runs, lo, hi, offset);
+            row += block;
+        }
+    }
+}
+
 const zoo_kernel_table TABLE = {
     packed_multiply, narrow_dots, map_exp, map_sigmoid, map_tanh, exp_shifted,
     rnn_forward, gru_forward, lstm_forward, rnn_backward, gru_backward, lstm_backward,
     direct_convolution, direct_convolution_filter_gradient, direct_convolution_filter_gradient_by_channel,
     im2col_gathered, col2im_gathered, im2col_shifted, col2im_shifted, im2col_rows, col2im_rows,
     sum, dot, sum_of_squared_deviations, sum_and_centered_product, scale_shift, dropout_mask, batch_norm_input_gradient,
-    implicit_convolution, implicit_convolution_filter_gradient, max_pool,
+    implicit_convolution, implicit_convolution_filter_gradient, max_pool, pointwise_convolution,
     winograd_input, winograd_output, winograd_output_adjoint, winograd_weights, winograd_weights_adjoint,
 };

@@ -86,6 +86,21 @@ typedef struct {
     ptrdiff_t batch, channels, height, width, kernel_height, kernel_width, stride, padding, out_height, out_width;
 } zoo_lowering;
 
+/// A pointwise convolution (1x1 kernel, stride 1, no padding) of an NCHW batch x [images][channels][positions] into the
+/// NCHW y [images][out_channels][positions] (`pointwise_convolution`): y = map(W x'), W [out_channels][channels] as the
+/// weight tensor lies, with x' = x or, where `in_shift` is given, the pre-activation relu?(x * in_scale[c] + in_shift[c])
+/// per input channel (in_scale NULL for 1), and map(v) = relu?(v * scale[o] + bias[o]) per output channel (NULL for 1 and 0).
+typedef struct {
+    const float *x;
+    ptrdiff_t channels, positions, out_channels;
+    const float *weights;
+    const float *in_scale, *in_shift;
+    int in_relu;
+    const float *scale, *bias;
+    int relu;
+    float *y;
+} zoo_pointwise;
+
 /// The taps of an implicit convolution (`implicit_convolution`): `count` (9, 25 or 49) offsets in the channel-major batch,
 /// tap t reading x[c, j + offsets[t]] for output pixel j, and a table of bytes per tap, `area + ZOO_TAP_SLACK` each:
 /// for each pixel of one image's map (area pixels) and then ZOO_TAP_SLACK more, the map's pixels again from its first
@@ -212,6 +227,11 @@ typedef struct {
     void (*implicit_convolution_filter_gradient)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const zoo_taps *, const float *,
                                                  ptrdiff_t, ptrdiff_t, float *);
     void (*max_pool)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *, int32_t *);
+    /// A pointwise convolution (`zoo_pointwise`) over the columns first ..< end of the batch (column = image * positions +
+    /// position), without lowering or transposes: two vectors of columns at a time are laid out in `panel` (channels x 32
+    /// floats, enough for every instruction set; through the pre-activation), multiplied by every row of W, and written to
+    /// y through the map.
+    void (*pointwise_convolution)(const zoo_pointwise *, ptrdiff_t, ptrdiff_t, float *);
     /// Winograd's transforms for F(side x side, taps x taps) with side 2 and taps 3 or 5, or side 4 and taps 3 (stride 1,
     /// padding taps / 2; maps at most ZOO_WINOGRAD_MAX_WIDTH wide), each over planes first ..< end of an NCHW batch (plane
     /// = image * channels + channel) and n^2 matrices [channels][images x ceil(height / side) x ceil(width / side)]

@@ -37,7 +37,7 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
     let y = Profiler.measureLayer({ path in "conv \(g.channels)->\(weight.shape[0]) \(g.kernelHeight)x\(g.kernelWidth)"
                                      + " stride \(stride) pad \(padding) on \(g.height)x\(g.width) (\(path))" }) { path in
         if let preactivation {
-            path = "lowered, pre-activated"
+            path = "pointwise, pre-activated"
             return loweredConv2d(x, weight: weight, bias: bias, g, budget: evaluationLoweringBudget, then: map,
                                  preactivation: preactivation)
         }
@@ -58,7 +58,7 @@ func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: In
             path = "implicit"
             return implicitConv2d(x, weight: weight, bias: bias, g, budget: records ? implicitBudget : evaluationImplicitBudget, then: map)
         }
-        path = "lowered"
+        path = g.pointwise ? "pointwise" : "lowered"
         let budget = records ? loweringBudget : evaluationLoweringBudget
         return loweredConv2d(x, weight: weight, bias: bias, g, budget: budget, then: map)
     }
@@ -89,7 +89,8 @@ private func unmappedConvolution(_ x: Tensor, weight: Tensor, _ g: ConvGeometry,
     return nil
 }
 
-/// conv2d through im2col and GEMM, in groups of images whose lowered matrix fits `budget` floats.
+/// conv2d through im2col and GEMM, in groups of images whose lowered matrix fits `budget` floats; a 1x1 kernel at stride
+/// 1 forward by `PointwiseConvolution`, without lowering, and backward as the others.
 func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry, budget: Int = loweringBudget,
                    then map: ChannelMap = .identity, preactivation: (map: ChannelMap, shift: Tensor)? = nil) -> Tensor {
     let (outChannels, positions, patch) = (weight.shape[0], g.positions, g.patch)
@@ -102,21 +103,21 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
     // unless lowering is only a transpose (1x1, stride 1, no padding: DenseNet's bottlenecks), which costs less to redo
     // than a copy of the input to hold (the backward pass holds the input itself anyway).
     let keepsColumns = GradientMode.records([weight]) && groups.count == 1 && !g.pointwise
-    let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
-    for images in groups {
-        let part = g.with(batch: images.count)
-        if let preactivation {
-            // A 1x1 kernel's lowering is a transpose: the input's map goes with it.
-            batchMajorToChannelMajor(x.data + images.lowerBound * inImage, columns.data, batch: images.count,
-                                     channels: g.channels, positions: positions, through: preactivation)
-        } else {
-            im2col(x.data + images.lowerBound * inImage, part, into: columns.data)
+    if g.pointwise {
+        // A 1x1 kernel's lowering is a transpose: the pointwise kernels read the batch as it lies instead.
+        PointwiseConvolution.forward(x.data, g, weight: weight.data, outChannels: outChannels, bias: bias?.data, then: map,
+                                     preactivation: preactivation, into: result.data)
+    } else {
+        precondition(preactivation == nil, "a pre-activation goes with a 1x1 kernel's lowering only")
+        let columns = Tensor(uninitialized: [patch, widest]), product = Tensor(uninitialized: [outChannels, widest])
+        for images in groups {
+            im2col(x.data + images.lowerBound * inImage, g.with(batch: images.count), into: columns.data)
+            gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
+            channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
+                                     channels: outChannels, positions: positions, bias: bias?.data, then: map)
         }
-        gemm(m: outChannels, n: images.count * positions, k: patch, weight.data, columns.data, product.data)
-        channelMajorToBatchMajor(product.data, result.data + images.lowerBound * outImage, batch: images.count,
-                                 channels: outChannels, positions: positions, bias: bias?.data, then: map)
+        if keepsColumns { keptColumns = columns }
     }
-    if keepsColumns { keptColumns = columns }
 
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recordingConvolution(inputs, holdingOutput: map.relu) { gradient, mask in
