@@ -53,7 +53,7 @@ import Testing
         #expect(ImplicitConvolution.applies(geometry(side: 12, kernel: 5), outChannels: 32, level: "avx2"))
         #expect(!ImplicitConvolution.applies(geometry(side: 13), outChannels: 32, level: "avx2"))
         #expect(!ImplicitConvolution.applies(geometry(side: 24, stride: 2), outChannels: 32, level: "avx2"))
-        #expect(ImplicitConvolution.applies(geometry(side: 24, stride: 2), outChannels: 32, level: "avx512"))
+        #expect(!ImplicitConvolution.applies(geometry(side: 24, stride: 2), outChannels: 32, level: "avx512"))
         let stem = ConvGeometry(batch: 256, channels: 1, height: 96, width: 96, kernelHeight: 7, kernelWidth: 7, stride: 2, padding: 3)
         #expect(ImplicitConvolution.applies(stem, outChannels: 64, level: "avx2"), "the 7x7 first layer")
     }
@@ -96,7 +96,8 @@ import Testing
         let (n, c, o, h, w) = shape
         let g = ConvGeometry(batch: n, channels: c, height: h, width: w, kernelHeight: kernel, kernelWidth: kernel, stride: stride,
                              padding: kernel / 2)
-        #expect(ImplicitConvolution.applies(g, outChannels: o, level: "avx512"))
+        // 3x3 at stride 2: the kernels are kept right, though conv2d takes the lowered path there (measured faster).
+        #expect(ImplicitConvolution.applies(g, outChannels: o, level: "avx512") == !(kernel == 3 && stride == 2))
         let x = randomTensor([n, c, h, w], seed: 3, requiresGrad: false)
         let weight = randomTensor([o, c, kernel, kernel], seed: 4, requiresGrad: false)
         let bias = randomTensor([o], seed: 5, requiresGrad: false)
@@ -223,7 +224,7 @@ import Testing
         #expect(!ImplicitConvolution.applies(g, outChannels: 8, inputGradient: true, level: "avx512"))
         let mixedParities = ConvGeometry(batch: 32, channels: 3, height: 7, width: 8, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
         #expect(!ImplicitConvolution.applies(mixedParities, outChannels: 8, level: "avx512"))
-        #expect(ImplicitConvolution.applies(g, outChannels: 8, inputGradient: false, level: "avx512"))
+        #expect(!ImplicitConvolution.applies(g, outChannels: 8, inputGradient: false, level: "avx512"), "measured slower than lowered")
         let x = randomTensor([8, 3, 7, 7], seed: 31, requiresGrad: false), weight = randomTensor([8, 3, 3, 3], seed: 32)
         let bias = randomTensor([8], seed: 33)
         let expected = Self.definition(x, weight, bias, stride: 2)

@@ -48,10 +48,13 @@ enum ImplicitConvolution {
     /// layers: training steps 1.2-3.3x as fast on 3x3 to 8x8 maps, 1.04-1.17x on 12x12; GoogLeNet's 5x5 16->32 on
     /// 12x12 1.17x); wider layers or larger maps 0.71-0.96x (Results/bench/avx2-emulated); and the 7x7 stride-2 first
     /// layers (1 -> 64 at 96 px: forward 45-54 -> 35-36 ms, weights' gradient 67-89 -> 65-68, inference 43-79 -> 40-42;
-    /// Results/bench/stem7x7/avx2.txt). Elsewhere the lowered path, until measured.
+    /// Results/bench/stem7x7/avx2.txt). Elsewhere the lowered path, until measured. Not 3x3 kernels at stride 2 (ResNet's
+    /// stage openings in evaluation): measured 15-20% faster than lowered when written (3180191), on an Emerald Rapids
+    /// 1.0-2.0x slower (Results/bench/stride2-lowered: ResNet-50's 256->256 on 4x4 15-22 ms against 7-9 lowered, 128->128
+    /// on 7x7 14-17 against 9-10; ResNet-18's at 96 px level on 24x24, slower from 12x12 down).
     static func pays(_ g: ConvGeometry, outChannels: Int, level: String) -> Bool {
         switch level {
-        case "avx512": true
+        case "avx512": g.stride == 1 || g.kernelWidth == 7
         case "avx2": outChannels <= 32 && g.stride == 1 && g.outHeight * g.outWidth <= 144 || g.kernelWidth == 7 && g.stride == 2
         default: false
         }
