@@ -38,36 +38,43 @@ enum SmallMapConvolution {
 
     /// E [O * P', C * P] from w [O, C, kh, kw] by `taps`.
     static func expand(_ w: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int, taps: [Int], into e: UnsafeMutablePointer<Float>) {
-        forEachSegment(g, outChannels: outChannels, taps: taps) { segment, kernel, pixelTaps, inPixels in
-            for q in 0..<inPixels {
-                let t = pixelTaps[q]
-                e[segment + q] = t < 0 ? 0 : w[kernel + t]
+        let (kernel, channels) = (g.kernelHeight * g.kernelWidth, g.channels)
+        forEachRow(g, outChannels: outChannels, taps: taps) { row, weights, pixelTaps, inPixels in
+            for c in 0..<channels {
+                let (to, from) = (e + row + c * inPixels, w + weights + c * kernel)
+                for q in 0..<inPixels {
+                    let t = pixelTaps[q]
+                    to[q] = t < 0 ? 0 : from[t]
+                }
             }
         }
     }
 
     /// dw [O, C, kh, kw] = the sum of dE's entries over the pixel pairs that each tap lays on each other (overwriting dw).
     static func fold(_ de: UnsafePointer<Float>, _ g: ConvGeometry, outChannels: Int, taps: [Int], into dw: UnsafeMutablePointer<Float>) {
-        dw.update(repeating: 0, count: outChannels * g.channels * g.kernelHeight * g.kernelWidth)
-        forEachSegment(g, outChannels: outChannels, taps: taps) { segment, kernel, pixelTaps, inPixels in
-            for q in 0..<inPixels where pixelTaps[q] >= 0 { dw[kernel + pixelTaps[q]] += de[segment + q] }
+        let (kernel, channels) = (g.kernelHeight * g.kernelWidth, g.channels)
+        dw.update(repeating: 0, count: outChannels * channels * kernel)
+        forEachRow(g, outChannels: outChannels, taps: taps) { row, weights, pixelTaps, inPixels in
+            for c in 0..<channels {
+                let (from, to) = (de + row + c * inPixels, dw + weights + c * kernel)
+                for q in 0..<inPixels where pixelTaps[q] >= 0 { to[pixelTaps[q]] += from[q] }
+            }
         }
     }
 
-    /// Calls `body` for each output channel o, output pixel p and input channel c (in parallel over o, so that each
-    /// call touches only o's weights) with where E's row (o, p) meets channel c, where w[o, c] starts, p's taps by
-    /// input pixel, and the input pixels.
-    private static func forEachSegment(_ g: ConvGeometry, outChannels: Int, taps: [Int],
-                                       _ body: (_ segment: Int, _ kernel: Int, _ pixelTaps: UnsafePointer<Int>, _ inPixels: Int) -> Void) {
+    /// Calls `body` for each output channel o and output pixel p (in parallel over o, so that each call touches only o's
+    /// weights) with where E's row (o, p) starts, where w[o] starts (input channel c's taps `kernel` floats further on
+    /// each), p's taps by input pixel, and the input pixels: one call per row, the channels looped inside, where a call
+    /// per channel cost ResNet-34's 2x2 layers as much as their GEMM.
+    private static func forEachRow(_ g: ConvGeometry, outChannels: Int, taps: [Int],
+                                   _ body: (_ row: Int, _ weights: Int, _ pixelTaps: UnsafePointer<Int>, _ inPixels: Int) -> Void) {
         let (inPixels, outPixels, kernel) = (g.height * g.width, g.positions, g.kernelHeight * g.kernelWidth)
-        let row = g.channels * inPixels
+        let rowLength = g.channels * inPixels
         taps.withUnsafeBufferPointer { taps in
-            parallelChunks(outChannels, costPerItem: outPixels * row) { outs in
+            parallelChunks(outChannels, costPerItem: outPixels * rowLength) { outs in
                 for o in outs {
                     for p in 0..<outPixels {
-                        for c in 0..<g.channels {
-                            body((o * outPixels + p) * row + c * inPixels, (o * g.channels + c) * kernel, taps.baseAddress! + p * inPixels, inPixels)
-                        }
+                        body((o * outPixels + p) * rowLength, o * g.channels * kernel, taps.baseAddress! + p * inPixels, inPixels)
                     }
                 }
             }
