@@ -1453,8 +1453,8 @@ static void max_pool(const float *x, const zoo_lowering *g, ptrdiff_t first, ptr
 // lowering, but into a buffer the cache holds), multiplied by every row of W by `packed_multiply`'s blocks into a tile of
 // 6 rows, and the tile's rows go through the map straight into y's runs, one masked store per run and vector.
 
-/// Lanes lo ..< hi of v to p + lo ..< p + hi (nothing else written: a masked store; AVX-512's and AVX2's do not fault on
-/// the lanes they leave out, so p itself may lie before the buffer).
+/// Lanes lo ..< hi of v to p + lo ..< p + hi, nothing else written (a masked store: p + LANES may lie past the buffer's
+/// end, as with `store_part`).
 INLINE void store_lanes(float *p, vec v, ptrdiff_t lo, ptrdiff_t hi) {
     if (lo == 0 && hi == LANES) { store(p, v); return; }
 #if LANES == 16
@@ -1483,14 +1483,14 @@ static int pointwise_runs(const zoo_pointwise *s, ptrdiff_t start, ptrdiff_t wid
     return count;
 }
 
-/// Rows first ..< first + rows of the tile ([rows][32]) through the map into y's runs.
-static void pointwise_write(const zoo_pointwise *s, const float *tile, ptrdiff_t first, ptrdiff_t rows, int runs, const int *lo,
-                            const int *hi, const ptrdiff_t *offset) {
+/// Rows first ..< first + rows of the tile ([rows][32], its first `width` columns) through the map into y's runs.
+static void pointwise_write(const zoo_pointwise *s, const float *tile, ptrdiff_t first, ptrdiff_t rows, ptrdiff_t width, int runs,
+                            const int *lo, const int *hi, const ptrdiff_t *offset) {
     for (ptrdiff_t r = 0; r < rows; r++) {
         const ptrdiff_t o = first + r;
         const vec factor = splat(s->scale ? s->scale[o] : 1), shift = splat(s->bias ? s->bias[o] : 0);
         vec mapped[32 / LANES];
-        for (int v = 0; v < 32 / LANES; v++) {
+        for (int v = 0; v * LANES < width; v++) {
             mapped[v] = load(tile + r * 32 + v * LANES) * factor + shift;
             if (s->relu) mapped[v] = blend(mapped[v] < 0, (vec){0}, mapped[v]);
         }
@@ -1531,8 +1531,9 @@ static void pointwise_pack(const zoo_pointwise *s, ptrdiff_t start, ptrdiff_t wi
     }
 }
 
-static void pointwise_convolution(const zoo_pointwise *s, ptrdiff_t first, ptrdiff_t end, float *panels) {
-    const ptrdiff_t k = s->channels, rows = s->out_channels;
+static void pointwise_convolution(const zoo_pointwise *s, ptrdiff_t first, ptrdiff_t end, ptrdiff_t first_row, ptrdiff_t end_row,
+                                  float *panels) {
+    const ptrdiff_t k = s->channels;
     float tile[6 * 32] __attribute__((aligned(64)));
     int lo[32 + 32 / LANES], hi[32 + 32 / LANES];
     ptrdiff_t offset[32 + 32 / LANES];
@@ -1540,8 +1541,8 @@ static void pointwise_convolution(const zoo_pointwise *s, ptrdiff_t first, ptrdi
         const ptrdiff_t width = end - start < 32 ? end - start : 32;
         pointwise_pack(s, start, width, panels);
         const int runs = pointwise_runs(s, start, width, lo, hi, offset);
-        for (ptrdiff_t row = 0; row < rows;) {
-            const ptrdiff_t block = rows - row >= 6 ? 6 : rows - row >= 4 ? 4 : 1;
+        for (ptrdiff_t row = first_row; row < end_row;) {
+            const ptrdiff_t block = end_row - row >= 6 ? 6 : end_row - row >= 4 ? 4 : 1;
             const float *a = s->weights + row * k;
             for (ptrdiff_t sub = 0; sub < width; sub += 2 * LANES) {  // packed_multiply's blocks of 2 LANES columns
                 const float *b0 = panels + (sub / 16) * k * 16 + sub % 16, *b1 = panels + ((sub + LANES) / 16) * k * 16 + (sub + LANES) % 16;
@@ -1549,7 +1550,7 @@ static void pointwise_convolution(const zoo_pointwise *s, ptrdiff_t first, ptrdi
                 else if (block == 4) block4(a, k, b0, b1, tile + sub, 32, 2 * LANES, 0);
                 else block1(a, k, b0, b1, tile + sub, 32, 2 * LANES, 0);
             }
-            pointwise_write(s, tile, row, block, runs, lo, hi, offset);
+            pointwise_write(s, tile, row, block, width, runs, lo, hi, offset);
             row += block;
         }
     }

@@ -216,9 +216,9 @@ import Testing
         }
     }
 
-    /// conv2d at stride 2: an input that needs a gradient keeps the lowered path (the implicit one has no stride-2 input
-    /// gradient), as does an input whose height and width differ in parity; one that needs none (a first layer) and evaluation take the implicit path, with the definition's output
-    /// and weight and bias gradients that match finite differences.
+    /// conv2d of a 3x3 kernel at stride 2 takes the lowered path whether or not the input needs a gradient (the implicit one
+    /// has no stride-2 input gradient and was measured slower in evaluation; `ImplicitConvolution.pays`), and the
+    /// definition's output and weight, bias and input gradients that match finite differences.
     @Test func conv2dAtStrideTwo() {
         let g = ConvGeometry(batch: 8, channels: 3, height: 7, width: 7, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: 1)
         #expect(!ImplicitConvolution.applies(g, outChannels: 8, inputGradient: true, level: "avx512"))

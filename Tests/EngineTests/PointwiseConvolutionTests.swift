@@ -5,12 +5,13 @@ import Testing
 /// 1x1 convolutions on the NCHW batch as it lies (`PointwiseConvolution`) against the definition, on every instruction
 /// set's kernels, with the output's map and the input's pre-activation, and conv2d's gradients where it takes that path.
 @Suite struct PointwiseConvolutionTests {
-    /// (images, channels, out channels, height, width): maps of 1, 4, 9, 49 and 64 pixels and 5x3 and 1x7, runs shorter
-    /// and longer than a vector, columns (images x pixels) not a multiple of 32 or of a vector; out channels that use
-    /// each block of rows (6, 4, 1) and their remainders; one input channel and odd counts.
+    /// (images, channels, out channels, height, width): maps of 1, 4, 9, 16, 49 and 64 pixels and 5x3 and 1x7, runs
+    /// shorter and longer than a vector, columns (images x pixels) not a multiple of 32 or of a vector; out channels that
+    /// use each block of rows (6, 4, 1) and their remainders; one input channel and odd counts; a batch that several
+    /// threads share by columns (64 images of 7x7), and one image that they share by output channels.
     static let shapes: [(Int, Int, Int, Int, Int)] = [
         (3, 5, 7, 2, 2), (1, 1, 1, 1, 1), (5, 16, 13, 3, 3), (2, 3, 6, 7, 7), (3, 8, 4, 8, 8), (4, 7, 17, 5, 3), (7, 2, 11, 1, 7),
-        (33, 9, 5, 1, 1), (2, 64, 24, 4, 4),
+        (33, 9, 5, 1, 1), (2, 64, 24, 4, 4), (64, 32, 16, 7, 7), (1, 64, 100, 3, 3),
     ]
 
     /// map(conv(relu?(x * inScale + inShift), w)): the definition with the output's scale and bias and the input's

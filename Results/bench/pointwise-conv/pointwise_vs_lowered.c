@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
             y[(n * O + c) * P + p] = v > 0 ? v : 0;
         }
         double t1 = now();
-        kernels->pointwise_convolution(&s, 0, N * P, panel);
+        kernels->pointwise_convolution(&s, 0, N * P, 0, O, panel);
         double t2 = now();
         if (t1 - t0 < best[0]) best[0] = t1 - t0;
         if (t2 - t1 < best[1]) best[1] = t2 - t1;

@@ -228,10 +228,10 @@ typedef struct {
                                                  ptrdiff_t, ptrdiff_t, float *);
     void (*max_pool)(const float *, const zoo_lowering *, ptrdiff_t, ptrdiff_t, float *, int32_t *);
     /// A pointwise convolution (`zoo_pointwise`) over the columns first ..< end of the batch (column = image * positions +
-    /// position), without lowering or transposes: two vectors of columns at a time are laid out in `panel` (channels x 32
-    /// floats, enough for every instruction set; through the pre-activation), multiplied by every row of W, and written to
-    /// y through the map.
-    void (*pointwise_convolution)(const zoo_pointwise *, ptrdiff_t, ptrdiff_t, float *);
+    /// position) and the output channels first_row ..< end_row, without lowering or transposes: 32 columns at a time are
+    /// laid out in `panel` (channels x 32 floats, two panels of 16 columns; through the pre-activation), multiplied by the
+    /// rows of W, and written to y through the map.
+    void (*pointwise_convolution)(const zoo_pointwise *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
     /// Winograd's transforms for F(side x side, taps x taps) with side 2 and taps 3 or 5, or side 4 and taps 3 (stride 1,
     /// padding taps / 2; maps at most ZOO_WINOGRAD_MAX_WIDTH wide), each over planes first ..< end of an NCHW batch (plane
     /// = image * channels + channel) and n^2 matrices [channels][images x ceil(height / side) x ceil(width / side)]

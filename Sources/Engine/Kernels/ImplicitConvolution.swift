@@ -51,7 +51,8 @@ enum ImplicitConvolution {
     /// Results/bench/stem7x7/avx2.txt). Elsewhere the lowered path, until measured. Not 3x3 kernels at stride 2 (ResNet's
     /// stage openings in evaluation): measured 15-20% faster than lowered when written (3180191), on an Emerald Rapids
     /// 1.0-2.0x slower (Results/bench/stride2-lowered: ResNet-50's 256->256 on 4x4 15-22 ms against 7-9 lowered, 128->128
-    /// on 7x7 14-17 against 9-10; ResNet-18's at 96 px level on 24x24, slower from 12x12 down).
+    /// on 7x7 14-17 against 9-10; ResNet-18's at 96 px level on 24x24, slower from 12x12 down): no level takes them now;
+    /// their kernels stay, tested against the definition, for a CPU where they pay.
     static func pays(_ g: ConvGeometry, outChannels: Int, level: String) -> Bool {
         switch level {
         case "avx512": g.stride == 1 || g.kernelWidth == 7

@@ -8,8 +8,9 @@ import CKernels
 /// into NCHW. Measured on one core of an Emerald Rapids (Results/bench/pointwise-conv): 1.1-1.6x the lowered path on
 /// ResNet-50's and DenseNet-121's layers. The backward pass stays the lowered one.
 enum PointwiseConvolution {
-    /// y [N, O, P] = map(W x'), x' = x or relu?(x * scale[c] + shift[c]) with a pre-activation; `map`'s scale and ReLU
-    /// after `bias` (bias added after the scale, as `ChannelMap.write`).
+    /// y [N, O, P] = relu?(scale[o] * (W x')[o] + bias[o]) by `map` (scale nil for 1, no ReLU unless the map has one),
+    /// x' = x or, with a pre-activation, relu?(x * scale[c] + shift[c]) per input channel. Split across threads by
+    /// 32 columns, and also by blocks of output channels where the columns are fewer than the threads (one image's).
     static func forward(_ x: UnsafePointer<Float>, _ g: ConvGeometry, weight: UnsafePointer<Float>, outChannels: Int,
                         bias: UnsafePointer<Float>?, then map: ChannelMap = .identity,
                         preactivation: (map: ChannelMap, shift: Tensor)? = nil, into y: UnsafeMutablePointer<Float>,
@@ -17,17 +18,29 @@ enum PointwiseConvolution {
         precondition(g.pointwise, "the pointwise path takes 1x1 kernels at stride 1 without padding")
         let columns = g.batch * g.positions, panelColumns = 32
         FLOPCounter.count &+= 2 * outChannels * g.channels * columns
+        let units = (columns + panelColumns - 1) / panelColumns, rowBlocks = (outChannels + 5) / 6
+        let rowGroups = units >= Parallelism.threads ? 1 : max(1, min(rowBlocks, Parallelism.threads / units))
         withExtendedLifetime((map, preactivation)) {
             var step = zoo_pointwise(
                 x: x, channels: g.channels, positions: g.positions, out_channels: outChannels, weights: weight,
                 in_scale: preactivation.flatMap { $0.map.scale.map { UnsafePointer($0.data) } },
                 in_shift: preactivation.map { UnsafePointer($0.shift.data) }, in_relu: preactivation?.map.relu == true ? 1 : 0,
                 scale: map.scale.map { UnsafePointer($0.data) }, bias: bias, relu: map.relu ? 1 : 0, y: y)
-            let units = (columns + panelColumns - 1) / panelColumns
-            parallelChunks(units, costPerItem: panelColumns * g.channels * outChannels) { chunk in
+            // Item i: columns of unit i / rowGroups, output channels of group i % rowGroups (in blocks of 6).
+            parallelChunks(units * rowGroups, costPerItem: panelColumns * g.channels * outChannels / rowGroups) { items in
                 let (panel, capacity) = BufferPool.shared.allocate(g.channels * panelColumns)
                 defer { BufferPool.shared.release(panel, capacity: capacity) }
-                kernels.pointwise_convolution(&step, chunk.lowerBound * panelColumns, min(columns, chunk.upperBound * panelColumns), panel)
+                if rowGroups == 1 {
+                    kernels.pointwise_convolution(&step, items.lowerBound * panelColumns, min(columns, items.upperBound * panelColumns),
+                                                  0, outChannels, panel)
+                    return
+                }
+                for item in items {
+                    let (unit, group) = (item / rowGroups, item % rowGroups)
+                    kernels.pointwise_convolution(&step, unit * panelColumns, min(columns, (unit + 1) * panelColumns),
+                                                  min(outChannels, rowBlocks * group / rowGroups * 6),
+                                                  min(outChannels, rowBlocks * (group + 1) / rowGroups * 6), panel)
+                }
             }
         }
     }

@@ -12,9 +12,9 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
 /// y = scale[o] * conv(x) + bias[o], then ReLU when the map says so; a ReLU alone also where the pass records, its
 /// gradient's mask then applied as the backward pass lays the output's gradient out; and with a `preactivation` (a map
 /// and its shift; evaluation only), of
-/// the input mapped first, x' = relu(x * scale[c] + shift[c]) per input channel, applied as the lowering reads x where
-/// that lowering is a transpose (a 1x1 kernel at stride 1 without padding, on a map larger than 1x1: DenseNet's
-/// bottlenecks and transitions), in a pass of its own otherwise.
+/// the input mapped first, x' = relu(x * scale[c] + shift[c]) per input channel, applied as the pointwise kernels read x
+/// (a 1x1 kernel at stride 1 without padding, on a map larger than 1x1: DenseNet's bottlenecks and transitions), in a
+/// pass of its own otherwise.
 func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, then map: ChannelMap,
             preactivation: (map: ChannelMap, shift: Tensor)? = nil) -> Tensor {
     precondition(x.rank == 4, "conv2d expects an NCHW batch, got shape \(x.shape)")
