@@ -24,11 +24,11 @@ import Testing
         #expect(abs(p.data[0] - Float(0.9 - 0.1 * m / (v.squareRoot() + 1e-8))) < 1e-5)
     }
 
-    /// The eight-lane path and the tail agree with a plain reference implementation, for Adam and AdamW.
-    @Test(arguments: [false, true])
-    func adamMatchesAReferenceImplementation(decoupled: Bool) {
-        let count = 19
-        let p = parameter((0..<count).map { Float($0) / 10 - 1 }, grad: [])
+    /// The eight-lane path and the tail agree with a plain reference implementation, for Adam and AdamW, on a parameter
+    /// of one thread's size and on one that threads share (100,003 values: the last range has the tail).
+    @Test(arguments: [false, true], [19, 100_003])
+    func adamMatchesAReferenceImplementation(decoupled: Bool, count: Int) {
+        let p = parameter((0..<count).map { Float($0 % 97) / 10 - 1 }, grad: [])
         let adam = Adam([p], learningRate: 0.05, weightDecay: 0.1, decoupledWeightDecay: decoupled)
         var w = p.scalars.map(Double.init), m = [Double](repeating: 0, count: count), v = m
         for step in 1...3 {
@@ -44,7 +44,7 @@ import Testing
                 w[i] -= 0.05 * mHat / (vHat.squareRoot() + 1e-8)
             }
         }
-        for (a, b) in zip(p.scalars, w) { #expect(abs(Double(a) - b) < 1e-5) }
+        #expect(zip(p.scalars, w).allSatisfy { abs(Double($0) - $1) < 1e-5 })
     }
 
     @Test func adamWDecaysWeightsApartFromTheGradient() {
@@ -56,6 +56,27 @@ import Testing
         let both = parameter([2], grad: [1])
         Adam.w([both], learningRate: 0.1, weightDecay: 0.5).step()
         #expect(abs(both.data[0] - (1.9 - 0.1)) < 1e-5)
+    }
+
+    /// SGD with weight decay, without momentum and with plain and Nesterov momentum, over three steps, against the
+    /// definition, on a parameter that threads share.
+    @Test(arguments: [(Float(0), false), (0.9, false), (0.9, true)])
+    func sgdMatchesAReferenceImplementation(momentum: Float, nesterov: Bool) {
+        let count = 100_003
+        let p = parameter((0..<count).map { Float($0 % 97) / 50 - 1 }, grad: [])
+        let sgd = SGD([p], learningRate: 0.05, momentum: momentum, weightDecay: 0.01, nesterov: nesterov)
+        var w = p.scalars, v = [Float](repeating: 0, count: count)
+        for step in 1...3 {
+            let g = (0..<count).map { Float(sin(Double($0 % 1000 * step))) }
+            p.grad = Tensor(shape: [count], scalars: g)
+            sgd.step()
+            for i in 0..<count {
+                let d = g[i] + 0.01 * w[i]
+                v[i] = step == 1 ? d : momentum * v[i] + d
+                w[i] -= 0.05 * (momentum == 0 ? d : nesterov ? d + momentum * v[i] : v[i])
+            }
+        }
+        #expect(zip(p.scalars, w).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) })
     }
 
     @Test func nesterovMomentum() {

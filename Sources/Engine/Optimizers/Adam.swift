@@ -56,24 +56,28 @@ public final class Adam: Optimizer {
             let w = p.data, g = grad.data, m = first.data, v = second.data
             let (b1, b2, eps, wd, lr) = (beta1, beta2, epsilon, weightDecay, learningRate)
             let decoupled = decoupledWeightDecay
-            var i = 0
-            // Eight lanes at a time, then the tail: the update is memory-bound, so one pass over w, g, m, v.
-            while i + 8 <= p.count {
-                var wv = loadVector(w + i), d = loadVector(g + i)
-                if decoupled { wv -= lr * wd * wv } else { d += wd * wv }
-                let mv = b1 * loadVector(m + i) + (1 - b1) * d
-                let vv = b2 * loadVector(v + i) + (1 - b2) * d * d
-                wv -= stepSize * mv / ((vv / correction2).squareRoot() + eps)
-                storeVector(mv, m + i); storeVector(vv, v + i); storeVector(wv, w + i)
-                i += 8
-            }
-            while i < p.count {
-                if decoupled { w[i] -= lr * wd * w[i] }
-                let d = decoupled ? g[i] : g[i] + wd * w[i]
-                m[i] = b1 * m[i] + (1 - b1) * d
-                v[i] = b2 * v[i] + (1 - b2) * d * d
-                w[i] -= stepSize * m[i] / ((v[i] / correction2).squareRoot() + eps)
-                i += 1
+            // Eight lanes at a time, then the tail: the update is memory-bound, so one pass over w, g, m, v, split
+            // across threads (ranges in multiples of 8, so that only the last has a tail).
+            parallelChunks((p.count + 7) / 8, costPerItem: 8 * 7) { blocks in
+                var i = blocks.lowerBound * 8
+                let end = min(p.count, blocks.upperBound * 8)
+                while i + 8 <= end {
+                    var wv = loadVector(w + i), d = loadVector(g + i)
+                    if decoupled { wv -= lr * wd * wv } else { d += wd * wv }
+                    let mv = b1 * loadVector(m + i) + (1 - b1) * d
+                    let vv = b2 * loadVector(v + i) + (1 - b2) * d * d
+                    wv -= stepSize * mv / ((vv / correction2).squareRoot() + eps)
+                    storeVector(mv, m + i); storeVector(vv, v + i); storeVector(wv, w + i)
+                    i += 8
+                }
+                while i < end {
+                    if decoupled { w[i] -= lr * wd * w[i] }
+                    let d = decoupled ? g[i] : g[i] + wd * w[i]
+                    m[i] = b1 * m[i] + (1 - b1) * d
+                    v[i] = b2 * v[i] + (1 - b2) * d * d
+                    w[i] -= stepSize * m[i] / ((v[i] / correction2).squareRoot() + eps)
+                    i += 1
+                }
             }
         }
     }

@@ -60,23 +60,29 @@ public final class SGD: Optimizer {
         try restore(state, prefix: "momentum_buffer", parameters: parameters, into: &velocities)
     }
 
+    /// Each parameter's update split across threads: it is bound by memory, and one core's share of it is not the
+    /// machine's (VGG-11's 129 M parameters took a third of its training step's time on one thread).
     public func step() {
         for (index, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
-            let (lr, wd, mu) = (learningRate, weightDecay, momentum)
+            let (lr, wd, mu, nesterov) = (learningRate, weightDecay, momentum, nesterov)
             let w = p.data, g = grad.data
             guard mu != 0 else {
-                for i in 0..<p.count { w[i] -= lr * (g[i] + wd * w[i]) }
+                parallelChunks(p.count, costPerItem: 3) { range in
+                    for i in range { w[i] -= lr * (g[i] + wd * w[i]) }
+                }
                 continue
             }
             let first = velocities[index] == nil
             let velocity = velocities[index] ?? Tensor.zeros(p.shape)
             velocities[index] = velocity
             let v = velocity.data
-            for i in 0..<p.count {
-                let d = g[i] + wd * w[i]
-                v[i] = first ? d : mu * v[i] + d
-                w[i] -= lr * (nesterov ? d + mu * v[i] : v[i])
+            parallelChunks(p.count, costPerItem: 5) { range in
+                for i in range {
+                    let d = g[i] + wd * w[i]
+                    v[i] = first ? d : mu * v[i] + d
+                    w[i] -= lr * (nesterov ? d + mu * v[i] : v[i])
+                }
             }
         }
     }
