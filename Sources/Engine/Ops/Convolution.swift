@@ -313,20 +313,16 @@ func channelMajorToBatchMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMu
     }
 }
 
-/// [N, C, P] -> [C, N, P], each value through the `preactivation`'s map and shift when given, or kept only where the
-/// value at its place in `mask` ([N, C, P]) is positive (a ReLU's gradient) when that is given.
+/// [N, C, P] -> [C, N, P], each value kept only where the value at its place in `mask` ([N, C, P]) is positive (a ReLU's
+/// gradient) when that is given.
 func batchMajorToChannelMajor(_ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>, batch: Int,
-                              channels: Int, positions: Int, through preactivation: (map: ChannelMap, shift: Tensor)? = nil,
-                              keepingWherePositive mask: UnsafePointer<Float>? = nil) {
-    let shifts = preactivation?.shift.data, map = preactivation?.map
+                              channels: Int, positions: Int, keepingWherePositive mask: UnsafePointer<Float>? = nil) {
     parallelChunks(batch, costPerItem: channels * positions) { images in
         for n in images {
             for c in 0..<channels {
                 let offset = (n * channels + c) * positions
                 let (from, to) = (source + offset, target + (c * batch + n) * positions)
-                if let map {
-                    map.write(from, to, count: positions, channel: c, bias: shifts)
-                } else if let mask {
+                if let mask {
                     zipElements(ReLUGradient.self, from, mask + offset, to, range: 0..<positions)
                 } else {
                     to.update(from: from, count: positions)
