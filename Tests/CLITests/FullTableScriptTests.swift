@@ -48,8 +48,8 @@ struct FullTableScriptTests {
         #expect(stopped.status == 143)
         #expect(stopped.errors.contains("alexnet stopped"))
         #expect(stopped.log == [
-            "run nin --dataset fashion-mnist --checkpoint \(runs)/nin.ckpt --checkpoint-every 50",
-            "run alexnet --dataset fashion-mnist --checkpoint \(runs)/alexnet.ckpt --checkpoint-every 50",
+            "run nin --dataset fashion-mnist --checkpoint \(runs)/nin.ckpt --checkpoint-every 200",
+            "run alexnet --dataset fashion-mnist --checkpoint \(runs)/alexnet.ckpt --checkpoint-every 200",
         ])
         #expect(FileManager.default.fileExists(atPath: runs + "/nin.done"))
         #expect(!FileManager.default.fileExists(atPath: runs + "/alexnet.done"))
@@ -57,8 +57,8 @@ struct FullTableScriptTests {
         let carriedOn = try runScript(["nin", "alexnet", "vgg11"], in: folder)
         #expect(carriedOn.status == 0, "\(carriedOn.errors)")
         #expect(carriedOn.log.dropFirst(2) == [
-            "run alexnet --dataset fashion-mnist --checkpoint \(runs)/alexnet.ckpt --checkpoint-every 50 --resume \(runs)/alexnet.ckpt",
-            "run vgg11 --dataset fashion-mnist --checkpoint \(runs)/vgg11.ckpt --checkpoint-every 50",
+            "run alexnet --dataset fashion-mnist --checkpoint \(runs)/alexnet.ckpt --checkpoint-every 200 --resume \(runs)/alexnet.ckpt",
+            "run vgg11 --dataset fashion-mnist --checkpoint \(runs)/vgg11.ckpt --checkpoint-every 200",
         ])
         for model in ["nin", "alexnet", "vgg11"] { #expect(FileManager.default.fileExists(atPath: "\(runs)/\(model).done")) }
     }
@@ -77,7 +77,7 @@ struct FullTableScriptTests {
         let stopped = try runScript(["alexnet"], in: folder, failing: "alexnet")
         #expect(stopped.status == 143)
         #expect(stopped.log == [
-            "run alexnet --dataset fashion-mnist --checkpoint \(runs)/alexnet.ckpt --checkpoint-every 50 --resume \(runs)/alexnet.ckpt",
+            "run alexnet --dataset fashion-mnist --checkpoint \(runs)/alexnet.ckpt --checkpoint-every 200 --resume \(runs)/alexnet.ckpt",
         ])
         #expect(try String(contentsOfFile: carried + "/alexnet.ckpt", encoding: .utf8) == "carried alexnet")
 

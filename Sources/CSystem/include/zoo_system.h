@@ -1,6 +1,8 @@
 #ifndef ZOO_SYSTEM_H
 #define ZOO_SYSTEM_H
 
+#include <stddef.h>
+
 /// What the engine asks of the C library and OpenBLAS that Swift cannot reach.
 
 /// OpenBLAS's idle threads spin (sched_yield) for up to 2^28 cycles after each GEMM, taking the cores the
@@ -26,5 +28,10 @@ const char *zoo_openblas_core_replacing(const char *picked, int has_avx512, int 
 
 /// Returns the C library's free memory to the system where it can (glibc's malloc_trim); else nothing.
 void zoo_release_free_memory(void);
+
+/// Moves the pages mapped at [from, from + bytes) to [to, to + bytes), replacing what was mapped there, without
+/// copying them or faulting them in again (Linux's mremap); `bytes` and both addresses page-aligned. Returns 0, or -1
+/// where that is refused or unavailable (then nothing or only a leading part moved: see the caller).
+int zoo_move_pages(void *from, size_t bytes, void *to);
 
 #endif

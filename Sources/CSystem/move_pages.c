@@ -1,0 +1,21 @@
+#if defined(__linux__)
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sys/mman.h>
+#endif
+#include "include/zoo_system.h"
+
+int zoo_move_pages(void *from, size_t bytes, void *to) {
+#if defined(__linux__)
+    if (mremap(from, bytes, bytes, MREMAP_MAYMOVE | MREMAP_FIXED, to) != MAP_FAILED) return 0;
+    // A range that spans several mappings (a buffer assembled from pieces before) is refused as a whole: move its
+    // halves, down to single pages.
+    if (errno != EFAULT || bytes <= 4096) return -1;
+    size_t half = (bytes / 2 + 4095) & ~(size_t)4095;
+    if (zoo_move_pages(from, half, to) != 0) return -1;
+    return zoo_move_pages((char *)from + half, bytes - half, (char *)to + half);
+#else
+    (void)from; (void)bytes; (void)to;
+    return -1;
+#endif
+}
