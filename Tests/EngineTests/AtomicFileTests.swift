@@ -23,6 +23,21 @@ import Testing
         #expect(try names().filter { $0.hasPrefix("same") }.count == 8)
     }
 
+    @Test func partsAreWrittenOneAfterAnother() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/parts.bin", large = (0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let pieces: [[UInt8]] = [Array("head".utf8), [], large, Array("tail".utf8)]
+        try pieces[0].withUnsafeBytes { a in
+            try pieces[1].withUnsafeBytes { b in
+                try pieces[2].withUnsafeBytes { c in
+                    try pieces[3].withUnsafeBytes { d in try AtomicFile.write(parts: [a, b, c, d], to: path) }
+                }
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(pieces.joined()))
+        #expect(try names() == ["parts.bin"])
+    }
+
     @Test func writesReplaceAndLeaveNoTemporaryFiles() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/weights.safetensors"

@@ -24,14 +24,16 @@ public enum SafeTensors {
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         json.append(contentsOf: Array(repeating: UInt8(ascii: " "), count: (8 - json.count % 8) % 8))
-        var file = Data(capacity: 8 + json.count + offset)
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
-        file.append(json)
-        for (_, tensor) in tensors {
-            // Float32 in memory is already little-endian on every platform Zoo builds for.
-            tensor.buffer.withMemoryRebound(to: UInt8.self) { file.append(contentsOf: $0) }
+        var start = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { start.append(contentsOf: $0) }
+        start.append(json)
+        // The tensors' bytes go to the file from where they lie: Float32 in memory is already little-endian on every
+        // platform Zoo builds for.
+        try withExtendedLifetime(tensors) {
+            try start.withUnsafeBytes { start in
+                try AtomicFile.write(parts: [start] + tensors.map { UnsafeRawBufferPointer($0.1.buffer) }, to: path)
+            }
         }
-        try AtomicFile.write(file, to: path)
     }
 
     /// The tensors of the file at `path` by name, its metadata, and each tensor's stored dtype. F32
