@@ -83,11 +83,12 @@ import Testing
         }
     }
 
-    /// conv2d with a 1x1 kernel (stride 1, no padding) takes this path forward and the lowered one backward: the gradients
-    /// of input, weight and bias match finite differences, also without a bias. (With a ReLU folded in,
+    /// conv2d with a 1x1 kernel (stride 1, no padding) takes this path forward and for the input's gradient (by W^T), and
+    /// the lowered one for the weights': the gradients of input, weight and bias match finite differences, also without a
+    /// bias, on one panel of columns or several. (With a ReLU folded in,
     /// `ConvolutionReLUTests` compares values and gradients with a ReLU in turn on pointwise shapes: finite differences
     /// would cross its kink.)
-    @Test(arguments: [[2, 3, 3, 3], [3, 4, 2, 2], [1, 2, 4, 5], [2, 9, 6, 1]])
+    @Test(arguments: [[2, 3, 3, 3], [3, 4, 2, 2], [1, 2, 4, 5], [2, 9, 6, 1], [3, 5, 5, 5]])
     func conv2dOnThePointwisePathHasRightGradients(_ shape: [Int]) {
         let outChannels = 7
         let x = randomTensor(shape, seed: 11), w = randomTensor([outChannels, shape[1], 1, 1], seed: 12)

@@ -6,7 +6,8 @@ import CKernels
 /// over memory besides the GEMM; here 32 columns (image, position) at a time are copied into a panel the cache holds
 /// (applying a pre-activation on the way), multiplied by W in registers and written through the output's map straight
 /// into NCHW. Measured on one core of an Emerald Rapids (Results/bench/pointwise-conv): 1.1-1.6x the lowered path on
-/// ResNet-50's and DenseNet-121's layers. The backward pass stays the lowered one.
+/// ResNet-50's and DenseNet-121's layers. Backward, the input's gradient is the same kernel by W^T where no ReLU's
+/// mask applies to the output's gradient (conv2d's backward); the weights' gradient stays lowered.
 enum PointwiseConvolution {
     /// y [N, O, P] = relu?(scale[o] * (W x')[o] + bias[o]) by `map` (scale nil for 1, no ReLU unless the map has one),
     /// x' = x or, with a pre-activation, relu?(x * scale[c] + shift[c]) per input channel. Split across threads by

@@ -128,7 +128,16 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
         let gradientByChannel = Tensor(uninitialized: [outChannels, widest])
         let lowered = dw == nil ? nil : keptColumns ?? Tensor(uninitialized: [patch, widest])
         let keptColumns = keptColumns
-        let dColumns = dx == nil ? nil : Tensor(uninitialized: [patch, widest])
+        // A 1x1 kernel's input gradient without a ReLU's mask is a pointwise convolution of the output's gradient by
+        // W^T: the pointwise kernels write it into NCHW, with no lowered product to fold back (col2im).
+        let direct = g.pointwise && mask == nil
+        if let dx, direct {
+            let turned = Tensor(uninitialized: [g.channels, outChannels])
+            transpose(weight.data, rows: outChannels, columns: g.channels, into: turned.data)
+            PointwiseConvolution.forward(gradient.data, g.with(channels: outChannels), weight: turned.data, outChannels: g.channels,
+                                         bias: nil, into: dx.data)
+        }
+        let dColumns = dx == nil || direct ? nil : Tensor(uninitialized: [patch, widest])
         for images in groups {
             let (part, width) = (g.with(batch: images.count), images.count * positions)
             batchMajorToChannelMajor(gradient.data + images.lowerBound * outImage, gradientByChannel.data,
