@@ -83,6 +83,20 @@ import Testing
         giveBack([c, tail], to: pool)
     }
 
+    @Test func donorsGiveWholeHugePagesOnly() {
+        let pool = BufferPool(), mib = Self.mebibyte
+        // Twenty buffers of 9 MiB at the peak, 244 MiB kept at most; 72 MiB more would make 252.
+        let buffers = (0..<20).map { _ in pool.allocate(9 * mib) }
+        for (i, buffer) in buffers.enumerated() { fill(buffer.pointer, buffer.capacity, with: Float(1000 * (i + 1))) }
+        for buffer in buffers { pool.release(buffer.pointer, capacity: buffer.capacity) }
+        let c = pool.allocate(72 * mib), donor = c.pointer[0]
+        #expect(donor >= 1000 && donor.truncatingRemainder(dividingBy: 1000) == 0 && holds(c.pointer, 8 * mib, donor),
+                "one cached buffer's first 8 MiB")
+        #expect(c.pointer[8 * mib] == 0 && c.pointer[9 * mib - 1] == 0, "its ninth MiB, less than a huge page, not moved")
+        #expect(pool.cachedBytes == 19 * 9 * mib * 4, "the rest of that donor is given back")
+        giveBack([c], to: pool)
+    }
+
     @Test func withinTheBoundANewBufferIsMapped() {
         let pool = BufferPool(), mib = Self.mebibyte
         let a = pool.allocate(64 * mib)

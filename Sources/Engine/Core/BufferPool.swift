@@ -70,29 +70,33 @@ final class BufferPool: @unchecked Sendable {
     }
 
     /// Cached buffers whose pages are to make up a new one of `capacity` floats while the pool is over its bound (the
-    /// lock held): each the smallest class that covers what is still missing, or else the largest, until they cover
-    /// it. VGG's training at batch 128 otherwise gave back and faulted in 700 MB a step: the gradient of its first
-    /// linear layer (436 MB) and the activations evicted to make room for it, in turn. Only buffers of at least
-    /// `movedFloats` give or take pages, so that a buffer is a few pieces, not thousands.
+    /// lock held): each the smallest class whose whole huge pages (`movedFloats`) cover what is still missing, or else
+    /// the largest, until they cover it. VGG's training at batch 128 otherwise gave back and faulted in 700 MB a step:
+    /// the gradient of its first linear layer (436 MB) and the activations evicted to make room for it, in turn.
     private func donors(for capacity: Int) -> [(UnsafeMutablePointer<Float>, Int)] {
         var donors: [(UnsafeMutablePointer<Float>, Int)] = [], gathered = 0
         while liveBytes + cachedBytes > bound, capacity - gathered >= Self.movedFloats {
-            let sizes = free.keys.filter { $0 >= Self.movedFloats }, missing = capacity - gathered
-            guard let size = sizes.filter({ $0 >= missing }).min() ?? sizes.max() else { break }
+            let sizes = free.keys.filter { $0 >= Self.movedFloats }, missing = Self.wholeHugePages(capacity - gathered)
+            guard let size = sizes.filter({ Self.wholeHugePages($0) >= missing }).min() ?? sizes.max() else { break }
             donors.append((take(size)!, size))
-            gathered += size
+            gathered += Self.wholeHugePages(size)
         }
         return donors
     }
 
-    /// A new buffer of `capacity` floats whose leading part is the pages of `donors`, moved in order: a donor larger
-    /// than what is left gives its head and its tail stays cached (given back below `movedFloats`); one the system
-    /// will not move is given back, and its part faults in fresh like the rest.
+    /// `floats` rounded down to whole huge pages (`movedFloats`).
+    private static func wholeHugePages(_ floats: Int) -> Int { floats / movedFloats * movedFloats }
+
+    /// A new buffer of `capacity` floats whose leading part is the pages of `donors`, moved in order, each giving its
+    /// whole huge pages up to what is left; a donor's tail stays cached, or is given back below `movedFloats`; a donor
+    /// the system will not move is given back, and its part faults in fresh like the rest. Moving whole huge pages
+    /// only keeps every piece a buffer is made of (a mapping of its own, which the system counts) 2 MiB or more,
+    /// but for a buffer's last: a run of any length has at most one mapping per 2 MiB it holds, and one per buffer.
     private func assemble(_ capacity: Int, from donors: [(UnsafeMutablePointer<Float>, Int)]) -> UnsafeMutablePointer<Float> {
         let buffer = Self.map(capacity)
         var filled = 0
         for (donor, size) in donors {
-            let moved = min(size, capacity - filled), tail = size - moved
+            let moved = Self.wholeHugePages(min(size, capacity - filled)), tail = size - moved
             if zoo_move_pages(donor, moved * 4, buffer + filled) != 0 {
                 Self.unmap(donor, capacity: size)
             } else if tail >= Self.movedFloats {
@@ -144,7 +148,8 @@ final class BufferPool: @unchecked Sendable {
     /// back, so that they leave the process (glibc would keep them in its heap).
     private static let mappedFloats = 64 << 10
 
-    /// Buffers of at least this many floats (2 MiB, a huge page) lend their pages to others (`donors(for:)`).
+    /// Buffers of at least this many floats (2 MiB, a huge page) lend their pages to others (`donors(for:)`), in
+    /// multiples of it.
     static let movedFloats = 512 << 10
 
     private static func map(_ capacity: Int) -> UnsafeMutablePointer<Float> {
