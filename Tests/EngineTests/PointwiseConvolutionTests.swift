@@ -85,7 +85,7 @@ import Testing
 
     /// conv2d with a 1x1 kernel (stride 1, no padding) takes this path forward and for the input's gradient (by W^T), and
     /// the lowered one for the weights': the gradients of input, weight and bias match finite differences, also without a
-    /// bias, on one panel of columns or several. (With a ReLU folded in,
+    /// bias or with the weights frozen, on one panel of columns or several. (With a ReLU folded in,
     /// `ConvolutionReLUTests` compares values and gradients with a ReLU in turn on pointwise shapes: finite differences
     /// would cross its kink.)
     @Test(arguments: [[2, 3, 3, 3], [3, 4, 2, 2], [1, 2, 4, 5], [2, 9, 6, 1], [3, 5, 5, 5]])
@@ -98,5 +98,7 @@ import Testing
         #expect(g.pointwise)
         expectGradientsMatch([x, w, bias]) { conv2d($0[0], weight: $0[1], bias: $0[2]) }
         expectGradientsMatch([x, w]) { conv2d($0[0], weight: $0[1], bias: nil) }
+        let frozen = randomTensor([outChannels, shape[1], 1, 1], seed: 12, requiresGrad: false)
+        expectGradientsMatch([x]) { conv2d($0[0], weight: frozen, bias: nil) }  // the input's gradient alone
     }
 }

@@ -138,7 +138,8 @@ func loweredConv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, _ g: ConvGeometry
                                          bias: nil, into: dx.data)
         }
         let dColumns = dx == nil || direct ? nil : Tensor(uninitialized: [patch, widest])
-        for images in groups {
+        // The output's gradient laid out channel-major serves the weights', the bias's and the lowered input gradient.
+        for images in groups where dw != nil || db != nil || dColumns != nil {
             let (part, width) = (g.with(batch: images.count), images.count * positions)
             batchMajorToChannelMajor(gradient.data + images.lowerBound * outImage, gradientByChannel.data,
                                      batch: images.count, channels: outChannels, positions: positions,
