@@ -34,4 +34,7 @@ void zoo_release_free_memory(void);
 /// where that is refused or unavailable (then nothing or only a leading part moved: see the caller).
 int zoo_move_pages(void *from, size_t bytes, void *to);
 
+/// The FLOP count of the calling thread (`FLOPCounter.count`): each thread has its own, zero when it starts.
+long *zoo_thread_flop_count(void);
+
 #endif

@@ -1,3 +1,4 @@
+import CSystem
 import Dispatch
 
 /// Where training time goes: wall time per layer type (forward) and per operation (backward),
@@ -76,7 +77,13 @@ public enum Profiler {
 /// into achieved FLOP/s. A convolution counts its definition's FLOPs (2 x out channels x in channels x kernel area x
 /// output pixels per pass), whichever path computes it in however many products.
 public enum FLOPCounter {
-    nonisolated(unsafe) public static var count = 0
+    /// The count of the calling thread. Operations count on the thread that calls them, outside their parallel
+    /// regions, so a step run on one thread counts all its FLOPs and steps on other threads (tests run in parallel)
+    /// neither add to it nor overwrite it (`counting`).
+    public static var count: Int {
+        get { zoo_thread_flop_count().pointee }
+        set { zoo_thread_flop_count().pointee = newValue }
+    }
 
     /// `body`, counted as `flops` in place of what it counts itself: a path that computes a convolution in fewer
     /// products than its definition (Winograd's, the small-map one).
