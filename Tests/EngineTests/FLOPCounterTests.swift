@@ -27,12 +27,14 @@ import Testing
 
     @Test func aThreadStartsAtZero() {
         gemmOfOnes(m: 2, n: 2, k: 2)
-        var counted = -1
-        let done = DispatchSemaphore(value: 0)
-        Thread { counted = FLOPCounter.count; done.signal() }.start()
+        let counted = Counted(), done = DispatchSemaphore(value: 0)
+        Thread { counted.value = FLOPCounter.count; done.signal() }.start()
         done.wait()
-        #expect(counted == 0 && FLOPCounter.count >= 16)
+        #expect(counted.value == 0 && FLOPCounter.count >= 16)
     }
+
+    /// What the other thread read (handed over through the semaphore).
+    private final class Counted: @unchecked Sendable { var value = -1 }
 
     private func gemmOfOnes(m: Int, n: Int, k: Int) {
         let (a, b, c) = (Tensor(shape: [m, k], repeating: 1), Tensor(shape: [k, n], repeating: 1), Tensor.zeros([m, n]))

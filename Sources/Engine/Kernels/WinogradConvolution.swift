@@ -49,8 +49,10 @@ enum WinogradConvolution {
     /// training steps with F(2x2, 3x3): 1.45-1.53x as fast on AlexNet's 12x12 layers, 1.15-1.39x on VGG-11's from 56x56
     /// to 14x14 (64 channels and more), 1.16-1.50x on GoogLeNet's; slower with fewer than 64 channels (0.69-0.88x, and
     /// 0.69-1.08x with F(4x4, 3x3): the transforms cost more than the products save) and on 3x3 and 7x7 maps (0.61-0.88x:
-    /// odd sides waste up to half the tiles). F(2x2, 5x5): 1.31-1.44x on AlexNet's 96->256 on 26x26, 1.08x on 64->64 on
-    /// 26x26, 0.39-0.74x on maps of 12x12 and less.
+    /// odd sides waste up to half the tiles). On 6x6 maps (Results/bench/winograd-6x6) ResNet-18's 256->256 layers at
+    /// 96 px train in about half the time of the implicit path, GoogLeNet's 3x3 layers in 58-83% of it; in inference
+    /// GoogLeNet's three narrowest (96->208 to 128->256) are 5-20% slower, a few ms per pass. F(2x2, 5x5): 1.31-1.44x on
+    /// AlexNet's 96->256 on 26x26, 1.08x on 64->64 on 26x26, 0.39-0.74x on maps of 12x12 and less.
     static func applies(_ g: ConvGeometry, outChannels: Int) -> Bool {
         [3, 5].contains(g.kernelHeight) && g.kernelWidth == g.kernelHeight && g.padding == g.kernelHeight / 2 && g.stride == 1
             && min(g.channels, outChannels) >= minimumChannels && min(g.height, g.width) >= minimumSide(kernel: g.kernelHeight)
@@ -67,7 +69,7 @@ enum WinogradConvolution {
     static let minimumChannels = 64
 
     /// The smallest side of a map the Winograd path takes for a kernel of side `kernel` (3 or 5).
-    static func minimumSide(kernel: Int) -> Int { kernel == 5 ? 16 : 8 }
+    static func minimumSide(kernel: Int) -> Int { kernel == 5 ? 16 : 6 }
 
     /// Groups of `g`'s images whose transformed input and products ([points][channels][tiles]) each fit `budget` floats.
     static func imageGroups(_ g: ConvGeometry, outChannels: Int, tiling: Tiling, budget: Int) -> [Range<Int>] {
