@@ -51,7 +51,7 @@ enum WinogradConvolution {
     /// 0.69-1.08x with F(4x4, 3x3): the transforms cost more than the products save) and on 3x3 and 7x7 maps (0.61-0.88x:
     /// odd sides waste up to half the tiles). On 6x6 maps (Results/bench/winograd-6x6) ResNet-18's 256->256 layers at
     /// 96 px train in about half the time of the implicit path, GoogLeNet's 3x3 layers in 58-83% of it; in inference
-    /// GoogLeNet's three narrowest (96->208 to 128->256) are 5-20% slower, a few ms per pass. F(2x2, 5x5): 1.31-1.44x on
+    /// GoogLeNet's three narrowest (96->208 to 128->256) are 5-22% slower, a few ms per pass. F(2x2, 5x5): 1.31-1.44x on
     /// AlexNet's 96->256 on 26x26, 1.08x on 64->64 on 26x26, 0.39-0.74x on maps of 12x12 and less.
     static func applies(_ g: ConvGeometry, outChannels: Int) -> Bool {
         [3, 5].contains(g.kernelHeight) && g.kernelWidth == g.kernelHeight && g.padding == g.kernelHeight / 2 && g.stride == 1
