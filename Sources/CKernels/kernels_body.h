@@ -737,45 +737,54 @@ INLINE ptrdiff_t next_place(ptrdiff_t p, ptrdiff_t area) {
     return p;
 }
 
-/// The convolution's output pixels first ..< end (multiples of 2 LANES), a block of IMPLICIT_ROWS output channels x
-/// 2 vectors of pixels in registers; weights packed as [out_channels / 8][channels * TAPS][8]. TAPS is a constant at
-/// each call, so that the loop over taps unrolls.
+/// Output channels o ..< o + IMPLICIT_ROWS of the VECS vectors of pixels from j (place p of its image's map), in
+/// registers; weights packed as [out_channels / 8][channels * TAPS][8]. TAPS and VECS are constants at each call.
+INLINE void implicit_panel(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, const zoo_taps *taps,
+                           const int TAPS, const int VECS, const float *weights, ptrdiff_t out_channels, ptrdiff_t j,
+                           ptrdiff_t p, float *y) {
+    const ptrdiff_t area = taps->area, row_bytes = area + ZOO_TAP_SLACK, *offsets = taps->offsets;
+    const vec zero = {0};
+    vint masks[IMPLICIT_MAX_TAPS][3];
+    for (int v = 0; v < VECS; v++, p = next_place(p, area))
+        for (int t = 0; t < TAPS; t++) masks[t][v] = inside_mask(taps->inside + t * row_bytes, p);
+    for (ptrdiff_t o = 0; o < out_channels; o += IMPLICIT_ROWS) {
+        vec sums[IMPLICIT_ROWS][3];
+        for (int r = 0; r < IMPLICIT_ROWS; r++)
+            for (int v = 0; v < VECS; v++) sums[r][v] = zero;
+        const float *w = weights + (o / 8) * channels * TAPS * 8 + o % 8;
+        for (ptrdiff_t c = 0; c < channels; c++) {
+            const float *plane = x + c * planes * positions + j;
+            for (int t = 0; t < TAPS; t++, w += 8) {
+                vec xs[3];
+                for (int v = 0; v < VECS; v++) xs[v] = blend(masks[t][v], load(plane + offsets[t] + v * LANES), zero);
+                for (int r = 0; r < IMPLICIT_ROWS; r++) {
+                    vec b = splat(w[r]);
+                    for (int v = 0; v < VECS; v++) sums[r][v] = b * xs[v] + sums[r][v];
+                }
+            }
+        }
+        for (int r = 0; r < IMPLICIT_ROWS; r++)
+            for (int v = 0; v < VECS; v++) store(y + (o + r) * positions + j + v * LANES, sums[r][v]);
+    }
+}
+
+/// Vectors of pixels per panel where the registers allow (AVX-512: 8 x 3 sums, 3 inputs and a weight in 32 registers),
+/// for fewer loads per multiply-add than 2: 8 weights and 3 inputs (with their masks) per 24, not 8 and 2 per 16.
+#define IMPLICIT_WIDE_VECS (LANES >= 16 ? 3 : 2)
+
+/// The convolution's output pixels first ..< end (multiples of 2 LANES): panels of IMPLICIT_WIDE_VECS vectors, the
+/// rest in panels of 2 and 1 (`implicit_panel`).
 INLINE void implicit_convolution_taps(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions,
                                       const zoo_taps *taps, const int TAPS, const float *weights, ptrdiff_t out_channels,
                                       ptrdiff_t first, ptrdiff_t end, float *y) {
-    const ptrdiff_t area = taps->area, row_bytes = area + ZOO_TAP_SLACK, *offsets = taps->offsets;
-    const vec zero = {0};
-    ptrdiff_t p = first % area;
-    for (ptrdiff_t j = first; j < end; j += 2 * LANES) {
-        vint masks[IMPLICIT_MAX_TAPS][2];
-        ptrdiff_t p1 = next_place(p, area);
-        for (int t = 0; t < TAPS; t++) {
-            masks[t][0] = inside_mask(taps->inside + t * row_bytes, p);
-            masks[t][1] = inside_mask(taps->inside + t * row_bytes, p1);
-        }
-        p = next_place(p1, area);
-        for (ptrdiff_t o = 0; o < out_channels; o += IMPLICIT_ROWS) {
-            vec sums[IMPLICIT_ROWS][2];
-            for (int r = 0; r < IMPLICIT_ROWS; r++) sums[r][0] = sums[r][1] = zero;
-            const float *w = weights + (o / 8) * channels * TAPS * 8 + o % 8;
-            for (ptrdiff_t c = 0; c < channels; c++) {
-                const float *plane = x + c * planes * positions + j;
-                for (int t = 0; t < TAPS; t++, w += 8) {
-                    vec x0 = blend(masks[t][0], load(plane + offsets[t]), zero);
-                    vec x1 = blend(masks[t][1], load(plane + offsets[t] + LANES), zero);
-                    for (int r = 0; r < IMPLICIT_ROWS; r++) {
-                        vec b = splat(w[r]);
-                        sums[r][0] = b * x0 + sums[r][0];
-                        sums[r][1] = b * x1 + sums[r][1];
-                    }
-                }
-            }
-            for (int r = 0; r < IMPLICIT_ROWS; r++) {
-                store(y + (o + r) * positions + j, sums[r][0]);
-                store(y + (o + r) * positions + j + LANES, sums[r][1]);
-            }
-        }
-    }
+    const ptrdiff_t area = taps->area;
+    ptrdiff_t j = first;
+    for (; j + IMPLICIT_WIDE_VECS * LANES <= end; j += IMPLICIT_WIDE_VECS * LANES)
+        implicit_panel(x, channels, planes, positions, taps, TAPS, IMPLICIT_WIDE_VECS, weights, out_channels, j, j % area, y);
+    for (; j + 2 * LANES <= end; j += 2 * LANES)
+        implicit_panel(x, channels, planes, positions, taps, TAPS, 2, weights, out_channels, j, j % area, y);
+    for (; j < end; j += LANES)
+        implicit_panel(x, channels, planes, positions, taps, TAPS, 1, weights, out_channels, j, j % area, y);
 }
 
 static void implicit_convolution(const float *x, ptrdiff_t channels, ptrdiff_t planes, ptrdiff_t positions, const zoo_taps *taps,
