@@ -54,8 +54,12 @@ __attribute__((constructor)) static void choose(void) {
 
 const char *zoo_kernels_level(void) { return level; }
 
-void zoo_packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, int accumulating) {
-    kernels->packed_multiply(a, m, k, n, panels, c, accumulating);
+void zoo_packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, ptrdiff_t ldc,
+                         int accumulating) {
+    kernels->packed_multiply(a, m, k, n, panels, c, ldc, accumulating);
+}
+void zoo_pack_transposed(const float *s, ptrdiff_t k, ptrdiff_t first, ptrdiff_t width, float *panel) {
+    kernels->pack_transposed(s, k, first, width, panel);
 }
 void zoo_narrow_dots(const float *a, ptrdiff_t m, ptrdiff_t k, const float *b, ptrdiff_t n, float *c, int accumulating) {
     kernels->narrow_dots(a, m, k, b, n, c, accumulating);

@@ -20,3 +20,37 @@ func aTimesBTransposedMatchesItsDefinition(m: Int, n: Int, k: Int) {
         }
     }
 }
+
+/// A linear layer with its forward product on the packed route (`packedProduct`, taken with AVX-512) and beside it,
+/// against its definition: y = x W^T + b with and without a bias, and the gradients of sum(y * r), dx = r W and
+/// dW = r^T x. Sizes that fill no panel or block of rows, the MLP's 256 x 784 x 256, and ones off the route.
+@Test(arguments: [(33, 37, 64), (64, 48, 100), (41, 100, 130), (256, 256, 784), (31, 40, 64), (300, 40, 1000), (64, 96, 70)])
+func linearMatchesItsDefinition(m: Int, n: Int, k: Int) {
+    #expect(packedProductSuits(m: m, n: n, k: k) == (KernelLevel.isAVX512 && m >= 32 && m * k <= 1 << 18))
+    let x = randomTensor([m, k], seed: 41), weight = randomTensor([n, k], seed: 42), bias = randomTensor([n], seed: 43)
+    let r = randomTensor([m, n], seed: 44, requiresGrad: false)
+    for withBias in [true, false] {
+        x.grad = nil
+        weight.grad = nil
+        let y = linear(x, weight: weight, bias: withBias ? bias : nil)
+        (y * r).sum().backward()
+        var worst = (y: 0.0, dx: 0.0, dw: 0.0)
+        for i in 0..<m {
+            for j in 0..<n {
+                let dot = (0..<k).reduce(0.0) { $0 + Double(x.data[i * k + $1]) * Double(weight.data[j * k + $1]) }
+                worst.y = max(worst.y, abs(Double(y.data[i * n + j]) - dot - (withBias ? Double(bias.data[j]) : 0)))
+            }
+            for p in 0..<k {
+                let dx = (0..<n).reduce(0.0) { $0 + Double(r.data[i * n + $1]) * Double(weight.data[$1 * k + p]) }
+                worst.dx = max(worst.dx, abs(Double(x.grad!.data[i * k + p]) - dx))
+            }
+        }
+        for j in 0..<n {
+            for p in 0..<k {
+                let dw = (0..<m).reduce(0.0) { $0 + Double(r.data[$1 * n + j]) * Double(x.data[$1 * k + p]) }
+                worst.dw = max(worst.dw, abs(Double(weight.grad!.data[j * k + p]) - dw))
+            }
+        }
+        #expect(worst.y < 1e-4 && worst.dx < 1e-4 && worst.dw < 1e-4, "(\(m), \(n), \(k)) bias \(withBias): off by \(worst)")
+    }
+}

@@ -63,7 +63,7 @@ import Testing
                 let packed = b.withUnsafeBufferPointer { PackedMatrix($0.baseAddress!, k: depth, n: n, transposed: transposed) }
                 for accumulating in [false, true] {
                     var c = start
-                    k.packed_multiply(a, m, depth, n, packed.storage, &c, accumulating ? 1 : 0)
+                    k.packed_multiply(a, m, depth, n, packed.storage, &c, n, accumulating ? 1 : 0)
                     for i in 0..<m {
                         for j in 0..<n {
                             let exact = (0..<depth).reduce(Double(accumulating ? start[i * n + j] : 0)) { $0 + Double(a[i * depth + $1] * element($1, j)) }
@@ -71,6 +71,23 @@ import Testing
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// A panel of S^T from rows of S, exactly: depths through whole 16 x 16 blocks (AVX-512's transposes in registers)
+    /// and past them, full panels and partial ones (zeros past the rows), rows not at the start.
+    @Test(arguments: levels)
+    func transposedPanelsHoldTheTranspose(level: String) {
+        let k = Self.kernels(level)
+        for (rows, depth) in [(16, 16), (37, 784), (40, 33), (5, 7), (19, 48)] {
+            let s = Self.values(rows * depth, seed: 4)
+            for first in stride(from: 0, to: rows, by: 16) {
+                let width = min(16, rows - first)
+                var panel = [Float](repeating: .nan, count: depth * 16)
+                k.pack_transposed(s, depth, first, width, &panel)
+                let expected = (0..<depth).flatMap { p in (0..<16).map { j in j < width ? s[(first + j) * depth + p] : 0 } }
+                #expect(panel == expected, "\(level) \(rows) rows of \(depth), panel from row \(first)")
             }
         }
     }

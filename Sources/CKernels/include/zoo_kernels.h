@@ -13,8 +13,14 @@
 const char *zoo_kernels_level(void);
 
 /// C [m x n] = A [m x k] B, or C += A B when `accumulating`, with B packed in panels of 16 columns (panel p
-/// holds, for each of the k rows, B[row, 16p ..< 16p + 16], zero-padded past n). A and C are row-major.
-void zoo_packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, int accumulating);
+/// holds, for each of the k rows, B[row, 16p ..< 16p + 16], zero-padded past n). A and C are row-major, C's rows
+/// `ldc` floats apart.
+void zoo_packed_multiply(const float *a, ptrdiff_t m, ptrdiff_t k, ptrdiff_t n, const float *panels, float *c, ptrdiff_t ldc,
+                         int accumulating);
+
+/// Rows first ..< first + width (width at most 16) of S [.. x k] (row-major) as one panel of B = S^T for
+/// `zoo_packed_multiply`: panel[p * 16 + j] = S[first + j, p], zero for j >= width.
+void zoo_pack_transposed(const float *s, ptrdiff_t k, ptrdiff_t first, ptrdiff_t width, float *panel);
 
 /// C [m x n] = A B^T, or C += A B^T when `accumulating`, for A [m x k] and B [n x k] (row-major) with n at most 12 (a
 /// classifier's output layer): dot products vectorised along k, B read in place; other n abort.
@@ -186,7 +192,8 @@ void zoo_lstm_backward(const zoo_cell_step *s, const zoo_cell_gradient_step *d, 
 
 /// One instruction set's kernels, as the functions above (which call those of the set in use).
 typedef struct {
-    void (*packed_multiply)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *, int);
+    void (*packed_multiply)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *, ptrdiff_t, int);
+    void (*pack_transposed)(const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
     void (*narrow_dots)(const float *, ptrdiff_t, ptrdiff_t, const float *, ptrdiff_t, float *, int);
     void (*exp)(const float *, float *, ptrdiff_t);
     void (*sigmoid)(const float *, float *, ptrdiff_t);

@@ -19,7 +19,7 @@ func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k:
         // the large operand is read once, in place.
         if !fewRows, alpha == 1, beta == 0 || beta == 1 {
             return n <= narrowDotsColumns ? narrowDots(m: m, n: n, k: k, a, b, accumulating: beta == 1, c)
-                : narrowProduct(m: m, n: n, k: k, a, b, accumulating: beta == 1, c)
+                : packedProduct(m: m, n: n, k: k, a, b, accumulating: beta == 1, c)
         }
         return dotProducts(m: m, n: n, k: k, alpha: alpha, a, b, beta: beta, c)
     }
@@ -56,7 +56,7 @@ func dotProducts(m: Int, n: Int, k: Int, alpha: Float, _ a: UnsafePointer<Float>
     }
 }
 
-/// Most rows of B for `narrowDots`. Measured against `narrowProduct` (Results/bench/narrow-product), A [256 x 784] times
+/// Most rows of B for `narrowDots`. Measured against `packedProduct` (Results/bench/narrow-product), A [256 x 784] times
 /// B^T: 10 rows 42-62 -> 24-42 us with AVX-512, 64 -> 34-41 with AVX2, 2 rows 40-57 -> 11-15; 16 rows (one row of A
 /// at a time) 60-65 -> 65-100, so not above 12.
 let narrowDotsColumns = 12
@@ -71,14 +71,36 @@ func narrowDots(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePo
     }
 }
 
-/// C [m x n] = A B^T (+ C when `accumulating`) for A [m x k] and at most 16 rows of B [n x k]: B^T packed into one
-/// panel, A's rows split across threads, each block of rows meeting the panel in registers (`PackedMatrix`).
-func narrowProduct(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, accumulating: Bool,
+/// Whether a linear layer's x W^T goes through `packedProduct` rather than OpenBLAS, for x [m x k] and W [n x k]: with
+/// AVX-512, where x (at most 1 MB, so that it stays in each core's L2 cache across the column blocks) is read in place
+/// and only W^T is packed; OpenBLAS packs both on every call. Against it, in blocks of 50 calls in one process:
+/// 256 x 784 x 256 (the MLP) 0.44 -> 0.36 ms, LeNet's 256 x 400 x 120 and 256 x 120 x 84 0.14 -> 0.11 and 0.05 ->
+/// 0.03 (Results/bench/packed-linear). The backward products gained nothing this way (G^T x 0.43 -> 0.42 ms), so stay
+/// OpenBLAS's.
+func packedProductSuits(m: Int, n: Int, k: Int) -> Bool {
+    m >= 32 && n >= 32 && k >= 64 && m * k <= 1 << 18 && KernelLevel.isAVX512
+}
+
+/// C [m x n] = A B^T (+ C when `accumulating`) for A [m x k] and B [n x k], B^T packed in panels of 16 columns that
+/// meet A's rows in registers (`zoo_packed_multiply`). One panel (a classifier's outputs): packed once, A's rows split
+/// across threads. More: the columns split across threads, each packing its own panels and multiplying every row of
+/// A by them, so that no thread waits for another's packing or reads another core's cache.
+func packedProduct(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, accumulating: Bool,
                    _ c: UnsafeMutablePointer<Float>) {
     FLOPCounter.count &+= 2 * m * n * k
-    let panel = PackedMatrix(b, k: k, n: n, transposed: true)
-    parallelChunks(m, costPerItem: n * k * 2) { rows in
-        panel.multiply(a + rows.lowerBound * k, m: rows.count, into: c + rows.lowerBound * n, accumulating: accumulating)
+    guard n > 16 else {
+        let panel = PackedMatrix(b, k: k, n: n, transposed: true)
+        return parallelChunks(m, costPerItem: n * k * 2) { rows in
+            panel.multiply(a + rows.lowerBound * k, m: rows.count, into: c + rows.lowerBound * n, accumulating: accumulating)
+        }
+    }
+    let panels = (n + 15) / 16
+    let (storage, capacity) = BufferPool.shared.allocate(panels * k * 16)
+    defer { BufferPool.shared.release(storage, capacity: capacity) }
+    parallelChunks(panels, costPerItem: 16 * k * m * 2) { range in
+        let first = range.lowerBound * 16, columns = min(n, range.upperBound * 16) - first
+        for p in range { zoo_pack_transposed(b, k, p * 16, min(16, n - p * 16), storage + p * k * 16) }
+        zoo_packed_multiply(a, m, k, columns, storage + range.lowerBound * k * 16, c + first, n, accumulating ? 1 : 0)
     }
 }
 

@@ -5,6 +5,9 @@ import CKernels
 public enum KernelLevel {
     public static var current: String { String(cString: zoo_kernels_level()) }
 
+    /// Whether the kernels in use are AVX-512's (fixed when the program starts).
+    static let isAVX512 = current == "avx512"
+
     /// The table of the C kernels of the instruction set in use (`current`).
     static var kernels: zoo_kernel_table { zoo_kernels_for(zoo_kernels_level())!.pointee }
 }

@@ -24,13 +24,10 @@ final class PackedMatrix {
         parallelChunks(panels, costPerItem: k * 16) { panels in
             for p in panels {
                 let panel = self.storage + p * k * 16, first = p * 16, width = min(16, n - first)
-                if width < 16 { panel.initialize(repeating: 0, count: k * 16) }
-                if transposed {  // column j of B is row j of the source: read it straight, write every 16th float
-                    for column in 0..<width {
-                        let from = source + (first + column) * k
-                        for row in 0..<k { panel[row * 16 + column] = from[row] }
-                    }
+                if transposed {  // column j of B is row j of the source
+                    zoo_pack_transposed(source, k, first, width, panel)
                 } else {
+                    if width < 16 { panel.initialize(repeating: 0, count: k * 16) }
                     for row in 0..<k { (panel + row * 16).update(from: source + row * n + first, count: width) }
                 }
             }
@@ -43,6 +40,6 @@ final class PackedMatrix {
     /// row-major), by the kernels for this CPU's vectors (`zoo_packed_multiply`). Callers split rows across
     /// their threads, and count the FLOPs (`FLOPCounter`) outside their parallel regions.
     func multiply(_ a: UnsafePointer<Float>, m: Int, into c: UnsafeMutablePointer<Float>, accumulating: Bool = false) {
-        zoo_packed_multiply(a, m, k, n, storage, c, accumulating ? 1 : 0)
+        zoo_packed_multiply(a, m, k, n, storage, c, n, accumulating ? 1 : 0)
     }
 }

@@ -32,8 +32,11 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     if let bias {
         for row in 0..<batch { (result.data + row * outFeatures).update(from: bias.data, count: outFeatures) }
     }
-    gemm(transposeB: true, m: batch, n: outFeatures, k: inFeatures, x.data, weight.data,
-         beta: bias == nil ? 0 : 1, result.data)
+    if packedProductSuits(m: batch, n: outFeatures, k: inFeatures) {
+        packedProduct(m: batch, n: outFeatures, k: inFeatures, x.data, weight.data, accumulating: bias != nil, result.data)
+    } else {
+        gemm(transposeB: true, m: batch, n: outFeatures, k: inFeatures, x.data, weight.data, beta: bias == nil ? 0 : 1, result.data)
+    }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return result.recording(inputs) { g in
         var grads: [Tensor?] = [nil, nil, nil]
