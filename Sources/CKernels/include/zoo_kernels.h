@@ -261,6 +261,9 @@ typedef struct {
     void (*winograd_weights)(int, int, const float *, const float *, ptrdiff_t, ptrdiff_t, int, ptrdiff_t, ptrdiff_t, ptrdiff_t,
                              ptrdiff_t, float *);
     void (*winograd_weights_adjoint)(int, int, const float *, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+    /// The rows of the packed products' tall block (8 with AVX-512's 32 registers, else 6): splits of rows in multiples
+    /// of it leave no short blocks.
+    ptrdiff_t tall_rows;
 } zoo_kernel_table;
 
 /// The kernels of `level` ("avx512", "avx2", "generic") if this CPU runs them, else NULL: for tests that

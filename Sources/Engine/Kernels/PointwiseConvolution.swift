@@ -19,7 +19,7 @@ enum PointwiseConvolution {
         precondition(g.pointwise, "the pointwise path takes 1x1 kernels at stride 1 without padding")
         let columns = g.batch * g.positions, panelColumns = 32
         FLOPCounter.count &+= 2 * outChannels * g.channels * columns
-        let units = (columns + panelColumns - 1) / panelColumns, rowBlocks = (outChannels + 5) / 6
+        let units = (columns + panelColumns - 1) / panelColumns, tall = kernels.tall_rows, rowBlocks = (outChannels + tall - 1) / tall
         let rowGroups = units >= Parallelism.threads ? 1 : max(1, min(rowBlocks, Parallelism.threads / units))
         withExtendedLifetime((map, preactivation)) {
             var step = zoo_pointwise(
@@ -27,7 +27,7 @@ enum PointwiseConvolution {
                 in_scale: preactivation.flatMap { $0.map.scale.map { UnsafePointer($0.data) } },
                 in_shift: preactivation.map { UnsafePointer($0.shift.data) }, in_relu: preactivation?.map.relu == true ? 1 : 0,
                 scale: map.scale.map { UnsafePointer($0.data) }, bias: bias, relu: map.relu ? 1 : 0, y: y)
-            // Item i: columns of unit i / rowGroups, output channels of group i % rowGroups (in blocks of 6).
+            // Item i: columns of unit i / rowGroups, output channels of group i % rowGroups (in the kernel's tall blocks).
             parallelChunks(units * rowGroups, costPerItem: panelColumns * g.channels * outChannels / rowGroups) { items in
                 let (panel, capacity) = BufferPool.shared.allocate(g.channels * panelColumns)
                 defer { BufferPool.shared.release(panel, capacity: capacity) }
@@ -39,8 +39,8 @@ enum PointwiseConvolution {
                 for item in items {
                     let (unit, group) = (item / rowGroups, item % rowGroups)
                     kernels.pointwise_convolution(&step, unit * panelColumns, min(columns, (unit + 1) * panelColumns),
-                                                  min(outChannels, rowBlocks * group / rowGroups * 6),
-                                                  min(outChannels, rowBlocks * (group + 1) / rowGroups * 6), panel)
+                                                  min(outChannels, rowBlocks * group / rowGroups * tall),
+                                                  min(outChannels, rowBlocks * (group + 1) / rowGroups * tall), panel)
                 }
             }
         }
