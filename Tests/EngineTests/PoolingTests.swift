@@ -97,3 +97,29 @@ func maxPoolingKernelsMatchTheDefinitionOnEveryInstructionSet(kernel: Int, strid
         }
     }
 }
+
+/// 2x2 average pooling at stride 2 writes its input's gradient without zeroing it first: a quarter of the output's gradient
+/// under each window, and exactly zero on the row and column that odd sizes leave outside every window, whatever the
+/// pool's recycled buffers held before (filled with NaN here, then released for the tensors below to take).
+@Test(arguments: [[2, 3, 7, 6], [2, 3, 6, 5], [1, 2, 5, 9], [3, 1, 8, 8]])
+func averagePoolingOfPairsWritesEveryGradient(shape: [Int]) {
+    for _ in 0..<3 {
+        do { _ = (0..<4).map { _ in Tensor(shape: shape, repeating: .nan) } }  // back to the pool, for the tensors below
+        let x = distinct(shape)
+        x.grad = nil
+        let y = avgPool2d(x, kernel: 2, stride: 2)
+        let dy = distinct(y.shape)
+        (y * dy).sum().backward()
+        let (height, width, oh, ow) = (shape[2], shape[3], y.shape[2], y.shape[3])
+        let dx = x.grad!.scalars
+        for plane in 0..<(shape[0] * shape[1]) {
+            for row in 0..<height {
+                for column in 0..<width {
+                    let inside = row < 2 * oh && column < 2 * ow
+                    let expected = inside ? dy.scalars[(plane * oh + row / 2) * ow + column / 2] * 0.25 : 0
+                    #expect(dx[(plane * height + row) * width + column] == expected, "\(shape) at \(plane), \(row), \(column)")
+                }
+            }
+        }
+    }
+}

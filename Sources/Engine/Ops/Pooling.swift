@@ -130,9 +130,10 @@ private func averageOfPairs(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
     }
     return result.recording([x]) { [shape = x.shape] gradient in
         // Every input under a window gets a quarter of its gradient; rows and columns past the last
-        // window (odd sizes) get none.
-        let dx = Tensor.zeros(shape)
+        // window (odd sizes) get none. Each element is written once (no zeroing pass first).
+        let dx = Tensor(uninitialized: shape)
         let src = gradient.data, dst = dx.data
+        let oddColumn = width > 2 * outWidth, height = g.height
         parallelChunks(planes, costPerItem: inArea) { range in
             for plane in range {
                 for oy in 0..<outHeight {
@@ -143,7 +144,9 @@ private func averageOfPairs(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
                         top[2 * ox] = share; top[2 * ox + 1] = share
                         bottom[2 * ox] = share; bottom[2 * ox + 1] = share
                     }
+                    if oddColumn { top[width - 1] = 0; bottom[width - 1] = 0 }
                 }
+                for row in 2 * outHeight..<height { (dst + plane * inArea + row * width).update(repeating: 0, count: width) }
             }
         }
         return [dx]
