@@ -49,13 +49,15 @@ import Testing
         #expect(k.exp_shifted(Array(inputs.prefix(37)), nil, 37, 3, 0.5) == sum)  // softmax's sum alone, nothing written
     }
 
-    /// Row counts through every block size (6, 4, 1; for columns that fit one vector 12, 4, 1), columns ending
-    /// mid-panel and mid-vector, C += A B, and B packed from itself or from its transpose (as the recurrent layers
+    /// Row counts through every block size (tall 8 or 6, 4, 1; for columns that fit one vector 12, 4, 1; AVX-512's wide
+    /// blocks of 64 columns 6, 4, 1, with 8 rows left as two blocks of 4), columns ending mid-panel and mid-vector, wide
+    /// blocks followed by tall ones, C += A B, and B packed from itself or from its transpose (as the recurrent layers
     /// pack W_hh^T).
     @Test(arguments: levels)
     func packedProductsEqualThePlainProduct(level: String) {
         let k = Self.kernels(level)
-        for (m, depth, n) in [(1, 7, 5), (13, 33, 37), (6, 16, 64), (17, 64, 48), (11, 5, 100), (29, 9, 10), (40, 70, 16)] {
+        for (m, depth, n) in [(1, 7, 5), (13, 33, 37), (6, 16, 64), (17, 64, 48), (11, 5, 100), (29, 9, 10), (40, 70, 16),
+                              (32, 20, 128), (14, 8, 192), (10, 3, 64), (9, 12, 160)] {
             let a = Self.values(m * depth, seed: 1), b = Self.values(depth * n, seed: 2), start = Self.values(m * n, seed: 3)
             for transposed in [false, true] {
                 // B [depth x n], given as itself, or as S [n x depth] with B = S^T.
