@@ -4,7 +4,7 @@ A round is, per model, `zoo bench --json` (zoo-MODEL.json) and scripts/torch_zoo
 (torch-MODEL.json), taken one right after the other so that the machine's drift falls on both alike
 (scripts/versus-pytorch writes them into FOLDER/round-1, round-2, ...). Per model the table gives each side's best
 rate over the rounds (on a shared machine others' work only ever slows a measurement down, so the best is the one
-least disturbed), their ratio, and in brackets the range of the rounds' own ratios; the larger of the rounds' memory
+least disturbed), their ratio, and in brackets the median and range of the rounds' own ratios; the larger of the rounds' memory
 peaks; the median share of the sgemm figure measured in the same `zoo bench` run; and a ceiling, the training ratio
 Zoo would reach with its step's GEMM and convolution FLOPs at the best of the rounds' sgemm figures (a yardstick of
 the room the machine leaves, not a bound: larger GEMMs run faster than a 512 x 512 sgemm). It also reads a folder of reports from before rounds
@@ -57,11 +57,13 @@ def read_round(folder):
 
 
 def ratio(runs, side):
-    """The ratio of Zoo's best rate to PyTorch's on `side` ('train' or 'infer'), and the range of the rounds' own ratios."""
+    """The ratio of Zoo's best rate to PyTorch's on `side` ('train' or 'infer'), and the median and range of the rounds'
+    own ratios (each round's two sides measured a minute apart, so that the machine's slow spells fall on both: where
+    one side's best came from a lucky spell the other missed, the median of the pairs is the steadier figure)."""
     best = max(m['zoo_' + side] for m in runs) / max(m['torch_' + side] for m in runs)
     each = [m['zoo_' + side] / m['torch_' + side] for m in runs]
     lo, hi = f'{min(each):.2f}', f'{max(each):.2f}'
-    return f'{best:.2f}' if len(each) == 1 else f'{best:.2f} ({lo}..{hi})'
+    return f'{best:.2f}' if len(each) == 1 else f'{best:.2f} (median {median(each):.2f}; {lo}..{hi})'
 
 
 def ceiling(runs, best_sgemm):
@@ -96,7 +98,7 @@ def table(rounds):
     sgemm = [m['sgemm'] for r in rounds for m in r if m['sgemm']]
     if sgemm:
         lines += ['', f'{len(rounds)} round(s); best rates per second (examples, or tokens for the text models), in brackets '
-                      f'the range of the rounds\' ratios; the sgemm 512x512 beside each Zoo run: {min(sgemm):.0f}..{max(sgemm):.0f} GFLOP/s. '
+                      f'the median and range of the rounds\' own ratios; the sgemm 512x512 beside each Zoo run: {min(sgemm):.0f}..{max(sgemm):.0f} GFLOP/s. '
                       f'Ceiling: the training ratio Zoo would reach with its step at the best of those sgemm figures, '
                       f'{max(sgemm):.0f} GFLOP/s (the GEMM and convolution FLOPs of a training step over that rate, against PyTorch\'s '
                       f'best rate); below 1.5, a 1.5x lead would need the whole step faster than that sgemm.']

@@ -37,7 +37,7 @@ struct VersusTableScriptTests {
         return (process.terminationStatus, text)
     }
 
-    /// Each side's best rate over the rounds, their ratio, the range of the rounds' own ratios, the larger memory peak,
+    /// Each side's best rate over the rounds, their ratio, the median and range of the rounds' own ratios, the larger memory peak,
     /// and the ceiling: the best sgemm (200 GFLOP/s) over PyTorch's best training FLOPs (200 x 0.5 GFLOP).
     @Test func bestRatesOverRoundsWithTheRangeOfTheirRatios() throws {
         let folder = try makeTemporaryFolder("zoo-versus-table")
@@ -48,7 +48,7 @@ struct VersusTableScriptTests {
                        zooTrainBytes: 3 << 20, sgemm: 200)
         let result = try runScript(folder)
         #expect(result.status == 0, "\(result.output)")
-        let row = "| lenet | 28 | 256 | 300 / 200 | 1.50 (1.50..2.00) | 1,200 / 1,000 | 1.20 (0.90..1.50) | 3 / 4 | 1 / 2 | 25% | 2.00 |"
+        let row = "| lenet | 28 | 256 | 300 / 200 | 1.50 (median 1.75; 1.50..2.00) | 1,200 / 1,000 | 1.20 (median 1.20; 0.90..1.50) | 3 / 4 | 1 / 2 | 25% | 2.00 |"
         #expect(result.output.contains(row), "\(result.output)")
         #expect(result.output.contains("2 round(s)") && result.output.contains("150..200 GFLOP/s"))
         let written = try String(contentsOfFile: folder + "/table.md", encoding: .utf8)
