@@ -125,8 +125,9 @@ static float exp_shifted(const float *x, float *y, ptrdiff_t count, float shift,
 // Packed products: a block is ROWS rows of C by 2 * LANES columns, two vectors of sums per row, with B's
 // two column vectors read from `b0` and `b1` (row stride 16, the panel width). A tall block is as many rows
 // as the registers hold: with AVX-512's 32, 8 rows (16 sums, 2 vectors of B, a broadcast), so 10 loads
-// per 16 FMAs, where 6 rows take 8 per 12 (3-17% more GFLOP/s on the zoo's linear and recurrent shapes in
-// one process); with 16 registers, 6 rows (12 sums), still more than an FMA's latency needs.
+// per 16 FMAs, where 6 rows take 8 per 12 (2-17% less time per product on the zoo's linear and recurrent
+// shapes in one process, Results/bench/tall-block); with 16 registers, 6 rows (12 sums), still more than an
+// FMA's latency needs.
 #define BLOCK(ROWS) \
     static inline __attribute__((always_inline)) void block##ROWS(const float *a, ptrdiff_t k, const float *b0, const float *b1, \
                                                                   float *c, ptrdiff_t n, ptrdiff_t columns, int accumulating) { \
@@ -219,9 +220,9 @@ static void pack_transposed(const float *s, ptrdiff_t k, ptrdiff_t first, ptrdif
 #if LANES == 16
 // Wide blocks (AVX-512): ROWS rows of C by 64 columns, four vectors of sums per row, B's four column vectors read from the
 // four panels from `b` on. Six rows keep 24 sums in flight and load 10 values (4 vectors of B, 6 broadcasts) per 24 FMAs,
-// where the tall block loads 10 per 16 and reads each row of A twice as often: in one process, on a core that shared
-// its load ports with another VM's work, 7-16% more GFLOP/s on the zoo's shapes, on an undisturbed core 1-7%
-// (Results/bench/wide-block). The same sums in the same order as the tall block: the same C to the bit.
+// where the tall block loads 10 per 16 and reads each row of A twice as often: in one process, 2-15% less time per
+// product on the zoo's shapes, most on a core whose load ports another VM's work shared (Results/bench/wide-block).
+// The same sums in the same order as the tall block: the same C to the bit.
 #define WIDE_BLOCK(ROWS) \
     static inline __attribute__((always_inline)) void wide_block##ROWS(const float *a, ptrdiff_t k, const float *b, float *c, \
                                                                        ptrdiff_t n, int accumulating) { \
