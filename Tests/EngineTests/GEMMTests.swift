@@ -23,10 +23,14 @@ func aTimesBTransposedMatchesItsDefinition(m: Int, n: Int, k: Int) {
 
 /// A linear layer with its forward product on the packed route (`packedProduct`, taken with AVX-512) and beside it,
 /// against its definition: y = x W^T + b with and without a bias, and the gradients of sum(y * r), dx = r W and
-/// dW = r^T x. Sizes that fill no panel or block of rows, the MLP's 256 x 784 x 256, and ones off the route.
-@Test(arguments: [(33, 37, 64), (64, 48, 100), (41, 100, 130), (256, 256, 784), (31, 40, 64), (300, 40, 1000), (64, 96, 70)])
+/// dW = r^T x. Sizes that fill no panel or block of rows, the MLP's 256 x 784 x 256, x in two chunks of rows (300 x 1000,
+/// and the language models' output layer 1100 x 256 x 28), and ones off the route.
+@Test(arguments: [(33, 37, 64), (64, 48, 100), (41, 100, 130), (256, 256, 784), (31, 40, 64), (300, 40, 1000), (64, 96, 70),
+                  (1100, 28, 256), (2200, 40, 130)])
 func linearMatchesItsDefinition(m: Int, n: Int, k: Int) {
-    #expect(packedProductSuits(m: m, n: n, k: k) == (KernelLevel.isAVX512 && m >= 32 && m * k <= 1 << 18))
+    let onRoute = m >= 32 && k >= 64 && ((m * k <= 1 << 18 && n >= 32) || (n * k <= 1 << 18 && k >= 256 && n > 16))
+    #expect(packedProductSuits(m: m, n: n, k: k) == (KernelLevel.isAVX512 && onRoute))
+    #expect(onRoute == ![(31, 40, 64), (2200, 40, 130)].contains { $0 == (m, n, k) })
     let x = randomTensor([m, k], seed: 41), weight = randomTensor([n, k], seed: 42), bias = randomTensor([n], seed: 43)
     let r = randomTensor([m, n], seed: 44, requiresGrad: false)
     for withBias in [true, false] {

@@ -72,19 +72,25 @@ func narrowDots(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePo
 }
 
 /// Whether a linear layer's x W^T goes through `packedProduct` rather than OpenBLAS, for x [m x k] and W [n x k]: with
-/// AVX-512, where x (at most 1 MB, so that it stays in each core's L2 cache across the column blocks) is read in place
-/// and only W^T is packed; OpenBLAS packs both on every call. Against it, in blocks of 50 calls in one process:
+/// AVX-512, where x is at most 1 MB (so that it stays in each core's L2 cache across the column blocks; 32 outputs or
+/// more), or where W is (x then read in chunks of rows that are, the panels staying in L2 across them; k at least 256,
+/// more than 16 outputs, as the language models' 28 characters); x is read in
+/// place and only W^T is packed, where OpenBLAS packs both on every call. Against it, in one process:
 /// 256 x 784 x 256 (the MLP) 0.44 -> 0.36 ms, LeNet's 256 x 400 x 120 and 256 x 120 x 84 0.14 -> 0.11 and 0.05 ->
-/// 0.03 (Results/bench/packed-linear). The backward products gained nothing this way (G^T x 0.43 -> 0.42 ms), so stay
-/// OpenBLAS's.
+/// 0.03 (Results/bench/packed-linear); in row chunks, the language models' output layer 1120 x 256 x 28 0.21 -> 0.15,
+/// 1000 x 784 x 256 and 5000 x 400 x 120 6-11% less, but 5000 x 120 x 84 -4..+21% and seq2seq's 1152 x 256 x 17,386
+/// (W 17 MB) +2..4% (Results/bench/packed-linear-rows). The backward products gained nothing this way (G^T x 0.43 ->
+/// 0.42 ms), so stay OpenBLAS's.
 func packedProductSuits(m: Int, n: Int, k: Int) -> Bool {
-    m >= 32 && n >= 32 && k >= 64 && m * k <= 1 << 18 && KernelLevel.isAVX512
+    guard KernelLevel.isAVX512, m >= 32, k >= 64 else { return false }
+    return (m * k <= 1 << 18 && n >= 32) || (n * k <= 1 << 18 && k >= 256 && n > 16)
 }
 
 /// C [m x n] = A B^T (+ C when `accumulating`) for A [m x k] and B [n x k], B^T packed in panels of 16 columns that
 /// meet A's rows in registers (`zoo_packed_multiply`). One panel (a classifier's outputs): packed once, A's rows split
 /// across threads. More: the columns split across threads, each packing its own panels and multiplying every row of
-/// A by them, so that no thread waits for another's packing or reads another core's cache.
+/// A by them, so that no thread waits for another's packing or reads another core's cache; A's rows in chunks of at
+/// most 1 MB, each read from L2 for every 64 columns.
 func packedProduct(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, accumulating: Bool,
                    _ c: UnsafeMutablePointer<Float>) {
     FLOPCounter.count &+= 2 * m * n * k
@@ -97,10 +103,14 @@ func packedProduct(m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: Unsaf
     let panels = (n + 15) / 16
     let (storage, capacity) = BufferPool.shared.allocate(panels * k * 16)
     defer { BufferPool.shared.release(storage, capacity: capacity) }
+    let chunkRows = max(1, (1 << 18) / k)  // A's rows in chunks of at most 1 MB, each read once per 64 columns from L2
     parallelChunks(panels, costPerItem: 16 * k * m * 2) { range in
         let first = range.lowerBound * 16, columns = min(n, range.upperBound * 16) - first
         for p in range { zoo_pack_transposed(b, k, p * 16, min(16, n - p * 16), storage + p * k * 16) }
-        zoo_packed_multiply(a, m, k, columns, storage + range.lowerBound * k * 16, c + first, n, accumulating ? 1 : 0)
+        for row in stride(from: 0, to: m, by: chunkRows) {
+            zoo_packed_multiply(a + row * k, min(chunkRows, m - row), k, columns, storage + range.lowerBound * k * 16, c + row * n + first,
+                                n, accumulating ? 1 : 0)
+        }
     }
 }
 
